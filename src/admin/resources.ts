@@ -1,0 +1,53 @@
+import type { AccountRow } from '../auth/accounts-repository.js';
+import type { PartnerRow } from '../auth/partners-repository.js';
+import { toRfc3339 } from '../promotions/expiration.js';
+import type { PromotionWithCount } from '../promotions/repository.js';
+
+const iso = (d: Date | null) => (d ? toRfc3339(d) : null);
+
+export const toPartnerResource = (p: PartnerRow) => ({
+  id: p.id,
+  name: p.name,
+  client_id: p.clientId,
+  redirect_uris: p.redirectUris,
+  scopes: p.scopes,
+  created_at: toRfc3339(p.createdAt),
+});
+
+export const toAccountResource = (a: AccountRow) => ({
+  id: a.id,
+  email: a.email,
+  created_at: toRfc3339(a.createdAt),
+});
+
+export const toPromotionResource = (p: PromotionWithCount) => ({
+  id: p.id,
+  partner_id: p.partnerId,
+  name: p.name,
+  status: p.status,
+  starts_at: iso(p.startsAt),
+  ends_at: iso(p.endsAt),
+  duration_days: p.durationDays,
+  task_limit_per_month: p.taskLimitPerMonth,
+  max_enrollments: p.maxEnrollments,
+  allow_reenrollment: p.allowReenrollment,
+  enrollments_count: p.displayedCount,
+  created_at: toRfc3339(p.createdAt),
+  updated_at: toRfc3339(p.updatedAt),
+});
+
+/** Opaque keyset cursors: base64url JSON, validated on the way back in. */
+export function encodeCursor(value: Record<string, string>): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Record<string, string> | null {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+    if (!Object.values(value).every((v) => typeof v === 'string')) return null;
+    return value as Record<string, string>;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { parseScopeString, SCOPES } from '../auth/scopes.js';
+import { hashSecret, randomId, safeEqual } from '../auth/secrets.js';
+import { ApiError } from '../errors.js';
+import { truncateToSecond } from '../promotions/expiration.js';
+import { errorResponses as errors } from '../schemas.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  toAccountResource,
+  toPartnerResource,
+  toPromotionResource,
+} from './resources.js';
+import {
+  AccountSchema,
+  CreateAccountSchema,
+  CreatePartnerSchema,
+  CreatePromotionSchema,
+  ListQuerySchema,
+  MintTokenSchema,
+  PartnerSchema,
+  PromotionSchema,
+  TokenResponseSchema,
+} from './schemas.js';
+
+export interface AdminOptions {
+  /** null: the admin API answers 503 admin_disabled. */
+  adminToken: string | null;
+}
+
+const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : d);
+
+/** /admin/v1: the operator's surface, behind ADMIN_TOKEN. */
+export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (app, options) => {
+  const { partners, accounts, promotions, tokens, clock } = app.services;
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (options.adminToken === null) {
+      throw new ApiError('admin_disabled', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
+    }
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    if (!match) {
+      throw new ApiError('not_authenticated', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>.', {
+        headers: { 'www-authenticate': 'Bearer realm="admin"' },
+      });
+    }
+    if (!safeEqual(match[1]!, options.adminToken)) {
+      throw new ApiError('not_authenticated', 'The admin token is invalid.', {
+        headers: { 'www-authenticate': 'Bearer realm="admin", error="invalid_token"' },
+      });
+    }
+  });
+
+  const partnerNotFound = () => new ApiError('partner_not_found', 'The requested partner was not found.');
+  const accountNotFound = () => new ApiError('account_not_found', 'The requested account was not found.');
+  const promotionNotFound = () =>
+    new ApiError('promotion_not_found', 'The requested promotion was not found.');
+
+  app.post(
+    '/partners',
+    {
+      schema: {
+        body: CreatePartnerSchema,
+        response: {
+          201: PartnerSchema.extend({ client_secret: z.string() }),
+          ...errors(400, 401, 413, 415, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const clientSecret = `cs_${randomId(32)}`;
+      const partner = await partners.insert({
+        id: randomUUID(),
+        name: request.body.name,
+        clientId: `ci_${randomId(16)}`,
+        clientSecretHash: await hashSecret(clientSecret),
+        redirectUris: request.body.redirect_uris,
+        scopes: [...(request.body.scopes ?? SCOPES)].sort(),
+        createdAt: clock.now(),
+      });
+      return reply
+        .code(201)
+        .header('location', `/admin/v1/partners/${partner.id}`)
+        .send({ ...toPartnerResource(partner), client_secret: clientSecret });
+    },
+  );
+
+  app.get(
+    '/partners/:partner_id',
+    {
+      schema: {
+        params: z.object({ partner_id: z.string() }),
+        response: { 200: PartnerSchema, ...errors(401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const id = request.params.partner_id;
+      const partner = z.uuid().safeParse(id).success ? await partners.findById(id) : undefined;
+      if (!partner) throw partnerNotFound();
+      return toPartnerResource(partner);
+    },
+  );
+
+  app.post(
+    '/accounts',
+    {
+      schema: {
+        body: CreateAccountSchema,
+        response: { 201: AccountSchema, ...errors(400, 401, 409, 413, 415, 503) },
+      },
+    },
+    async (request, reply) => {
+      const account = await accounts.insert({
+        id: randomUUID(),
+        email: request.body.email,
+        passwordHash: await hashSecret(request.body.password),
+        createdAt: clock.now(),
+      });
+      if (!account) {
+        throw new ApiError('email_taken', 'An account with this email already exists.', {
+          source: { pointer: '/email' },
+        });
+      }
+      return reply
+        .code(201)
+        .header('location', `/admin/v1/accounts/${account.id}`)
+        .send(toAccountResource(account));
+    },
+  );
+
+  app.get(
+    '/accounts/:account_id',
+    {
+      schema: {
+        params: z.object({ account_id: z.string() }),
+        response: { 200: AccountSchema, ...errors(401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const id = request.params.account_id;
+      const account = z.uuid().safeParse(id).success ? await accounts.findById(id) : undefined;
+      if (!account) throw accountNotFound();
+      return toAccountResource(account);
+    },
+  );
+
+  app.post(
+    '/promotions',
+    {
+      schema: {
+        body: CreatePromotionSchema,
+        response: { 201: PromotionSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (!(await partners.findById(body.partner_id))) {
+        throw new ApiError('partner_not_found', 'The partner_id names no partner.', {
+          source: { pointer: '/partner_id' },
+        });
+      }
+      const now = clock.now();
+      const created = await promotions.insert({
+        id: body.id,
+        partnerId: body.partner_id,
+        name: body.name,
+        status: body.status ?? 'active',
+        startsAt: second(body.starts_at) ?? null,
+        endsAt: second(body.ends_at) ?? null,
+        durationDays: body.duration_days ?? null,
+        taskLimitPerMonth: body.task_limit_per_month ?? null,
+        maxEnrollments: body.max_enrollments ?? null,
+        allowReenrollment: body.allow_reenrollment ?? false,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (!created) {
+        throw new ApiError('promotion_exists', `A promotion with id ${body.id} already exists.`, {
+          source: { pointer: '/id' },
+        });
+      }
+      return reply
+        .code(201)
+        .header('location', `/admin/v1/promotions/${created.id}`)
+        .send(toPromotionResource({ ...created, displayedCount: 0 }));
+    },
+  );
+
+  app.get(
+    '/promotions',
+    {
+      schema: {
+        querystring: ListQuerySchema.extend({ partner_id: z.uuid().optional() }),
+        response: {
+          200: z.object({ data: z.array(PromotionSchema), next_cursor: z.string().nullable() }),
+          ...errors(400, 401, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, partner_id } = request.query;
+      const after = cursor === undefined ? undefined : decodeCursor(cursor)?.after;
+      if (cursor !== undefined && after === undefined) {
+        throw new ApiError('invalid_request', 'The cursor is invalid.', { source: { parameter: 'cursor' } });
+      }
+      const rows = await promotions.list({ limit: limit + 1, after, partnerId: partner_id });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map(toPromotionResource),
+        next_cursor: rows.length > limit && last ? encodeCursor({ after: last.id }) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/promotions/:promotion_id',
+    {
+      schema: {
+        params: z.object({ promotion_id: z.string() }),
+        response: { 200: PromotionSchema, ...errors(401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const promotion = await promotions.findWithCount(request.params.promotion_id);
+      if (!promotion) throw promotionNotFound();
+      return toPromotionResource(promotion);
+    },
+  );
+
+  app.post(
+    '/tokens',
+    {
+      schema: {
+        body: MintTokenSchema,
+        response: { 201: TokenResponseSchema, ...errors(400, 401, 404, 413, 415, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { client_id, account_id, scope } = request.body;
+      const partner = await partners.findByClientId(client_id);
+      if (!partner)
+        throw new ApiError('partner_not_found', 'No partner has this client_id.', {
+          source: { pointer: '/client_id' },
+        });
+      if (account_id !== undefined && !(await accounts.findById(account_id))) {
+        throw new ApiError('account_not_found', 'The account_id names no account.', {
+          source: { pointer: '/account_id' },
+        });
+      }
+      const scopes = parseScopeString(scope);
+      if (!scopes || scopes.length === 0 || !scopes.every((s) => partner.scopes.includes(s))) {
+        throw new ApiError(
+          'invalid_scope',
+          `The scope must be within the partner's allowed scopes (${partner.scopes.join(' ')}).`,
+          {
+            source: { pointer: '/scope' },
+          },
+        );
+      }
+      const token = await tokens.issueAccessToken({
+        kind: account_id ? 'user' : 'app',
+        partnerId: partner.id,
+        accountId: account_id ?? null,
+        scopes,
+      });
+      return reply.code(201).header('cache-control', 'no-store').send(token);
+    },
+  );
+};

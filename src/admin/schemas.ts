@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { SCOPES } from '../auth/scopes.js';
+import { DateTimeSchema, PromotionIdSchema } from '../schemas.js';
+
+export const RedirectUriSchema = z
+  .string()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '' && !v.includes('#');
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL without a fragment');
+
+export const CreatePartnerSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  redirect_uris: z.array(RedirectUriSchema).min(1).max(20),
+  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+});
+
+export const CreateAccountSchema = z.object({
+  email: z.email().max(320),
+  password: z.string().min(8).max(200),
+});
+
+const nullableInt = (min: number) => z.number().int().min(min).max(2_147_483_647).nullable();
+
+export const PromotionFieldsSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  status: z.enum(['active', 'paused', 'ended']),
+  starts_at: DateTimeSchema.nullable(),
+  ends_at: DateTimeSchema.nullable(),
+  duration_days: nullableInt(1),
+  task_limit_per_month: nullableInt(0),
+  max_enrollments: nullableInt(0),
+  allow_reenrollment: z.boolean(),
+});
+
+const windowIsValid = (v: { starts_at?: Date | null; ends_at?: Date | null }) =>
+  !v.starts_at || !v.ends_at || v.ends_at.getTime() > v.starts_at.getTime();
+
+export const CreatePromotionSchema = PromotionFieldsSchema.partial()
+  .extend({
+    id: PromotionIdSchema,
+    partner_id: z.uuid(),
+    name: z.string().trim().min(1).max(200),
+  })
+  .refine(windowIsValid, { message: 'must be after starts_at', path: ['ends_at'] });
+
+export const UpdatePromotionSchema = PromotionFieldsSchema.partial();
+
+export const MintTokenSchema = z.object({
+  client_id: z.string().min(1).max(200),
+  account_id: z.uuid().optional(),
+  scope: z.string().min(1).max(200),
+});
+
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(500).optional(),
+});
+
+export const PartnerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  client_id: z.string(),
+  redirect_uris: z.array(z.string()),
+  scopes: z.array(z.string()),
+  created_at: z.string(),
+});
+
+export const AccountSchema = z.object({ id: z.string(), email: z.string(), created_at: z.string() });
+
+export const PromotionSchema = z.object({
+  id: z.string(),
+  partner_id: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'paused', 'ended']),
+  starts_at: z.string().nullable(),
+  ends_at: z.string().nullable(),
+  duration_days: z.number().int().nullable(),
+  task_limit_per_month: z.number().int().nullable(),
+  max_enrollments: z.number().int().nullable(),
+  allow_reenrollment: z.boolean(),
+  enrollments_count: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export const TokenResponseSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  scope: z.string(),
+  refresh_token: z.string().optional(),
+});

@@ -1,0 +1,29 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { accounts } from '../db/schema.js';
+
+export type AccountRow = typeof accounts.$inferSelect;
+
+export function createAccountsRepository(db: Db) {
+  return {
+    /** undefined when the email is taken (case-insensitively); the unique index decides. */
+    async insert(row: typeof accounts.$inferInsert, tx: Db = db): Promise<AccountRow | undefined> {
+      const [created] = await tx.insert(accounts).values(row).onConflictDoNothing().returning();
+      return created;
+    },
+    async findById(id: string, tx: Db = db): Promise<AccountRow | undefined> {
+      const [row] = await tx.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+      return row;
+    },
+    async findByEmail(email: string, tx: Db = db): Promise<AccountRow | undefined> {
+      const [row] = await tx
+        .select()
+        .from(accounts)
+        .where(sql`lower(${accounts.email}) = lower(${email})`)
+        .limit(1);
+      return row;
+    },
+  };
+}
+
+export type AccountsRepository = ReturnType<typeof createAccountsRepository>;

@@ -1,0 +1,46 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+// scrypt cost for passwords and client secrets: ~50 ms on one core, off the event loop.
+const SCRYPT_N = 16_384;
+const SCRYPT_R = 8;
+const SCRYPT_P = 1;
+const KEY_LENGTH = 32;
+
+function scryptAsync(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(secret, salt, KEY_LENGTH, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
+  });
+}
+
+/** A slow, salted hash: `scrypt$N$r$p$salt$hash` (base64url parts). */
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P);
+  return ['scrypt', SCRYPT_N, SCRYPT_R, SCRYPT_P, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  );
+}
+
+// A well-formed hash to verify against when the user or client does not exist, so a miss
+// costs as much time as a wrong secret and response times reveal nothing.
+const DUMMY_HASH = `scrypt$${SCRYPT_N}$${SCRYPT_R}$${SCRYPT_P}$${'A'.repeat(22)}$${'A'.repeat(43)}`;
+
+export async function verifySecret(secret: string, stored: string | null | undefined): Promise<boolean> {
+  const parts = (stored ?? DUMMY_HASH).split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [, n, r, p, salt, hash] = parts as [string, string, string, string, string, string];
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
+  return timingSafeEqual(actual, expected) && stored != null;
+}
+
+export const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
+
+/** Constant-time string equality (hashing first makes the lengths equal). */
+export function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');

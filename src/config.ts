@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (max = 1_000_000_000) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a positive integer')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`));
+
+const urlWithProtocols = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL (${protocols.join(' or ')})`,
+  );
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a port number')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(65535, 'must be a port number (0-65535)'))
+    .default(3000),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:']).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(31_536_000).default(3600),
+  RATE_LIMIT_PER_HOUR: positiveInt().default(9000),
+  RATE_LIMIT_IP_PER_HOUR: positiveInt().default(3600),
+  TRUST_PROXY: booleanString.default(false),
+  SEED_DEMO: booleanString.optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  DB_POOL_MAX: positiveInt(1000).default(10),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** undefined = resolved at start (generated for the embedded store, else admin disabled). */
+  adminToken: string | undefined;
+  publicUrl: string;
+  accessTokenTtlSeconds: number;
+  rateLimitPerHour: number;
+  rateLimitIpPerHour: number;
+  trustProxy: boolean;
+  seedDemo: boolean;
+  logLevel: (typeof LOG_LEVELS)[number];
+  dbPoolMax: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; the first problem becomes one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as shells and compose files often produce them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`invalid ${name}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const displayHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    adminToken: e.ADMIN_TOKEN,
+    publicUrl: (e.PUBLIC_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, ''),
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    rateLimitPerHour: e.RATE_LIMIT_PER_HOUR,
+    rateLimitIpPerHour: e.RATE_LIMIT_IP_PER_HOUR,
+    trustProxy: e.TRUST_PROXY,
+    seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    dbPoolMax: e.DB_POOL_MAX,
+  };
+}

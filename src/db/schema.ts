@@ -1,0 +1,260 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+/** OAuth clients. The secret is kept only as an scrypt hash. */
+export const partners = pgTable('partners', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  clientId: text('client_id').notNull().unique(),
+  clientSecretHash: text('client_secret_hash').notNull(),
+  redirectUris: text('redirect_uris').array().notNull(),
+  scopes: text('scopes').array().notNull(),
+  createdAt: createdAt(),
+});
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  // Emails are unique case-insensitively; the index is the arbiter under concurrency.
+  (t) => [uniqueIndex('accounts_email_lower_key').on(sql`lower(${t.email})`)],
+);
+
+export const promotions = pgTable(
+  'promotions',
+  {
+    id: text('id').primaryKey(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['active', 'paused', 'ended'] })
+      .notNull()
+      .default('active'),
+    startsAt: ts('starts_at'),
+    endsAt: ts('ends_at'),
+    durationDays: integer('duration_days'),
+    taskLimitPerMonth: integer('task_limit_per_month'),
+    maxEnrollments: integer('max_enrollments'),
+    allowReenrollment: boolean('allow_reenrollment').notNull().default(false),
+    // Authoritative only while max_enrollments is set (the budget guard); otherwise the
+    // count is read from enrollments so unbudgeted promotions never touch this hot row.
+    enrollmentsCount: integer('enrollments_count').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('promotions_partner_id_idx').on(t.partnerId, t.id),
+    check('promotions_status_check', sql`${t.status} in ('active', 'paused', 'ended')`),
+    check(
+      'promotions_window_check',
+      sql`${t.startsAt} is null or ${t.endsAt} is null or ${t.endsAt} > ${t.startsAt}`,
+    ),
+    check('promotions_duration_check', sql`${t.durationDays} is null or ${t.durationDays} >= 1`),
+    check('promotions_task_limit_check', sql`${t.taskLimitPerMonth} is null or ${t.taskLimitPerMonth} >= 0`),
+    check('promotions_max_enrollments_check', sql`${t.maxEnrollments} is null or ${t.maxEnrollments} >= 0`),
+    check(
+      'promotions_budget_check',
+      sql`${t.maxEnrollments} is null or ${t.enrollmentsCount} <= ${t.maxEnrollments}`,
+    ),
+  ],
+);
+
+/**
+ * The public id is `<promotion_id>:<id>`. `is_current` marks the one enrollment per
+ * (promotion, account) that rule 4 compares against; a partial unique index enforces it.
+ */
+export const enrollments = pgTable(
+  'enrollments',
+  {
+    id: uuid('id').primaryKey(),
+    promotionId: text('promotion_id')
+      .notNull()
+      .references(() => promotions.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    enrolledAt: ts('enrolled_at').notNull(),
+    expiresAt: ts('expires_at'),
+    unenrolledAt: ts('unenrolled_at'),
+    // Set by the expiry sweeper; status is always computed from expires_at at read time.
+    expiredAt: ts('expired_at'),
+    isCurrent: boolean('is_current').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('enrollments_current_key').on(t.promotionId, t.accountId).where(sql`${t.isCurrent}`),
+    index('enrollments_promotion_idx').on(t.promotionId, t.id),
+    index('enrollments_account_idx').on(t.accountId),
+  ],
+);
+
+/** Append-only ledger of task usage; `cycle_start` is the billing cycle the tasks count against. */
+export const taskUsage = pgTable(
+  'task_usage',
+  {
+    id: uuid('id').primaryKey(),
+    enrollmentId: uuid('enrollment_id')
+      .notNull()
+      .references(() => enrollments.id),
+    cycleStart: ts('cycle_start').notNull(),
+    tasksRequested: integer('tasks_requested').notNull(),
+    tasksAccepted: integer('tasks_accepted').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    occurredAt: ts('occurred_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('task_usage_idempotency_key').on(t.enrollmentId, t.idempotencyKey),
+    index('task_usage_enrollment_cycle_idx').on(t.enrollmentId, t.cycleStart),
+  ],
+);
+
+/** Per-cycle totals derived from the ledger in the same transaction; the guard of rule 3. */
+export const usageCounters = pgTable(
+  'usage_counters',
+  {
+    enrollmentId: uuid('enrollment_id')
+      .notNull()
+      .references(() => enrollments.id),
+    cycleStart: ts('cycle_start').notNull(),
+    used: integer('used').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.enrollmentId, t.cycleStart] }),
+    check('usage_counters_used_check', sql`${t.used} >= 0`),
+  ],
+);
+
+/** Access tokens: `<id>.<secret>` on the wire, only sha-256 of the secret stored. */
+export const accessTokens = pgTable(
+  'access_tokens',
+  {
+    id: text('id').primaryKey(),
+    secretHash: text('secret_hash').notNull(),
+    kind: text('kind', { enum: ['app', 'user'] }).notNull(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    accountId: uuid('account_id').references(() => accounts.id),
+    scopes: text('scopes').array().notNull(),
+    // The refresh-token family (or authorization code) that issued it, for cascading revocation.
+    familyId: uuid('family_id'),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('access_tokens_family_idx').on(t.familyId),
+    index('access_tokens_expires_idx').on(t.expiresAt),
+  ],
+);
+
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: text('id').primaryKey(),
+    secretHash: text('secret_hash').notNull(),
+    familyId: uuid('family_id').notNull(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    scopes: text('scopes').array().notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    rotatedAt: ts('rotated_at'),
+    revokedAt: ts('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('refresh_tokens_family_idx').on(t.familyId)],
+);
+
+export const authorizationCodes = pgTable('authorization_codes', {
+  id: text('id').primaryKey(),
+  secretHash: text('secret_hash').notNull(),
+  partnerId: uuid('partner_id')
+    .notNull()
+    .references(() => partners.id),
+  accountId: uuid('account_id')
+    .notNull()
+    .references(() => accounts.id),
+  redirectUri: text('redirect_uri').notNull(),
+  scopes: text('scopes').array().notNull(),
+  codeChallenge: text('code_challenge').notNull(),
+  // The family of tokens the code issued: replaying the code revokes them.
+  familyId: uuid('family_id').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  createdAt: createdAt(),
+});
+
+/** Idempotency-Key records of POST /v2/promotions, per partner, kept 24 h. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    lockedUntil: ts('locked_until'),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnerId, t.key] }),
+    index('idempotency_keys_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/** Append-only audit trail of what happened to an enrollment and who did it. */
+export const enrollmentEvents = pgTable(
+  'enrollment_events',
+  {
+    id: uuid('id').primaryKey(),
+    enrollmentId: uuid('enrollment_id')
+      .notNull()
+      .references(() => enrollments.id),
+    type: text('type', {
+      enum: ['enrolled', 'unenrolled', 'expired', 'usage_recorded', 'limit_reached'],
+    }).notNull(),
+    actorType: text('actor_type', { enum: ['partner', 'admin', 'system'] }).notNull(),
+    actorId: text('actor_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('enrollment_events_enrollment_idx').on(t.enrollmentId, t.createdAt, t.id)],
+);
+
+/** Key/value facts about the store itself (e.g. whether the demo was seeded). */
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,77 @@
+/**
+ * The error catalogue. Every API error is defined once here with its status and title and
+ * rendered as the JSON:API-style envelope `{"errors":[{status, code, title, detail, source?}]}`.
+ * OAuth endpoints use RFC 6749 errors instead (src/oauth/errors.ts).
+ */
+export const ERROR_CATALOGUE = {
+  invalid_request: { status: 400, title: 'Invalid Request' },
+  invalid_scope: { status: 400, title: 'Invalid Scope' },
+  not_authenticated: { status: 401, title: 'User Not Authenticated' },
+  permission_denied: { status: 403, title: 'Permission Denied' },
+  not_found: { status: 404, title: 'Not Found' },
+  promotion_not_found: { status: 404, title: 'Promotion Not Found' },
+  enrollment_not_found: { status: 404, title: 'Enrollment Not Found' },
+  partner_not_found: { status: 404, title: 'Partner Not Found' },
+  account_not_found: { status: 404, title: 'Account Not Found' },
+  method_not_allowed: { status: 405, title: 'Method Not Allowed' },
+  already_enrolled: { status: 409, title: 'Already Enrolled' },
+  promotion_full: { status: 409, title: 'Promotion Full' },
+  promotion_not_active: { status: 409, title: 'Promotion Not Active' },
+  idempotency_key_in_use: { status: 409, title: 'Idempotency Key In Use' },
+  promotion_exists: { status: 409, title: 'Promotion Exists' },
+  email_taken: { status: 409, title: 'Email Taken' },
+  max_enrollments_below_count: { status: 409, title: 'Max Enrollments Below Count' },
+  enrollment_not_active: { status: 409, title: 'Enrollment Not Active' },
+  payload_too_large: { status: 413, title: 'Payload Too Large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
+  idempotency_key_reused: { status: 422, title: 'Idempotency Key Reused' },
+  rate_limited: { status: 429, title: 'Too Many Requests' },
+  internal_error: { status: 500, title: 'Internal Server Error' },
+  service_unavailable: { status: 503, title: 'Service Unavailable' },
+  admin_disabled: { status: 503, title: 'Admin API Disabled' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface ErrorSource {
+  pointer?: string;
+  parameter?: string;
+  header?: string;
+}
+
+export interface ErrorEnvelope {
+  errors: Array<{ status: string; code: string; title: string; detail: string; source?: ErrorSource }>;
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly title: string;
+  readonly source: ErrorSource | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    options: { source?: ErrorSource; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+    this.code = code;
+    this.statusCode = ERROR_CATALOGUE[code].status;
+    this.title = ERROR_CATALOGUE[code].title;
+    this.source = options.source;
+    this.headers = options.headers ?? {};
+  }
+
+  toEnvelope(): ErrorEnvelope {
+    return envelope(this.code, this.message, this.source);
+  }
+}
+
+export function envelope(code: ErrorCode, detail: string, source?: ErrorSource): ErrorEnvelope {
+  const { status, title } = ERROR_CATALOGUE[code];
+  return { errors: [{ status: String(status), code, title, detail, ...(source ? { source } : {}) }] };
+}
+
+export const isApiError = (err: unknown): err is ApiError => err instanceof ApiError;

@@ -1,0 +1,89 @@
+import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { promotions } from '../db/schema.js';
+
+export type PromotionRow = typeof promotions.$inferSelect;
+export type NewPromotion = typeof promotions.$inferInsert;
+
+/** The displayed count: the guarded counter while budgeted, else counted (never a hot row). */
+// Qualified by hand: drizzle drops the table name in single-table selects, and the
+// subquery would then read enrollments' own columns.
+const displayedCount = sql<number>`case when "promotions"."max_enrollments" is null
+  then (select count(*)::int from enrollments e where e.promotion_id = "promotions"."id")
+  else "promotions"."enrollments_count" end`.as('displayed_count');
+
+export type PromotionWithCount = PromotionRow & { displayedCount: number };
+
+export function createPromotionsRepository(db: Db) {
+  const selectWithCount = (tx: Db) =>
+    tx
+      .select({
+        id: promotions.id,
+        partnerId: promotions.partnerId,
+        name: promotions.name,
+        status: promotions.status,
+        startsAt: promotions.startsAt,
+        endsAt: promotions.endsAt,
+        durationDays: promotions.durationDays,
+        taskLimitPerMonth: promotions.taskLimitPerMonth,
+        maxEnrollments: promotions.maxEnrollments,
+        allowReenrollment: promotions.allowReenrollment,
+        enrollmentsCount: promotions.enrollmentsCount,
+        createdAt: promotions.createdAt,
+        updatedAt: promotions.updatedAt,
+        displayedCount,
+      })
+      .from(promotions);
+
+  return {
+    /** undefined when the id is taken. */
+    async insert(row: NewPromotion, tx: Db = db): Promise<PromotionRow | undefined> {
+      const [created] = await tx.insert(promotions).values(row).onConflictDoNothing().returning();
+      return created;
+    },
+
+    async findById(id: string, tx: Db = db): Promise<PromotionRow | undefined> {
+      const [row] = await tx.select().from(promotions).where(eq(promotions.id, id)).limit(1);
+      return row;
+    },
+
+    async findWithCount(id: string, tx: Db = db): Promise<PromotionWithCount | undefined> {
+      const [row] = await selectWithCount(tx).where(eq(promotions.id, id)).limit(1);
+      return row;
+    },
+
+    /** Keyset pagination by id: stable under inserts. */
+    async list(
+      options: { limit: number; after?: string; partnerId?: string },
+      tx: Db = db,
+    ): Promise<PromotionWithCount[]> {
+      const conditions: SQL[] = [];
+      if (options.after !== undefined) conditions.push(gt(promotions.id, options.after));
+      if (options.partnerId !== undefined) conditions.push(eq(promotions.partnerId, options.partnerId));
+      return selectWithCount(tx)
+        .where(conditions.length ? and(...conditions) : undefined)
+        .orderBy(asc(promotions.id))
+        .limit(options.limit);
+    },
+
+    /**
+     * Takes one seat of a budgeted promotion. The conditional UPDATE is the guard of rule 5:
+     * it never lets the counter pass max_enrollments, whatever the concurrency.
+     */
+    async takeSeat(id: string, tx: Db = db): Promise<boolean> {
+      const rows = await tx
+        .update(promotions)
+        .set({ enrollmentsCount: sql`${promotions.enrollmentsCount} + 1` })
+        .where(
+          and(
+            eq(promotions.id, id),
+            sql`${promotions.maxEnrollments} is not null and ${promotions.enrollmentsCount} < ${promotions.maxEnrollments}`,
+          ),
+        )
+        .returning({ id: promotions.id });
+      return rows.length > 0;
+    },
+  };
+}
+
+export type PromotionsRepository = ReturnType<typeof createPromotionsRepository>;

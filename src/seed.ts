@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { SCOPES } from './auth/scopes.js';
+import { hashSecret, randomId } from './auth/secrets.js';
+import type { Config } from './config.js';
+import { meta, partners as partnersTable } from './db/schema.js';
+import type { Services } from './services.js';
+
+export const DEMO_PROMOTION_ID = 'demo_promotion';
+export const DEMO_EMAIL = 'demo@example.com';
+
+/**
+ * First start of an empty embedded store: a demo partner, account and promotion, and a
+ * user token so the printed curl line works at once. Runs once per store.
+ */
+export async function seedDemo(services: Services, config: Config): Promise<string | null> {
+  const { db, partners, accounts, promotions, tokens, clock } = services;
+  const [seeded] = await db.select().from(meta).where(eq(meta.key, 'demo_seeded')).limit(1);
+  const [anyPartner] = await db.select({ id: partnersTable.id }).from(partnersTable).limit(1);
+  // Only an empty store gets demo data; an operator's own data is never mixed with it.
+  if (seeded || anyPartner) return null;
+
+  const clientSecret = `cs_${randomId(32)}`;
+  const password = randomId(12);
+  const now = clock.now();
+  const partner = await partners.insert({
+    id: randomUUID(),
+    name: 'Demo Partner',
+    clientId: `ci_${randomId(16)}`,
+    clientSecretHash: await hashSecret(clientSecret),
+    redirectUris: [`${config.publicUrl}/demo/callback`, 'http://127.0.0.1:4000/callback'],
+    scopes: [...SCOPES],
+    createdAt: now,
+  });
+  const account = await accounts.insert({
+    id: randomUUID(),
+    email: DEMO_EMAIL,
+    passwordHash: await hashSecret(password),
+    createdAt: now,
+  });
+  if (!account) return null;
+  await promotions.insert({
+    id: DEMO_PROMOTION_ID,
+    partnerId: partner.id,
+    name: 'Demo promotion: 100 sponsored tasks a month for 90 days',
+    status: 'active',
+    durationDays: 90,
+    taskLimitPerMonth: 100,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const userToken = await tokens.issueAccessToken({
+    kind: 'user',
+    partnerId: partner.id,
+    accountId: account.id,
+    scopes: [...SCOPES],
+  });
+  await db.insert(meta).values({ key: 'demo_seeded', value: now.toISOString() });
+
+  const base = config.publicUrl;
+  return [
+    '',
+    'Demo data created (shown once; secrets are stored only as hashes):',
+    `  partner       Demo Partner  client_id=${partner.clientId}`,
+    `                client_secret=${clientSecret}`,
+    `  account       ${DEMO_EMAIL}  password=${password}`,
+    `  promotion     ${DEMO_PROMOTION_ID}`,
+    `  user token    ${userToken.access_token}  (expires in ${userToken.expires_in} s)`,
+    '',
+    'Enroll the demo account:',
+    `  curl -s -X POST ${base}/v2/promotions -H 'Authorization: Bearer ${userToken.access_token}' -H 'Content-Type: application/json' -d '{"promotion_id":"${DEMO_PROMOTION_ID}"}'`,
+    '',
+    'Get an app token (client credentials):',
+    `  curl -s -X POST ${base}/oauth/token -u '${partner.clientId}:${clientSecret}' -d grant_type=client_credentials`,
+    '',
+  ].join('\n');
+}

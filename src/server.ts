@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import closeWithGrace from 'close-with-grace';
+import pino from 'pino';
+import { buildApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Database, migrateDatabase, openPglite, openPostgres } from './db/client.js';
+import { LOG_REDACT_PATHS } from './ops/logging.js';
+import { seedDemo } from './seed.js';
+
+/** ADMIN_TOKEN, or for the embedded store one generated on first start and kept in DATA_DIR. */
+function resolveAdminToken(config: Config): { token: string | null; generated: boolean } {
+  if (config.adminToken) return { token: config.adminToken, generated: false };
+  if (config.databaseUrl) return { token: null, generated: false };
+  const file = join(config.dataDir, 'admin-token');
+  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), generated: false };
+  mkdirSync(config.dataDir, { recursive: true });
+  const token = `adm_${randomBytes(32).toString('base64url')}`;
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { token, generated: true };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const logger = pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } });
+  let database: Database;
+  try {
+    database = config.databaseUrl
+      ? await openPostgres({
+          url: config.databaseUrl,
+          poolMax: config.dbPoolMax,
+          onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
+        })
+      : await openPglite(config.dataDir);
+    await migrateDatabase(database, config.databaseUrl);
+  } catch (err) {
+    process.stderr.write(`startup error: cannot open or migrate the database: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+
+  const admin = resolveAdminToken(config);
+  const app = await buildApp({ config, database, adminToken: admin.token, loggerInstance: logger });
+
+  if (config.seedDemo) {
+    const banner = await seedDemo(app.services, config);
+    if (banner) process.stdout.write(`${banner}\n`);
+  }
+  if (admin.generated) {
+    process.stdout.write(
+      `Admin API token (saved in ${join(config.dataDir, 'admin-token')}):\n  ${admin.token}\n\n`,
+    );
+  } else if (admin.token === null) {
+    logger.warn('ADMIN_TOKEN is not set: the admin API answers 503 admin_disabled');
+  }
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+  });
+
+  await app.listen({ host: config.host, port: config.port });
+}
+
+await main();

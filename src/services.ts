@@ -1,0 +1,47 @@
+import { createAccountsRepository } from './auth/accounts-repository.js';
+import { createPartnersRepository } from './auth/partners-repository.js';
+import { createTokenRepository } from './auth/token-repository.js';
+import { createTokenService } from './auth/token-service.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { createEnrollmentsRepository } from './enrollments/repository.js';
+import { createEnrollmentService } from './enrollments/service.js';
+import { createPromotionsRepository } from './promotions/repository.js';
+
+/** Wires repositories and services once; routes reach them through `app.services`. */
+export function createServices(deps: { database: Database; clock: Clock; config: Config }) {
+  const { database, clock, config } = deps;
+  const db = database.db;
+  const partners = createPartnersRepository(db);
+  const accounts = createAccountsRepository(db);
+  const promotions = createPromotionsRepository(db);
+  const enrollments = createEnrollmentsRepository(db);
+  const tokenRepository = createTokenRepository(db);
+  const tokens = createTokenService({
+    tokens: tokenRepository,
+    clock,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+  });
+  return {
+    database,
+    db,
+    clock,
+    config,
+    partners,
+    accounts,
+    promotions,
+    enrollments,
+    tokenRepository,
+    tokens,
+    enrollmentService: createEnrollmentService({ db, clock, promotions, enrollments }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}

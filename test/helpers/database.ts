@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type Database, migrateDatabase, openPglite, openPostgres } from '../../src/db/client.js';
+
+export type Backend = 'pglite' | 'pg';
+export const backend: Backend = process.env.TEST_DB === 'pg' ? 'pg' : 'pglite';
+
+export interface TestDatabase {
+  database: Database;
+  backend: Backend;
+  /** The PostgreSQL URL of this test's own database (pg backend only). */
+  url: string | undefined;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one test file: in-memory PGlite, or a new database on DATABASE_URL's server. */
+export async function createTestDatabase(options: { poolMax?: number } = {}): Promise<TestDatabase> {
+  if (backend === 'pglite') {
+    const database = await openPglite(null);
+    await migrateDatabase(database);
+    return { database, backend, url: undefined, drop: () => database.close() };
+  }
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('TEST_DB=pg needs DATABASE_URL');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openPostgres({ url: url.toString(), poolMax: options.poolMax ?? 10 });
+  await migrateDatabase(database, url.toString());
+  return {
+    database,
+    backend,
+    url: url.toString(),
+    async drop() {
+      await database.close().catch(() => {});
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm test` runs the suite on embedded PGlite; with DATABASE_URL set it also runs it on
+// that PostgreSQL (project "pg"), plus the tests that need a real server (*.pg.test.ts).
+const withPg = Boolean(process.env.DATABASE_URL);
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    maxWorkers: 2,
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'pglite',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.pg.test.ts', '**/node_modules/**'],
+          env: { TEST_DB: 'pglite' },
+        },
+      },
+      ...(withPg
+        ? [
+            {
+              extends: true,
+              test: {
+                name: 'pg',
+                include: ['test/**/*.test.ts'],
+                exclude: ['**/node_modules/**'],
+                env: { TEST_DB: 'pg' },
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
