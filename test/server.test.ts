@@ -1,0 +1,107 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The real entry point, as an operator runs it: `npm start` = tsx src/server.ts.
+const dataDir = mkdtempSync(join(tmpdir(), 'promotions-server-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  exit: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Running {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'TEST_DB'].includes(k)));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...clean, LOG_LEVEL: 'info', ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, exit };
+}
+
+async function waitFor(run: Running, text: string, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!run.stdout().includes(text)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${text}; output:\n${run.stdout()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('npm start on an empty embedded store', () => {
+  it('migrates, seeds the demo, prints a curl line that works, and shuts down cleanly', async () => {
+    const port = await freePort();
+    const run = start({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(run, 'Server listening');
+    const out = run.stdout();
+    expect(out).toContain('Demo data created');
+    expect(out).toMatch(/client_secret=cs_[A-Za-z0-9_-]{43}/);
+    expect(out).toContain('Admin API token');
+    const adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    expect(out).toContain(adminToken);
+
+    // Run the printed curl line exactly as a newcomer would paste it.
+    const curlLine = out.split('\n').find((l) => l.trim().startsWith('curl -s -X POST') && l.includes('/v2/promotions'));
+    expect(curlLine).toBeDefined();
+    const response = execFileSync('sh', ['-c', `${curlLine!.trim()} -w '\\n%{http_code}'`], { encoding: 'utf8' });
+    const [body, status] = response.trim().split('\n');
+    expect(status).toBe('201');
+    expect(JSON.parse(body!)).toEqual({ enrollment_id: expect.stringMatching(/^demo_promotion:[0-9a-f-]{36}$/) });
+
+    // The client-credentials line works too.
+    const tokenLine = out.split('\n').find((l) => l.includes('/oauth/token'));
+    const tokenResponse = JSON.parse(execFileSync('sh', ['-c', tokenLine!.trim()], { encoding: 'utf8' }));
+    expect(tokenResponse).toMatchObject({ token_type: 'Bearer', scope: 'promotions:read promotions:write' });
+
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('does not seed twice and keeps the data and the admin token across restarts', async () => {
+    const port = await freePort();
+    const run = start({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(run, 'Server listening');
+    expect(run.stdout()).not.toContain('Demo data created');
+    expect(run.stdout()).not.toContain('Admin API token');
+    const adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    const res = await fetch(`http://127.0.0.1:${port}/admin/v1/promotions/demo_promotion`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: 'demo_promotion', enrollments_count: 1 });
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(0);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'configuration error: invalid PORT: must be a port number'],
+    [{ DATABASE_URL: 'mysql://x' }, 'configuration error: invalid DATABASE_URL: must be a URL (postgres: or postgresql:)'],
+    [{ LOG_LEVEL: 'loud' }, 'configuration error: invalid LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ RATE_LIMIT_PER_HOUR: '-1' }, 'configuration error: invalid RATE_LIMIT_PER_HOUR: must be a positive integer'],
+  ])('refuses to start with %j in one clear line and exit code 1', async (env, line) => {
+    const run = start({ DATA_DIR: dataDir, ...env });
+    expect(await run.exit).toBe(1);
+    expect(run.stdout().trim()).toBe(line);
+  });
+});
