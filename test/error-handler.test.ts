@@ -7,15 +7,28 @@ import { createTestDatabase } from './helpers/database.js';
 describe('the error handler', () => {
   it('answers an unexpected failure with 500 internal_error and no stack, SQL or secret', async () => {
     const db = await createTestDatabase();
-    const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), database: db.database, adminToken: null });
+    const app = await buildApp({
+      config: loadConfig({ LOG_LEVEL: 'silent' }),
+      database: db.database,
+      adminToken: null,
+    });
     app.get('/v2/boom', async () => {
-      throw new Error('select * from partners where client_secret_hash = scrypt$secret at Object.<anonymous> (/src/x.ts:1:1)');
+      throw new Error(
+        'select * from partners where client_secret_hash = scrypt$secret at Object.<anonymous> (/src/x.ts:1:1)',
+      );
     });
     try {
       const res = await app.inject({ method: 'GET', url: '/v2/boom' });
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({
-        errors: [{ status: '500', code: 'internal_error', title: 'Internal Server Error', detail: 'An unexpected error occurred.' }],
+        errors: [
+          {
+            status: '500',
+            code: 'internal_error',
+            title: 'Internal Server Error',
+            detail: 'An unexpected error occurred.',
+          },
+        ],
       });
       expect(res.body).not.toMatch(/select|scrypt|\.ts:/);
     } finally {

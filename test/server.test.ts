@@ -25,7 +25,9 @@ interface Running {
 }
 
 function start(env: Record<string, string>): Running {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'TEST_DB'].includes(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'TEST_DB'].includes(k)),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: { ...clean, LOG_LEVEL: 'info', ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,12 +64,18 @@ describe('npm start on an empty embedded store', () => {
     expect(out).toContain(adminToken);
 
     // Run the printed curl line exactly as a newcomer would paste it.
-    const curlLine = out.split('\n').find((l) => l.trim().startsWith('curl -s -X POST') && l.includes('/v2/promotions'));
+    const curlLine = out
+      .split('\n')
+      .find((l) => l.trim().startsWith('curl -s -X POST') && l.includes('/v2/promotions'));
     expect(curlLine).toBeDefined();
-    const response = execFileSync('sh', ['-c', `${curlLine!.trim()} -w '\\n%{http_code}'`], { encoding: 'utf8' });
+    const response = execFileSync('sh', ['-c', `${curlLine!.trim()} -w '\\n%{http_code}'`], {
+      encoding: 'utf8',
+    });
     const [body, status] = response.trim().split('\n');
     expect(status).toBe('201');
-    expect(JSON.parse(body!)).toEqual({ enrollment_id: expect.stringMatching(/^demo_promotion:[0-9a-f-]{36}$/) });
+    expect(JSON.parse(body!)).toEqual({
+      enrollment_id: expect.stringMatching(/^demo_promotion:[0-9a-f-]{36}$/),
+    });
 
     // The client-credentials line works too.
     const tokenLine = out.split('\n').find((l) => l.includes('/oauth/token'));
@@ -96,9 +104,18 @@ describe('npm start on an empty embedded store', () => {
 
   it.each([
     [{ PORT: 'abc' }, 'configuration error: invalid PORT: must be a port number'],
-    [{ DATABASE_URL: 'mysql://x' }, 'configuration error: invalid DATABASE_URL: must be a URL (postgres: or postgresql:)'],
-    [{ LOG_LEVEL: 'loud' }, 'configuration error: invalid LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent'],
-    [{ RATE_LIMIT_PER_HOUR: '-1' }, 'configuration error: invalid RATE_LIMIT_PER_HOUR: must be a positive integer'],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      'configuration error: invalid DATABASE_URL: must be a URL (postgres: or postgresql:)',
+    ],
+    [
+      { LOG_LEVEL: 'loud' },
+      'configuration error: invalid LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+    ],
+    [
+      { RATE_LIMIT_PER_HOUR: '-1' },
+      'configuration error: invalid RATE_LIMIT_PER_HOUR: must be a positive integer',
+    ],
   ])('refuses to start with %j in one clear line and exit code 1', async (env, line) => {
     const run = start({ DATA_DIR: dataDir, ...env });
     expect(await run.exit).toBe(1);

@@ -4,7 +4,10 @@ import { queryRows } from '../../src/db/client.js';
 import { type PartnerFixture, useTestApp } from '../helpers/app.js';
 
 // Real PostgreSQL, a real listening server and a pool wide enough for true contention.
-const ctx = useTestApp({ poolMax: 20, env: { RATE_LIMIT_PER_HOUR: '100000', RATE_LIMIT_IP_PER_HOUR: '100000' } });
+const ctx = useTestApp({
+  poolMax: 20,
+  env: { RATE_LIMIT_PER_HOUR: '100000', RATE_LIMIT_IP_PER_HOUR: '100000' },
+});
 let base: string;
 let partner: PartnerFixture;
 
@@ -18,7 +21,10 @@ const enroll = (token: string, promotionId: string) =>
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ promotion_id: promotionId }),
-  }).then(async (r) => ({ status: r.status, body: (await r.json()) as { errors?: Array<{ code: string }> } }));
+  }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as { errors?: Array<{ code: string }> },
+  }));
 
 describe('rules under concurrency on PostgreSQL', () => {
   it('50 concurrent identical enrollments give exactly one 201 (rule 4)', async () => {
@@ -29,7 +35,8 @@ describe('rules under concurrency on PostgreSQL', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const refused = results.filter((r) => r.status !== 201);
     expect(refused).toHaveLength(49);
-    for (const r of refused) expect(r).toMatchObject({ status: 409, body: { errors: [{ code: 'already_enrolled' }] } });
+    for (const r of refused)
+      expect(r).toMatchObject({ status: 409, body: { errors: [{ code: 'already_enrolled' }] } });
     const [row] = await queryRows<{ n: number }>(
       ctx.app.services.db,
       sql`select count(*)::int as n from enrollments where promotion_id = ${promo}`,
@@ -40,13 +47,16 @@ describe('rules under concurrency on PostgreSQL', () => {
   it('60 accounts into max_enrollments 10 give exactly ten (rule 5)', async () => {
     const promo = await ctx.fixtures.promotion(partner.id, { maxEnrollments: 10 });
     const tokens = await Promise.all(
-      Array.from({ length: 60 }, async () => ctx.fixtures.userToken(partner.id, (await ctx.fixtures.account()).id)),
+      Array.from({ length: 60 }, async () =>
+        ctx.fixtures.userToken(partner.id, (await ctx.fixtures.account()).id),
+      ),
     );
     const results = await Promise.all(tokens.map((t) => enroll(t, promo)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(10);
     const refused = results.filter((r) => r.status !== 201);
     expect(refused).toHaveLength(50);
-    for (const r of refused) expect(r).toMatchObject({ status: 409, body: { errors: [{ code: 'promotion_full' }] } });
+    for (const r of refused)
+      expect(r).toMatchObject({ status: 409, body: { errors: [{ code: 'promotion_full' }] } });
     const [row] = await queryRows<{ n: number; counter: number }>(
       ctx.app.services.db,
       sql`select (select count(*)::int from enrollments where promotion_id = ${promo}) as n,
@@ -61,7 +71,9 @@ describe('rules under concurrency on PostgreSQL', () => {
     const token = await ctx.fixtures.userToken(partner.id, account.id);
     const first = await enroll(token, promo);
     expect(first.status).toBe(201);
-    await ctx.app.services.db.execute(sql`update enrollments set unenrolled_at = now() where promotion_id = ${promo}`);
+    await ctx.app.services.db.execute(
+      sql`update enrollments set unenrolled_at = now() where promotion_id = ${promo}`,
+    );
     const results = await Promise.all(Array.from({ length: 30 }, () => enroll(token, promo)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const [row] = await queryRows<{ current: number }>(
