@@ -1,62 +1,20 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, startServer } from './helpers/processes.js';
 
 // The real entry point, as an operator runs it: `npm start` = tsx src/server.ts.
 const dataDir = mkdtempSync(join(tmpdir(), 'promotions-server-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  exit: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Running {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'TEST_DB'].includes(k)),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...clean, LOG_LEVEL: 'info', ...env } as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  child.stderr!.on('data', (d) => {
-    out += d;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, exit };
-}
-
-async function waitFor(run: Running, text: string, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!run.stdout().includes(text)) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${text}; output:\n${run.stdout()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('npm start on an empty embedded store', () => {
   it('migrates, seeds the demo, prints a curl line that works, and shuts down cleanly', async () => {
     const port = await freePort();
-    const run = start({ DATA_DIR: dataDir, PORT: String(port) });
-    await waitFor(run, 'Server listening');
-    const out = run.stdout();
+    const run = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    await run.waitFor('Server listening');
+    const out = run.output();
     expect(out).toContain('Demo data created');
     expect(out).toMatch(/client_secret=cs_[A-Za-z0-9_-]{43}/);
     expect(out).toContain('Admin API token');
@@ -88,10 +46,10 @@ describe('npm start on an empty embedded store', () => {
 
   it('does not seed twice and keeps the data and the admin token across restarts', async () => {
     const port = await freePort();
-    const run = start({ DATA_DIR: dataDir, PORT: String(port) });
-    await waitFor(run, 'Server listening');
-    expect(run.stdout()).not.toContain('Demo data created');
-    expect(run.stdout()).not.toContain('Admin API token');
+    const run = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    await run.waitFor('Server listening');
+    expect(run.output()).not.toContain('Demo data created');
+    expect(run.output()).not.toContain('Admin API token');
     const adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     const res = await fetch(`http://127.0.0.1:${port}/admin/v1/promotions/demo_promotion`, {
       headers: { authorization: `Bearer ${adminToken}` },
@@ -117,8 +75,8 @@ describe('npm start on an empty embedded store', () => {
       'configuration error: invalid RATE_LIMIT_PER_HOUR: must be a positive integer',
     ],
   ])('refuses to start with %j in one clear line and exit code 1', async (env, line) => {
-    const run = start({ DATA_DIR: dataDir, ...env });
+    const run = startServer({ DATA_DIR: dataDir, ...env });
     expect(await run.exit).toBe(1);
-    expect(run.stdout().trim()).toBe(line);
+    expect(run.output().trim()).toBe(line);
   });
 });

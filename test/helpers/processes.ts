@@ -1,0 +1,128 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  exit: Promise<number | null>;
+  /** Resolves once `text` appeared in stdout/stderr. */
+  waitFor(text: string, ms?: number): Promise<void>;
+  /** Resolves once GET /healthz answers 200. */
+  waitHealthy(ms?: number): Promise<void>;
+}
+
+/** The real entry point (`npm start` = tsx src/server.ts) as a child process. */
+export function startServer(env: Record<string, string>): ServerProcess {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !['DATABASE_URL', 'TEST_DB', 'REDIS_URL', 'ADMIN_TOKEN'].includes(k),
+    ),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...inherited, LOG_LEVEL: 'info', ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    url: `http://127.0.0.1:${env.PORT}`,
+    output: () => out,
+    exit,
+    async waitFor(text: string, ms = 30_000) {
+      const until = Date.now() + ms;
+      while (!out.includes(text)) {
+        if (child.exitCode !== null)
+          throw new Error(`server exited (${child.exitCode}) before "${text}":\n${out}`);
+        if (Date.now() > until) throw new Error(`timed out waiting for "${text}"; output:\n${out}`);
+        await sleep(50);
+      }
+    },
+    async waitHealthy(ms = 30_000) {
+      const until = Date.now() + ms;
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${out}`);
+        const ok = await fetch(`http://127.0.0.1:${env.PORT}/healthz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (ok) return;
+        if (Date.now() > until) throw new Error(`server not healthy in time; output:\n${out}`);
+        await sleep(100);
+      }
+    },
+  };
+}
+
+const PG_BIN = (() => {
+  try {
+    return execFileSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1'], {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return '/usr/lib/postgresql/15/bin';
+  }
+})();
+
+export interface PostgresCluster {
+  url: string;
+  port: number;
+  start(): void;
+  /** `immediate` is a crash as far as clients can tell. */
+  stop(mode?: 'fast' | 'immediate'): void;
+  destroy(): void;
+}
+
+/**
+ * A PostgreSQL cluster owned by one test file (initdb under a temp dir, a free port), so
+ * killing it harms nothing else. initdb refuses root, so it runs as the postgres user.
+ */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'pg-fault-'));
+  const postgresUid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const postgresGid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(dir, postgresUid, postgresGid);
+  const asPostgres = (bin: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args], { stdio: 'pipe' });
+  asPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '-E', 'UTF8']);
+  const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=100`;
+  const cluster: PostgresCluster = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    start: () =>
+      asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-o', options, '-l', join(dir, 'log'), '-w', 'start']),
+    stop: (mode = 'fast') => asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', mode, '-w', 'stop']),
+    destroy() {
+      try {
+        cluster.stop('immediate');
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  cluster.start();
+  return cluster;
+}
