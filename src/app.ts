@@ -40,6 +40,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
+    // Errors raised before routing (a malformed URL) wear the envelope too.
+    frameworkErrors: (err, request, reply) => {
+      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      reply
+        .code(status)
+        .send(envelope(status === 404 ? 'not_found' : 'invalid_request', 'The request URL is malformed.'));
+    },
   });
 
   app.setValidatorCompiler(validatorCompiler);

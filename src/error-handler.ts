@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isDatabaseUnavailable } from './db/errors.js';
+import { isDatabaseUnavailable, isDataException } from './db/errors.js';
 import { type ErrorCode, type ErrorSource, envelope, isApiError } from './errors.js';
 import { isOAuthError } from './oauth/errors.js';
 
@@ -52,6 +52,23 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...err.headers })
       .send(err.toBody());
   }
+  const status0 = err.statusCode ?? 500;
+  // A body that cannot be parsed on a route that does not exist is still a missing route.
+  if (status0 >= 400 && status0 < 500 && !request.routeOptions.url) {
+    return reply
+      .code(404)
+      .send(envelope('not_found', `No route matches ${request.method} ${request.url.split('?')[0]}.`));
+  }
+  // The token endpoints speak RFC 6749 even about bodies they cannot parse.
+  if (status0 === 400 && request.url.startsWith('/oauth/')) {
+    return reply
+      .code(400)
+      .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
+      .send({
+        error: 'invalid_request',
+        error_description: FASTIFY_DETAILS[err.code] ?? 'The request is malformed.',
+      });
+  }
   if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
     const { detail, source } = validationDetail(err);
     return reply.code(400).send(envelope('invalid_request', detail, source));
@@ -62,6 +79,18 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       .code(503)
       .header('retry-after', String(RETRY_AFTER_SECONDS))
       .send(envelope('service_unavailable', 'The service is temporarily unavailable. Retry later.'));
+  }
+  if (isDataException(err)) {
+    // The statement failed, so nothing changed; the input was at fault, not the server.
+    request.log.info({ err }, 'database refused a value');
+    return reply
+      .code(400)
+      .send(
+        envelope(
+          'invalid_request',
+          'The request contains a value that cannot be stored (for example a NUL character).',
+        ),
+      );
   }
   const status = err.statusCode ?? 500;
   const code = FASTIFY_STATUS_CODES[status];

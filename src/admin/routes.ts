@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseScopeString, SCOPES } from '../auth/scopes.js';
 import { hashSecret, randomId, safeEqual } from '../auth/secrets.js';
+import { PROMOTION_ID_PATTERN } from '../enrollments/enrollment-id.js';
 import { ApiError } from '../errors.js';
 import { truncateToSecond } from '../promotions/expiration.js';
 import { errorResponses as errors } from '../schemas.js';
@@ -226,7 +227,8 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (app, opti
       },
     },
     async (request) => {
-      const promotion = await promotions.findWithCount(request.params.promotion_id);
+      const id = request.params.promotion_id;
+      const promotion = PROMOTION_ID_PATTERN.test(id) ? await promotions.findWithCount(id) : undefined;
       if (!promotion) throw promotionNotFound();
       return toPromotionResource(promotion);
     },

@@ -44,3 +44,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // drizzle wraps driver errors ("Failed query: …") with the original as the cause.
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
+
+/** The SQLSTATE of a driver error, looking through drizzle's wrapper. */
+export function sqlState(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+/** Class 22 "data exception": a value the database refuses (a NUL byte, an out-of-range number). */
+export const isDataException = (err: unknown): boolean => sqlState(err)?.startsWith('22') ?? false;

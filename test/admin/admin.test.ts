@@ -345,3 +345,26 @@ describe('tokens', () => {
     expect(account.json().errors[0].code).toBe('account_not_found');
   });
 });
+
+describe('values the database refuses', () => {
+  it('answers 400, not 500, to a NUL character in a stored string, and stores nothing', async () => {
+    const res = await createPartner({ name: 'Acme\u0000Evil' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      errors: [
+        {
+          status: '400',
+          code: 'invalid_request',
+          title: 'Invalid Request',
+          detail: 'The request contains a value that cannot be stored (for example a NUL character).',
+        },
+      ],
+    });
+  });
+
+  it('answers 404 to a promotion id that cannot exist, without asking the database', async () => {
+    const res = await ctx.admin({ method: 'GET', url: '/admin/v1/promotions/%00' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().errors[0].code).toBe('promotion_not_found');
+  });
+});

@@ -285,7 +285,9 @@ function collectRoutes(resolved: Record<ContractFile, Json>, deref: (node: unkno
 }
 
 function matchRoute(routes: Route[], path: string): Route | undefined {
-  const segments = path.split('/').map(safeDecode);
+  // The server ignores a trailing slash, so the contract does too.
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  const segments = trimmed.split('/').map(safeDecode);
   return routes.find(
     (route) =>
       route.segments.length === segments.length &&
@@ -297,7 +299,9 @@ function segmentMatcher(template: string): RegExp {
   const parts = template
     .split(/(\{[^}]+\})/)
     .map((part) =>
-      part.startsWith('{') && part.endsWith('}') ? '(.+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      part.startsWith('{') && part.endsWith('}')
+        ? '([\\s\\S]+)'
+        : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     );
   return new RegExp(`^${parts.join('')}$`);
 }
