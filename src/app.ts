@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { adminRoutes } from './admin/routes.js';
 import { type Clock, systemClock } from './clock.js';
@@ -41,11 +41,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL) wear the envelope too.
-    frameworkErrors: (err, request, reply) => {
+    frameworkErrors: (err, _request, reply) => {
       const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
-      reply
-        .code(status)
-        .send(envelope(status === 404 ? 'not_found' : 'invalid_request', 'The request URL is malformed.'));
+      const body = envelope(
+        status === 404 ? 'not_found' : 'invalid_request',
+        'The request URL is malformed.',
+      );
+      (reply as FastifyReply).code(status).send(body);
     },
   });
 

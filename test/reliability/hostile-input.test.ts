@@ -26,6 +26,7 @@ const NASTY_STRINGS = [
   '\ud800',
   '😀'.repeat(50),
   'x'.repeat(20_000),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell probe, literally
   '${jndi:ldap://x}',
   '{{7*7}}',
   'null',
