@@ -71,6 +71,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }),
   );
   app.decorateRequest('principal', null);
+  // server.ts starts the sweeper; whoever closes the app stops it.
+  app.addHook('onClose', async () => app.services.expirySweeper.stop());
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   SEED_DEMO: booleanString.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DB_POOL_MAX: positiveInt(1000).default(10),
+  EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt(86_400).default(60),
 });
 
 export interface Config {
@@ -63,6 +64,8 @@ export interface Config {
   seedDemo: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   dbPoolMax: number;
+  /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */
+  expirySweepIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -94,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     dbPoolMax: e.DB_POOL_MAX,
+    expirySweepIntervalSeconds: e.EXPIRY_SWEEP_INTERVAL_SECONDS,
   };
 }

@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ host: config.host, port: config.port });
+  app.services.expirySweeper.start(app.log);
 }
 
 await main();

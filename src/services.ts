@@ -5,9 +5,15 @@ import { createTokenService } from './auth/token-service.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { createExpirySweeper } from './enrollments/expiry-sweeper.js';
+import { createIdempotency } from './enrollments/idempotency.js';
+import { createIdempotencyRepository } from './enrollments/idempotency-repository.js';
 import { createEnrollmentsRepository } from './enrollments/repository.js';
 import { createEnrollmentService } from './enrollments/service.js';
 import { createPromotionsRepository } from './promotions/repository.js';
+import { createPromotionService } from './promotions/service.js';
+import { createUsageRepository } from './usage/repository.js';
+import { createUsageService } from './usage/service.js';
 
 /** Wires repositories and services once; routes reach them through `app.services`. */
 export function createServices(deps: { database: Database; clock: Clock; config: Config }) {
@@ -18,6 +24,7 @@ export function createServices(deps: { database: Database; clock: Clock; config:
   const promotions = createPromotionsRepository(db);
   const enrollments = createEnrollmentsRepository(db);
   const tokenRepository = createTokenRepository(db);
+  const idempotencyKeys = createIdempotencyRepository(db);
   const tokens = createTokenService({
     tokens: tokenRepository,
     clock,
@@ -35,6 +42,15 @@ export function createServices(deps: { database: Database; clock: Clock; config:
     tokenRepository,
     tokens,
     enrollmentService: createEnrollmentService({ db, clock, promotions, enrollments }),
+    promotionService: createPromotionService({ db, clock, promotions }),
+    usageService: createUsageService({ db, clock, usage: createUsageRepository(db), enrollments }),
+    idempotency: createIdempotency({ clock, keys: idempotencyKeys }),
+    expirySweeper: createExpirySweeper({
+      clock,
+      enrollments,
+      keys: idempotencyKeys,
+      intervalMs: config.expirySweepIntervalSeconds * 1000,
+    }),
   };
 }
 

@@ -9,7 +9,7 @@ import { freePort, startServer } from './helpers/processes.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'promotions-server-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('npm start on an empty embedded store', () => {
+describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
   it('migrates, seeds the demo, prints a curl line that works, and shuts down cleanly', async () => {
     const port = await freePort();
     const run = startServer({ DATA_DIR: dataDir, PORT: String(port) });

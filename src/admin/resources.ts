@@ -1,6 +1,9 @@
 import type { AccountRow } from '../auth/accounts-repository.js';
 import type { PartnerRow } from '../auth/partners-repository.js';
-import { toRfc3339 } from '../promotions/expiration.js';
+import { formatEnrollmentId } from '../enrollments/enrollment-id.js';
+import type { EnrollmentView, EventRow } from '../enrollments/repository.js';
+import { usageNow } from '../enrollments/service.js';
+import { isExpired, toRfc3339 } from '../promotions/expiration.js';
 import type { PromotionWithCount } from '../promotions/repository.js';
 
 const iso = (d: Date | null) => (d ? toRfc3339(d) : null);
@@ -34,6 +37,38 @@ export const toPromotionResource = (p: PromotionWithCount) => ({
   enrollments_count: p.displayedCount,
   created_at: toRfc3339(p.createdAt),
   updated_at: toRfc3339(p.updatedAt),
+});
+
+/** An enrollment as the operator sees it: unenrolled ones too, with the current cycle's usage. */
+export function toAdminEnrollmentResource(view: EnrollmentView, now: Date) {
+  const usage = usageNow(view, now);
+  return {
+    enrollment_id: formatEnrollmentId(view.promotion_id, view.id),
+    promotion_id: view.promotion_id,
+    account_id: view.account_id,
+    partner_id: view.partner_id,
+    status: view.unenrolled_at
+      ? ('unenrolled' as const)
+      : isExpired(view.expires_at, now)
+        ? ('expired' as const)
+        : ('enrolled' as const),
+    enrollment_date: toRfc3339(view.enrolled_at),
+    expiration_date: iso(view.expires_at),
+    unenrolled_at: iso(view.unenrolled_at),
+    task_limit_per_month: view.task_limit_per_month,
+    tasks_used_this_month: usage.used,
+    billing_cycle_start: toRfc3339(usage.start),
+    billing_cycle_end: toRfc3339(usage.end),
+  };
+}
+
+export const toEventResource = (e: EventRow) => ({
+  id: e.id,
+  type: e.type,
+  actor_type: e.actor_type,
+  actor_id: e.actor_id,
+  data: e.data,
+  created_at: toRfc3339(new Date(e.created_at)),
 });
 
 /** Opaque keyset cursors: base64url JSON, validated on the way back in. */

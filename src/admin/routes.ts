@@ -4,27 +4,37 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseScopeString, SCOPES } from '../auth/scopes.js';
 import { hashSecret, randomId, safeEqual } from '../auth/secrets.js';
-import { PROMOTION_ID_PATTERN } from '../enrollments/enrollment-id.js';
+import { PROMOTION_ID_PATTERN, parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import { ApiError } from '../errors.js';
 import { truncateToSecond } from '../promotions/expiration.js';
+import type { PromotionChanges } from '../promotions/repository.js';
 import { errorResponses as errors } from '../schemas.js';
 import {
   decodeCursor,
   encodeCursor,
   toAccountResource,
+  toAdminEnrollmentResource,
+  toEventResource,
   toPartnerResource,
   toPromotionResource,
 } from './resources.js';
 import {
   AccountSchema,
+  AdminEnrollmentSchema,
+  AdminEnrollmentStatusSchema,
   CreateAccountSchema,
   CreatePartnerSchema,
   CreatePromotionSchema,
+  EventSchema,
   ListQuerySchema,
   MintTokenSchema,
   PartnerSchema,
   PromotionSchema,
+  pageOf,
   TokenResponseSchema,
+  UpdatePromotionSchema,
+  UsageBodySchema,
+  UsageResultSchema,
 } from './schemas.js';
 
 export interface AdminOptions {
@@ -33,10 +43,27 @@ export interface AdminOptions {
 }
 
 const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : d);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const invalidCursor = () =>
+  new ApiError('invalid_request', 'The cursor is invalid.', { source: { parameter: 'cursor' } });
+
+/** Reads a cursor made by encodeCursor; 400 when it was not. */
+function readCursor<T>(
+  cursor: string | undefined,
+  parse: (v: Record<string, string>) => T | null,
+): T | undefined {
+  if (cursor === undefined) return undefined;
+  const decoded = decodeCursor(cursor);
+  const value = decoded ? parse(decoded) : null;
+  if (value === null) throw invalidCursor();
+  return value;
+}
 
 /** /admin/v1: the operator's surface, behind ADMIN_TOKEN. */
 export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (app, options) => {
-  const { partners, accounts, promotions, tokens, clock } = app.services;
+  const { partners, accounts, promotions, enrollments, tokens, clock, promotionService, usageService } =
+    app.services;
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (options.adminToken === null) {
@@ -232,6 +259,110 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (app, opti
       if (!promotion) throw promotionNotFound();
       return toPromotionResource(promotion);
     },
+  );
+
+  app.patch(
+    '/promotions/:promotion_id',
+    {
+      schema: {
+        params: z.object({ promotion_id: z.string() }),
+        body: UpdatePromotionSchema,
+        response: { 200: PromotionSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const changes: PromotionChanges = {
+        name: b.name,
+        status: b.status,
+        startsAt: second(b.starts_at),
+        endsAt: second(b.ends_at),
+        durationDays: b.duration_days,
+        taskLimitPerMonth: b.task_limit_per_month,
+        maxEnrollments: b.max_enrollments,
+        allowReenrollment: b.allow_reenrollment,
+      };
+      for (const k of Object.keys(changes) as (keyof PromotionChanges)[]) {
+        if (changes[k] === undefined) delete changes[k];
+      }
+      return toPromotionResource(await promotionService.update(request.params.promotion_id, changes));
+    },
+  );
+
+  app.get(
+    '/promotions/:promotion_id/enrollments',
+    {
+      schema: {
+        params: z.object({ promotion_id: z.string() }),
+        querystring: ListQuerySchema.extend({ status: AdminEnrollmentStatusSchema.optional() }),
+        response: { 200: pageOf(AdminEnrollmentSchema), ...errors(400, 401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status } = request.query;
+      const afterId = readCursor(cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
+      if (!(await promotions.findById(request.params.promotion_id))) throw promotionNotFound();
+      const now = clock.now();
+      const rows = await enrollments.listByPromotion(
+        request.params.promotion_id,
+        { limit: limit + 1, afterId, status },
+        now,
+      );
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map((view) => toAdminEnrollmentResource(view, now)),
+        next_cursor: rows.length > limit && last ? encodeCursor({ after: last.id }) : null,
+      };
+    },
+  );
+
+  const enrollmentNotFound = () =>
+    new ApiError('enrollment_not_found', 'The requested enrollment was not found.');
+
+  app.get(
+    '/enrollments/:enrollment_id/events',
+    {
+      schema: {
+        params: z.object({ enrollment_id: z.string().max(200) }),
+        querystring: ListQuerySchema,
+        response: { 200: pageOf(EventSchema), ...errors(400, 401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const after = readCursor(cursor, (c) => {
+        const at = Number(c.t);
+        return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
+      });
+      const key = parseEnrollmentId(request.params.enrollment_id);
+      if (!key || !(await enrollments.exists(key))) throw enrollmentNotFound();
+      const rows = await enrollments.listEvents(key.id, { limit: limit + 1, after });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map(toEventResource),
+        next_cursor:
+          rows.length > limit && last ? encodeCursor({ t: String(last.created_at), id: last.id }) : null,
+      };
+    },
+  );
+
+  app.post(
+    '/enrollments/:enrollment_id/usage',
+    {
+      schema: {
+        params: z.object({ enrollment_id: z.string().max(200) }),
+        body: UsageBodySchema,
+        response: { 200: UsageResultSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
+      },
+    },
+    async (request) =>
+      usageService.record(request.params.enrollment_id, {
+        tasks: request.body.tasks,
+        idempotencyKey: request.body.idempotency_key,
+        occurredAt: request.body.occurred_at,
+      }),
   );
 
   app.post(

@@ -50,6 +50,40 @@ function fromRaw(row: RawView): EnrollmentView {
   };
 }
 
+/** Enrollments with their promotion's limit and newest usage counter up to `now`; callers add the WHERE. */
+const selectViews = (now: Date) => sql`
+        select e.id, e.promotion_id, e.account_id, e.partner_id,
+               ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(sql`e.expires_at`)} as expires_at,
+               ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at,
+               p.task_limit_per_month, ${epochMs(sql`u.cycle_start`)} as usage_cycle_start, u.used as usage_used
+        from enrollments e
+        join promotions p on p.id = e.promotion_id
+        left join lateral (
+          select cycle_start, used from usage_counters c
+          where c.enrollment_id = e.id and c.cycle_start <= ${now}
+          order by c.cycle_start desc limit 1
+        ) u on true`;
+
+export type AdminEnrollmentStatus = 'enrolled' | 'expired' | 'unenrolled';
+
+/** Status as the admin API shows it; unenrolled wins over expired. Mirrors adminStatus(). */
+const statusFilter = (status: AdminEnrollmentStatus, now: Date) =>
+  ({
+    enrolled: sql`and e.unenrolled_at is null and (e.expires_at is null or e.expires_at >= ${now})`,
+    expired: sql`and e.unenrolled_at is null and e.expires_at < ${now}`,
+    unenrolled: sql`and e.unenrolled_at is not null`,
+  })[status];
+
+export interface EventRow {
+  id: string;
+  type: EventType;
+  actor_type: ActorType;
+  actor_id: string | null;
+  data: Record<string, unknown>;
+  /** Epoch ms with the stored precision, for the keyset cursor. */
+  created_at: number;
+}
+
 export function createEnrollmentsRepository(db: Db) {
   return {
     /**
@@ -85,23 +119,90 @@ export function createEnrollmentsRepository(db: Db) {
     ): Promise<EnrollmentView | undefined> {
       const [row] = await queryRows<RawView>(
         tx,
-        sql`
-        select e.id, e.promotion_id, e.account_id, e.partner_id,
-               ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(sql`e.expires_at`)} as expires_at,
-               ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at,
-               p.task_limit_per_month, ${epochMs(sql`u.cycle_start`)} as usage_cycle_start, u.used as usage_used
-        from enrollments e
-        join promotions p on p.id = e.promotion_id
-        left join lateral (
-          select cycle_start, used from usage_counters c
-          where c.enrollment_id = e.id and c.cycle_start <= ${now}
-          order by c.cycle_start desc limit 1
-        ) u on true
+        sql`${selectViews(now)}
         where e.id = ${key.id} and e.promotion_id = ${key.promotionId} and e.partner_id = ${scope.partnerId}
           ${scope.accountId ? sql`and e.account_id = ${scope.accountId}` : sql``}
           ${scope.includeUnenrolled ? sql`` : sql`and e.unenrolled_at is null`}`,
       );
       return row ? fromRaw(row) : undefined;
+    },
+
+    /** A promotion's enrollments (unenrolled ones too) by id, for keyset pagination. */
+    async listByPromotion(
+      promotionId: string,
+      options: { limit: number; afterId?: string; status?: AdminEnrollmentStatus },
+      now: Date,
+      tx: Db = db,
+    ): Promise<EnrollmentView[]> {
+      const rows = await queryRows<RawView>(
+        tx,
+        sql`${selectViews(now)}
+        where e.promotion_id = ${promotionId}
+          ${options.afterId !== undefined ? sql`and e.id > ${options.afterId}` : sql``}
+          ${options.status ? statusFilter(options.status, now) : sql``}
+        order by e.id
+        limit ${options.limit}`,
+      );
+      return rows.map(fromRaw);
+    },
+
+    /** Whether the enrollment exists at all (unenrolled ones included): the admin sees everything. */
+    async exists(key: EnrollmentKey, tx: Db = db): Promise<boolean> {
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        sql`select id from enrollments where id = ${key.id} and promotion_id = ${key.promotionId}`,
+      );
+      return rows.length > 0;
+    },
+
+    /** The audit trail, oldest first; ties in a stable order by id. */
+    async listEvents(
+      enrollmentId: string,
+      options: { limit: number; after?: { at: number; id: string } },
+      tx: Db = db,
+    ): Promise<EventRow[]> {
+      return queryRows<EventRow>(
+        tx,
+        sql`select id, type, actor_type, actor_id, data, ${epochMs(sql`created_at`)} as created_at
+            from enrollment_events
+            where enrollment_id = ${enrollmentId}
+              ${
+                options.after
+                  ? sql`and (created_at, id) > (to_timestamp(${options.after.at}::float8 / 1000), ${options.after.id}::uuid)`
+                  : sql``
+              }
+            order by created_at, id
+            limit ${options.limit}`,
+      );
+    },
+
+    /**
+     * Marks up to `batch` enrollments past their expiration and appends their `expired`
+     * event, in one statement. SKIP LOCKED lets several instances sweep side by side.
+     */
+    async markExpired(now: Date, batch: number, tx: Db = db): Promise<number> {
+      const rows = await queryRows<{ enrollment_id: string }>(
+        tx,
+        sql`with due as (
+              select id from enrollments
+              where expired_at is null and unenrolled_at is null and expires_at < ${now}
+              order by expires_at
+              limit ${batch}
+              for update skip locked
+            ), marked as (
+              update enrollments e set expired_at = ${now}
+              from due where e.id = due.id
+              returning e.id, e.expires_at
+            )
+            insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
+            select gen_random_uuid(), id, 'expired', 'system', null,
+                   jsonb_build_object('expiration_date',
+                     to_char(expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+                   ${now}
+            from marked
+            returning enrollment_id`,
+      );
+      return rows.length;
     },
 
     /** Soft delete (rule 8); false when there is nothing live to unenroll. */

@@ -1,7 +1,15 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerAuth } from '../auth/bearer.js';
 import { errorResponses as errors } from '../schemas.js';
+import {
+  JSON_TYPE,
+  readIdempotencyKey,
+  rememberRawBody,
+  requestHash,
+  type StoredResponse,
+} from './idempotency.js';
 import {
   EnrollBodySchema,
   EnrollmentParamsSchema,
@@ -11,7 +19,13 @@ import {
 
 /** The Zapier surface: POST, GET and DELETE /v2/promotions. Routes parse and answer; the service holds the rules. */
 export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { tokens, enrollmentService } = app.services;
+  const { tokens, enrollmentService, idempotency } = app.services;
+
+  const created = (enrollmentId: string): StoredResponse => ({
+    status: 201,
+    body: JSON.stringify({ enrollment_id: enrollmentId }),
+    headers: { location: `/v2/promotions/${enrollmentId}` },
+  });
 
   app.post(
     '/promotions',
@@ -21,14 +35,35 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         body: EnrollBodySchema,
         response: { 201: EnrollResponseSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
       },
-      preValidation: bearerAuth(tokens, { scope: 'promotions:write', kinds: ['user'], bodyToken: true }),
+      preValidation: [
+        bearerAuth(tokens, { scope: 'promotions:write', kinds: ['user'], bodyToken: true }),
+        rememberRawBody,
+      ],
     },
     async (request, reply) => {
-      const { enrollmentId } = await enrollmentService.enroll(request.principal!, request.body.promotion_id);
-      return reply
-        .code(201)
-        .header('location', `/v2/promotions/${enrollmentId}`)
-        .send({ enrollment_id: enrollmentId });
+      const principal = request.principal!;
+      const promotionId = request.body.promotion_id;
+      const key = readIdempotencyKey(request);
+      // Sent as a string so that a replay is the same bytes as the first answer.
+      let response: StoredResponse & { replayed?: boolean };
+      if (key === undefined) {
+        response = created((await enrollmentService.enroll(principal, promotionId)).enrollmentId);
+      } else {
+        response = await idempotency.run(
+          { partnerId: principal.partnerId, key },
+          requestHash(request, principal),
+          async (commit) => {
+            const { enrollmentId } = await enrollmentService.enroll(principal, promotionId, {
+              beforeCommit: (tx, id) => commit(tx, created(id)),
+            });
+            return created(enrollmentId);
+          },
+        );
+      }
+      // Untyped reply: the stored answer is a pre-serialized body with any stored status.
+      const raw = reply as FastifyReply;
+      if (response.replayed) raw.header('idempotent-replayed', 'true');
+      return raw.code(response.status).headers(response.headers).type(JSON_TYPE).send(response.body);
     },
   );
 

@@ -59,7 +59,14 @@ export function createEnrollmentService(deps: {
 
   return {
     /** SPEC §3 rules 1 and 4–7, in one transaction whose every guard is a database constraint. */
-    async enroll(principal: Principal, promotionId: string): Promise<{ enrollmentId: string }> {
+    async enroll(
+      principal: Principal,
+      promotionId: string,
+      options: {
+        /** Runs last inside the enrollment's transaction (the Idempotency-Key record is stored with it). */
+        beforeCommit?: (tx: Db, enrollmentId: string) => Promise<void>;
+      } = {},
+    ): Promise<{ enrollmentId: string }> {
       const accountId = principal.accountId;
       if (!accountId) throw new ApiError('permission_denied', 'Enrolling needs a user access token.');
       const promotion = await promotions.findById(promotionId);
@@ -109,6 +116,7 @@ export function createEnrollmentService(deps: {
           { enrollmentId: id, type: 'enrolled', actorType: 'partner', actorId: principal.partnerId, at: now },
           tx,
         );
+        await options.beforeCommit?.(tx, formatEnrollmentId(promotion.id, id));
       });
       return { enrollmentId: formatEnrollmentId(promotion.id, id) };
     },

@@ -14,6 +14,27 @@ const displayedCount = sql<number>`case when "promotions"."max_enrollments" is n
 
 export type PromotionWithCount = PromotionRow & { displayedCount: number };
 
+/** The changeable fields of a promotion (PATCH); absent ones stay as they are. */
+export type PromotionChanges = Partial<
+  Pick<
+    NewPromotion,
+    | 'name'
+    | 'status'
+    | 'startsAt'
+    | 'endsAt'
+    | 'durationDays'
+    | 'taskLimitPerMonth'
+    | 'maxEnrollments'
+    | 'allowReenrollment'
+  >
+>;
+
+// Raw and qualified for the same reason as displayedCount. Unbudgeted promotions do not
+// maintain enrollments_count, so their count is read from enrollments.
+const countedEnrollments = sql`(select count(*)::int from enrollments e where e.promotion_id = "promotions"."id")`;
+const currentCount = sql`(case when "promotions"."max_enrollments" is null then ${countedEnrollments}
+  else "promotions"."enrollments_count" end)`;
+
 export function createPromotionsRepository(db: Db) {
   const selectWithCount = (tx: Db) =>
     tx
@@ -64,6 +85,32 @@ export function createPromotionsRepository(db: Db) {
         .where(conditions.length ? and(...conditions) : undefined)
         .orderBy(asc(promotions.id))
         .limit(options.limit);
+    },
+
+    /** The row, locked until the transaction ends (PATCH reads and changes it as one). */
+    async lockById(id: string, tx: Db = db): Promise<PromotionRow | undefined> {
+      const [row] = await tx.select().from(promotions).where(eq(promotions.id, id)).for('update');
+      return row;
+    },
+
+    /**
+     * Applies the changes; false when a new max_enrollments is below the enrollments
+     * already made. Setting a budget recounts the guarded counter in the same statement,
+     * since it was not maintained while the promotion had none.
+     */
+    async update(id: string, changes: PromotionChanges, now: Date, tx: Db = db): Promise<boolean> {
+      const max = changes.maxEnrollments;
+      const budgeted = max !== undefined && max !== null;
+      const rows = await tx
+        .update(promotions)
+        .set({
+          ...changes,
+          ...(budgeted ? { enrollmentsCount: sql`${currentCount}` } : {}),
+          updatedAt: now,
+        })
+        .where(and(eq(promotions.id, id), budgeted ? sql`${max} >= ${currentCount}` : undefined))
+        .returning({ id: promotions.id });
+      return rows.length > 0;
     },
 
     /**

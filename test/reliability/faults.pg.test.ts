@@ -144,7 +144,7 @@ afterAll(async () => {
   cluster?.destroy();
 });
 
-describe('faults', () => {
+describe('faults', { timeout: 120_000 }, () => {
   it('answers 503 with Retry-After, never 500, while PostgreSQL is down, and recovers by itself', async () => {
     const users = await usersWithTokens(400);
     const started = Date.now();

@@ -1,0 +1,77 @@
+// Expiry is always computed at read time from expires_at; the sweeper only marks expired
+// enrollments (expired_at + an `expired` event) and deletes Idempotency-Key records past
+// their 24 h, so lists and indexes stay lean. Safe with several instances: each batch
+// locks its rows with FOR UPDATE SKIP LOCKED.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
+import type { IdempotencyRepository } from './idempotency-repository.js';
+import type { EnrollmentsRepository } from './repository.js';
+
+export const SWEEP_BATCH_SIZE = 500;
+/** Bounds one sweep so a backlog is worked off over several intervals, not in one long burst. */
+export const SWEEP_MAX_BATCHES = 20;
+
+export interface SweepResult {
+  expired: number;
+  keysDeleted: number;
+}
+
+export function createExpirySweeper(deps: {
+  clock: Clock;
+  enrollments: EnrollmentsRepository;
+  keys: IdempotencyRepository;
+  intervalMs: number;
+  batchSize?: number;
+}) {
+  const { clock, enrollments, keys, intervalMs } = deps;
+  const batchSize = deps.batchSize ?? SWEEP_BATCH_SIZE;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+
+  async function drain(step: (batch: number) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < SWEEP_MAX_BATCHES; i++) {
+      const n = await step(batchSize);
+      total += n;
+      if (n < batchSize) break;
+    }
+    return total;
+  }
+
+  const sweeper = {
+    /** One full sweep at `now`; tests call it directly. */
+    async sweepOnce(now: Date = clock.now()): Promise<SweepResult> {
+      const expired = await drain((batch) => enrollments.markExpired(now, batch));
+      const keysDeleted = await drain((batch) => keys.deleteExpired(now, batch));
+      return { expired, keysDeleted };
+    },
+
+    /** Sweeps every interval until stop(); the timer never keeps the process alive. */
+    start(log: FastifyBaseLogger): void {
+      if (timer) return;
+      timer = setInterval(() => {
+        if (running) return; // the previous sweep is still going
+        running = sweeper
+          .sweepOnce()
+          .then((r) => {
+            if (r.expired || r.keysDeleted) log.info(r, 'expiry sweep');
+          })
+          .catch((err: unknown) => log.warn({ err }, 'expiry sweep failed; retrying at the next interval'))
+          .finally(() => {
+            running = null;
+          });
+      }, intervalMs);
+      timer.unref();
+    },
+
+    /** Stops the timer and waits for a sweep in progress. */
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+  return sweeper;
+}
+
+export type ExpirySweeper = ReturnType<typeof createExpirySweeper>;

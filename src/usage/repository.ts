@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../db/client.js';
+import { epochMs } from '../enrollments/repository.js';
+
+/** What recording usage needs to know about an enrollment, read under a share lock. */
+export interface UsageTarget {
+  id: string;
+  enrolledAt: Date;
+  expiresAt: Date | null;
+  unenrolledAt: Date | null;
+  taskLimitPerMonth: number | null;
+}
+
+/** A ledger entry as first recorded: what a repeated idempotency key answers with. */
+export interface LedgerEntry {
+  tasksRequested: number;
+  tasksAccepted: number;
+}
+
+// Usage without a limit is still capped by the int4 column.
+const INT4_MAX = 2_147_483_647;
+const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+export function createUsageRepository(db: Db) {
+  return {
+    /**
+     * The enrollment and its promotion's limit. FOR SHARE makes a concurrent unenroll
+     * wait for this transaction (and this one wait for it), so usage never lands after
+     * the unenrollment committed.
+     */
+    async lockTarget(
+      key: { id: string; promotionId: string },
+      tx: Db = db,
+    ): Promise<UsageTarget | undefined> {
+      const [row] = await queryRows<{
+        id: string;
+        enrolled_at: number;
+        expires_at: number | null;
+        unenrolled_at: number | null;
+        task_limit_per_month: number | null;
+      }>(
+        tx,
+        sql`select e.id, ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(sql`e.expires_at`)} as expires_at,
+                   ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at, p.task_limit_per_month
+            from enrollments e join promotions p on p.id = e.promotion_id
+            where e.id = ${key.id} and e.promotion_id = ${key.promotionId}
+            for share of e`,
+      );
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        enrolledAt: new Date(row.enrolled_at),
+        expiresAt: toDate(row.expires_at),
+        unenrolledAt: toDate(row.unenrolled_at),
+        taskLimitPerMonth: row.task_limit_per_month,
+      };
+    },
+
+    /**
+     * Claims the ledger entry; false when the idempotency key was already used for this
+     * enrollment (the unique index decides, waiting for a concurrent claimant to finish).
+     */
+    async claimEntry(
+      entry: {
+        id: string;
+        enrollmentId: string;
+        cycleStart: Date;
+        tasks: number;
+        idempotencyKey: string | null;
+        occurredAt: Date;
+        now: Date;
+      },
+      tx: Db = db,
+    ): Promise<boolean> {
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        sql`insert into task_usage (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted,
+                                    idempotency_key, occurred_at, created_at)
+            values (${entry.id}, ${entry.enrollmentId}, ${entry.cycleStart}, ${entry.tasks}, 0,
+                    ${entry.idempotencyKey}, ${entry.occurredAt}, ${entry.now})
+            on conflict (enrollment_id, idempotency_key) do nothing
+            returning id`,
+      );
+      return rows.length > 0;
+    },
+
+    async findEntry(
+      enrollmentId: string,
+      idempotencyKey: string,
+      tx: Db = db,
+    ): Promise<LedgerEntry | undefined> {
+      const [row] = await queryRows<{ tasks_requested: number; tasks_accepted: number }>(
+        tx,
+        sql`select tasks_requested, tasks_accepted from task_usage
+            where enrollment_id = ${enrollmentId} and idempotency_key = ${idempotencyKey}`,
+      );
+      return row && { tasksRequested: row.tasks_requested, tasksAccepted: row.tasks_accepted };
+    },
+
+    async settleEntry(id: string, accepted: number, tx: Db = db): Promise<void> {
+      await tx.execute(sql`update task_usage set tasks_accepted = ${accepted} where id = ${id}`);
+    },
+
+    /**
+     * Rule 3: adds what fits under the limit to the cycle's counter and returns the counter
+     * before and after. The row is created if missing, then locked; the increment itself is
+     * computed in SQL from the locked value, so it never passes the limit.
+     */
+    async addCapped(
+      enrollmentId: string,
+      cycleStart: Date,
+      tasks: number,
+      limit: number | null,
+      tx: Db = db,
+    ): Promise<{ before: number; after: number }> {
+      await tx.execute(
+        sql`insert into usage_counters (enrollment_id, cycle_start, used) values (${enrollmentId}, ${cycleStart}, 0)
+            on conflict (enrollment_id, cycle_start) do nothing`,
+      );
+      // Locked until commit: concurrent batches queue here and each sees the previous total.
+      const [locked] = await queryRows<{ used: number }>(
+        tx,
+        sql`select used from usage_counters
+            where enrollment_id = ${enrollmentId} and cycle_start = ${cycleStart}
+            for update`,
+      );
+      if (!locked) throw new Error('usage counter vanished inside its transaction');
+      const cap = limit ?? INT4_MAX;
+      const [row] = await queryRows<{ after: number }>(
+        tx,
+        sql`update usage_counters
+            set used = used + least(${tasks}::int, greatest(${cap}::int - used, 0))
+            where enrollment_id = ${enrollmentId} and cycle_start = ${cycleStart}
+            returning used as after`,
+      );
+      if (!row) throw new Error('usage counter vanished inside its transaction');
+      return { before: locked.used, after: row.after };
+    },
+
+    async usedInCycle(enrollmentId: string, cycleStart: Date, tx: Db = db): Promise<number> {
+      const [row] = await queryRows<{ used: number }>(
+        tx,
+        sql`select used from usage_counters where enrollment_id = ${enrollmentId} and cycle_start = ${cycleStart}`,
+      );
+      return row?.used ?? 0;
+    },
+
+    newEntryId: () => randomUUID(),
+  };
+}
+
+export type UsageRepository = ReturnType<typeof createUsageRepository>;
