@@ -50,8 +50,11 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMillis ?? 10_000,
   });
-  // A backend dying while idle emits here; without a listener the process would crash.
+  // A backend dying while idle emits on the pool; one dying while a client is checked out
+  // (between two statements of a transaction) emits on that client. Without listeners
+  // either would crash the process; the failing query itself still rejects, becoming a 503.
   pool.on('error', (err) => options.onPoolError?.(err));
+  pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'pg',

@@ -205,6 +205,23 @@ export function createEnrollmentsRepository(db: Db) {
       return rows.length;
     },
 
+    /** Whether an enrollment row exists: settles a commit whose acknowledgement was lost. */
+    async existsById(id: string, tx: Db = db): Promise<boolean> {
+      const rows = await queryRows<{ one: number }>(
+        tx,
+        sql`select 1 as one from enrollments where id = ${id}`,
+      );
+      return rows.length > 0;
+    },
+
+    async isUnenrolled(id: string, tx: Db = db): Promise<boolean> {
+      const rows = await queryRows<{ one: number }>(
+        tx,
+        sql`select 1 as one from enrollments where id = ${id} and unenrolled_at is not null`,
+      );
+      return rows.length > 0;
+    },
+
     /** Soft delete (rule 8); false when there is nothing live to unenroll. */
     async markUnenrolled(key: EnrollmentKey, partnerId: string, now: Date, tx: Db = db): Promise<boolean> {
       const rows = await queryRows<{ id: string }>(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { transactionResolvingDoubt } from '../db/in-doubt.js';
 import { ApiError } from '../errors.js';
 import { computeExpiration, isExpired, toRfc3339, truncateToSecond } from '../promotions/expiration.js';
 import type { PromotionsRepository } from '../promotions/repository.js';
@@ -84,40 +85,50 @@ export function createEnrollmentService(deps: {
 
       const enrolledAt = truncateToSecond(now);
       const id = randomUUID();
-      await db.transaction(async (tx) => {
-        if (promotion.allowReenrollment)
-          await enrollments.retireDeadCurrent(promotion.id, accountId, now, tx);
-        const inserted = await enrollments.insertCurrent(
-          {
-            id,
-            promotionId: promotion.id,
-            accountId,
-            partnerId: principal.partnerId,
-            enrolledAt,
-            expiresAt: computeExpiration(enrolledAt, promotion.durationDays, promotion.endsAt),
-            createdAt: now,
-          },
-          tx,
-        );
-        if (!inserted) {
-          throw new ApiError(
-            'already_enrolled',
-            'The provided account is already enrolled in the specified promotion.',
+      await transactionResolvingDoubt(
+        db,
+        async (tx) => {
+          if (promotion.allowReenrollment)
+            await enrollments.retireDeadCurrent(promotion.id, accountId, now, tx);
+          const inserted = await enrollments.insertCurrent(
+            {
+              id,
+              promotionId: promotion.id,
+              accountId,
+              partnerId: principal.partnerId,
+              enrolledAt,
+              expiresAt: computeExpiration(enrolledAt, promotion.durationDays, promotion.endsAt),
+              createdAt: now,
+            },
+            tx,
           );
-        }
-        // Only budgeted promotions touch the promotion row, so unbudgeted ones never queue on it.
-        if (promotion.maxEnrollments !== null && !(await promotions.takeSeat(promotion.id, tx))) {
-          throw new ApiError(
-            'promotion_full',
-            'The promotion has reached its maximum number of enrollments.',
+          if (!inserted) {
+            throw new ApiError(
+              'already_enrolled',
+              'The provided account is already enrolled in the specified promotion.',
+            );
+          }
+          // Only budgeted promotions touch the promotion row, so unbudgeted ones never queue on it.
+          if (promotion.maxEnrollments !== null && !(await promotions.takeSeat(promotion.id, tx))) {
+            throw new ApiError(
+              'promotion_full',
+              'The promotion has reached its maximum number of enrollments.',
+            );
+          }
+          await enrollments.insertEvent(
+            {
+              enrollmentId: id,
+              type: 'enrolled',
+              actorType: 'partner',
+              actorId: principal.partnerId,
+              at: now,
+            },
+            tx,
           );
-        }
-        await enrollments.insertEvent(
-          { enrollmentId: id, type: 'enrolled', actorType: 'partner', actorId: principal.partnerId, at: now },
-          tx,
-        );
-        await options.beforeCommit?.(tx, formatEnrollmentId(promotion.id, id));
-      });
+          await options.beforeCommit?.(tx, formatEnrollmentId(promotion.id, id));
+        },
+        () => enrollments.existsById(id),
+      );
       return { enrollmentId: formatEnrollmentId(promotion.id, id) };
     },
 
@@ -138,19 +149,23 @@ export function createEnrollmentService(deps: {
       const key = parseEnrollmentId(enrollmentId);
       if (!key) throw notFound();
       const now = clock.now();
-      await db.transaction(async (tx) => {
-        if (!(await enrollments.markUnenrolled(key, principal.partnerId, now, tx))) throw notFound();
-        await enrollments.insertEvent(
-          {
-            enrollmentId: key.id,
-            type: 'unenrolled',
-            actorType: 'partner',
-            actorId: principal.partnerId,
-            at: now,
-          },
-          tx,
-        );
-      });
+      await transactionResolvingDoubt(
+        db,
+        async (tx) => {
+          if (!(await enrollments.markUnenrolled(key, principal.partnerId, now, tx))) throw notFound();
+          await enrollments.insertEvent(
+            {
+              enrollmentId: key.id,
+              type: 'unenrolled',
+              actorType: 'partner',
+              actorId: principal.partnerId,
+              at: now,
+            },
+            tx,
+          );
+        },
+        () => enrollments.isUnenrolled(key.id),
+      );
     },
   };
 }

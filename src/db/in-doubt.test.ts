@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { Db } from './client.js';
+import { isCommitFailure, transactionResolvingDoubt } from './in-doubt.js';
+
+const lostCommit = Object.assign(new Error('Failed query: commit'), {
+  query: 'commit',
+  cause: new Error('Connection terminated unexpectedly'),
+});
+const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+
+/** A stand-in whose transaction runs the work, then fails the way a lost COMMIT does. */
+const failingCommit = (failure: Error = lostCommit) =>
+  ({
+    transaction: async (fn: (tx: unknown) => Promise<unknown>) => {
+      await fn({});
+      throw failure;
+    },
+  }) as unknown as Db;
+
+describe('transactionResolvingDoubt', () => {
+  it('recognises only a lost connection during COMMIT as in doubt', () => {
+    expect(isCommitFailure(lostCommit)).toBe(true);
+    expect(isCommitFailure(Object.assign(new Error('x'), { query: 'insert …', cause: down }))).toBe(false);
+    expect(isCommitFailure(Object.assign(new Error('duplicate'), { query: 'commit', code: '23505' }))).toBe(
+      false,
+    );
+  });
+
+  it('answers success when the change turns out to be durable, waiting for the database to return', async () => {
+    let checks = 0;
+    const result = await transactionResolvingDoubt(
+      failingCommit(),
+      async () => 'enrolled',
+      async () => {
+        checks++;
+        if (checks < 3) throw down;
+        return true;
+      },
+      { delayMs: 1 },
+    );
+    expect(result).toBe('enrolled');
+    expect(checks).toBe(3);
+  });
+
+  it('keeps the original error when the change did not land or the database never returns', async () => {
+    await expect(
+      transactionResolvingDoubt(
+        failingCommit(),
+        async () => 1,
+        async () => false,
+        { delayMs: 1 },
+      ),
+    ).rejects.toBe(lostCommit);
+    await expect(
+      transactionResolvingDoubt(
+        failingCommit(),
+        async () => 1,
+        async () => {
+          throw down;
+        },
+        { delayMs: 1, attempts: 3 },
+      ),
+    ).rejects.toBe(lostCommit);
+  });
+
+  it('passes other failures straight through without checking', async () => {
+    const other = new Error('boom');
+    let checked = false;
+    await expect(
+      transactionResolvingDoubt(
+        failingCommit(other),
+        async () => 1,
+        async () => {
+          checked = true;
+          return true;
+        },
+      ),
+    ).rejects.toBe(other);
+    expect(checked).toBe(false);
+  });
+});

@@ -1,0 +1,49 @@
+import type { Db } from './client.js';
+import { isDatabaseUnavailable } from './errors.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The connection died during COMMIT itself: the transaction may be durable although we never heard so. */
+export function isCommitFailure(err: unknown): boolean {
+  const query = (err as { query?: unknown } | null)?.query;
+  return typeof query === 'string' && query.trim().toLowerCase() === 'commit' && isDatabaseUnavailable(err);
+}
+
+export interface InDoubtOptions {
+  attempts?: number;
+  delayMs?: number;
+}
+
+/**
+ * Runs `work` in a transaction. If COMMIT fails on a lost connection, the outcome is in
+ * doubt; rather than answer an error for a change that may be durable (SPEC §3 rule 9),
+ * ask the database, once it answers again, whether the change landed (`committed`).
+ * Only when it never answers does the original error stand.
+ */
+export async function transactionResolvingDoubt<T>(
+  db: Db,
+  work: (tx: Db) => Promise<T>,
+  committed: () => Promise<boolean>,
+  options: InDoubtOptions = {},
+): Promise<T> {
+  let result: T | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      result = await work(tx as unknown as Db);
+    });
+    return result as T;
+  } catch (err) {
+    if (!isCommitFailure(err)) throw err;
+    const attempts = options.attempts ?? 20;
+    for (let i = 0; i < attempts; i++) {
+      try {
+        if (await committed()) return result as T;
+        throw err;
+      } catch (checkErr) {
+        if (checkErr === err || !isDatabaseUnavailable(checkErr)) throw err;
+        await sleep(options.delayMs ?? 500);
+      }
+    }
+    throw err;
+  }
+}
