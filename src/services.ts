@@ -7,6 +7,11 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createEnrollmentsRepository } from './enrollments/repository.js';
 import { createEnrollmentService } from './enrollments/service.js';
+import { createCsrf } from './oauth/csrf.js';
+import { createGrantService } from './oauth/grant-service.js';
+import { createGrantsRepository } from './oauth/grants-repository.js';
+import { createLogin } from './oauth/login.js';
+import { createLoginThrottle } from './oauth/login-throttle.js';
 import { createPromotionsRepository } from './promotions/repository.js';
 
 /** Wires repositories and services once; routes reach them through `app.services`. */
@@ -35,6 +40,16 @@ export function createServices(deps: { database: Database; clock: Clock; config:
     tokenRepository,
     tokens,
     enrollmentService: createEnrollmentService({ db, clock, promotions, enrollments }),
+    grantService: createGrantService({
+      db,
+      clock,
+      grants: createGrantsRepository(db),
+      tokens,
+      tokenRepository,
+      issuer: config.publicUrl,
+    }),
+    csrf: createCsrf({ db, clock }),
+    login: createLogin({ accounts, throttle: createLoginThrottle({ db, clock }) }),
   };
 }
 
