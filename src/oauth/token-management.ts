@@ -13,7 +13,9 @@ export const tokenManagementEndpoints: FastifyPluginAsync = async (app) => {
     const token = requireParam(form, 'token');
     // token_type_hint is only a hint (RFC 7009 §2.1): the token's own prefix says what it is.
     await grantService.revoke({ partner, token });
-    return reply.code(200).send();
+    // RFC 7009 §2.2: clients ignore the body; an empty JSON object keeps clients that always
+    // parse JSON (simple-oauth2, under @fastify/oauth2) working.
+    return reply.code(200).send({});
   });
 
   app.post('/oauth/introspect', async (request, reply) => {
