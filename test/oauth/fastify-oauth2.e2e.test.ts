@@ -135,7 +135,11 @@ describe('a partner built on @fastify/oauth2', () => {
     //    verifier, refreshes, and the partner enrolls its user with the token.
     const done = await browse(browser, callback);
     expect(done.status).toBe(200);
-    const result = await done.json();
+    const result = (await done.json()) as {
+      token: Record<string, unknown>;
+      refreshed: { access_token: string; refresh_token: string };
+      enroll: { status: number; body: { enrollment_id: string } };
+    };
     expect(result.token).toMatchObject({
       token_type: 'Bearer',
       expires_in: 3600,
