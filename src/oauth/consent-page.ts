@@ -131,7 +131,7 @@ ${hidden}
 <button type="submit" name="decision" value="deny" formnovalidate>Deny</button>
 </div>
 </form>
-<p class="muted">You will be sent back to ${name} afterwards. You can revoke this access at any time.</p>`,
+<p class="muted">You will be sent back to ${name} afterwards.</p>`,
   );
 }
 
