@@ -15,6 +15,10 @@ import { pkcePair, token } from './oauth-helpers.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
 
+interface BrowserGlobals {
+  getComputedStyle(element: unknown): { backgroundColor: string };
+}
+
 const ctx = useTestApp();
 let browser: Browser;
 let callbackServer: Server;
@@ -87,15 +91,16 @@ describe('the consent page in Chromium', () => {
     const response = await page.goto(`${serverBase}/oauth/authorize?${query}`);
     expect(response?.status()).toBe(200);
     await expect(page.title()).resolves.toBe('Authorize Acme Automations');
-    expect(await page.locator('h1').innerText()).toBe('Acme Automations wants to access your account');
+    expect(await page.locator('h1').textContent()).toBe('Acme Automations wants to access your account');
     expect(await page.locator('li').allInnerTexts()).toEqual([
       'View usage of promotions you manage on an account',
       'Enroll or unenroll accounts into promotions',
     ]);
     // The inline stylesheet is allowed by its CSP hash, so the page is styled.
+    // (The callback runs in the page; this project's tsconfig has no DOM types.)
     const background = await page
       .locator('button[value=approve]')
-      .evaluate((el) => getComputedStyle(el).backgroundColor);
+      .evaluate((el) => (globalThis as unknown as BrowserGlobals).getComputedStyle(el).backgroundColor);
     expect(background).toBe('rgb(255, 79, 0)');
 
     await page.fill('#email', account.email);
@@ -107,7 +112,7 @@ describe('the consent page in Chromium', () => {
       page.waitForURL((url) => url.href.startsWith(callbackUri)),
       page.click('button[value=approve]'),
     ]);
-    expect(await page.locator('p').innerText()).toBe('Connected.');
+    expect(await page.locator('p').textContent()).toBe('Connected.');
     expect(cspViolations).toEqual([]);
 
     expect(received).toHaveLength(1);
