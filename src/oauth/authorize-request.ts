@@ -117,7 +117,7 @@ function checkResponseType(params: RequestParams): void {
     throw redirectable('unsupported_response_type', 'Only response_type=code is supported.');
 }
 
-function checkState(params: RequestParams): string | undefined {
+function checkState(params: RequestParams): void {
   const state = params.values.state;
   if (state !== undefined && state.length > MAX_STATE_LENGTH) {
     throw redirectable(
@@ -125,7 +125,6 @@ function checkState(params: RequestParams): string | undefined {
       `The state parameter must not exceed ${MAX_STATE_LENGTH} characters.`,
     );
   }
-  return state;
 }
 
 function checkPkce(params: RequestParams): string {
