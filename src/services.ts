@@ -10,6 +10,11 @@ import { createIdempotency } from './enrollments/idempotency.js';
 import { createIdempotencyRepository } from './enrollments/idempotency-repository.js';
 import { createEnrollmentsRepository } from './enrollments/repository.js';
 import { createEnrollmentService } from './enrollments/service.js';
+import { createCsrf } from './oauth/csrf.js';
+import { createGrantService } from './oauth/grant-service.js';
+import { createGrantsRepository } from './oauth/grants-repository.js';
+import { createLogin } from './oauth/login.js';
+import { createLoginThrottle } from './oauth/login-throttle.js';
 import { createPromotionsRepository } from './promotions/repository.js';
 import { createPromotionService } from './promotions/service.js';
 import { createUsageRepository } from './usage/repository.js';
@@ -51,6 +56,16 @@ export function createServices(deps: { database: Database; clock: Clock; config:
       keys: idempotencyKeys,
       intervalMs: config.expirySweepIntervalSeconds * 1000,
     }),
+    grantService: createGrantService({
+      db,
+      clock,
+      grants: createGrantsRepository(db),
+      tokens,
+      tokenRepository,
+      issuer: config.publicUrl,
+    }),
+    csrf: createCsrf({ db, clock }),
+    login: createLogin({ accounts, throttle: createLoginThrottle({ db, clock }) }),
   };
 }
 

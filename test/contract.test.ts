@@ -194,7 +194,7 @@ describe('contract.check', () => {
     expect(check('POST', '/admin/v1/tokens', 201, token)).toEqual([]);
     expect(check('POST', '/oauth/token', 401, { error: 'invalid_client' })).toEqual([]);
     expect(problems(check('POST', '/oauth/token', 400, { error: 'server_error' }))).toMatch(/body\/error/);
-    expect(check('POST', '/oauth/revoke', 200, '', '')).toEqual([]);
+    expect(check('POST', '/oauth/revoke', 200, {})).toEqual([]);
     expect(check('POST', '/oauth/introspect', 200, { active: false })).toEqual([]);
     expect(
       check('GET', '/oauth/authorize?client_id=x', 200, '<html></html>', 'text/html; charset=utf-8'),

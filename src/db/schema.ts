@@ -258,3 +258,17 @@ export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Failed consent-page logins per key (`email:<sha256>` or `ip:<address>`) in a fixed window,
+ * shared by every instance so a password cannot be guessed by spreading attempts across them.
+ */
+export const loginThrottle = pgTable(
+  'login_throttle',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    windowStart: ts('window_start').notNull(),
+  },
+  (t) => [index('login_throttle_window_idx').on(t.windowStart)],
+);

@@ -50,7 +50,7 @@ export function startServer(env: Record<string, string>): ServerProcess {
     url: `http://127.0.0.1:${env.PORT}`,
     output: () => out,
     exit,
-    async waitFor(text: string, ms = 30_000) {
+    async waitFor(text: string, ms = 90_000) {
       const until = Date.now() + ms;
       while (!out.includes(text)) {
         if (child.exitCode !== null)
@@ -59,7 +59,7 @@ export function startServer(env: Record<string, string>): ServerProcess {
         await sleep(50);
       }
     },
-    async waitHealthy(ms = 30_000) {
+    async waitHealthy(ms = 90_000) {
       const until = Date.now() + ms;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${out}`);

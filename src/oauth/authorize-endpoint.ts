@@ -1,0 +1,162 @@
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { errorHandler } from '../error-handler.js';
+import {
+  type AuthorizationRequest,
+  AuthorizePageError,
+  AuthorizeRedirectError,
+  readParams,
+  redirectWith,
+  resolveAuthorizationRequest,
+} from './authorize-request.js';
+import { REQUEST_FIELDS, renderConsentPage, renderErrorPage, securePage, sendHtml } from './consent-page.js';
+import { CSRF_COOKIE, csrfCookie, readCookie } from './csrf.js';
+
+const PATHS = ['/oauth/authorize', '/v2/authorize'] as const;
+
+const MESSAGES = {
+  invalid: 'The email or password is incorrect.',
+  missing: 'Enter your email and password to approve.',
+  throttled: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
+} as const;
+
+/**
+ * GET and POST /oauth/authorize (and the /v2/authorize alias): the login-and-consent page
+ * and its form post. Errors before the redirect URI is trusted render a page here; later
+ * ones go back to the client (RFC 6749 §4.1.2.1).
+ */
+export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
+  const { partners, csrf, login, grantService, config } = app.services;
+  const secureCookie = config.publicUrl.startsWith('https:');
+
+  /** The browser's CSRF nonce, minted (and set as a cookie) on first sight. */
+  function browserNonce(request: FastifyRequest, reply: FastifyReply): string {
+    const existing = readCookie(request.headers.cookie, CSRF_COOKIE);
+    if (csrf.isNonce(existing)) return existing;
+    const nonce = csrf.newNonce();
+    reply.header('set-cookie', csrfCookie(nonce, secureCookie));
+    return nonce;
+  }
+
+  async function renderPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    authz: AuthorizationRequest,
+    extra: { status?: number; email?: string; message?: string } = {},
+  ) {
+    const csrfToken = await csrf.issue(
+      browserNonce(request, reply),
+      REQUEST_FIELDS.map((f) => authz.fields[f]),
+    );
+    const page = renderConsentPage({
+      partnerName: authz.partner.name,
+      scopes: authz.scopes,
+      request: authz.fields,
+      csrfToken,
+      email: extra.email,
+      message: extra.message,
+    });
+    return sendHtml(securePage(reply, authz.redirectUri), extra.status ?? 200, page);
+  }
+
+  /** RFC 6749 §4.1.2.1 step: the form must come from our own page, in this browser. */
+  async function checkCsrf(request: FastifyRequest, form: Record<string, string>): Promise<void> {
+    const nonce = readCookie(request.headers.cookie, CSRF_COOKIE);
+    const fields = REQUEST_FIELDS.map((f) => form[f] ?? '');
+    if (!(await csrf.verify(form.csrf_token, nonce, fields))) {
+      throw new AuthorizePageError(
+        403,
+        'Request expired or forged',
+        'This form could not be verified. Go back to the application and start again.',
+      );
+    }
+  }
+
+  function readForm(request: FastifyRequest): Record<string, string> {
+    const type = request.headers['content-type'] ?? '';
+    if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+      throw new AuthorizePageError(
+        400,
+        'Invalid request',
+        'The form must be posted as application/x-www-form-urlencoded.',
+      );
+    }
+    const params = readParams(request.body);
+    const [repeated] = params.repeated;
+    if (repeated !== undefined) {
+      throw new AuthorizePageError(400, 'Invalid request', `The ${repeated.slice(0, 40)} field is repeated.`);
+    }
+    return params.values;
+  }
+
+  // Page errors and redirects are answered here; anything else goes to the application's handler.
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AuthorizePageError) {
+      return sendHtml(securePage(reply), err.statusCode, renderErrorPage(err.title, err.message));
+    }
+    if (err instanceof AuthorizeRedirectError) {
+      securePage(reply);
+      return reply.redirect(
+        redirectWith(err.redirectUri, { error: err.error, error_description: err.message, state: err.state }),
+        302,
+      );
+    }
+    return errorHandler(err, request, reply);
+  });
+
+  for (const path of PATHS) {
+    app.get(path, async (request, reply) => {
+      const authz = await resolveAuthorizationRequest(readParams(request.query), partners);
+      return renderPage(request, reply, authz);
+    });
+
+    app.post(path, async (request, reply) => {
+      securePage(reply);
+      const form = readForm(request);
+      await checkCsrf(request, form);
+      const authz = await resolveAuthorizationRequest({ values: form, repeated: [] }, partners);
+
+      if (form.decision === 'deny') {
+        return reply.redirect(
+          redirectWith(authz.redirectUri, { error: 'access_denied', state: authz.state }),
+          302,
+        );
+      }
+      if (form.decision !== 'approve') {
+        throw new AuthorizePageError(400, 'Invalid request', 'The decision must be approve or deny.');
+      }
+      if (form.email === undefined || form.password === undefined) {
+        return renderPage(request, reply, authz, {
+          status: 401,
+          email: form.email,
+          message: MESSAGES.missing,
+        });
+      }
+
+      const result = await login.attempt({ email: form.email, password: form.password, ip: request.ip });
+      if (!result.ok && result.reason === 'throttled') {
+        reply.header('retry-after', String(result.retryAfterSeconds));
+        return renderPage(request, reply, authz, {
+          status: 429,
+          email: form.email,
+          message: MESSAGES.throttled,
+        });
+      }
+      if (!result.ok) {
+        return renderPage(request, reply, authz, {
+          status: 401,
+          email: form.email,
+          message: MESSAGES.invalid,
+        });
+      }
+
+      const code = await grantService.issueCode({
+        partnerId: authz.partner.id,
+        accountId: result.account.id,
+        redirectUri: authz.redirectUri,
+        scopes: authz.scopes,
+        codeChallenge: authz.codeChallenge,
+      });
+      return reply.redirect(redirectWith(authz.redirectUri, { code, state: authz.state }), 302);
+    });
+  }
+};

@@ -1,0 +1,69 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { accessTokens, authorizationCodes, refreshTokens } from '../db/schema.js';
+
+export type AuthorizationCodeRow = typeof authorizationCodes.$inferSelect;
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+
+/**
+ * Authorization codes and refresh tokens. Single use is decided by the database: a code is
+ * redeemed and a refresh token rotated by a conditional UPDATE … RETURNING, so of two
+ * concurrent requests exactly one gets the row back.
+ */
+export function createGrantsRepository(db: Db) {
+  return {
+    async insertCode(row: typeof authorizationCodes.$inferInsert, tx: Db = db): Promise<void> {
+      await tx.insert(authorizationCodes).values(row);
+    },
+
+    async findCode(id: string, tx: Db = db): Promise<AuthorizationCodeRow | undefined> {
+      const [row] = await tx.select().from(authorizationCodes).where(eq(authorizationCodes.id, id)).limit(1);
+      return row;
+    },
+
+    /** Marks the code used; undefined when it already was (a replay, or a concurrent redemption). */
+    async consumeCode(id: string, at: Date, tx: Db = db): Promise<AuthorizationCodeRow | undefined> {
+      const [row] = await tx
+        .update(authorizationCodes)
+        .set({ usedAt: at })
+        .where(and(eq(authorizationCodes.id, id), isNull(authorizationCodes.usedAt)))
+        .returning();
+      return row;
+    },
+
+    async insertRefreshToken(row: typeof refreshTokens.$inferInsert, tx: Db = db): Promise<void> {
+      await tx.insert(refreshTokens).values(row);
+    },
+
+    async findRefreshToken(id: string, tx: Db = db): Promise<RefreshTokenRow | undefined> {
+      const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.id, id)).limit(1);
+      return row;
+    },
+
+    /** Retires a live refresh token; undefined when it was already rotated or revoked. */
+    async rotateRefreshToken(id: string, at: Date, tx: Db = db): Promise<RefreshTokenRow | undefined> {
+      const [row] = await tx
+        .update(refreshTokens)
+        .set({ rotatedAt: at })
+        .where(
+          and(eq(refreshTokens.id, id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)),
+        )
+        .returning();
+      return row;
+    },
+
+    /** Revokes every refresh and access token of a family (one authorization's lineage). */
+    async revokeFamily(familyId: string, at: Date, tx: Db = db): Promise<void> {
+      await tx
+        .update(refreshTokens)
+        .set({ revokedAt: at })
+        .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+      await tx
+        .update(accessTokens)
+        .set({ revokedAt: at })
+        .where(and(eq(accessTokens.familyId, familyId), isNull(accessTokens.revokedAt)));
+    },
+  };
+}
+
+export type GrantsRepository = ReturnType<typeof createGrantsRepository>;

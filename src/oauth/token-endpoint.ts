@@ -1,0 +1,56 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { authenticateClient, type FormBody, parseForm } from './client-auth.js';
+import { OAuthError } from './errors.js';
+import { CODE_VERIFIER } from './pkce.js';
+import { grantScopes } from './scopes.js';
+
+/** RFC 6749 §5.1: token responses and errors are never cached. */
+export const noStore = (reply: FastifyReply) =>
+  reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
+
+export function requireParam(form: FormBody, name: string): string {
+  const value = form[name];
+  if (value === undefined) throw new OAuthError('invalid_request', `The ${name} parameter is required.`);
+  return value;
+}
+
+/** POST /oauth/token: client_credentials, authorization_code (PKCE) and refresh_token. */
+export const tokenEndpoint: FastifyPluginAsync = async (app) => {
+  const { partners, tokens, grantService } = app.services;
+
+  app.post('/oauth/token', async (request, reply) => {
+    noStore(reply);
+    const form = parseForm(request);
+    const partner = await authenticateClient(request, form, partners);
+    switch (form.grant_type) {
+      case undefined:
+        throw new OAuthError('invalid_request', 'The grant_type parameter is required.');
+
+      case 'client_credentials': {
+        const scopes = grantScopes(form.scope, partner.scopes);
+        return tokens.issueAccessToken({ kind: 'app', partnerId: partner.id, accountId: null, scopes });
+      }
+
+      case 'authorization_code': {
+        const code = requireParam(form, 'code');
+        const redirectUri = requireParam(form, 'redirect_uri');
+        const codeVerifier = requireParam(form, 'code_verifier');
+        if (!CODE_VERIFIER.test(codeVerifier)) {
+          throw new OAuthError('invalid_request', 'code_verifier must be 43 to 128 unreserved characters.');
+        }
+        return grantService.exchangeCode({ partner, code, redirectUri, codeVerifier });
+      }
+
+      case 'refresh_token': {
+        const refreshToken = requireParam(form, 'refresh_token');
+        return grantService.refresh({ partner, refreshToken, scope: form.scope });
+      }
+
+      default:
+        throw new OAuthError(
+          'unsupported_grant_type',
+          `The grant type ${JSON.stringify(form.grant_type).slice(0, 80)} is not supported.`,
+        );
+    }
+  });
+};

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { authenticateClient, parseForm } from './client-auth.js';
+import { noStore, requireParam } from './token-endpoint.js';
+
+/** POST /oauth/revoke (RFC 7009) and POST /oauth/introspect (RFC 7662), both client-authenticated. */
+export const tokenManagementEndpoints: FastifyPluginAsync = async (app) => {
+  const { partners, grantService } = app.services;
+
+  app.post('/oauth/revoke', async (request, reply) => {
+    noStore(reply);
+    const form = parseForm(request);
+    const partner = await authenticateClient(request, form, partners);
+    const token = requireParam(form, 'token');
+    // token_type_hint is only a hint (RFC 7009 §2.1): the token's own prefix says what it is.
+    await grantService.revoke({ partner, token });
+    // RFC 7009 §2.2: clients ignore the body; an empty JSON object keeps clients that always
+    // parse JSON (simple-oauth2, under @fastify/oauth2) working.
+    return reply.code(200).send({});
+  });
+
+  app.post('/oauth/introspect', async (request, reply) => {
+    noStore(reply);
+    const form = parseForm(request);
+    const partner = await authenticateClient(request, form, partners);
+    const token = requireParam(form, 'token');
+    return grantService.introspect({ partner, token });
+  });
+};
