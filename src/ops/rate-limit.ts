@@ -178,7 +178,7 @@ export const rateLimitPlugin = fp(
           retryAfter: Math.max(1, result.ttlInSeconds),
           exceeded: result.isExceeded,
         };
-        (request.rateLimits ??= []).push(outcome);
+        request.rateLimits = [...(request.rateLimits ?? []), outcome];
         if (outcome.exceeded) {
           app.metrics.rateLimited(kind);
           throw rateLimitedError(outcome);
