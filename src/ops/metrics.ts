@@ -61,15 +61,6 @@ export const metricsPlugin = fp(
       help: 'Rate-limit decisions taken on in-process counters because Redis was unreachable.',
       registers: [registry],
     });
-    let redisProbe: (() => boolean) | null = null;
-    new Gauge({
-      name: 'redis_up',
-      help: 'Whether the shared rate-limit store (REDIS_URL) is reachable: 1 up, 0 down. Absent without REDIS_URL.',
-      registers: [registry],
-      collect() {
-        if (redisProbe) this.set(redisProbe() ? 1 : 0);
-      },
-    });
     new Gauge({
       name: 'db_pool_connections',
       help: 'PostgreSQL pool connections by state: total (open), idle, waiting (queued checkouts). Absent on embedded PGlite.',
@@ -89,8 +80,16 @@ export const metricsPlugin = fp(
       registry,
       rateLimited: (kind: RateLimitKind) => rejections.inc({ kind }),
       rateLimitFallback: () => fallbacks.inc(),
+      // Registered only with REDIS_URL: without a shared store there is nothing to report.
       setRedisProbe: (probe: () => boolean) => {
-        redisProbe = probe;
+        new Gauge({
+          name: 'redis_up',
+          help: 'Whether the shared rate-limit store (REDIS_URL) is reachable: 1 up, 0 down.',
+          registers: [registry],
+          collect() {
+            this.set(probe() ? 1 : 0);
+          },
+        });
       },
     } satisfies Metrics);
 
