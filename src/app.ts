@@ -9,6 +9,7 @@ import { enrollmentRoutes } from './enrollments/routes.js';
 import { errorHandler } from './error-handler.js';
 import { envelope } from './errors.js';
 import { oauthRoutes } from './oauth/routes.js';
+import { drainPlugin } from './ops/drain.js';
 import { metricsPlugin } from './ops/metrics.js';
 import { overloadPlugin } from './ops/overload.js';
 import { rateLimitPlugin } from './ops/rate-limit.js';
@@ -74,8 +75,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.header('x-request-id', request.id);
   });
 
-  // Operations first, so their hooks see every request: metrics, the request log, rate
-  // limits (before load shedding, so a shed /v2 request still carries its headers), overload.
+  // Operations first, so their hooks see every request: connection draining on close,
+  // metrics, the request log, rate limits (before load shedding, so a shed /v2 request still
+  // carries its headers), overload.
+  await app.register(drainPlugin);
   await app.register(metricsPlugin);
   await app.register(requestLogPlugin);
   await app.register(rateLimitPlugin);
