@@ -1,20 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_TOKEN } from '../helpers/app.js';
-import { backend, createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-// The real entry point, stopped the way an orchestrator stops it. On the pg project it runs
-// on its own PostgreSQL database and the machine's Redis, so the pool and Redis close too.
+// The real entry point in its production shape (its own PostgreSQL database, the machine's
+// Redis), stopped the way an orchestrator stops it. pg project only: on the embedded store,
+// test/server.test.ts already checks that SIGTERM and SIGINT exit 0, and a second PGlite
+// server starting beside it would only slow both down.
 const dataDir = mkdtempSync(join(tmpdir(), 'promotions-shutdown-'));
-let db: TestDatabase | undefined;
+let db: TestDatabase;
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  if (backend === 'pg') db = await createTestDatabase();
+  db = await createTestDatabase();
 });
 afterAll(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -33,7 +36,9 @@ function startServer() {
     ADMIN_TOKEN,
     SEED_DEMO: 'false',
     LOG_LEVEL: 'info',
-    ...(db ? { DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
   });
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: env as NodeJS.ProcessEnv,
@@ -98,6 +103,11 @@ describe('SIGTERM', () => {
     const server = startServer();
     child = server.proc;
     const base = await server.listening;
+    // Connected to Redis too, so its connection is one of the things to close.
+    await vi.waitFor(
+      async () => expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^redis_up 1$/m),
+      { timeout: 10_000, interval: 50 },
+    );
     const IN_FLIGHT = 16;
     const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
     const closedSockets: Promise<void>[] = [];
