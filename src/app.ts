@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { adminRoutes } from './admin/routes.js';
 import { type Clock, systemClock } from './clock.js';
@@ -9,6 +14,11 @@ import { enrollmentRoutes } from './enrollments/routes.js';
 import { errorHandler } from './error-handler.js';
 import { envelope } from './errors.js';
 import { oauthRoutes } from './oauth/routes.js';
+import { drainPlugin } from './ops/drain.js';
+import { metricsPlugin } from './ops/metrics.js';
+import { overloadPlugin } from './ops/overload.js';
+import { rateLimitPlugin } from './ops/rate-limit.js';
+import { requestLogPlugin } from './ops/request-log.js';
 import { opsRoutes } from './ops/routes.js';
 import { createServices } from './services.js';
 
@@ -49,6 +59,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       );
       (reply as FastifyReply).code(status).send(body);
     },
+    // On close, idle keep-alive sockets are closed at once; busy ones after their response.
+    forceCloseConnections: 'idle',
+    // One line per request, written by src/ops/request-log.ts.
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   app.setValidatorCompiler(validatorCompiler);
@@ -76,6 +90,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
+  // Operations first, so their hooks see every request: connection draining on close,
+  // metrics, the request log, rate limits (before load shedding, so a shed /v2 request still
+  // carries its headers), overload.
+  await app.register(drainPlugin);
+  await app.register(metricsPlugin);
+  await app.register(requestLogPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(overloadPlugin);
 
   await app.register(opsRoutes);
   await app.register(oauthRoutes);

@@ -46,6 +46,19 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DB_POOL_MAX: positiveInt(1000).default(10),
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt(86_400).default(60),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, "_", ".", ":" or "-"')
+    .default('promotions:'),
+  MAX_EVENT_LOOP_DELAY_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of milliseconds (0 disables the check)')
+    .transform(Number)
+    .pipe(z.number().int().max(60_000, 'must be at most 60000'))
+    .optional(),
+  MAX_HEAP_USED_BYTES: positiveInt(Number.MAX_SAFE_INTEGER).optional(),
+  MAX_RSS_BYTES: positiveInt(Number.MAX_SAFE_INTEGER).optional(),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(120_000).default(10_000),
 });
 
 export interface Config {
@@ -66,6 +79,13 @@ export interface Config {
   dbPoolMax: number;
   /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */
   expirySweepIntervalSeconds: number;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
+  /** Overload thresholds (@fastify/under-pressure); 0 or undefined = not checked. */
+  maxEventLoopDelayMs: number;
+  maxHeapUsedBytes: number | undefined;
+  maxRssBytes: number | undefined;
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -98,5 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     dbPoolMax: e.DB_POOL_MAX,
     expirySweepIntervalSeconds: e.EXPIRY_SWEEP_INTERVAL_SECONDS,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    // Embedded PGlite runs every query on the event loop, so there a slow query would read as
+    // overload: the check is off by default with it, 1 s with PostgreSQL.
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS ?? (e.DATABASE_URL ? 1000 : 0),
+    maxHeapUsedBytes: e.MAX_HEAP_USED_BYTES,
+    maxRssBytes: e.MAX_RSS_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import closeWithGrace from 'close-with-grace';
-import pino from 'pino';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, migrateDatabase, openPglite, openPostgres } from './db/client.js';
-import { LOG_REDACT_PATHS } from './ops/logging.js';
+import { createLogger } from './ops/logging.js';
 import { seedDemo } from './seed.js';
 
 /** ADMIN_TOKEN, or for the embedded store one generated on first start and kept in DATA_DIR. */
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const logger = pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } });
+  const logger = createLogger(config.logLevel);
   let database: Database;
   try {
     database = config.databaseUrl
@@ -65,11 +64,14 @@ async function main(): Promise<void> {
     logger.warn('ADMIN_TOKEN is not set: the admin API answers 503 admin_disabled');
   }
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close idle keep-alive
+  // sockets, Redis (an onClose hook) and the pool, then exit 0; past the timeout, exit 1.
+  closeWithGrace({ delay: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
     await database.close();
+    logger.info('shut down');
   });
 
   await app.listen({ host: config.host, port: config.port });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { type BuildAppOptions, buildApp } from '../../src/app.js';
 import type { Scope } from '../../src/auth/scopes.js';
 import { hashSecret, randomId } from '../../src/auth/secrets.js';
 import { ManualClock } from '../../src/clock.js';
@@ -31,11 +31,15 @@ export interface TestAppOptions {
   /** Start time of the manual clock; `null` uses the real clock. */
   now?: string | null;
   poolMax?: number;
+  /** Build on this existing database instead of a fresh one (e.g. a second instance); the caller drops it. */
+  database?: TestDatabase;
+  /** A pino logger, e.g. one writing into memory to inspect log lines. */
+  loggerInstance?: BuildAppOptions['loggerInstance'];
 }
 
 /** Builds the app on a fresh database; every response is checked against openapi/. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestContext> {
-  const db = await createTestDatabase({ poolMax: options.poolMax });
+  const db = options.database ?? (await createTestDatabase({ poolMax: options.poolMax }));
   const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env });
   const clock = new ManualClock(options.now ?? '2026-04-28T10:00:00Z');
   const app = await buildApp({
@@ -43,6 +47,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestC
     database: db.database,
     clock: options.now === null ? undefined : clock,
     adminToken: options.adminToken === undefined ? ADMIN_TOKEN : options.adminToken,
+    loggerInstance: options.loggerInstance,
   });
   const violations: ContractViolation[] = [];
   app.addHook('onSend', async (request, reply, payload) => {

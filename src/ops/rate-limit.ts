@@ -1,0 +1,227 @@
+import rateLimit, {
+  type CreateRateLimitOptions,
+  type FastifyRateLimitStore,
+  normalizeIP,
+} from '@fastify/rate-limit';
+import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
+import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
+import type { FastifyPluginAsync, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../errors.js';
+import type { RateLimitKind } from './metrics.js';
+import { connectRedis, type RedisConnection } from './redis.js';
+
+export const WINDOW_MS = 60 * 60 * 1000;
+/**
+ * Keys each in-process store keeps (one per client IP, one per partner). The plugin's default
+ * LRU of 5,000 would evict live counters, and an eviction resets a budget.
+ */
+export const LOCAL_STORE_KEYS = 100_000;
+
+/** One counter's state after this request counted against it. */
+export interface RateLimitOutcome {
+  kind: RateLimitKind;
+  limit: number;
+  remaining: number;
+  /** UTC epoch seconds when the window resets. */
+  resetAt: number;
+  /** Seconds until the window resets, at least 1. */
+  retryAfter: number;
+  exceeded: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The limits this request counted against; null when its path is not rate limited. */
+    rateLimits: RateLimitOutcome[] | null;
+  }
+}
+
+const pathOf = (url: string) => {
+  const end = url.indexOf('?');
+  return end === -1 ? url : url.slice(0, end);
+};
+const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+/** SPEC §4: all of /v2, the admin API and the OAuth form posts (token, authorize, revoke…) count per IP. */
+export function isRateLimited(method: string, url: string): boolean {
+  const path = pathOf(url);
+  return under(path, '/v2') || under(path, '/admin/v1') || (method === 'POST' && path.startsWith('/oauth/'));
+}
+
+/** Every /v2 response carries the X-RateLimit-* headers. */
+const carriesHeaders = (url: string) => under(pathOf(url), '/v2');
+
+/** The counter that binds: an exceeded one, else the fewest remaining, else the later reset. */
+export function tightest(outcomes: readonly RateLimitOutcome[]): RateLimitOutcome | undefined {
+  return [...outcomes].sort(
+    (a, b) => Number(b.exceeded) - Number(a.exceeded) || a.remaining - b.remaining || b.resetAt - a.resetAt,
+  )[0];
+}
+
+interface StoreDeps {
+  redis: RedisConnection | null;
+  keyPrefix: string;
+  onFallback: () => void;
+}
+
+type ScopedParams = { scope?: string };
+
+/**
+ * The store given to @fastify/rate-limit: the plugin's Redis store while Redis answers, the
+ * plugin's in-process store when it does not (a dead Redis must not stop the service, and
+ * ioredis without an offline queue fails at once instead of stalling the request).
+ */
+function resilientStore(deps: StoreDeps) {
+  return class ResilientStore implements FastifyRateLimitStore {
+    private readonly shared: FastifyRateLimitStore | null;
+    private readonly local: FastifyRateLimitStore;
+
+    constructor(_options?: unknown, scope = 'root') {
+      this.shared = deps.redis
+        ? new RedisStore(false, false, deps.redis.client, `${deps.keyPrefix}rl:${scope}:`)
+        : null;
+      this.local = new LocalStore(false, false, LOCAL_STORE_KEYS);
+    }
+
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+      max: number,
+    ): void {
+      const redis = deps.redis;
+      const useLocal = () => {
+        deps.onFallback();
+        this.local.incr(key, callback, timeWindow, max);
+      };
+      if (!this.shared || !redis) {
+        this.local.incr(key, callback, timeWindow, max);
+        return;
+      }
+      if (!redis.isUp()) {
+        redis.reportUnavailable();
+        useLocal();
+        return;
+      }
+      this.shared.incr(
+        key,
+        (err, result) => {
+          if (err || !result) {
+            redis.reportUnavailable(err);
+            useLocal();
+          } else {
+            callback(null, result);
+          }
+        },
+        timeWindow,
+        max,
+      );
+    }
+
+    child(params: unknown): FastifyRateLimitStore {
+      return new ResilientStore(undefined, (params as ScopedParams).scope ?? 'root');
+    }
+  };
+}
+
+const rateLimitedError = (outcome: RateLimitOutcome) =>
+  new ApiError(
+    'rate_limited',
+    `${outcome.kind === 'partner' ? "This partner's" : "This client IP's"} limit of ${outcome.limit} requests per hour is spent. Retry after ${outcome.retryAfter} seconds.`,
+    { headers: { 'retry-after': String(outcome.retryAfter) } },
+  );
+
+/**
+ * Rate limits (SPEC §4) with @fastify/rate-limit's limiters and stores, but our own hooks: a
+ * request counts against its client IP on arrival and against its partner once the bearer
+ * token is verified (so a forged token spends nobody's budget), and the headers show the
+ * tighter of the two counters with the reset as an epoch. The plugin's own hooks can do one
+ * key per limiter and set its headers per limiter, so they stay off (`global: false`).
+ */
+export const rateLimitPlugin = fp(
+  async (app) => {
+    const { config } = app.services;
+    const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : null;
+    if (redis) {
+      app.metrics.setRedisProbe(redis.isUp);
+      app.addHook('onClose', async () => redis.close());
+    }
+
+    await app.register(rateLimit, {
+      global: false,
+      store: resilientStore({
+        redis,
+        keyPrefix: config.redisKeyPrefix,
+        onFallback: () => app.metrics.rateLimitFallback(),
+      }),
+      // The store never fails (it falls back); should it, serve rather than 500.
+      skipOnError: true,
+    });
+
+    const limiter = (kind: RateLimitKind, max: number, key: (request: FastifyRequest) => string) => {
+      const options: CreateRateLimitOptions & ScopedParams = {
+        max,
+        timeWindow: WINDOW_MS,
+        keyGenerator: key,
+        scope: kind,
+      };
+      const limit = app.createRateLimit(options);
+      return async (request: FastifyRequest) => {
+        const result = await limit(request);
+        if (result.isAllowed) return;
+        const outcome: RateLimitOutcome = {
+          kind,
+          limit: result.max,
+          remaining: result.remaining,
+          resetAt: Math.ceil((Date.now() + result.ttl) / 1000),
+          retryAfter: Math.max(1, result.ttlInSeconds),
+          exceeded: result.isExceeded,
+        };
+        request.rateLimits = [...(request.rateLimits ?? []), outcome];
+        if (outcome.exceeded) {
+          app.metrics.rateLimited(kind);
+          throw rateLimitedError(outcome);
+        }
+      };
+    };
+    // With TRUST_PROXY=false, request.ip is the socket's address: X-Forwarded-For changes nothing.
+    const countIp = limiter('ip', config.rateLimitIpPerHour, (request) => normalizeIP(request.ip));
+    const countPartner = limiter(
+      'partner',
+      config.rateLimitPerHour,
+      (request) => request.principal!.partnerId,
+    );
+
+    app.decorateRequest('rateLimits', null);
+
+    app.addHook('onRequest', async (request) => {
+      if (isRateLimited(request.method, request.url)) await countIp(request);
+    });
+
+    // Runs after each /v2 route's own preValidation hooks, i.e. after bearer verification.
+    const partnerHook: onRequestAsyncHookHandler = async (request) => {
+      if (request.principal) await countPartner(request);
+    };
+    app.addHook('onRoute', (route) => {
+      if (!under(route.url, '/v2')) return;
+      const existing = route.preValidation;
+      const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+      route.preValidation = [...hooks, partnerHook] as typeof route.preValidation;
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const binding =
+        request.rateLimits && carriesHeaders(request.url) ? tightest(request.rateLimits) : undefined;
+      if (binding) {
+        reply.headers({
+          'x-ratelimit-limit': String(binding.limit),
+          'x-ratelimit-remaining': String(binding.remaining),
+          'x-ratelimit-reset': String(binding.resetAt),
+        });
+      }
+      return payload;
+    });
+  },
+  { name: 'rate-limit', dependencies: ['metrics'] },
+) satisfies FastifyPluginAsync;
