@@ -1,0 +1,353 @@
+/**
+ * `npm run bench`: the real server and a bare baseline, side by side on the machine's
+ * PostgreSQL, each driven by autocannon from its own process; pgbench gives the database's own
+ * ceiling. Prints a Markdown table and writes bench/results/latest.{md,json}.
+ *
+ * Environment: BENCH_DATABASE_URL (dropped and recreated), BENCH_DURATION (s, 10),
+ * BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50), BENCH_POOL_MAX (10, both servers),
+ * BENCH_SCALE=1 (repeat GET and POST on 1,000,000 enrollments; BENCH_SCALE_ROWS to change),
+ * BENCH_SCENARIOS=get,post,delete,token,mix (a subset), BENCH_PGBENCH=0 (skip pgbench),
+ * BENCH_CPU_PROF=<dir> (run the server under `node --cpu-prof`).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import type { LoadResult, LoadSpec, RequestItem } from './load.js';
+import { type PgbenchResult, pgbenchScripts, runPgbench } from './pgbench.js';
+import { ROOT, runLoad, type Served, sampleRss, startServer, stopServer } from './processes.js';
+import { type Machine, renderMarkdown, type ScenarioResult } from './report.js';
+import { BulkSeeder, type Partner, PROMOTION_ID, recreateDatabase, seedCore } from './seed.js';
+
+const env = process.env;
+const num = (name: string, fallback: number) => {
+  const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
+  return value;
+};
+
+const DB_URL = env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
+const DURATION = num('BENCH_DURATION', 10);
+const WARMUP = num('BENCH_WARMUP', 3);
+const CONNECTIONS = num('BENCH_CONNECTIONS', 50);
+const POOL_MAX = num('BENCH_POOL_MAX', 10);
+const SCALE = env.BENCH_SCALE === '1' || env.BENCH_SCALE === 'true';
+const SCALE_ROWS = num('BENCH_SCALE_ROWS', 1_000_000);
+const PGBENCH = env.BENCH_PGBENCH !== '0';
+const CPU_PROF = env.BENCH_CPU_PROF ? resolve(env.BENCH_CPU_PROF) : undefined;
+const ALL = ['get', 'post', 'delete', 'token', 'mix'] as const;
+type Kind = (typeof ALL)[number];
+const SCENARIOS = (env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',') : [...ALL]) as Kind[];
+for (const s of SCENARIOS) if (!ALL.includes(s)) throw new Error(`unknown scenario ${s}`);
+
+const SERVER_PORT = 3210;
+const BASELINE_PORT = 3211;
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const PARTNERS = 10;
+const GET_ENROLLMENTS = 5_000;
+// Consumed pools (one fresh account per POST, one live enrollment per DELETE) are sized for
+// these rates over warm-up + run; beyond them items repeat and the report flags it.
+const SECONDS = WARMUP + DURATION + 1;
+const SERVER_RATE = 3_500;
+const BASELINE_RATE = 12_000;
+const cap = (rate: number, share = 1) => Math.ceil(rate * share * SECONDS);
+const MIX_PATTERN = Array.from({ length: 20 }, (_, i) =>
+  i === 19 ? 'delete' : i % 6 === 5 ? 'post' : 'get',
+); // 16 GET, 3 POST, 1 DELETE
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+interface Pools {
+  partners: Partner[];
+  get: GetPool;
+  server: Record<'post' | 'mixPost' | 'scalePost', string[]> & Record<'delete' | 'mixDelete', string[]>;
+  baseline: Record<'post' | 'mixPost' | 'scalePost', string[]> & Record<'delete' | 'mixDelete', string[]>;
+}
+interface GetPool {
+  enrollmentIds: string[];
+  tokens: string[];
+}
+
+async function seed(): Promise<Pools> {
+  const started = Date.now();
+  await recreateDatabase(DB_URL);
+  const partners = await seedCore(DB_URL, PARTNERS);
+  const seeder = await BulkSeeder.open(DB_URL, partners[0]!.id);
+  try {
+    const want = (kind: Kind) => SCENARIOS.includes(kind);
+    const wantScale = SCALE && (want('get') || want('post'));
+    // GET: enrolled accounts with their user tokens and a usage counter each.
+    const getAccounts = await seeder.accounts('get', GET_ENROLLMENTS);
+    const getIds = await seeder.enrollments('get-e', 'get', GET_ENROLLMENTS, true);
+    const getTokens = await seeder.userTokens(getAccounts);
+
+    // POST: fresh accounts; the server's need a user token each, the baseline's only an id.
+    const userPool = async (name: string, n: number) =>
+      n === 0 ? [] : seeder.userTokens(await seeder.accounts(name, n));
+    const idPool = (name: string, n: number) => (n === 0 ? Promise.resolve([]) : seeder.accounts(name, n));
+    const livePool = async (name: string, n: number) => {
+      if (n === 0) return [];
+      await seeder.accounts(name, n);
+      return seeder.enrollments(`${name}-e`, name, n, false);
+    };
+    const server = {
+      post: await userPool('post-srv', want('post') ? cap(SERVER_RATE) : 0),
+      mixPost: await userPool('mix-post-srv', want('mix') ? cap(SERVER_RATE * 2, 0.15) : 0),
+      scalePost: await userPool('scale-post-srv', wantScale && want('post') ? cap(SERVER_RATE) : 0),
+      delete: await livePool('del-srv', want('delete') ? cap(SERVER_RATE) : 0),
+      mixDelete: await livePool('mix-del-srv', want('mix') ? cap(SERVER_RATE * 2, 0.05) : 0),
+    };
+    const baseline = {
+      post: await idPool('post-base', want('post') ? cap(BASELINE_RATE) : 0),
+      mixPost: await idPool('mix-post-base', want('mix') ? cap(BASELINE_RATE, 0.15) : 0),
+      scalePost: await idPool('scale-post-base', wantScale && want('post') ? cap(BASELINE_RATE) : 0),
+      delete: await livePool('del-base', want('delete') ? cap(BASELINE_RATE) : 0),
+      mixDelete: await livePool('mix-del-base', want('mix') ? cap(BASELINE_RATE, 0.05) : 0),
+    };
+    if (PGBENCH) await seeder.pgbenchFixtures(100, 5_000, 10_000);
+    await seeder.analyze();
+    log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { partners, get: { enrollmentIds: getIds, tokens: getTokens }, server, baseline };
+  } finally {
+    await seeder.close();
+  }
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const enrollmentPath = (id: string) => `/v2/promotions/${PROMOTION_ID}:${id}`;
+
+/** The requests of one scenario against the real server. */
+function serverRequests(kind: Kind, pools: Pools, scale: boolean): LoadSpec['pools'] {
+  const appToken = pools.partners[0]!.appToken;
+  const get = {
+    items: pools.get.enrollmentIds.map(
+      (id, i): RequestItem => ({
+        method: 'GET',
+        path: enrollmentPath(id),
+        headers: bearer(pools.get.tokens[i]!),
+      }),
+    ),
+    consumed: false,
+  };
+  const post = (tokens: string[]) => ({
+    items: tokens.map(
+      (token): RequestItem => ({
+        method: 'POST',
+        path: '/v2/promotions',
+        headers: bearer(token),
+        body: JSON.stringify({ promotion_id: PROMOTION_ID }),
+      }),
+    ),
+    consumed: true,
+  });
+  const del = (ids: string[]) => ({
+    items: ids.map(
+      (id): RequestItem => ({ method: 'DELETE', path: enrollmentPath(id), headers: bearer(appToken) }),
+    ),
+    consumed: true,
+  });
+  switch (kind) {
+    case 'get':
+      return { get };
+    case 'post':
+      return { post: post(scale ? pools.server.scalePost : pools.server.post) };
+    case 'delete':
+      return { delete: del(pools.server.delete) };
+    case 'token':
+      return {
+        token: {
+          items: pools.partners.map(
+            (p): RequestItem => ({
+              method: 'POST',
+              path: '/oauth/token',
+              headers: {
+                'content-type': 'application/x-www-form-urlencoded',
+                authorization: `Basic ${Buffer.from(`${encodeURIComponent(p.clientId)}:${encodeURIComponent(p.clientSecret)}`).toString('base64')}`,
+              },
+              body: 'grant_type=client_credentials',
+            }),
+          ),
+          consumed: false,
+        },
+      };
+    case 'mix':
+      return { get, post: post(pools.server.mixPost), delete: del(pools.server.mixDelete) };
+  }
+}
+
+/** The same requests against the baseline: ids instead of tokens, no checks. */
+function baselineRequests(kind: Kind, pools: Pools, scale: boolean): LoadSpec['pools'] {
+  const get = {
+    items: pools.get.enrollmentIds.map((id): RequestItem => ({ method: 'GET', path: `/enrollments/${id}` })),
+    consumed: false,
+  };
+  const post = (accountIds: string[]) => ({
+    items: accountIds.map(
+      (id): RequestItem => ({
+        method: 'POST',
+        path: '/enrollments',
+        body: JSON.stringify({ account_id: id }),
+      }),
+    ),
+    consumed: true,
+  });
+  const del = (ids: string[]) => ({
+    items: ids.map((id): RequestItem => ({ method: 'DELETE', path: `/enrollments/${id}` })),
+    consumed: true,
+  });
+  switch (kind) {
+    case 'get':
+      return { get };
+    case 'post':
+      return { post: post(scale ? pools.baseline.scalePost : pools.baseline.post) };
+    case 'delete':
+      return { delete: del(pools.baseline.delete) };
+    case 'token':
+      return { token: { items: [{ method: 'POST', path: '/token' }], consumed: false } };
+    case 'mix':
+      return { get, post: post(pools.baseline.mixPost), delete: del(pools.baseline.mixDelete) };
+  }
+}
+
+async function drive(
+  served: Served,
+  requestPools: LoadSpec['pools'],
+  kind: Kind,
+): Promise<LoadResult & { peakRssBytes: number }> {
+  const sampler = sampleRss(served.child.pid!);
+  try {
+    const result = await runLoad({
+      url: served.url,
+      connections: CONNECTIONS,
+      duration: DURATION,
+      warmup: WARMUP,
+      pools: requestPools,
+      pattern: kind === 'mix' ? MIX_PATTERN : [Object.keys(requestPools)[0]!],
+    });
+    return { ...result, peakRssBytes: sampler.stop() };
+  } finally {
+    sampler.stop();
+  }
+}
+
+async function machine(): Promise<Machine> {
+  const client = new pg.Client({ connectionString: DB_URL });
+  await client.connect();
+  const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
+  await client.end();
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryBytes: os.totalmem(),
+    loadAverage: os.loadavg(),
+    node: process.version,
+    postgres: rows[0]!.v,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION,
+    warmupSeconds: WARMUP,
+    poolMax: POOL_MAX,
+    date: new Date().toISOString(),
+  };
+}
+
+async function main(): Promise<void> {
+  log(`database ${DB_URL}; ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run`);
+  const pools = await seed();
+  const info = await machine();
+
+  const serverEnv = {
+    DATABASE_URL: DB_URL,
+    LOG_LEVEL: 'warn',
+    ADMIN_TOKEN,
+    RATE_LIMIT_PER_HOUR: '100000000',
+    RATE_LIMIT_IP_PER_HOUR: '100000000',
+    DB_POOL_MAX: String(POOL_MAX),
+    SEED_DEMO: 'false',
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
+  };
+  if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
+  const server = await startServer(
+    'server',
+    'src/server.ts',
+    SERVER_PORT,
+    serverEnv,
+    CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [],
+  );
+  const baseline = await startServer('baseline', 'bench/baseline.ts', BASELINE_PORT, {
+    DATABASE_URL: DB_URL,
+    DB_POOL_MAX: String(POOL_MAX),
+    BENCH_PROMOTION_ID: PROMOTION_ID,
+    BENCH_PARTNER_ID: pools.partners[0]!.id,
+  });
+
+  const results: ScenarioResult[] = [];
+  const scaleResults: ScenarioResult[] = [];
+  const pgbench: Partial<Record<Kind, PgbenchResult>> = {};
+  const scalePgbench: Partial<Record<Kind, PgbenchResult>> = {};
+  const scripts = pgbenchScripts({
+    partnerId: pools.partners[0]!.id,
+    getPool: 'get-e',
+    getCount: GET_ENROLLMENTS,
+    insertPromotions: 100,
+    insertAccounts: 5_000,
+    updatePool: 'pgb-del-e',
+    updateCount: 10_000,
+  });
+  try {
+    const pass = async (kinds: readonly Kind[], scale: boolean, into: ScenarioResult[]) => {
+      for (const kind of kinds) {
+        log(`${kind}${scale ? ' (1M rows)' : ''}: baseline`);
+        const base = await drive(baseline, baselineRequests(kind, pools, scale), kind);
+        log(`${kind}${scale ? ' (1M rows)' : ''}: server`);
+        const real = await drive(server, serverRequests(kind, pools, scale), kind);
+        into.push({ kind, server: real, baseline: base });
+        log(
+          `  server ${real.requestsPerSec.toFixed(0)} req/s p99 ${real.latency.p99} ms, ` +
+            `baseline ${base.requestsPerSec.toFixed(0)} req/s p99 ${base.latency.p99} ms`,
+        );
+      }
+    };
+    const ceiling = async (kinds: readonly Kind[], into: Partial<Record<Kind, PgbenchResult>>) => {
+      for (const kind of kinds) {
+        if (kind === 'mix') continue;
+        log(`pgbench ${kind}`);
+        into[kind] = await runPgbench(DB_URL, scripts[kind], CONNECTIONS, DURATION);
+      }
+    };
+
+    await pass(SCENARIOS, false, results);
+    if (PGBENCH) await ceiling(SCENARIOS, pgbench);
+
+    const scaleKinds = SCENARIOS.filter((k) => k === 'get' || k === 'post');
+    if (SCALE && scaleKinds.length > 0) {
+      log(`seeding ${SCALE_ROWS} enrollments`);
+      const started = Date.now();
+      const seeder = await BulkSeeder.open(DB_URL, pools.partners[0]!.id);
+      await seeder.scale(SCALE_ROWS);
+      await seeder.analyze();
+      await seeder.close();
+      log(`  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await pass(scaleKinds, true, scaleResults);
+      if (PGBENCH) await ceiling(scaleKinds, scalePgbench);
+    }
+  } finally {
+    await stopServer(server);
+    await stopServer(baseline);
+  }
+
+  const report = {
+    machine: info,
+    results,
+    pgbench,
+    scale: SCALE ? { rows: SCALE_ROWS, results: scaleResults, pgbench: scalePgbench } : null,
+  };
+  const markdown = renderMarkdown(report);
+  process.stdout.write(`${markdown}\n`);
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.md'), `${markdown}\n`);
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  log('wrote bench/results/latest.md and latest.json');
+}
+
+await main();
