@@ -9,6 +9,7 @@ import { enrollmentRoutes } from './enrollments/routes.js';
 import { errorHandler } from './error-handler.js';
 import { envelope } from './errors.js';
 import { oauthRoutes } from './oauth/routes.js';
+import { docsRoutes } from './ops/docs.js';
 import { opsRoutes } from './ops/routes.js';
 import { createServices } from './services.js';
 
@@ -67,6 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(opsRoutes);
+  await app.register(docsRoutes);
   await app.register(oauthRoutes);
   await app.register(enrollmentRoutes, { prefix: '/v2' });
   await app.register(adminRoutes, { prefix: '/admin/v1', adminToken: options.adminToken });
