@@ -48,15 +48,13 @@ describe('/docs in a real browser', () => {
     // Scalar renders operations lazily as they scroll into view; the first one and the tag's
     // operation list (method and path of each) are on screen at once.
     await page.getByRole('heading', { name: 'Create a promotion enrollment' }).first().waitFor();
-    await page.waitForFunction(() => {
-      // innerText holds only rendered, visible text.
-      const text = document.body.innerText.replace(/\s+/g, ' ');
-      return (
-        text.includes('POST /v2/promotions GET') &&
-        text.includes('GET /v2/promotions/{enrollment_id}') &&
-        text.includes('DELETE /v2/promotions/{enrollment_id}')
-      );
-    });
+    // innerText holds only rendered, visible text (a string: the function runs in the page).
+    const visibleText = "document.body.innerText.replace(/\\s+/g, ' ')";
+    await page.waitForFunction(
+      `${visibleText}.includes('POST /v2/promotions GET') &&
+       ${visibleText}.includes('GET /v2/promotions/{enrollment_id}') &&
+       ${visibleText}.includes('DELETE /v2/promotions/{enrollment_id}')`,
+    );
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/docs.png' });
 
