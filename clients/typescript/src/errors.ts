@@ -97,12 +97,15 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 function describe(cause: unknown): string {
-  if (cause instanceof Error) {
-    const inner = (cause as Error & { cause?: unknown }).cause;
-    const code = isRecord(inner) && typeof inner.code === 'string' ? ` (${inner.code})` : '';
-    return `${cause.message}${code}`;
+  if (!(cause instanceof Error)) return String(cause);
+  // undici says "fetch failed" and puts the reason (ECONNREFUSED, ENOTFOUND…) in its cause.
+  const inner: unknown = cause.cause;
+  if (isRecord(inner)) {
+    const why =
+      typeof inner.code === 'string' ? inner.code : typeof inner.message === 'string' ? inner.message : '';
+    if (why) return `${cause.message} (${why})`;
   }
-  return String(cause);
+  return cause.message;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
