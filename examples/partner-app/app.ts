@@ -152,7 +152,7 @@ export async function buildPartnerApp(
       return page(
         reply.code(400),
         'Connection failed',
-        `<p class="error">The connection failed: ${escape(describe(error))}</p>
+        `<p class="error">The connection failed: ${html(describe(error))}</p>
         <p><a href="/">Start again</a></p>`,
       );
     }
@@ -185,28 +185,28 @@ export async function buildPartnerApp(
 // --- pages --------------------------------------------------------------------------------------
 
 function connectPage(config: PartnerConfig, flash?: string): string {
-  return `${flash ? `<p class="error">${escape(flash)}</p>` : ''}
+  return `${flash ? `<p class="error">${html(flash)}</p>` : ''}
     <p>This is <strong>Acme</strong>, a partner app. Connect your account on the promotions server so
-    Acme can enroll it into <code>${escape(config.promotionId)}</code>.</p>
+    Acme can enroll it into <code>${html(config.promotionId)}</code>.</p>
     <p><a class="button" id="connect" href="/connect">Connect your account</a></p>
-    <p class="muted">You will sign in on ${escape(config.promotionsUrl)} and approve
+    <p class="muted">You will sign in on ${html(config.promotionsUrl)} and approve
     <code>${SCOPES.join(' ')}</code>; Acme never sees your password.</p>`;
 }
 
 function enrollPage(config: PartnerConfig, detail: PromotionDetail | undefined, problem?: string): string {
-  const error = problem ? `<p class="error">${escape(problem)}</p>` : '';
+  const error = problem ? `<p class="error">${html(problem)}</p>` : '';
   const action = detail
     ? ''
-    : `<form method="post" action="/enroll"><button type="submit" id="enroll">Enroll into ${escape(config.promotionId)}</button></form>`;
+    : `<form method="post" action="/enroll"><button type="submit" id="enroll">Enroll into ${html(config.promotionId)}</button></form>`;
   const usage = detail
     ? `<h2>Your enrollment</h2>
       <table id="usage">
-        <tr><th>Enrollment</th><td><code>${escape(detail.enrollment_id ?? '')}</code></td></tr>
-        <tr><th>Status</th><td>${escape(detail.status)}</td></tr>
+        <tr><th>Enrollment</th><td><code>${html(detail.enrollment_id ?? '')}</code></td></tr>
+        <tr><th>Status</th><td>${html(detail.status)}</td></tr>
         <tr><th>Tasks used this month</th><td><strong>${detail.tasks_used_this_month}</strong> of ${detail.task_limit_per_month ?? 'unlimited'}</td></tr>
-        <tr><th>Billing cycle</th><td>${escape(detail.billing_cycle_start ?? '')} → ${escape(detail.billing_cycle_end ?? '')}</td></tr>
-        <tr><th>Enrolled</th><td>${escape(detail.enrollment_date ?? '')}</td></tr>
-        <tr><th>Expires</th><td>${escape(detail.expiration_date ?? 'never')}</td></tr>
+        <tr><th>Billing cycle</th><td>${html(detail.billing_cycle_start ?? '')} → ${html(detail.billing_cycle_end ?? '')}</td></tr>
+        <tr><th>Enrolled</th><td>${html(detail.enrollment_date ?? '')}</td></tr>
+        <tr><th>Expires</th><td>${html(detail.expiration_date ?? 'never')}</td></tr>
       </table>`
     : '';
   return `<p>Your account is connected.</p>${error}${action}${usage}
@@ -215,7 +215,7 @@ function enrollPage(config: PartnerConfig, detail: PromotionDetail | undefined, 
 
 function page(reply: FastifyReply, title: string, body: string) {
   return reply.type('text/html; charset=utf-8').send(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(title)} · Acme</title>
+<html lang="en"><head><meta charset="utf-8"><title>${html(title)} · Acme</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1f2328; }
@@ -225,12 +225,12 @@ function page(reply: FastifyReply, title: string, body: string) {
   .error { color: #b42318; } .muted { color: #57606a; font-size: .9rem; }
   table { border-collapse: collapse; } th, td { text-align: left; padding: .3rem 1rem .3rem 0; }
 </style></head>
-<body><h1>${escape(title)}</h1>
+<body><h1>${html(title)}</h1>
 ${body}
 </body></html>`);
 }
 
-const escape = (s: string) =>
+const html = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function describe(error: unknown): string {

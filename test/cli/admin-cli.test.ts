@@ -42,7 +42,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('admin CLI against a listening server', () => {
+// Child processes (tsx start-up each): generous timeouts for a loaded CI machine.
+describe('admin CLI against a listening server', { timeout: 180_000 }, () => {
   const ctx = useTestApp();
   let env: Record<string, string>;
 

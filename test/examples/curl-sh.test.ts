@@ -18,7 +18,7 @@ function runScript(env: Record<string, string>): Promise<{ code: number; stdout:
   });
 }
 
-describe('examples/curl.sh', () => {
+describe('examples/curl.sh', { timeout: 120_000 }, () => {
   const ctx = useTestApp();
 
   it('walks through the README against a live server, every status as expected', async () => {

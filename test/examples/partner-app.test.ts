@@ -17,7 +17,7 @@ function cookies(header: string | string[] | undefined): Record<string, string> 
   return Object.fromEntries(list.map((c) => c.split(';')[0]!.split('=') as [string, string]));
 }
 
-describe('examples/partner-app', () => {
+describe('examples/partner-app', { timeout: 120_000 }, () => {
   const ctx = useTestApp();
   const sessions: SessionStore = new Map();
   let partner: PartnerFixture;

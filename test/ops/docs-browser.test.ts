@@ -14,7 +14,7 @@ const ARGS = [
   '--disable-sync',
 ];
 
-describe('/docs in a real browser', () => {
+describe('/docs in a real browser', { timeout: 120_000 }, () => {
   const ctx = useTestApp();
   let browser: Browser;
   let base: string;
@@ -72,7 +72,7 @@ describe('/docs in a real browser', () => {
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
     await page.close();
-  }, 120_000);
+  });
 });
 
 describe('/docs over HTTP', () => {
