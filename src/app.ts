@@ -19,6 +19,7 @@ import { metricsPlugin } from './ops/metrics.js';
 import { overloadPlugin } from './ops/overload.js';
 import { rateLimitPlugin } from './ops/rate-limit.js';
 import { requestLogPlugin } from './ops/request-log.js';
+import { docsRoutes } from './ops/docs.js';
 import { opsRoutes } from './ops/routes.js';
 import { createServices } from './services.js';
 
@@ -101,6 +102,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(overloadPlugin);
 
   await app.register(opsRoutes);
+  await app.register(docsRoutes);
   await app.register(oauthRoutes);
   await app.register(enrollmentRoutes, { prefix: '/v2' });
   await app.register(adminRoutes, { prefix: '/admin/v1', adminToken: options.adminToken });

@@ -1,0 +1,1334 @@
+// Generated from openapi/admin.yaml by openapi-typescript: do not edit.
+// Regenerate with `npm run client:generate`; `npm run client:check` fails on drift.
+
+export interface paths {
+    "/admin/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a partner
+         * @description Creates a partner (an OAuth client) and returns its `client_secret`. The secret is stored only as a hash and appears only in this response.
+         */
+        post: operations["admin_partners_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/partners/{partner_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a partner
+         * @description The partner, without its secret.
+         */
+        get: operations["admin_partners_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an account
+         * @description Creates an account that partners can enroll. The email is unique, case-insensitively; the password (used on the consent page) is stored only as a hash.
+         */
+        post: operations["admin_accounts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        /** Get an account */
+        get: operations["admin_accounts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List promotions
+         * @description All promotions, or those of one partner, oldest first.
+         */
+        get: operations["admin_promotions_list"];
+        put?: never;
+        /**
+         * Create a promotion
+         * @description Creates a promotion owned by a partner. Omitted fields take their defaults:
+         *     `status` `active`, `allow_reenrollment` false, the others null.
+         *
+         *     400 `invalid_request` when `ends_at` is not after `starts_at`, a number is
+         *     negative (or `duration_days` below 1), or `id` is not a valid slug.
+         */
+        post: operations["admin_promotions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/promotions/{promotion_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        /** Get a promotion */
+        get: operations["admin_promotions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a promotion
+         * @description Changes the given fields (status, window, limits, name); the others stay as
+         *     they are. Send null to clear a nullable field. The same checks as on create
+         *     apply to the result (400 `invalid_request`).
+         *
+         *     Existing enrollments keep their expiration date. Lowering `max_enrollments`
+         *     below `enrollments_count` answers 409 `max_enrollments_below_count`.
+         */
+        patch: operations["admin_promotions_update"];
+        trace?: never;
+    };
+    "/admin/v1/promotions/{promotion_id}/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a promotion's enrollments
+         * @description The promotion's enrollments, oldest first, with their usage.
+         */
+        get: operations["admin_promotion_enrollments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/enrollments/{enrollment_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description `<promotion_id>:<uuid>`, as returned by `POST /v2/promotions`.
+                 * @example spring_2026:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record task usage
+         * @description Records `tasks` used by the enrollment's account in the current billing cycle.
+         *     Usage never takes `tasks_used_this_month` above `task_limit_per_month`, under
+         *     any concurrency: the part of the batch that fits is accepted, the rest
+         *     rejected, and the response says how many of each. A repeated
+         *     `idempotency_key` is counted once (the repeat answers as the first did).
+         *
+         *     Usage of an expired or unenrolled enrollment is rejected entirely:
+         *     409 `enrollment_not_active`.
+         */
+        post: operations["admin_enrollment_usage_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/enrollments/{enrollment_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description `<promotion_id>:<uuid>`, as returned by `POST /v2/promotions`.
+                 * @example spring_2026:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List an enrollment's events
+         * @description The enrollment's audit trail, oldest first.
+         */
+        get: operations["admin_enrollment_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint an access token
+         * @description Issues a token as `/oauth/token` returns it, for sandboxes and partners' CI: a user token (with a refresh token) for the account when `account_id` is given, else an app token. A scope outside the partner's allowed scopes answers 400 `invalid_scope`.
+         */
+        post: operations["admin_tokens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description The process is up. Touches nothing else.
+         */
+        get: operations["ops_healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description The database is reachable; 503 when it is not.
+         */
+        get: operations["ops_readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition: request counts and latencies by route and status, database pool and rate-limit figures.
+         */
+        get: operations["ops_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public API description, as JSON
+         * @description The public API's OpenAPI document (`openapi/promotions.yaml`), as JSON.
+         */
+        get: operations["ops_openapi_json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public API description, as YAML
+         * @description The public API's OpenAPI document (`openapi/promotions.yaml`), as is.
+         */
+        get: operations["ops_openapi_yaml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Interactive API reference
+         * @description An interactive reference of the three contract files (the public API, the OAuth 2 authorization server, and this admin API), rendered in the browser by Scalar. Everything it loads is served by this server (the bundle at `/docs/js/scalar.js` and the files at `/openapi.yaml`, `/openapi/oauth.yaml`, `/openapi/admin.yaml`), so it works offline. The page carries a Content-Security-Policy that allows only this origin and its one inline bootstrap script. `/docs` redirects to `/docs/`.
+         */
+        get: operations["ops_docs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * Format: date-time
+         * @description RFC 3339 UTC, with a `Z` and whole seconds.
+         * @example 2026-07-26T23:59:59Z
+         */
+        Timestamp: string;
+        /**
+         * Format: date-time
+         * @description RFC 3339 UTC, with a `Z` and whole seconds, or null.
+         */
+        NullableTimestamp: string | null;
+        /**
+         * @description A promotion id.
+         * @example spring_2026
+         */
+        PromotionSlug: string;
+        /** @enum {string} */
+        Scope: "promotions:read" | "promotions:write";
+        Partner: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The OAuth client id. */
+            client_id: string;
+            /** @description The exact redirect URIs the authorization endpoint accepts. */
+            redirect_uris: string[];
+            /** @description The scopes the partner may request. */
+            scopes: components["schemas"]["Scope"][];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        PartnerWithSecret: components["schemas"]["Partner"] & {
+            /** @description The OAuth client secret. Shown only once, in this response. */
+            client_secret: string;
+        };
+        PartnerCreate: {
+            name: string;
+            /** @description Absolute http(s) URLs; the authorization endpoint matches them exactly. */
+            redirect_uris: string[];
+            /**
+             * @description The scopes the partner may request. Default both.
+             * @default [
+             *       "promotions:read",
+             *       "promotions:write"
+             *     ]
+             */
+            scopes?: components["schemas"]["Scope"][];
+        };
+        Account: {
+            /** Format: uuid */
+            id: string;
+            /** Format: email */
+            email: string;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        AccountCreate: {
+            /**
+             * Format: email
+             * @description Unique, case-insensitively.
+             */
+            email: string;
+            /** @description Used on the OAuth consent page. Stored only as a hash. */
+            password: string;
+        };
+        /**
+         * @description Enrolling is allowed only while `active` (and inside the window).
+         * @enum {string}
+         */
+        PromotionStatus: "active" | "paused" | "ended";
+        Promotion: {
+            id: components["schemas"]["PromotionSlug"];
+            /**
+             * Format: uuid
+             * @description The partner that owns the promotion.
+             */
+            partner_id: string;
+            name: string;
+            status: components["schemas"]["PromotionStatus"];
+            /** @description Enrolling is allowed from this instant; null = no start bound. */
+            starts_at: components["schemas"]["NullableTimestamp"];
+            /** @description Enrolling is allowed until this instant (exclusive); also caps enrollments' expiration dates. Null = no end bound. */
+            ends_at: components["schemas"]["NullableTimestamp"];
+            /** @description How long an enrollment lasts; null = until `ends_at`, or forever. */
+            duration_days: number | null;
+            /** @description Tasks per monthly billing cycle; null = unlimited. */
+            task_limit_per_month: number | null;
+            /** @description The most enrollments ever created (a budget, unenrolled ones included); null = unlimited. */
+            max_enrollments: number | null;
+            /** @description Whether an account whose earlier enrollment expired or was unenrolled may enroll again. */
+            allow_reenrollment: boolean;
+            /** @description Enrollments created so far. Read-only. */
+            enrollments_count: number;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        PromotionCreate: {
+            id: components["schemas"]["PromotionSlug"];
+            /** Format: uuid */
+            partner_id: string;
+            name: string;
+            /** @default active */
+            status?: components["schemas"]["PromotionStatus"];
+            starts_at?: components["schemas"]["NullableTimestamp"];
+            ends_at?: components["schemas"]["NullableTimestamp"];
+            duration_days?: number | null;
+            task_limit_per_month?: number | null;
+            max_enrollments?: number | null;
+            /** @default false */
+            allow_reenrollment?: boolean;
+        };
+        /** @description Any of the changeable fields; absent fields are left as they are. */
+        PromotionUpdate: {
+            name?: string;
+            status?: components["schemas"]["PromotionStatus"];
+            starts_at?: components["schemas"]["NullableTimestamp"];
+            ends_at?: components["schemas"]["NullableTimestamp"];
+            duration_days?: number | null;
+            task_limit_per_month?: number | null;
+            max_enrollments?: number | null;
+            allow_reenrollment?: boolean;
+        };
+        PromotionList: {
+            data: components["schemas"]["Promotion"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /** @description Pass as `cursor` to get the next page; null on the last page. */
+        NextCursor: string | null;
+        /** @enum {string} */
+        AdminEnrollmentStatus: "enrolled" | "expired" | "unenrolled";
+        AdminEnrollment: {
+            enrollment_id: string;
+            promotion_id: components["schemas"]["PromotionSlug"];
+            /** Format: uuid */
+            account_id: string;
+            /**
+             * Format: uuid
+             * @description The partner that created the enrollment.
+             */
+            partner_id: string;
+            status: components["schemas"]["AdminEnrollmentStatus"];
+            enrollment_date: components["schemas"]["Timestamp"];
+            expiration_date: components["schemas"]["NullableTimestamp"];
+            unenrolled_at: components["schemas"]["NullableTimestamp"];
+            task_limit_per_month: number | null;
+            tasks_used_this_month: number;
+            /** @description Start of the current monthly billing cycle (inclusive). */
+            billing_cycle_start: components["schemas"]["Timestamp"];
+            /** @description End of the current monthly billing cycle (exclusive). */
+            billing_cycle_end: components["schemas"]["Timestamp"];
+        };
+        AdminEnrollmentList: {
+            data: components["schemas"]["AdminEnrollment"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        UsageCreate: {
+            /** @description Tasks used. */
+            tasks: number;
+            /** @description A repeated key for the same enrollment is counted once. */
+            idempotency_key?: string;
+            /** @description When the tasks ran; default now. */
+            occurred_at?: components["schemas"]["Timestamp"];
+        };
+        UsageResult: {
+            /** @description Tasks counted. */
+            accepted: number;
+            /** @description Tasks refused because the monthly limit was reached. */
+            rejected: number;
+            tasks_used_this_month: number;
+            task_limit_per_month: number | null;
+        };
+        Event: {
+            id: string;
+            /** @enum {string} */
+            type: "enrolled" | "unenrolled" | "expired" | "usage_recorded" | "limit_reached";
+            /** @enum {string} */
+            actor_type: "partner" | "admin" | "system";
+            /** @description The partner's id for partner actions; null for admin and system. */
+            actor_id: string | null;
+            /** @description Details of the event; their shape depends on `type`. */
+            data: Record<string, never>;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        EventList: {
+            data: components["schemas"]["Event"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        TokenCreate: {
+            /** @description The partner the token is issued to. */
+            client_id: string;
+            /**
+             * Format: uuid
+             * @description For a user token; omit for an app token.
+             */
+            account_id?: string;
+            /** @description Space-separated scopes, e.g. `promotions:read promotions:write`. */
+            scope: string;
+        };
+        TokenResponse: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description Lifetime of the access token in seconds. */
+            expires_in: number;
+            /** @description The granted scopes, space-separated. */
+            scope: string;
+            /** @description Only with user tokens. */
+            refresh_token?: string;
+        };
+        HealthStatus: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** @description The error envelope, the same as the public API's `PromotionErrorResponse`. */
+        ErrorResponse: {
+            /** @description Errors encountered processing the request */
+            errors: components["schemas"]["Error"][];
+        };
+        /** @description The same as the public API's `PromotionError`. */
+        Error: {
+            /** @description HTTP status code of the error */
+            status: string;
+            /** @description Machine-readable error code */
+            code: string;
+            /** @description Human-readable error title */
+            title: string;
+            /** @description Detailed description of the error */
+            detail: string;
+            source?: {
+                /** @description A JSON Pointer (RFC 6901) into the request body. */
+                pointer?: string;
+                /** @description The name of the offending query or path parameter. */
+                parameter?: string;
+                /** @description The name of the offending request header. */
+                header?: string;
+            };
+        };
+    };
+    responses: {
+        /** @description The body is not valid JSON or breaks the schema, or a parameter is invalid (`invalid_request`); `source` points at the culprit. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No admin token, or a wrong one (`not_authenticated`). */
+        Unauthorized: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such partner (`partner_not_found`) */
+        PartnerNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such account (`account_not_found`) */
+        AccountNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such promotion (`promotion_not_found`) */
+        PromotionNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such enrollment (`enrollment_not_found`) */
+        EnrollmentNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The body is over 16 KiB (`payload_too_large`) */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The body is not `application/json` (`unsupported_media_type`) */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The client IP's hourly limit is spent (`rate_limited`) */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description An unexpected failure (`internal_error`). Nothing was changed; the body never carries internal details. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The database is unreachable or the process is overloaded (`service_unavailable`). Wait `Retry-After` seconds. */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The admin API is disabled because no `ADMIN_TOKEN` is configured (`admin_disabled`), or the service is unavailable (`service_unavailable`, with `Retry-After`). */
+        AdminUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
+    parameters: {
+        PartnerId: string;
+        AccountId: string;
+        PromotionId: components["schemas"]["PromotionSlug"];
+        /**
+         * @description `<promotion_id>:<uuid>`, as returned by `POST /v2/promotions`.
+         * @example spring_2026:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+         */
+        EnrollmentId: string;
+        /** @description Page size. */
+        Limit: number;
+        /** @description The `next_cursor` of the previous page. Opaque. */
+        Cursor: string;
+    };
+    requestBodies: never;
+    headers: {
+        /**
+         * @description The path of the created resource.
+         * @example /admin/v1/promotions/spring_2026
+         */
+        Location: string;
+        /**
+         * @description Seconds to wait before retrying.
+         * @example 60
+         */
+        "Retry-After": number;
+        /** @description The authentication challenge, e.g. `Bearer realm="admin"`. */
+        "WWW-Authenticate": string;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    admin_partners_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerCreate"];
+            };
+        };
+        responses: {
+            /** @description The partner, with its client secret (shown only here) */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_partners_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PartnerNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_accounts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountCreate"];
+            };
+        };
+        responses: {
+            /** @description The account */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description An account with this email exists (`email_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_accounts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AccountNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotions_list: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only the promotions of this partner. */
+                partner_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of promotions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionCreate"];
+            };
+        };
+        responses: {
+            /** @description The promotion */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PartnerNotFound"];
+            /** @description A promotion with this id exists (`promotion_exists`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PromotionNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotions_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The changed promotion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PromotionNotFound"];
+            /** @description `max_enrollments` would be below the enrollments already made (`max_enrollments_below_count`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotion_enrollments_list: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only the enrollments in this status. */
+                status?: components["schemas"]["AdminEnrollmentStatus"];
+            };
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of enrollments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminEnrollmentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PromotionNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_enrollment_usage_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description `<promotion_id>:<uuid>`, as returned by `POST /v2/promotions`.
+                 * @example spring_2026:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageCreate"];
+            };
+        };
+        responses: {
+            /** @description How much of the batch was accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["EnrollmentNotFound"];
+            /** @description The enrollment is expired or unenrolled (`enrollment_not_active`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_enrollment_events_list: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description `<promotion_id>:<uuid>`, as returned by `POST /v2/promotions`.
+                 * @example spring_2026:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["EnrollmentNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_tokens_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The body is invalid (`invalid_request`), or the scope is not allowed for the partner (`invalid_scope`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No partner with this `client_id` (`partner_not_found`), or no account with this `account_id` (`account_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    ops_healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ops_readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to serve */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ops_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ops_openapi_json: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        openapi: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ops_openapi_yaml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                    "text/yaml": string;
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ops_docs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reference page */
+            200: {
+                headers: {
+                    /** @description Scripts from this origin and the hash of the bootstrap script only. */
+                    "Content-Security-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `/docs` redirects to `/docs/`, so the bundle's relative URL resolves. */
+            301: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+}

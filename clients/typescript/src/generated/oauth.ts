@@ -1,0 +1,669 @@
+// Generated from openapi/oauth.yaml by openapi-typescript: do not edit.
+// Regenerate with `npm run client:generate`; `npm run client:check` fails on drift.
+
+export interface paths {
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorization server metadata
+         * @description RFC 8414 metadata. Endpoint URLs are absolute, based on `PUBLIC_URL`.
+         */
+        get: operations["oauth_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Login and consent page
+         * @description Renders an HTML page naming the partner and the requested scopes: a form
+         *     (`method="POST"`, `action="/oauth/authorize"`) carrying the request in hidden
+         *     inputs plus a CSRF token, inputs `email` and `password`, and submit buttons
+         *     `name="decision"` with `value="approve"` and `value="deny"`.
+         *
+         *     An unknown client or a `redirect_uri` that does not exactly match a
+         *     registered one shows an error page (400) and never redirects. Other errors
+         *     in a request whose client and redirect URI are good (missing PKCE, bad
+         *     `response_type`, invalid scope) redirect back with `error` and `state`
+         *     (RFC 6749 §4.1.2.1).
+         */
+        get: operations["oauth_authorize_page"];
+        put?: never;
+        /**
+         * Submit the login and consent page
+         * @description The form post of the consent page.
+         *
+         *     - Approve with good credentials: 302 to `redirect_uri?code=…&state=…`. The
+         *       code is single-use and valid for 2 minutes.
+         *     - Deny: 302 to `redirect_uri?error=access_denied&state=…`.
+         *     - Bad credentials: the page again with a message, status 401, no redirect.
+         *     - A missing or wrong CSRF token: 403 error page.
+         */
+        post: operations["oauth_authorize_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Login and consent page (Zapier-style alias)
+         * @description An alias of `GET /oauth/authorize`, as on Zapier.
+         */
+        get: operations["v2_authorize_page"];
+        put?: never;
+        /**
+         * Submit the login and consent page (Zapier-style alias)
+         * @description An alias of `POST /oauth/authorize`, as on Zapier.
+         */
+        post: operations["v2_authorize_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token endpoint
+         * @description RFC 6749 §3.2. The client authenticates with HTTP Basic or with `client_id`
+         *     and `client_secret` in the body.
+         *
+         *     - `grant_type=client_credentials` (+ optional `scope`): an app token.
+         *     - `grant_type=authorization_code` (+ `code`, `redirect_uri`,
+         *       `code_verifier`): a user token and a refresh token.
+         *     - `grant_type=refresh_token` (+ `refresh_token`, optional narrower `scope`):
+         *       a new pair; the old refresh token dies, and reusing a dead one revokes the
+         *       whole family.
+         *
+         *     The endpoint is rate limited per client IP, so secrets cannot be brute-forced.
+         */
+        post: operations["oauth_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token revocation
+         * @description RFC 7009. The token stops working at once; revoking a refresh token also revokes the access tokens issued from it. Unknown tokens and tokens of other clients answer 200 as well, so nothing leaks.
+         */
+        post: operations["oauth_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token introspection
+         * @description RFC 7662, client-authenticated. A partner learns only about its own tokens: an unknown, expired or revoked token, or one of another client, answers `{"active": false}`.
+         */
+        post: operations["oauth_introspect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description RFC 8414 §2. */
+        AuthorizationServerMetadata: {
+            /** Format: uri */
+            issuer: string;
+            /** Format: uri */
+            authorization_endpoint: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            revocation_endpoint?: string;
+            /** Format: uri */
+            introspection_endpoint?: string;
+            scopes_supported?: string[];
+            response_types_supported: string[];
+            grant_types_supported?: string[];
+            token_endpoint_auth_methods_supported?: string[];
+            revocation_endpoint_auth_methods_supported?: string[];
+            introspection_endpoint_auth_methods_supported?: string[];
+            code_challenge_methods_supported?: string[];
+            /** Format: uri */
+            service_documentation?: string;
+        };
+        /** @description What the consent page posts: the authorization request carried in hidden inputs, the CSRF token, the user's credentials and the decision. */
+        AuthorizeForm: {
+            /** @enum {string} */
+            response_type?: "code";
+            client_id: string;
+            redirect_uri: string;
+            scope?: string;
+            state?: string;
+            code_challenge?: string;
+            /** @enum {string} */
+            code_challenge_method?: "S256";
+            /** @description The anti-CSRF token rendered into the page. */
+            csrf_token?: string;
+            email?: string;
+            password?: string;
+            /** @enum {string} */
+            decision: "approve" | "deny";
+        };
+        TokenRequest: {
+            /** @enum {string} */
+            grant_type: "authorization_code" | "client_credentials" | "refresh_token";
+            /** @description Space-separated scopes. */
+            scope?: string;
+            /** @description For `authorization_code`. */
+            code?: string;
+            /** @description For `authorization_code`; the one used on the authorization request. */
+            redirect_uri?: string;
+            /** @description For `authorization_code`; the PKCE verifier (RFC 7636). */
+            code_verifier?: string;
+            /** @description For `refresh_token`. */
+            refresh_token?: string;
+            /** @description When the client does not use HTTP Basic. */
+            client_id?: string;
+            /** @description When the client does not use HTTP Basic. */
+            client_secret?: string;
+        };
+        TokenForm: {
+            token: string;
+            /** @enum {string} */
+            token_type_hint?: "access_token" | "refresh_token";
+            /** @description When the client does not use HTTP Basic. */
+            client_id?: string;
+            /** @description When the client does not use HTTP Basic. */
+            client_secret?: string;
+        };
+        /** @description RFC 6749 §5.1. */
+        TokenResponse: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description Lifetime of the access token in seconds. */
+            expires_in: number;
+            /** @description The granted scopes, space-separated. */
+            scope: string;
+            /** @description With user tokens (authorization code and refresh grants). */
+            refresh_token?: string;
+        };
+        /** @description RFC 7662 §2.2. Only `active` when the token is not active. */
+        IntrospectionResponse: {
+            active: boolean;
+            scope?: string;
+            client_id?: string;
+            token_type?: string;
+            /** @description Expiry, in UTC epoch seconds. */
+            exp?: number;
+            /** @description Issue time, in UTC epoch seconds. */
+            iat?: number;
+            /** @description The account id, for user tokens. */
+            sub?: string;
+            aud?: string | string[];
+            iss?: string;
+        };
+        /** @description RFC 6749 §5.2. */
+        OAuthError: {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope";
+            error_description?: string;
+        };
+        /** @description The server's error envelope, the same as the public API's `PromotionErrorResponse`. */
+        ErrorResponse: {
+            errors: components["schemas"]["Error"][];
+        };
+        Error: {
+            status: string;
+            code: string;
+            title: string;
+            detail: string;
+            source?: {
+                pointer?: string;
+                parameter?: string;
+                header?: string;
+            };
+        };
+    };
+    responses: {
+        /** @description The login and consent page */
+        AuthorizePage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /** @description An error page: unknown client, `redirect_uri` mismatch, or another request error that cannot be redirected. Never redirects. */
+        AuthorizeErrorPage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /** @description The request names a good client and redirect URI but is otherwise invalid: redirected to `redirect_uri?error=…&error_description=…&state=…` (`invalid_request`, `unsupported_response_type`, `invalid_scope`). */
+        AuthorizeErrorRedirect: {
+            headers: {
+                Location: components["headers"]["Location"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Approved: `redirect_uri?code=…&state=…`. Denied: `redirect_uri?error=access_denied&state=…`. */
+        AuthorizeDecisionRedirect: {
+            headers: {
+                Location: components["headers"]["Location"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Bad email or password; the page again with a message. No redirect. */
+        AuthorizeBadCredentials: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /** @description The CSRF token is missing or wrong; an error page. No redirect. */
+        AuthorizeCsrfFailure: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /** @description The request is invalid (`invalid_request`), e.g. no `token`. */
+        OAuthBadRequest: {
+            headers: {
+                "Cache-Control": components["headers"]["Cache-Control"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthError"];
+            };
+        };
+        /** @description Client authentication failed (`invalid_client`). */
+        InvalidClient: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "Cache-Control": components["headers"]["Cache-Control"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthError"];
+            };
+        };
+        /** @description The body is over 16 KiB (`payload_too_large`) */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The body is not `application/x-www-form-urlencoded` (`unsupported_media_type`) */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The client IP's limit is spent (`rate_limited`) */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description An unexpected failure (`internal_error`). Nothing was changed. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The database is unreachable or the process is overloaded (`service_unavailable`). Wait `Retry-After` seconds. */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
+    parameters: {
+        ResponseType: "code";
+        ClientId: string;
+        /** @description Must exactly match one of the partner's registered redirect URIs. */
+        RedirectUri: string;
+        /**
+         * @description Space-separated scopes; default the partner's allowed scopes.
+         * @example promotions:read promotions:write
+         */
+        Scope: string;
+        /** @description Opaque value returned unchanged on the redirect. Recommended. */
+        State: string;
+        /** @description PKCE (RFC 7636) `BASE64URL(SHA256(code_verifier))`. */
+        CodeChallenge: string;
+        CodeChallengeMethod: "S256";
+    };
+    requestBodies: {
+        AuthorizeForm: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["AuthorizeForm"];
+            };
+        };
+        TokenForm: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenForm"];
+            };
+        };
+    };
+    headers: {
+        /** @description Where the browser goes next. */
+        Location: string;
+        /**
+         * @description Always `no-store` (RFC 6749 §5.1).
+         * @example no-store
+         */
+        "Cache-Control": string;
+        /** @description The client authentication challenge, e.g. `Basic realm="oauth"`. */
+        "WWW-Authenticate": string;
+        /**
+         * @description Seconds to wait before retrying.
+         * @example 60
+         */
+        "Retry-After": number;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    oauth_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    oauth_authorize_page: {
+        parameters: {
+            query: {
+                response_type: components["parameters"]["ResponseType"];
+                client_id: components["parameters"]["ClientId"];
+                /** @description Must exactly match one of the partner's registered redirect URIs. */
+                redirect_uri: components["parameters"]["RedirectUri"];
+                /**
+                 * @description Space-separated scopes; default the partner's allowed scopes.
+                 * @example promotions:read promotions:write
+                 */
+                scope?: components["parameters"]["Scope"];
+                /** @description Opaque value returned unchanged on the redirect. Recommended. */
+                state?: components["parameters"]["State"];
+                /** @description PKCE (RFC 7636) `BASE64URL(SHA256(code_verifier))`. */
+                code_challenge: components["parameters"]["CodeChallenge"];
+                code_challenge_method: components["parameters"]["CodeChallengeMethod"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AuthorizePage"];
+            302: components["responses"]["AuthorizeErrorRedirect"];
+            400: components["responses"]["AuthorizeErrorPage"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    oauth_authorize_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["AuthorizeForm"];
+        responses: {
+            302: components["responses"]["AuthorizeDecisionRedirect"];
+            400: components["responses"]["AuthorizeErrorPage"];
+            401: components["responses"]["AuthorizeBadCredentials"];
+            403: components["responses"]["AuthorizeCsrfFailure"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    v2_authorize_page: {
+        parameters: {
+            query: {
+                response_type: components["parameters"]["ResponseType"];
+                client_id: components["parameters"]["ClientId"];
+                /** @description Must exactly match one of the partner's registered redirect URIs. */
+                redirect_uri: components["parameters"]["RedirectUri"];
+                /**
+                 * @description Space-separated scopes; default the partner's allowed scopes.
+                 * @example promotions:read promotions:write
+                 */
+                scope?: components["parameters"]["Scope"];
+                /** @description Opaque value returned unchanged on the redirect. Recommended. */
+                state?: components["parameters"]["State"];
+                /** @description PKCE (RFC 7636) `BASE64URL(SHA256(code_verifier))`. */
+                code_challenge: components["parameters"]["CodeChallenge"];
+                code_challenge_method: components["parameters"]["CodeChallengeMethod"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AuthorizePage"];
+            302: components["responses"]["AuthorizeErrorRedirect"];
+            400: components["responses"]["AuthorizeErrorPage"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    v2_authorize_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["AuthorizeForm"];
+        responses: {
+            302: components["responses"]["AuthorizeDecisionRedirect"];
+            400: components["responses"]["AuthorizeErrorPage"];
+            401: components["responses"]["AuthorizeBadCredentials"];
+            403: components["responses"]["AuthorizeCsrfFailure"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    oauth_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The request is invalid (`invalid_request`), the grant is invalid, expired, used or issued to another client or redirect URI (`invalid_grant`), the grant type is unknown (`unsupported_grant_type`) or not allowed for the client (`unauthorized_client`), or the scope is not allowed (`invalid_scope`). */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            401: components["responses"]["InvalidClient"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    oauth_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["TokenForm"];
+        responses: {
+            /** @description Revoked, or nothing to revoke. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["OAuthBadRequest"];
+            401: components["responses"]["InvalidClient"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    oauth_introspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["TokenForm"];
+        responses: {
+            /** @description The token's state */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntrospectionResponse"];
+                };
+            };
+            400: components["responses"]["OAuthBadRequest"];
+            401: components["responses"]["InvalidClient"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+}

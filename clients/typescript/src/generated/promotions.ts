@@ -1,0 +1,549 @@
+// Generated from openapi/promotions.yaml by openapi-typescript: do not edit.
+// Regenerate with `npm run client:generate`; `npm run client:check` fails on drift.
+
+export interface paths {
+    "/v2/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a promotion enrollment
+         * @description Enrolls an account into an existing promotion.
+         *
+         *     Endpoint available to Partners only.
+         *     The request must be authenticated by an [access
+         *     token](https://docs.zapier.com/powered-by-zapier/api-reference/authentication#retrieving-a-user-access-token)
+         *     that the user has granted to the Partner for the account.
+         *
+         *     The `enrollment_id`, returned after successfully enrolling a user,
+         *     **must** be stored by the partner in order to
+         *     [retrieve](https://docs.zapier.com/powered-by-zapier/api-reference/promotions/get-enrollment)
+         *     or
+         *     [delete](https://docs.zapier.com/powered-by-zapier/api-reference/promotions/delete-enrollment)
+         *     the enrollment.
+         *
+         *     The user access token may travel in the `Authorization: Bearer` header, or in
+         *     the body as `user_access_token` (with the partner's app token, or nothing, in
+         *     the header). A token in the body wins.
+         *
+         *     #### OAuth
+         *
+         *     This endpoint requires the `promotions:write` OAuth scope.
+         *
+         *     #### Idempotency
+         *
+         *     Send an `Idempotency-Key` header to retry safely. Keys are scoped to the partner
+         *     and kept for 24 hours. A retry with the same key and the same body replays the
+         *     first response (same status, same body). The same key with a different body
+         *     answers 422 `idempotency_key_reused`; the same key while the first request is
+         *     still running answers 409 `idempotency_key_in_use`.
+         */
+        post: operations["root_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/promotions/{enrollment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `enrollment_id` returned when the account was enrolled: `<promotion_id>:<uuid>`.
+                 * @example test_promo:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a promotion enrollment
+         * @description Retrieve promotion enrollment details by enrollment ID.
+         *
+         *     Endpoint available to Partners only.
+         *     The request must be authenticated by a user access token
+         *     that the user has granted to the Partner for the account.
+         *
+         *     A user access token sees that account's enrollments made by the partner; an app
+         *     access token (client credentials) sees all of the partner's enrollments.
+         *     Enrollments of other partners or other accounts, and unenrolled ones, answer
+         *     404 as if they did not exist.
+         *
+         *     #### OAuth
+         *
+         *     This endpoint requires the `promotions:read` OAuth scope.
+         */
+        get: operations["root_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a promotion enrollment
+         * @description Unenrolls an account from a promotion.
+         *
+         *     Endpoint available to Partners only.
+         *     The request must be authenticated by an app access token that the Partner
+         *     obtained with the OAuth client credentials flow; a user access token answers
+         *     403 `permission_denied`.
+         *
+         *     Unenrolling keeps the enrollment for audit; afterwards it answers 404 to GET
+         *     and DELETE.
+         *
+         *     #### OAuth
+         *
+         *     This endpoint requires the `promotions:write` OAuth scope.
+         */
+        delete: operations["root_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        PromotionEnrollment: {
+            /** @description The unique identifier for the promotions */
+            promotion_id: string;
+            /** @description The access token the user granted to the Partner, as an alternative to sending it in the `Authorization` header (see Zapier's user enrollment guide). When present it wins over the header, which may then carry the Partner's app token or nothing. Not part of Zapier's OpenAPI file. */
+            user_access_token?: string;
+        };
+        /** @description Successful Enrollment */
+        PromotionEnrollmentResponse: {
+            /** @description The unique identifier for the enrollment. This must be stored by partners. It is the promotion id, a colon, and a UUID. */
+            enrollment_id: string;
+        };
+        /** @description Succcessful retrieval of promotion details */
+        PromotionDetail: {
+            /** @description The unique identifier for the enrollment. Not in Zapier's file; always sent by this server. */
+            enrollment_id?: string;
+            /** @description The unique identifier for the promotion */
+            promotion_id: string;
+            /**
+             * Format: date-time
+             * @description Date and time of enrollment
+             */
+            enrollment_date: string | null;
+            /**
+             * Format: date-time
+             * @description Date and time when the promotion expires
+             */
+            expiration_date: string | null;
+            /** @description Maximum number of tasks allowed per monthly billing cycle */
+            task_limit_per_month: number | null;
+            /** @description Number of tasks already used this monthly billing cycle (may not align with calendar month) */
+            tasks_used_this_month: number;
+            /**
+             * @description Current status of the enrollment: `enrolled` until `expiration_date`, `expired` after it. (Zapier's file types this as a plain string.)
+             * @enum {string}
+             */
+            status: "enrolled" | "expired";
+            /**
+             * Format: date-time
+             * @description Start of the current monthly billing cycle (inclusive). Cycles are anchored on the enrollment date: cycle k starts k calendar months after it, the day clamped to the month's length. Not in Zapier's file; always sent by this server.
+             */
+            billing_cycle_start?: string;
+            /**
+             * Format: date-time
+             * @description End of the current monthly billing cycle (exclusive): when the next cycle starts and `tasks_used_this_month` resets. Not in Zapier's file; always sent by this server.
+             */
+            billing_cycle_end?: string;
+        };
+        PromotionErrorResponse: {
+            /** @description Errors encountered processing the request */
+            errors: components["schemas"]["PromotionError"][];
+        };
+        PromotionError: {
+            /** @description HTTP status code of the error */
+            status: string;
+            /** @description Machine-readable error code */
+            code: string;
+            /** @description Human-readable error title */
+            title: string;
+            /** @description Detailed description of the error */
+            detail: string;
+            /** @description Where the error comes from, when it comes from one part of the request. Not in Zapier's file. */
+            source?: {
+                /** @description A JSON Pointer (RFC 6901) into the request body, e.g. `/promotion_id`. */
+                pointer?: string;
+                /** @description The name of the offending query or path parameter. */
+                parameter?: string;
+                /** @description The name of the offending request header (JSON:API 1.1), e.g. `Idempotency-Key`. */
+                header?: string;
+            };
+        };
+    };
+    responses: {
+        /**
+         * @description Access denied: User does not have permission for enrollment_id:
+         *     enroll_67890
+         *
+         *     No access token was sent, or it is invalid, expired or revoked
+         *     (`not_authenticated`). The `WWW-Authenticate` header says which.
+         */
+        Unauthorized: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /**
+         * @description Forbidden - User lacks permission to access this location
+         *
+         *     The token lacks the required scope (the `WWW-Authenticate` header names it),
+         *     or it is the wrong kind of token for the operation: an app token where a
+         *     user token is needed, or a user token where an app token is needed
+         *     (`permission_denied`).
+         */
+        Forbidden: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Payload Too Large - the request body is over 16 KiB (`payload_too_large`). */
+        PayloadTooLarge: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Unsupported Media Type - the request body is not `application/json` (`unsupported_media_type`). */
+        UnsupportedMediaType: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Too Many Requests - the partner's or the client IP's hourly limit is spent (`rate_limited`). Wait `Retry-After` seconds. */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Internal Server Error - an unexpected failure (`internal_error`). Nothing was changed. The body never carries internal details. */
+        InternalError: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Service Unavailable - the database is unreachable or the server is overloaded (`service_unavailable`). Nothing was changed. Wait `Retry-After` seconds. */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description The `enrollment_id` returned when the account was enrolled: `<promotion_id>:<uuid>`.
+         * @example test_promo:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+         */
+        EnrollmentId: string;
+        /**
+         * @description Optional. 1 to 255 printable ASCII characters, unique per logical request (a UUID is a good choice). Scoped to the partner and kept for 24 hours. Not in Zapier's file.
+         * @example 5f0c7e4e-8d2b-4a53-9a8e-0c1d2e3f4a5b
+         */
+        IdempotencyKey: string;
+    };
+    requestBodies: never;
+    headers: {
+        /**
+         * @description The maximum number of requests you're permitted to make per hour: the tighter of the partner's and the client IP's limits. (Zapier's file types this header as a string with `format: uri`; the value is an integer.)
+         * @example 9000
+         */
+        "X-RateLimit-Limit": number;
+        /**
+         * @description The number of requests remaining in the current rate limit window. (Zapier's file types this header as a string with `format: uri`; the value is an integer.)
+         * @example 8999
+         */
+        "X-RateLimit-Remaining": number;
+        /**
+         * @description The time at which the current rate limit window resets in UTC epoch seconds. (Zapier's file types this header as a string with `format: uri`; the value is an integer.)
+         * @example 1777374000
+         */
+        "X-RateLimit-Reset": number;
+        /**
+         * @description Indicates when to retry the request: a number of seconds to wait. (Zapier's file types this header as a string with `format: uri`; the value is an integer.)
+         * @example 60
+         */
+        "Retry-After": number;
+        /**
+         * @description The path of the new enrollment, `/v2/promotions/<enrollment_id>`.
+         * @example /v2/promotions/promo_12345:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+         */
+        Location: string;
+        /**
+         * @description The authentication challenge (RFC 6750 §3). On 401: `Bearer realm="…"` when no token was sent, `Bearer realm="…", error="invalid_token"` when the token is invalid, expired or revoked. On a 403 for a missing scope: `Bearer realm="…", error="insufficient_scope", scope="<the scope needed>"`.
+         * @example Bearer realm="promotions", error="invalid_token"
+         */
+        "WWW-Authenticate": string;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    root_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. 1 to 255 printable ASCII characters, unique per logical request (a UUID is a good choice). Scoped to the partner and kept for 24 hours. Not in Zapier's file.
+                 * @example 5f0c7e4e-8d2b-4a53-9a8e-0c1d2e3f4a5b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionEnrollment"];
+            };
+        };
+        responses: {
+            /** @description Successful Enrollment */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionEnrollmentResponse"];
+                };
+            };
+            /** @description Bad Request - the body is not valid JSON or does not match `PromotionEnrollment`, or a header is malformed (`invalid_request`). `source.pointer` points at the offending body property, or `source.header` names the offending header. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description 404 Not Found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionErrorResponse"];
+                };
+            };
+            /**
+             * @description Conflict - User is already enrolled in this promotion
+             *
+             *     One of:
+             *     - `already_enrolled`: the account has a live enrollment in the promotion, or
+             *       had any enrollment and the promotion does not allow re-enrollment;
+             *     - `promotion_full`: the promotion reached its maximum number of enrollments;
+             *     - `promotion_not_active`: the promotion is paused or ended, or now is outside
+             *       its enrollment window (`detail` says which);
+             *     - `idempotency_key_in_use`: a request with the same `Idempotency-Key` is still
+             *       running.
+             */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Unprocessable Content - the `Idempotency-Key` was already used with a different request body (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionErrorResponse"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    root_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `enrollment_id` returned when the account was enrolled: `<promotion_id>:<uuid>`.
+                 * @example test_promo:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succcessful retrieval of promotion details */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionDetail"];
+                };
+            };
+            /** @description Bad Request - the request is malformed (`invalid_request`), for example an over-long `enrollment_id` or an access token sent in the query string. `source.parameter` names the offending parameter. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found - no such enrollment visible to the caller, or it was unenrolled (`enrollment_not_found`). Zapier's file documents this response as "No response body"; this server sends the error envelope, which a client ignoring the body handles the same way. */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionErrorResponse"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    root_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `enrollment_id` returned when the account was enrolled: `<promotion_id>:<uuid>`.
+                 * @example test_promo:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request - the request is malformed (`invalid_request`), for example an over-long `enrollment_id` or an access token sent in the query string. `source.parameter` names the offending parameter. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found - no such enrollment of this partner, or it was already unenrolled (`enrollment_not_found`). */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionErrorResponse"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+}

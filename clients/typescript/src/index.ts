@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import createClient, { type Client } from 'openapi-fetch';
+import { PromotionsApiError } from './errors.js';
+import type { components as AdminComponents, paths as AdminPaths } from './generated/admin.js';
+import type { components as OAuthComponents, paths as OAuthPaths } from './generated/oauth.js';
+import type { components as PromotionsComponents, paths as PromotionsPaths } from './generated/promotions.js';
+import { type FetchLike, type RetryOptions, withRetries } from './retry.js';
+
+export type { ErrorSource } from './errors.js';
+export { PromotionsApiError, PromotionsConnectionError, parseRetryAfter } from './errors.js';
+export { type FetchLike, type RetryOptions, withRetries } from './retry.js';
+export type { AdminPaths, OAuthPaths, PromotionsPaths };
+
+type PromotionsSchemas = PromotionsComponents['schemas'];
+type AdminSchemas = AdminComponents['schemas'];
+
+export type PromotionDetail = PromotionsSchemas['PromotionDetail'];
+export type EnrollmentResponse = PromotionsSchemas['PromotionEnrollmentResponse'];
+export type Partner = AdminSchemas['Partner'];
+export type PartnerWithSecret = AdminSchemas['PartnerWithSecret'];
+export type PartnerCreate = AdminSchemas['PartnerCreate'];
+export type Account = AdminSchemas['Account'];
+export type AccountCreate = AdminSchemas['AccountCreate'];
+export type Promotion = AdminSchemas['Promotion'];
+export type PromotionCreate = AdminSchemas['PromotionCreate'];
+export type PromotionUpdate = AdminSchemas['PromotionUpdate'];
+export type PromotionList = AdminSchemas['PromotionList'];
+export type AdminEnrollment = AdminSchemas['AdminEnrollment'];
+export type AdminEnrollmentList = AdminSchemas['AdminEnrollmentList'];
+export type AdminEnrollmentStatus = AdminSchemas['AdminEnrollmentStatus'];
+export type UsageCreate = AdminSchemas['UsageCreate'];
+export type UsageResult = AdminSchemas['UsageResult'];
+export type EnrollmentEvent = AdminSchemas['Event'];
+export type EventList = AdminSchemas['EventList'];
+export type TokenCreate = AdminSchemas['TokenCreate'];
+export type TokenResponse = OAuthComponents['schemas']['TokenResponse'];
+
+export interface ClientOptions extends RetryOptions {
+  /** e.g. `http://127.0.0.1:3000` or `https://api.zapier.com`. */
+  baseUrl: string;
+  /** Defaults to the global fetch. */
+  fetch?: FetchLike;
+}
+
+/** What openapi-fetch hands back; turns an error answer into a thrown PromotionsApiError. */
+function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.response.ok) return result.data as T;
+  throw PromotionsApiError.from(result.response, result.error);
+}
+
+function makeClient<Paths extends {}>(options: ClientOptions): Client<Paths> {
+  const baseFetch: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
+  return createClient<Paths>({
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    fetch: withRetries(baseFetch, options),
+  });
+}
+
+function bearer(getToken: () => string | Promise<string>) {
+  return {
+    async onRequest({ request }: { request: Request }) {
+      request.headers.set('authorization', `Bearer ${await getToken()}`);
+      return request;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API: /v2/promotions
+
+export interface PromotionsClientOptions extends ClientOptions {
+  /** The partner's access token (a user token to enroll, an app token to unenroll). */
+  accessToken?: string;
+  /** Called before every request instead of `accessToken`: refresh tokens here. */
+  getAccessToken?: () => string | Promise<string>;
+}
+
+export interface EnrollOptions {
+  /** Sent as Idempotency-Key; a random UUID when absent. The same key is reused on retries. */
+  idempotencyKey?: string;
+  /** The user's access token in the body (Zapier's user enrollment guide). */
+  userAccessToken?: string;
+}
+
+export interface PromotionsClient {
+  /** POST /v2/promotions: enrolls the token's account; safe to retry (Idempotency-Key). */
+  enroll(promotionId: string, options?: EnrollOptions): Promise<EnrollmentResponse>;
+  /** GET /v2/promotions/{enrollment_id}: usage this billing cycle, expiry and status. */
+  getEnrollment(enrollmentId: string): Promise<PromotionDetail>;
+  /** DELETE /v2/promotions/{enrollment_id}: unenrolls (an app token). */
+  unenroll(enrollmentId: string): Promise<void>;
+  /** The underlying typed openapi-fetch client, for anything else. */
+  readonly raw: Client<PromotionsPaths>;
+}
+
+export function createPromotionsClient(options: PromotionsClientOptions): PromotionsClient {
+  const raw = makeClient<PromotionsPaths>(options);
+  const { accessToken, getAccessToken } = options;
+  if (getAccessToken) raw.use(bearer(getAccessToken));
+  else if (accessToken) raw.use(bearer(() => accessToken));
+
+  return {
+    raw,
+    async enroll(promotionId, enrollOptions = {}) {
+      const body: PromotionsSchemas['PromotionEnrollment'] = { promotion_id: promotionId };
+      if (enrollOptions.userAccessToken) body.user_access_token = enrollOptions.userAccessToken;
+      return unwrap(
+        await raw.POST('/v2/promotions', {
+          params: { header: { 'Idempotency-Key': enrollOptions.idempotencyKey ?? randomUUID() } },
+          body,
+        }),
+      );
+    },
+    async getEnrollment(enrollmentId) {
+      return unwrap(
+        await raw.GET('/v2/promotions/{enrollment_id}', {
+          params: { path: { enrollment_id: enrollmentId } },
+        }),
+      );
+    },
+    async unenroll(enrollmentId) {
+      unwrap(
+        await raw.DELETE('/v2/promotions/{enrollment_id}', {
+          params: { path: { enrollment_id: enrollmentId } },
+          parseAs: 'text',
+        }),
+      );
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth: client credentials
+
+export interface ClientCredentialsOptions extends ClientOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Space-separated; default: every scope the partner has. */
+  scope?: string;
+}
+
+/** POST /oauth/token with grant_type=client_credentials (HTTP Basic client authentication). */
+export async function getClientCredentialsToken(options: ClientCredentialsOptions): Promise<TokenResponse> {
+  const raw = makeClient<OAuthPaths>(options);
+  const basic = Buffer.from(
+    `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
+  ).toString('base64');
+  return unwrap(
+    await raw.POST('/oauth/token', {
+      body: { grant_type: 'client_credentials', ...(options.scope ? { scope: options.scope } : {}) },
+      bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin API: /admin/v1 and the operational endpoints
+
+export interface AdminClientOptions extends ClientOptions {
+  adminToken: string;
+}
+
+export interface PageQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface AdminClient {
+  partners: {
+    create(body: PartnerCreate): Promise<PartnerWithSecret>;
+    get(partnerId: string): Promise<Partner>;
+  };
+  accounts: {
+    create(body: AccountCreate): Promise<Account>;
+    get(accountId: string): Promise<Account>;
+  };
+  promotions: {
+    create(body: PromotionCreate): Promise<Promotion>;
+    list(query?: PageQuery & { partner_id?: string }): Promise<PromotionList>;
+    get(promotionId: string): Promise<Promotion>;
+    update(promotionId: string, body: PromotionUpdate): Promise<Promotion>;
+    listEnrollments(
+      promotionId: string,
+      query?: PageQuery & { status?: AdminEnrollmentStatus },
+    ): Promise<AdminEnrollmentList>;
+  };
+  enrollments: {
+    recordUsage(enrollmentId: string, body: UsageCreate): Promise<UsageResult>;
+    listEvents(enrollmentId: string, query?: PageQuery): Promise<EventList>;
+  };
+  tokens: {
+    create(body: TokenCreate): Promise<TokenResponse>;
+  };
+  ops: {
+    healthz(): Promise<{ status: 'ok' }>;
+    readyz(): Promise<{ status: 'ok' }>;
+    metrics(): Promise<string>;
+    openapi(): Promise<{ openapi: string; [key: string]: unknown }>;
+  };
+  readonly raw: Client<AdminPaths>;
+}
+
+/** Every operation of openapi/admin.yaml, typed; errors throw PromotionsApiError. */
+export function createAdminClient(options: AdminClientOptions): AdminClient {
+  const raw = makeClient<AdminPaths>(options);
+  raw.use(bearer(() => options.adminToken));
+  const promotion = (promotionId: string) => ({ params: { path: { promotion_id: promotionId } } });
+  const enrollment = (enrollmentId: string) => ({ path: { enrollment_id: enrollmentId } });
+
+  return {
+    raw,
+    partners: {
+      create: async (body) => unwrap(await raw.POST('/admin/v1/partners', { body })),
+      get: async (partnerId) =>
+        unwrap(
+          await raw.GET('/admin/v1/partners/{partner_id}', { params: { path: { partner_id: partnerId } } }),
+        ),
+    },
+    accounts: {
+      create: async (body) => unwrap(await raw.POST('/admin/v1/accounts', { body })),
+      get: async (accountId) =>
+        unwrap(
+          await raw.GET('/admin/v1/accounts/{account_id}', { params: { path: { account_id: accountId } } }),
+        ),
+    },
+    promotions: {
+      create: async (body) => unwrap(await raw.POST('/admin/v1/promotions', { body })),
+      list: async (query = {}) => unwrap(await raw.GET('/admin/v1/promotions', { params: { query } })),
+      get: async (promotionId) =>
+        unwrap(await raw.GET('/admin/v1/promotions/{promotion_id}', promotion(promotionId))),
+      update: async (promotionId, body) =>
+        unwrap(await raw.PATCH('/admin/v1/promotions/{promotion_id}', { ...promotion(promotionId), body })),
+      listEnrollments: async (promotionId, query = {}) =>
+        unwrap(
+          await raw.GET('/admin/v1/promotions/{promotion_id}/enrollments', {
+            params: { path: { promotion_id: promotionId }, query },
+          }),
+        ),
+    },
+    enrollments: {
+      recordUsage: async (enrollmentId, body) =>
+        unwrap(
+          await raw.POST('/admin/v1/enrollments/{enrollment_id}/usage', {
+            params: enrollment(enrollmentId),
+            body,
+          }),
+        ),
+      listEvents: async (enrollmentId, query = {}) =>
+        unwrap(
+          await raw.GET('/admin/v1/enrollments/{enrollment_id}/events', {
+            params: { ...enrollment(enrollmentId), query },
+          }),
+        ),
+    },
+    tokens: {
+      create: async (body) => unwrap(await raw.POST('/admin/v1/tokens', { body })),
+    },
+    ops: {
+      healthz: async () => unwrap(await raw.GET('/healthz')),
+      readyz: async () => unwrap(await raw.GET('/readyz')),
+      metrics: async () => unwrap(await raw.GET('/metrics', { parseAs: 'text' })),
+      openapi: async () => unwrap(await raw.GET('/openapi.json')),
+    },
+  };
+}
+
+/** Walks every page of a cursor-paginated admin list. */
+export async function* paginate<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ data: T[]; next_cursor: string | null }>,
+): AsyncGenerator<T> {
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    yield* page.data;
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+}
