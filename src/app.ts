@@ -14,12 +14,12 @@ import { enrollmentRoutes } from './enrollments/routes.js';
 import { errorHandler } from './error-handler.js';
 import { envelope } from './errors.js';
 import { oauthRoutes } from './oauth/routes.js';
+import { docsRoutes } from './ops/docs.js';
 import { drainPlugin } from './ops/drain.js';
 import { metricsPlugin } from './ops/metrics.js';
 import { overloadPlugin } from './ops/overload.js';
 import { rateLimitPlugin } from './ops/rate-limit.js';
 import { requestLogPlugin } from './ops/request-log.js';
-import { docsRoutes } from './ops/docs.js';
 import { opsRoutes } from './ops/routes.js';
 import { createServices } from './services.js';
 

@@ -150,7 +150,10 @@ export interface paths {
         };
         /**
          * List a promotion's enrollments
-         * @description The promotion's enrollments, oldest first, with their usage.
+         * @description The promotion's enrollments, unenrolled ones included, in a stable order (by
+         *     their internal id), with the usage of their current billing cycle. `status` is
+         *     computed at read time: `unenrolled` once unenrolled, else `expired` after the
+         *     expiration date, else `enrolled`.
          */
         get: operations["admin_promotion_enrollments_list"];
         put?: never;
@@ -184,8 +187,13 @@ export interface paths {
          *     rejected, and the response says how many of each. A repeated
          *     `idempotency_key` is counted once (the repeat answers as the first did).
          *
-         *     Usage of an expired or unenrolled enrollment is rejected entirely:
-         *     409 `enrollment_not_active`.
+         *     The tasks count against the billing cycle that contains `occurred_at`
+         *     (default now), so late reports land in their own cycle; `tasks_used_this_month`
+         *     in the answer is always the current cycle's. `occurred_at` may not be in the
+         *     future nor before the enrollment date (400).
+         *
+         *     Usage of an unenrolled enrollment, or that occurred after the expiration date,
+         *     is rejected entirely: 409 `enrollment_not_active`.
          */
         post: operations["admin_enrollment_usage_create"];
         delete?: never;
@@ -209,7 +217,9 @@ export interface paths {
         };
         /**
          * List an enrollment's events
-         * @description The enrollment's audit trail, oldest first.
+         * @description The enrollment's audit trail, oldest first: `enrolled` and `unenrolled` (actor
+         *     `partner`), `usage_recorded` and `limit_reached` (actor `admin`), `expired`
+         *     (actor `system`, appended by the expiry sweeper).
          */
         get: operations["admin_enrollment_events_list"];
         put?: never;
@@ -249,7 +259,7 @@ export interface paths {
         };
         /**
          * Liveness
-         * @description The process is up. Touches nothing else.
+         * @description The process is up. Touches nothing else, and still answers when the process sheds load.
          */
         get: operations["ops_healthz"];
         put?: never;
@@ -269,7 +279,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description The database is reachable; 503 when it is not.
+         * @description The database is reachable; 503 (with `Retry-After`) when it is not, or when the process is overloaded and sheds load.
          */
         get: operations["ops_readyz"];
         put?: never;
@@ -289,7 +299,23 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Prometheus text exposition: request counts and latencies by route and status, database pool and rate-limit figures.
+         * @description Prometheus text exposition (format 0.0.4) of this instance:
+         *
+         *     - `http_requests_total{method,route,status}` and
+         *       `http_request_duration_seconds{method,route,status}` (histogram): `route` is
+         *       the route template (`/v2/promotions/:enrollment_id`), `unmatched` for
+         *       unknown URLs.
+         *     - `db_pool_connections{state}`: PostgreSQL pool connections, `state` one of
+         *       `total`, `idle`, `in_use`, `waiting` (absent on embedded PGlite).
+         *     - `rate_limit_rejections_total{kind}`: 429 answers, `kind` `ip` or `partner`.
+         *     - `rate_limit_local_fallback_total`: rate-limit decisions taken on
+         *       in-process counters because Redis was unreachable.
+         *     - `redis_up`: 1 when the shared rate-limit store (`REDIS_URL`) is reachable,
+         *       0 when not (absent without `REDIS_URL`).
+         *     - The default Node.js process metrics (`process_*`, `nodejs_*`).
+         *
+         *     Not authenticated and not rate limited, and still answered when the
+         *     process sheds load; expose it only to the monitoring network.
          */
         get: operations["ops_metrics"];
         put?: never;

@@ -52,7 +52,13 @@ export interface paths {
          *       code is single-use and valid for 2 minutes.
          *     - Deny: 302 to `redirect_uri?error=access_denied&state=…`.
          *     - Bad credentials: the page again with a message, status 401, no redirect.
-         *     - A missing or wrong CSRF token: 403 error page.
+         *     - Too many bad passwords for the email (5) or from the client IP (20) within
+         *       15 minutes: the page again with a message, status 429 and `Retry-After`;
+         *       the password is not checked until the window has passed.
+         *     - A missing, expired (30 minutes) or wrong CSRF token, or a post from a
+         *       browser without the page's `oauth_csrf` cookie: 403 error page.
+         *     - The request is validated again as on `GET`: an unknown client or
+         *       redirect URI gives the 400 error page, other errors redirect.
          */
         post: operations["oauth_authorize_submit"];
         delete?: never;
@@ -101,10 +107,15 @@ export interface paths {
          *
          *     - `grant_type=client_credentials` (+ optional `scope`): an app token.
          *     - `grant_type=authorization_code` (+ `code`, `redirect_uri`,
-         *       `code_verifier`): a user token and a refresh token.
+         *       `code_verifier`): a user token and a refresh token. The code is spent by
+         *       the first exchange that reaches it, even one with a wrong `redirect_uri` or
+         *       `code_verifier`; presenting it again answers `invalid_grant` and revokes
+         *       every token it issued.
          *     - `grant_type=refresh_token` (+ `refresh_token`, optional narrower `scope`):
          *       a new pair; the old refresh token dies, and reusing a dead one revokes the
-         *       whole family.
+         *       whole family (every refresh and access token of that authorization).
+         *       A narrower `scope` narrows the new access token only; a wider one answers
+         *       `invalid_scope`. Refresh tokens live 30 days from their issue.
          *
          *     The endpoint is rate limited per client IP, so secrets cannot be brute-forced.
          */
@@ -173,6 +184,7 @@ export interface components {
             introspection_endpoint?: string;
             scopes_supported?: string[];
             response_types_supported: string[];
+            response_modes_supported?: string[];
             grant_types_supported?: string[];
             token_endpoint_auth_methods_supported?: string[];
             revocation_endpoint_auth_methods_supported?: string[];
@@ -243,7 +255,11 @@ export interface components {
             active: boolean;
             scope?: string;
             client_id?: string;
-            token_type?: string;
+            /**
+             * @description `Bearer` for access tokens, `refresh_token` for refresh tokens.
+             * @enum {string}
+             */
+            token_type?: "Bearer" | "refresh_token";
             /** @description Expiry, in UTC epoch seconds. */
             exp?: number;
             /** @description Issue time, in UTC epoch seconds. */
@@ -276,9 +292,13 @@ export interface components {
         };
     };
     responses: {
-        /** @description The login and consent page */
+        /** @description The login and consent page. Served with `Content-Security-Policy` (`default-src 'none'`, no script, `form-action` limited to this server and the redirect URI's origin, `frame-ancestors 'none'`), `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer` and `Cache-Control: no-store`, like every page of this endpoint. */
         AuthorizePage: {
             headers: {
+                /** @description `oauth_csrf`, the browser's CSRF nonce (HttpOnly, SameSite=Lax, 30 minutes), set when the browser has none yet. The form's `csrf_token` is bound to it and to the request fields. */
+                "Set-Cookie"?: string;
+                "Content-Security-Policy": components["headers"]["Content-Security-Policy"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
@@ -317,6 +337,17 @@ export interface components {
             };
             content: {
                 "text/html": string;
+            };
+        };
+        /** @description Too many failed sign-ins for this email or from this IP: the consent page again (`text/html`) with a message. The per-IP request limit of the server, when it applies, answers with the JSON envelope (`rate_limited`) instead. */
+        AuthorizeThrottled: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+                "application/json": components["schemas"]["ErrorResponse"];
             };
         };
         /** @description The CSRF token is missing or wrong; an error page. No redirect. */
@@ -436,6 +467,11 @@ export interface components {
         /** @description The client authentication challenge, e.g. `Basic realm="oauth"`. */
         "WWW-Authenticate": string;
         /**
+         * @description The pages' policy; no script may run, the page may not be framed.
+         * @example default-src 'none'; style-src 'sha256-…'; form-action 'self' https://app.acme.example; frame-ancestors 'none'; base-uri 'none'
+         */
+        "Content-Security-Policy": string;
+        /**
          * @description Seconds to wait before retrying.
          * @example 60
          */
@@ -515,7 +551,7 @@ export interface operations {
             403: components["responses"]["AuthorizeCsrfFailure"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["AuthorizeThrottled"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -567,7 +603,7 @@ export interface operations {
             403: components["responses"]["AuthorizeCsrfFailure"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["AuthorizeThrottled"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -622,12 +658,15 @@ export interface operations {
         };
         requestBody: components["requestBodies"]["TokenForm"];
         responses: {
-            /** @description Revoked, or nothing to revoke. No body. */
+            /** @description Revoked, or nothing to revoke. The body is an empty JSON object, which RFC 7009 clients ignore and JSON-only clients can parse. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
             400: components["responses"]["OAuthBadRequest"];
             401: components["responses"]["InvalidClient"];

@@ -42,6 +42,12 @@ export interface paths {
          *     first response (same status, same body). The same key with a different body
          *     answers 422 `idempotency_key_reused`; the same key while the first request is
          *     still running answers 409 `idempotency_key_in_use`.
+         *
+         *     "Same request" means the same authenticated account and the same JSON body
+         *     (compared after sorting keys; a `user_access_token` in the body is
+         *     authentication, not content, so a retry with a refreshed token replays). 201
+         *     and 4xx answers are replayed, with their `Location`, and carry
+         *     `Idempotent-Replayed: true`; a 5xx or 503 is not stored, so a retry runs again.
          */
         post: operations["root_create"];
         delete?: never;
@@ -355,6 +361,8 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    /** @description `true` when this answer is the replay of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -485,6 +493,8 @@ export interface operations {
                     "application/json": components["schemas"]["PromotionErrorResponse"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -541,6 +551,8 @@ export interface operations {
                     "application/json": components["schemas"]["PromotionErrorResponse"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
