@@ -125,3 +125,27 @@ describe('POST /oauth/token grant_type=client_credentials', () => {
     expect(missing.json().error).toBe('invalid_request');
   });
 });
+
+describe('the verified-secret cache', () => {
+  it('remembers a secret that passed scrypt, and never lets a wrong one through', async () => {
+    const { verifiedSecrets } = await import('../../src/oauth/client-auth.js');
+    verifiedSecrets.clear();
+    const p = await ctx.fixtures.partner();
+    const row = await ctx.app.services.partners.findById(p.id);
+    const call = (secret: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { ...form, authorization: basic(p.clientId, secret) },
+        payload: 'grant_type=client_credentials',
+      });
+    expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(false);
+    expect((await call(p.clientSecret)).statusCode).toBe(200);
+    expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(true);
+    expect((await call(p.clientSecret)).statusCode).toBe(200);
+    expect((await call(`${p.clientSecret}x`)).statusCode).toBe(401);
+    expect(verifiedSecrets.has(row!.clientSecretHash, `${p.clientSecret}x`)).toBe(false);
+    // Keyed by the stored hash: another partner's hash never matches this secret.
+    expect(verifiedSecrets.has('scrypt$other', p.clientSecret)).toBe(false);
+  });
+});
