@@ -86,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }),
   );
   app.decorateRequest('principal', null);
+  app.decorateRequest('prefetched', undefined);
   // server.ts starts the sweeper; whoever closes the app stops it.
   app.addHook('onClose', async () => app.services.expirySweeper.stop());
   app.addHook('onRequest', async (request, reply) => {

@@ -1,11 +1,13 @@
 import type { FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { Scope } from './scopes.js';
-import type { Principal, TokenKind, TokenService } from './token-service.js';
+import type { Principal, TokenKind, TokenLoader, TokenService } from './token-service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** What a route's token loader fetched with the token row (see BearerOptions.load). */
+    prefetched: unknown;
   }
 }
 
@@ -51,6 +53,8 @@ export interface BearerOptions {
   kinds: readonly TokenKind[];
   /** POST /v2/promotions: a `user_access_token` in the body wins over the header. */
   bodyToken?: boolean;
+  /** Fetch the route's data in the same round trip as the token row; lands in request.prefetched. */
+  load?: (request: FastifyRequest) => TokenLoader | undefined;
 }
 
 /** Builds the preValidation hook that proves who calls, with RFC 6750 challenges. */
@@ -82,7 +86,10 @@ export function bearerAuth(tokens: TokenService, options: BearerOptions): preVal
 
     const token = fromBody ?? fromHeader;
     if (token === undefined) throw notAuthenticated(false);
-    const verified = await tokens.verifyAccessToken(token);
+    const verified = await tokens.verifyAccessToken(
+      token,
+      fromBody === undefined ? options.load?.(request) : undefined,
+    );
     if (!verified.ok) throw notAuthenticated(true, REASONS[verified.reason]);
     const principal = verified.principal;
 
@@ -116,5 +123,6 @@ export function bearerAuth(tokens: TokenService, options: BearerOptions): preVal
       );
     }
     request.principal = principal;
+    request.prefetched = verified.extra;
   };
 }

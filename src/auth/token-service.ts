@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { formatScopes, type Scope } from './scopes.js';
 import { randomId, sha256 } from './secrets.js';
-import type { TokenRepository } from './token-repository.js';
+import type { AccessTokenRow, TokenRepository } from './token-repository.js';
 
 export type TokenKind = 'app' | 'user';
 
@@ -25,8 +25,15 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
+/** The token columns verification reads. */
+export type TokenRow = Pick<
+  AccessTokenRow,
+  'id' | 'secretHash' | 'kind' | 'partnerId' | 'accountId' | 'scopes' | 'expiresAt' | 'revokedAt'
+>;
+export type TokenLoader = (tokenId: string) => Promise<{ token: TokenRow | undefined; extra: unknown }>;
+
 export type VerifyResult =
-  | { ok: true; principal: Principal }
+  | { ok: true; principal: Principal; extra?: unknown }
   | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
 
 // `<prefix>_<id>.<secret>`: the id finds the row, the secret is compared against its sha-256
@@ -94,10 +101,17 @@ export function createTokenService(deps: {
       };
     },
 
-    async verifyAccessToken(value: string): Promise<VerifyResult> {
+    /**
+     * `load` lets a route fetch its own data in the same round trip as the token row (the
+     * GET of an enrollment does); whatever it returns beside the row comes back as `extra`.
+     */
+    async verifyAccessToken(value: string, load?: TokenLoader): Promise<VerifyResult> {
       const parsed = parseOpaque(value, 'at');
       if (!parsed) return { ok: false, reason: 'malformed' };
-      const row = await tokens.findAccessToken(parsed.id);
+      const loaded = load
+        ? await load(parsed.id)
+        : { token: await tokens.findAccessToken(parsed.id), extra: undefined };
+      const row = loaded.token;
       if (!row || !secretMatches(parsed.secret, row.secretHash)) return { ok: false, reason: 'unknown' };
       if (row.revokedAt) return { ok: false, reason: 'revoked' };
       if (row.expiresAt.getTime() <= clock.now().getTime()) return { ok: false, reason: 'expired' };
@@ -111,6 +125,7 @@ export function createTokenService(deps: {
           scopes: row.scopes,
           expiresAt: row.expiresAt,
         },
+        extra: loaded.extra,
       };
     },
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
+import type { TokenRow } from '../auth/token-service.js';
 import { type Db, queryRows } from '../db/client.js';
 import { enrollmentEvents, enrollments } from '../db/schema.js';
 
@@ -83,6 +84,24 @@ export interface EventRow {
   /** Epoch ms with the stored precision, for the keyset cursor. */
   created_at: number;
 }
+
+/** The enrollment a GET asked for, fetched with the token (null: not visible to it). */
+export interface PrefetchedView {
+  view: EnrollmentView | null;
+  now: Date;
+}
+
+type RawTokenWithView = Partial<RawView> & {
+  id: string | null;
+  t_id: string;
+  t_secret_hash: string;
+  t_kind: 'app' | 'user';
+  t_partner_id: string;
+  t_account_id: string | null;
+  t_scopes: string[];
+  t_expires_at: number;
+  t_revoked_at: number | null;
+};
 
 export function createEnrollmentsRepository(db: Db) {
   return {
@@ -220,6 +239,45 @@ export function createEnrollmentsRepository(db: Db) {
         sql`select 1 as one from enrollments where id = ${id} and unenrolled_at is not null`,
       );
       return rows.length > 0;
+    },
+
+    /**
+     * GET in one round trip: the access token row and, seen through that token's partner (and
+     * account, for a user token), the enrollment's view. Verification of the token itself
+     * stays in the token service; this only saves the second query.
+     */
+    async findTokenWithView(
+      tokenId: string,
+      key: EnrollmentKey,
+      now: Date,
+      tx: Db = db,
+    ): Promise<{ token: TokenRow | undefined; extra: PrefetchedView }> {
+      const [row] = await queryRows<RawTokenWithView>(
+        tx,
+        sql`
+        select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
+               t.account_id as t_account_id, t.scopes as t_scopes,
+               ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at, v.*
+        from access_tokens t
+        left join lateral (
+          ${selectViews(now)}
+          where e.id = ${key.id} and e.promotion_id = ${key.promotionId} and e.partner_id = t.partner_id
+            and (t.kind = 'app' or e.account_id = t.account_id) and e.unenrolled_at is null
+        ) v on true
+        where t.id = ${tokenId}`,
+      );
+      if (!row) return { token: undefined, extra: { view: null, now } };
+      const token: TokenRow = {
+        id: row.t_id,
+        secretHash: row.t_secret_hash,
+        kind: row.t_kind,
+        partnerId: row.t_partner_id,
+        accountId: row.t_account_id,
+        scopes: row.t_scopes,
+        expiresAt: new Date(row.t_expires_at),
+        revokedAt: toDate(row.t_revoked_at),
+      };
+      return { token, extra: { view: row.id === null ? null : fromRaw(row as RawView), now } };
     },
 
     /** Soft delete (rule 8); false when there is nothing live to unenroll. */

@@ -1,8 +1,9 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerAuth } from '../auth/bearer.js';
 import { errorResponses as errors } from '../schemas.js';
+import { parseEnrollmentId } from './enrollment-id.js';
 import {
   JSON_TYPE,
   readIdempotencyKey,
@@ -10,6 +11,7 @@ import {
   requestHash,
   type StoredResponse,
 } from './idempotency.js';
+import type { PrefetchedView } from './repository.js';
 import {
   EnrollBodySchema,
   EnrollmentParamsSchema,
@@ -19,7 +21,13 @@ import {
 
 /** The Zapier surface: POST, GET and DELETE /v2/promotions. Routes parse and answer; the service holds the rules. */
 export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { tokens, enrollmentService, idempotency } = app.services;
+  const { tokens, enrollmentService, idempotency, enrollments, clock } = app.services;
+
+  /** GET reads the token row and the enrollment in one query. */
+  const loadWithView = (request: FastifyRequest) => {
+    const key = parseEnrollmentId((request.params as { enrollment_id?: string }).enrollment_id ?? '');
+    return key ? (tokenId: string) => enrollments.findTokenWithView(tokenId, key, clock.now()) : undefined;
+  };
 
   const created = (enrollmentId: string): StoredResponse => ({
     status: 201,
@@ -75,9 +83,18 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         params: EnrollmentParamsSchema,
         response: { 200: PromotionDetailSchema, ...errors(400, 401, 403, 404, 429, 503) },
       },
-      preValidation: bearerAuth(tokens, { scope: 'promotions:read', kinds: ['user', 'app'] }),
+      preValidation: bearerAuth(tokens, {
+        scope: 'promotions:read',
+        kinds: ['user', 'app'],
+        load: loadWithView,
+      }),
     },
-    async (request) => enrollmentService.get(request.principal!, request.params.enrollment_id),
+    async (request) =>
+      enrollmentService.get(
+        request.principal!,
+        request.params.enrollment_id,
+        request.prefetched as PrefetchedView | undefined,
+      ),
   );
 
   app.delete(

@@ -9,7 +9,7 @@ import type { PromotionsRepository } from '../promotions/repository.js';
 import { whyNotEnrollable } from '../promotions/rules.js';
 import { cycleAt } from '../usage/billing-cycle.js';
 import { formatEnrollmentId, parseEnrollmentId } from './enrollment-id.js';
-import type { EnrollmentsRepository, EnrollmentView } from './repository.js';
+import type { EnrollmentsRepository, EnrollmentView, PrefetchedView } from './repository.js';
 
 export interface PromotionDetail {
   promotion_id: string;
@@ -132,9 +132,18 @@ export function createEnrollmentService(deps: {
       return { enrollmentId: formatEnrollmentId(promotion.id, id) };
     },
 
-    async get(principal: Principal, enrollmentId: string): Promise<PromotionDetail> {
+    /** `prefetched`: the view already read with the token (one round trip, see the GET route). */
+    async get(
+      principal: Principal,
+      enrollmentId: string,
+      prefetched?: PrefetchedView,
+    ): Promise<PromotionDetail> {
       const key = parseEnrollmentId(enrollmentId);
       if (!key) throw notFound();
+      if (prefetched) {
+        if (!prefetched.view) throw notFound();
+        return toPromotionDetail(prefetched.view, prefetched.now);
+      }
       const now = clock.now();
       const view = await enrollments.findView(
         key,

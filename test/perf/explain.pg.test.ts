@@ -154,6 +154,14 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
     expectIndexed(await plan(query), ['enrollments', 'promotions', 'usage_counters']);
   });
 
+  it('GET in one round trip: the token row and the enrollment view it may see', async () => {
+    const enrollments = createEnrollmentsRepository(loggingDb);
+    const query = await queryOf(() =>
+      enrollments.findTokenWithView(ids.token, { id: ids.enrollment, promotionId: 'promo_2' }, NOW),
+    );
+    expectIndexed(await plan(query), ['access_tokens', 'enrollments', 'promotions', 'usage_counters']);
+  });
+
   it('bearer verification: access token by id', async () => {
     const query = await queryOf(() => createTokenRepository(loggingDb).findAccessToken(ids.token));
     expectIndexed(await plan(query), ['access_tokens']);
