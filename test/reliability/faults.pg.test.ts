@@ -173,6 +173,9 @@ describe('faults', { timeout: 120_000 }, () => {
       if (ready !== 200) await sleep(250);
     }
     expect(ready).toBe(200);
+    process.stdout.write(
+      `faults: PostgreSQL killed under load: ${outcomes.length} enrollments tried, ${outcomes.filter((o) => o.status === 201).length} × 201, ${unavailable.length} × 503, 0 × 500\n`,
+    );
     const after = await enroll(users[users.length - 1]!);
     expect(after.status).toBe(201);
 
@@ -210,6 +213,9 @@ describe('faults', { timeout: 120_000 }, () => {
     for (const o of failed) expect(enrolled.has(o.accountId)).toBe(false);
     // Requests cut off by the kill may or may not have committed; nothing else appeared.
     const inFlight = outcomes.filter((o) => o.status === 'socket-error').length;
+    process.stdout.write(
+      `faults: server SIGKILLed: ${created.length} × 201 all kept, ${failed.length} errors none kept, ${inFlight} cut off in flight\n`,
+    );
     const added = [...enrolled].filter((a) => !before.has(a)).length;
     expect(added).toBeGreaterThanOrEqual(created.length);
     expect(added).toBeLessThanOrEqual(created.length + inFlight);

@@ -282,6 +282,7 @@ describe('hostile input', () => {
 
   it('is healthy afterwards: the same token still reads its enrollment', async () => {
     expect(fuzzed.requests).toBeGreaterThan(0);
+    process.stdout.write(`hostile input: ${fuzzed.requests} generated requests, 0 × 5xx, nothing written\n`);
     const res = await ctx.app.inject({
       method: 'GET',
       url: `/v2/promotions/${enrollmentId}`,
