@@ -3,12 +3,6 @@ import { isDatabaseUnavailable } from './errors.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The connection died during COMMIT itself: the transaction may be durable although we never heard so. */
-export function isCommitFailure(err: unknown): boolean {
-  const query = (err as { query?: unknown } | null)?.query;
-  return typeof query === 'string' && query.trim().toLowerCase() === 'commit' && isDatabaseUnavailable(err);
-}
-
 export interface InDoubtOptions {
   attempts?: number;
   delayMs?: number;
@@ -27,13 +21,17 @@ export async function transactionResolvingDoubt<T>(
   options: InDoubtOptions = {},
 ): Promise<T> {
   let result: T | undefined;
+  // Once the work has returned, only COMMIT (and drizzle's ROLLBACK after a failed COMMIT,
+  // whose error is the one thrown) can fail: a lost connection then leaves the outcome unknown.
+  let workDone = false;
   try {
     await db.transaction(async (tx) => {
       result = await work(tx as unknown as Db);
+      workDone = true;
     });
     return result as T;
   } catch (err) {
-    if (!isCommitFailure(err)) throw err;
+    if (!workDone || !isDatabaseUnavailable(err)) throw err;
     const attempts = options.attempts ?? 20;
     for (let i = 0; i < attempts; i++) {
       try {
