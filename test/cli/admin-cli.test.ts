@@ -162,6 +162,122 @@ describe('admin CLI against a listening server', { timeout: 180_000 }, () => {
     expect(json(got)).toMatchObject({ id: 'spring_2026', enrollments_count: 1 });
   });
 
+  it('updates a promotion, lists its enrollments, records usage once per idempotency key and shows the events', async () => {
+    const partner = await ctx.fixtures.partner();
+    const promotionId = await ctx.fixtures.promotion(partner.id, { id: 'cli_usage' });
+    const account = await ctx.fixtures.account('cli-usage@example.com');
+    const enrolled = await ctx.app.inject({
+      method: 'POST',
+      url: '/v2/promotions',
+      headers: bearer(await ctx.fixtures.userToken(partner.id, account.id)),
+      payload: { promotion_id: promotionId },
+    });
+    expect(enrolled.statusCode).toBe(201);
+    const enrollmentId = String(enrolled.json().enrollment_id);
+    // A minute later, so the events list (ordered by time) has one order to show.
+    ctx.clock.set('2026-04-28T10:01:00Z');
+
+    const updated = await cli(
+      [
+        'promotions',
+        'update',
+        promotionId,
+        '--name',
+        'Renamed',
+        '--task-limit',
+        '10',
+        '--max-enrollments',
+        'none',
+        '--json',
+      ],
+      env,
+    );
+    expect(updated.stderr).toBe('');
+    expect(updated.code).toBe(0);
+    expect(json(updated)).toEqual({
+      id: 'cli_usage',
+      partner_id: partner.id,
+      name: 'Renamed',
+      status: 'active',
+      starts_at: null,
+      ends_at: null,
+      duration_days: 90,
+      task_limit_per_month: 10,
+      max_enrollments: null,
+      allow_reenrollment: false,
+      enrollments_count: 1,
+      created_at: '2026-04-28T10:00:00Z',
+      updated_at: '2026-04-28T10:01:00Z',
+    });
+
+    const row = (tasksUsed: number) => ({
+      enrollment_id: enrollmentId,
+      promotion_id: 'cli_usage',
+      account_id: account.id,
+      partner_id: partner.id,
+      status: 'enrolled',
+      enrollment_date: '2026-04-28T10:00:00Z',
+      expiration_date: '2026-07-26T23:59:59Z',
+      unenrolled_at: null,
+      task_limit_per_month: 10,
+      tasks_used_this_month: tasksUsed,
+      billing_cycle_start: '2026-04-28T10:00:00Z',
+      billing_cycle_end: '2026-05-28T10:00:00Z',
+    });
+    const listed = await cli(['enrollments', 'list', '--promotion', promotionId, '--json'], env);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(json(listed)).toEqual({ data: [row(0)], next_cursor: null });
+
+    // The same idempotency key twice: the second run answers the first result, counted once.
+    const record = ['usage', 'record', enrollmentId, '--tasks', '3', '--idempotency-key', 'k', '--json'];
+    const result = { accepted: 3, rejected: 0, tasks_used_this_month: 3, task_limit_per_month: 10 };
+    const first = await cli(record, env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(json(first)).toEqual(result);
+    const second = await cli(record, env);
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(json(second)).toEqual(result);
+    const after = await cli(['enrollments', 'list', '--promotion', promotionId, '--json'], env);
+    expect(after.code).toBe(0);
+    expect(json(after)).toEqual({ data: [row(3)], next_cursor: null });
+
+    const events = await cli(['enrollments', 'events', enrollmentId, '--json'], env);
+    expect(events.stderr).toBe('');
+    expect(events.code).toBe(0);
+    expect(json(events)).toEqual({
+      data: [
+        {
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          type: 'enrolled',
+          actor_type: 'partner',
+          actor_id: partner.id,
+          data: {},
+          created_at: '2026-04-28T10:00:00Z',
+        },
+        {
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          type: 'usage_recorded',
+          actor_type: 'admin',
+          actor_id: null,
+          data: {
+            tasks: 3,
+            accepted: 3,
+            rejected: 0,
+            occurred_at: '2026-04-28T10:01:00Z',
+            idempotency_key: 'k',
+            billing_cycle_start: '2026-04-28T10:00:00Z',
+          },
+          created_at: '2026-04-28T10:01:00Z',
+        },
+      ],
+      next_cursor: null,
+    });
+    ctx.clock.set('2026-04-28T10:00:00Z');
+  });
+
   it('exits 1 with the envelope detail on an API error, pointing at the option', async () => {
     const missing = await cli(['promotions', 'get', 'nope'], env);
     expect(missing).toEqual({
