@@ -268,7 +268,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   'promotions list': {
     usage: 'promotions list [--partner <partner_id>] [--limit N] [--cursor <cursor>]',
-    summary: 'List promotions, newest first',
+    summary: 'List promotions in id order',
     options: { partner: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
     async run(admin, values) {
       const page = await admin.promotions.list(
