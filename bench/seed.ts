@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { createPartnersRepository } from '../src/auth/partners-repository.js';
 import { hashSecret, randomId } from '../src/auth/secrets.js';
-import { mintOpaque } from '../src/auth/token-service.js';
+import { createTokenRepository } from '../src/auth/token-repository.js';
+import { createTokenService, mintOpaque } from '../src/auth/token-service.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { migrateDatabase, openPostgres } from '../src/db/client.js';
-import { createServices } from '../src/services.js';
+import { createPromotionsRepository } from '../src/promotions/repository.js';
 
 export const PROMOTION_ID = 'bench_promo';
 export const SCOPES = ['promotions:read', 'promotions:write'] as const;
@@ -64,7 +66,15 @@ export async function seedCore(url: string, partnerCount: number): Promise<Partn
   try {
     await migrateDatabase(database, url);
     const config = loadConfig({ DATABASE_URL: url, ACCESS_TOKEN_TTL_SECONDS: String(2 * 86_400) });
-    const services = createServices({ database, clock: systemClock, config });
+    const services = {
+      partners: createPartnersRepository(database.db),
+      promotions: createPromotionsRepository(database.db),
+      tokens: createTokenService({
+        tokens: createTokenRepository(database.db),
+        clock: systemClock,
+        accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      }),
+    };
     const now = systemClock.now();
     const partners: Partner[] = [];
     for (let i = 0; i < partnerCount; i++) {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -6,13 +8,18 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { adminAuthPlugin } from './admin/admin-auth.js';
 import { adminRoutes } from './admin/routes.js';
+import { bearerAuthPlugin } from './auth/bearer.js';
+import { authPlugin } from './auth/plugin.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { corePlugin } from './core.js';
 import type { Database } from './db/client.js';
+import { enrollmentsPlugin } from './enrollments/plugin.js';
 import { enrollmentRoutes } from './enrollments/routes.js';
-import { errorHandler } from './error-handler.js';
-import { envelope } from './errors.js';
+import { errorHandler, frameworkError } from './error-handler.js';
+import { ApiError, ERRORS } from './errors.js';
 import { oauthRoutes } from './oauth/routes.js';
 import { docsRoutes } from './ops/docs.js';
 import { drainPlugin } from './ops/drain.js';
@@ -21,7 +28,8 @@ import { overloadPlugin } from './ops/overload.js';
 import { rateLimitPlugin } from './ops/rate-limit.js';
 import { requestLogPlugin } from './ops/request-log.js';
 import { opsRoutes } from './ops/routes.js';
-import { createServices } from './services.js';
+import { promotionsPlugin } from './promotions/plugin.js';
+import { usagePlugin } from './usage/plugin.js';
 
 export const BODY_LIMIT = 16 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -36,7 +44,31 @@ export interface BuildAppOptions {
   loggerInstance?: FastifyServerOptions['loggerInstance'];
 }
 
-/** Builds the whole application; server.ts only listens, so tests never need to. */
+/** Node's parser errors (headers too large, malformed requests): the envelope, then the socket ends. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const error =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('request_header_fields_too_large', 'The request line and headers exceed 16 KiB.')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? null
+        : new ApiError('invalid_request', 'The request is not valid HTTP/1.1.');
+  if (!error) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(error.toEnvelope());
+  socket.end(
+    `HTTP/1.1 ${error.statusCode} ${STATUS_CODES[error.statusCode]}\r\nConnection: close\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * The map of the application: shared plugins in dependency order, then one encapsulated
+ * scope per audience, each attaching the guards its callers pass. server.ts only listens,
+ * so tests never need to.
+ */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.loggerInstance ? undefined : (options.logger ?? false),
@@ -50,16 +82,21 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    return503OnClosing: true,
-    // Errors raised before routing (a malformed URL) wear the envelope too.
+    // Requests arriving while the server closes get the envelope's 503 (src/ops/drain.ts).
+    return503OnClosing: false,
+    // Errors raised before routing (a malformed URL) wear the envelope too, with their own status.
     frameworkErrors: (err, _request, reply) => {
       const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
-      const body = envelope(
-        status === 404 ? 'not_found' : 'invalid_request',
-        'The request URL is malformed.',
+      const error = frameworkError(
+        status,
+        status === 414
+          ? 'A path segment of the URL is longer than 500 characters.'
+          : 'The request URL is malformed.',
       );
-      (reply as FastifyReply).code(status).send(body);
+      (reply as FastifyReply).code(error.statusCode).send(error.toEnvelope());
     },
+    // What Node's HTTP parser refuses before Fastify sees a request wears the envelope too.
+    clientErrorHandler: answerClientError,
     // On close, idle keep-alive sockets are closed at once; busy ones after their response.
     forceCloseConnections: 'idle',
     // One line per request, written by src/ops/request-log.ts.
@@ -69,44 +106,76 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send(envelope('not_found', `No route matches ${request.method} ${request.url.split('?')[0]}.`)),
-  );
-  // Only JSON bodies on the API; form bodies are parsed inside the OAuth scope alone.
-  app.removeContentTypeParser('text/plain');
-
-  app.decorate(
-    'services',
-    createServices({
-      database: options.database,
-      clock: options.clock ?? systemClock,
-      config: options.config,
-    }),
-  );
+  const notFound = (request: { method: string; url: string }, reply: FastifyReply) =>
+    reply.code(404).send(ERRORS.routeNotFound(request.method, request.url).toEnvelope());
+  app.setNotFoundHandler(notFound);
+  // Only JSON bodies on the API (form bodies are parsed inside the OAuth scope alone), and a
+  // request without a body is bodiless whatever its Content-Type says (SPEC §4).
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body as string, done);
+  });
   app.decorateRequest('principal', null);
-  app.decorateRequest('prefetched', undefined);
-  // server.ts starts the sweeper; whoever closes the app stops it.
-  app.addHook('onClose', async () => app.services.expirySweeper.stop());
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
+  // Shared pieces every scope may use, in dependency order.
+  await app.register(corePlugin, {
+    config: options.config,
+    clock: options.clock ?? systemClock,
+    database: options.database,
+  });
   // Operations first, so their hooks see every request: connection draining on close,
-  // metrics, the request log, rate limits (before load shedding, so a shed /v2 request still
-  // carries its headers), overload.
+  // metrics, the request log, the rate limiters (attached by the scopes below), overload.
   await app.register(drainPlugin);
   await app.register(metricsPlugin);
   await app.register(requestLogPlugin);
   await app.register(rateLimitPlugin);
   await app.register(overloadPlugin);
+  await app.register(authPlugin);
+  await app.register(promotionsPlugin);
+  await app.register(enrollmentsPlugin);
+  await app.register(usagePlugin);
 
+  // Operations: health, readiness, metrics, the contract files and /docs; open, never limited.
   await app.register(opsRoutes);
   await app.register(docsRoutes);
-  await app.register(oauthRoutes);
-  await app.register(enrollmentRoutes, { prefix: '/v2' });
-  await app.register(adminRoutes, { prefix: '/admin/v1', adminToken: options.adminToken });
+
+  // The public API, for partners' access tokens: counted per IP, authenticated, counted per
+  // partner, then the routes. Every response here carries X-RateLimit-*.
+  await app.register(
+    async (v2) => {
+      v2.addHook('onRequest', v2.rateLimits.countIp);
+      v2.addHook('onSend', v2.rateLimits.sendHeaders);
+      v2.setNotFoundHandler(notFound);
+      await v2.register(bearerAuthPlugin);
+      v2.addHook('preHandler', v2.rateLimits.countPartner);
+      await v2.register(enrollmentRoutes);
+    },
+    { prefix: '/v2' },
+  );
+
+  // The operator's API, behind ADMIN_TOKEN, counted per IP.
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', admin.rateLimits.countIp);
+      await admin.register(adminAuthPlugin, { adminToken: options.adminToken });
+      await admin.register(adminRoutes);
+    },
+    { prefix: '/admin/v1' },
+  );
+
+  // The OAuth authorization server (/oauth, /.well-known, the /v2/authorize alias): its form
+  // posts are counted per IP, so client secrets and passwords cannot be brute-forced.
+  await app.register(async (oauth) => {
+    oauth.addHook('onRequest', async (request) => {
+      if (request.method === 'POST') await oauth.rateLimits.countIp(request);
+    });
+    await oauth.register(oauthRoutes);
+  });
 
   return app;
 }

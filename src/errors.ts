@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   partner_not_found: { status: 404, title: 'Partner Not Found' },
   account_not_found: { status: 404, title: 'Account Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
+  uri_too_long: { status: 414, title: 'URI Too Long' },
   already_enrolled: { status: 409, title: 'Already Enrolled' },
   promotion_full: { status: 409, title: 'Promotion Full' },
   promotion_not_active: { status: 409, title: 'Promotion Not Active' },
@@ -26,6 +27,7 @@ export const ERROR_CATALOGUE = {
   unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency Key Reused' },
   rate_limited: { status: 429, title: 'Too Many Requests' },
+  request_header_fields_too_large: { status: 431, title: 'Request Header Fields Too Large' },
   internal_error: { status: 500, title: 'Internal Server Error' },
   service_unavailable: { status: 503, title: 'Service Unavailable' },
   admin_disabled: { status: 503, title: 'Admin API Disabled' },
@@ -75,3 +77,39 @@ export function envelope(code: ErrorCode, detail: string, source?: ErrorSource):
 }
 
 export const isApiError = (err: unknown): err is ApiError => err instanceof ApiError;
+
+/** Fastify's own client errors, told in words a partner engineer can act on. */
+export const FRAMEWORK_ERROR_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Requests with a body must be application/json.',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body exceeds the 16 KiB limit.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but its content type is application/json.',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
+};
+
+/** Seconds a 503 asks the client to wait (`Retry-After`). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** RFC 6749 §5.1 (and anything carrying a credential): never cached. */
+export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+const retryAfter = { 'retry-after': String(RETRY_AFTER_SECONDS) };
+
+/**
+ * The errors raised in more than one place, each detail written once (after supabase/storage's
+ * `ERRORS`). One-off errors are built where they are raised, still from the catalogue's codes.
+ */
+export const ERRORS = {
+  routeNotFound: (method: string, url: string) =>
+    new ApiError('not_found', `No route matches ${method} ${url.split('?')[0]}.`),
+  enrollmentNotFound: () => new ApiError('enrollment_not_found', 'The requested enrollment was not found.'),
+  promotionNotFound: () => new ApiError('promotion_not_found', 'The requested promotion was not found.'),
+  partnerNotFound: () => new ApiError('partner_not_found', 'The requested partner was not found.'),
+  accountNotFound: () => new ApiError('account_not_found', 'The requested account was not found.'),
+  invalidCursor: () =>
+    new ApiError('invalid_request', 'The cursor is invalid.', { source: { parameter: 'cursor' } }),
+  internal: () => new ApiError('internal_error', 'An unexpected error occurred.'),
+  /** 503 with Retry-After: the database is unreachable, the process overloaded or closing. */
+  serviceUnavailable: (detail = 'The service is temporarily unavailable. Retry later.') =>
+    new ApiError('service_unavailable', detail, { headers: retryAfter }),
+} as const;

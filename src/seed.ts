@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import { SCOPES } from './auth/scopes.js';
 import { hashSecret, randomId } from './auth/secrets.js';
 import type { Config } from './config.js';
 import { meta, partners as partnersTable } from './db/schema.js';
-import type { Services } from './services.js';
 
 export const DEMO_PROMOTION_ID = 'demo_promotion';
 export const DEMO_EMAIL = 'demo@example.com';
@@ -13,8 +13,11 @@ export const DEMO_EMAIL = 'demo@example.com';
  * First start of an empty embedded store: a demo partner, account and promotion, and a
  * user token so the printed curl line works at once. Runs once per store.
  */
-export async function seedDemo(services: Services, config: Config): Promise<string | null> {
-  const { db, partners, accounts, promotions, tokens, clock } = services;
+export async function seedDemo(
+  app: Pick<FastifyInstance, 'db' | 'partners' | 'accounts' | 'promotions' | 'tokens' | 'clock'>,
+  config: Config,
+): Promise<string | null> {
+  const { db, partners, accounts, promotions, tokens, clock } = app;
   const [seeded] = await db.select().from(meta).where(eq(meta.key, 'demo_seeded')).limit(1);
   const [anyPartner] = await db.select({ id: partnersTable.id }).from(partnersTable).limit(1);
   // Only an empty store gets demo data; an operator's own data is never mixed with it.

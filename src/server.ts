@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, database, adminToken: admin.token, loggerInstance: logger });
 
   if (config.seedDemo) {
-    const banner = await seedDemo(app.services, config);
+    const banner = await seedDemo(app, config);
     if (banner) process.stdout.write(`${banner}\n`);
   }
   if (admin.generated) {
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ host: config.host, port: config.port });
-  app.services.expirySweeper.start(app.log);
+  app.expirySweeper.start(app.log);
 }
 
 await main();

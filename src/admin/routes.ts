@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseScopeString, SCOPES } from '../auth/scopes.js';
-import { hashSecret, randomId, safeEqual } from '../auth/secrets.js';
+import { hashSecret, randomId } from '../auth/secrets.js';
 import { PROMOTION_ID_PATTERN, parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import { ApiError } from '../errors.js';
 import { truncateToSecond } from '../promotions/expiration.js';
@@ -37,11 +36,6 @@ import {
   UsageResultSchema,
 } from './schemas.js';
 
-export interface AdminOptions {
-  /** null: the admin API answers 503 admin_disabled. */
-  adminToken: string | null;
-}
-
 const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : d);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -61,27 +55,8 @@ function readCursor<T>(
 }
 
 /** /admin/v1: the operator's surface, behind ADMIN_TOKEN. */
-export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (app, options) => {
-  const { partners, accounts, promotions, enrollments, tokens, clock, promotionService, usageService } =
-    app.services;
-
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (options.adminToken === null) {
-      throw new ApiError('admin_disabled', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
-    }
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer +(\S+) *$/i.exec(header);
-    if (!match) {
-      throw new ApiError('not_authenticated', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>.', {
-        headers: { 'www-authenticate': 'Bearer realm="admin"' },
-      });
-    }
-    if (!safeEqual(match[1]!, options.adminToken)) {
-      throw new ApiError('not_authenticated', 'The admin token is invalid.', {
-        headers: { 'www-authenticate': 'Bearer realm="admin", error="invalid_token"' },
-      });
-    }
-  });
+export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { partners, accounts, promotions, enrollments, tokens, clock, promotionService, usageService } = app;
 
   const partnerNotFound = () => new ApiError('partner_not_found', 'The requested partner was not found.');
   const accountNotFound = () => new ApiError('account_not_found', 'The requested account was not found.');

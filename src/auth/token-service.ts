@@ -30,11 +30,11 @@ export type TokenRow = Pick<
   AccessTokenRow,
   'id' | 'secretHash' | 'kind' | 'partnerId' | 'accountId' | 'scopes' | 'expiresAt' | 'revokedAt'
 >;
-export type TokenLoader = (tokenId: string) => Promise<{ token: TokenRow | undefined; extra: unknown }>;
-
 export type VerifyResult =
-  | { ok: true; principal: Principal; extra?: unknown }
+  | { ok: true; principal: Principal }
   | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
+
+export type ParsedToken = { id: string; secret: string };
 
 // `<prefix>_<id>.<secret>`: the id finds the row, the secret is compared against its sha-256
 // in constant time. Tokens carry 256 bits of entropy, so a fast hash is enough here.
@@ -46,10 +46,7 @@ export function mintOpaque(prefix: 'at' | 'rt' | 'ac'): { id: string; secretHash
   return { id, secretHash: sha256(secret), value: `${prefix}_${id}.${secret}` };
 }
 
-export function parseOpaque(
-  value: string,
-  prefix: 'at' | 'rt' | 'ac',
-): { id: string; secret: string } | null {
+export function parseOpaque(value: string, prefix: 'at' | 'rt' | 'ac'): ParsedToken | null {
   const match = TOKEN_PATTERN.exec(value);
   if (!match || match[1] !== prefix) return null;
   return { id: match[2]!, secret: match[3]! };
@@ -75,6 +72,28 @@ export function createTokenService(deps: {
   accessTokenTtlSeconds: number;
 }) {
   const { tokens, clock, accessTokenTtlSeconds } = deps;
+
+  /**
+   * The check of a token row already read (by verifyAccessToken, or with a route's own data
+   * in the same round trip): secret in constant time, then revocation and expiry.
+   */
+  function checkRow(parsed: ParsedToken, row: TokenRow | undefined): VerifyResult {
+    if (!row || !secretMatches(parsed.secret, row.secretHash)) return { ok: false, reason: 'unknown' };
+    if (row.revokedAt) return { ok: false, reason: 'revoked' };
+    if (row.expiresAt.getTime() <= clock.now().getTime()) return { ok: false, reason: 'expired' };
+    return {
+      ok: true,
+      principal: {
+        tokenId: row.id,
+        kind: row.kind,
+        partnerId: row.partnerId,
+        accountId: row.accountId,
+        scopes: row.scopes,
+        expiresAt: row.expiresAt,
+      },
+    };
+  }
+
   return {
     async issueAccessToken(input: IssueInput, tx?: Db): Promise<TokenResponse> {
       const minted = mintOpaque('at');
@@ -101,33 +120,14 @@ export function createTokenService(deps: {
       };
     },
 
-    /**
-     * `load` lets a route fetch its own data in the same round trip as the token row (the
-     * GET of an enrollment does); whatever it returns beside the row comes back as `extra`.
-     */
-    async verifyAccessToken(value: string, load?: TokenLoader): Promise<VerifyResult> {
+    /** Parses, loads and checks an access token. */
+    async verifyAccessToken(value: string): Promise<VerifyResult> {
       const parsed = parseOpaque(value, 'at');
       if (!parsed) return { ok: false, reason: 'malformed' };
-      const loaded = load
-        ? await load(parsed.id)
-        : { token: await tokens.findAccessToken(parsed.id), extra: undefined };
-      const row = loaded.token;
-      if (!row || !secretMatches(parsed.secret, row.secretHash)) return { ok: false, reason: 'unknown' };
-      if (row.revokedAt) return { ok: false, reason: 'revoked' };
-      if (row.expiresAt.getTime() <= clock.now().getTime()) return { ok: false, reason: 'expired' };
-      return {
-        ok: true,
-        principal: {
-          tokenId: row.id,
-          kind: row.kind,
-          partnerId: row.partnerId,
-          accountId: row.accountId,
-          scopes: row.scopes,
-          expiresAt: row.expiresAt,
-        },
-        extra: loaded.extra,
-      };
+      return checkRow(parsed, await tokens.findAccessToken(parsed.id));
     },
+
+    checkRow,
   };
 }
 

@@ -85,12 +85,6 @@ export interface EventRow {
   created_at: number;
 }
 
-/** The enrollment a GET asked for, fetched with the token (null: not visible to it). */
-export interface PrefetchedView {
-  view: EnrollmentView | null;
-  now: Date;
-}
-
 type RawTokenWithView = Partial<RawView> & {
   id: string | null;
   t_id: string;
@@ -127,23 +121,6 @@ export function createEnrollmentsRepository(db: Db) {
         })
         .returning({ id: enrollments.id });
       return created?.id;
-    },
-
-    /** One round trip: the enrollment, its promotion's limit and its newest usage counter up to `now`. */
-    async findView(
-      key: EnrollmentKey,
-      scope: { partnerId: string; accountId?: string | null; includeUnenrolled?: boolean },
-      now: Date,
-      tx: Db = db,
-    ): Promise<EnrollmentView | undefined> {
-      const [row] = await queryRows<RawView>(
-        tx,
-        sql`${selectViews(now)}
-        where e.id = ${key.id} and e.promotion_id = ${key.promotionId} and e.partner_id = ${scope.partnerId}
-          ${scope.accountId ? sql`and e.account_id = ${scope.accountId}` : sql``}
-          ${scope.includeUnenrolled ? sql`` : sql`and e.unenrolled_at is null`}`,
-      );
-      return row ? fromRaw(row) : undefined;
     },
 
     /** A promotion's enrollments (unenrolled ones too) by id, for keyset pagination. */
@@ -243,15 +220,15 @@ export function createEnrollmentsRepository(db: Db) {
 
     /**
      * GET in one round trip: the access token row and, seen through that token's partner (and
-     * account, for a user token), the enrollment's view. Verification of the token itself
-     * stays in the token service; this only saves the second query.
+     * account, for a user token), the enrollment's view: the visibility rule (SPEC §3 rule 7)
+     * for public reads lives in this WHERE alone. The token itself is checked by the caller.
      */
     async findTokenWithView(
       tokenId: string,
       key: EnrollmentKey,
       now: Date,
       tx: Db = db,
-    ): Promise<{ token: TokenRow | undefined; extra: PrefetchedView }> {
+    ): Promise<{ token: TokenRow | undefined; view: EnrollmentView | null }> {
       const [row] = await queryRows<RawTokenWithView>(
         tx,
         sql`
@@ -266,7 +243,7 @@ export function createEnrollmentsRepository(db: Db) {
         ) v on true
         where t.id = ${tokenId}`,
       );
-      if (!row) return { token: undefined, extra: { view: null, now } };
+      if (!row) return { token: undefined, view: null };
       const token: TokenRow = {
         id: row.t_id,
         secretHash: row.t_secret_hash,
@@ -277,7 +254,7 @@ export function createEnrollmentsRepository(db: Db) {
         expiresAt: new Date(row.t_expires_at),
         revokedAt: toDate(row.t_revoked_at),
       };
-      return { token, extra: { view: row.id === null ? null : fromRaw(row as RawView), now } };
+      return { token, view: row.id === null ? null : fromRaw(row as RawView) };
     },
 
     /** Soft delete (rule 8); false when there is nothing live to unenroll. */

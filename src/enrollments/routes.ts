@@ -1,9 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { bearerAuth } from '../auth/bearer.js';
+import type { BearerRequirement } from '../auth/authorize.js';
+import { requestToken } from '../auth/bearer.js';
+import { ERRORS } from '../errors.js';
 import { errorResponses as errors } from '../schemas.js';
-import { parseEnrollmentId } from './enrollment-id.js';
 import {
   JSON_TYPE,
   readIdempotencyKey,
@@ -11,23 +12,30 @@ import {
   requestHash,
   type StoredResponse,
 } from './idempotency.js';
-import type { PrefetchedView } from './repository.js';
 import {
   EnrollBodySchema,
   EnrollmentParamsSchema,
   EnrollResponseSchema,
   PromotionDetailSchema,
 } from './schemas.js';
+import type { PromotionDetail } from './service.js';
 
-/** The Zapier surface: POST, GET and DELETE /v2/promotions. Routes parse and answer; the service holds the rules. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** GET: what the token may see, read with the token itself (null: nothing, 404). */
+    enrollment: PromotionDetail | null;
+  }
+}
+
+const READ: BearerRequirement = { scope: 'promotions:read', kinds: ['user', 'app'] };
+
+/**
+ * The Zapier surface: POST, GET and DELETE /v2/promotions, inside the /v2 scope whose hooks
+ * authenticate (`config.auth`) and rate-limit. Routes parse and answer; the service holds the rules.
+ */
 export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { tokens, enrollmentService, idempotency, enrollments, clock } = app.services;
-
-  /** GET reads the token row and the enrollment in one query. */
-  const loadWithView = (request: FastifyRequest) => {
-    const key = parseEnrollmentId((request.params as { enrollment_id?: string }).enrollment_id ?? '');
-    return key ? (tokenId: string) => enrollments.findTokenWithView(tokenId, key, clock.now()) : undefined;
-  };
+  const { enrollmentService, idempotency } = app;
+  app.decorateRequest('enrollment', null);
 
   const created = (enrollmentId: string): StoredResponse => ({
     status: 201,
@@ -43,10 +51,8 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         body: EnrollBodySchema,
         response: { 201: EnrollResponseSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
       },
-      preValidation: [
-        bearerAuth(tokens, { scope: 'promotions:write', kinds: ['user'], bodyToken: true }),
-        rememberRawBody,
-      ],
+      config: { auth: { scope: 'promotions:write', kinds: ['user'], bodyToken: true } },
+      preValidation: rememberRawBody,
     },
     async (request, reply) => {
       const principal = request.principal!;
@@ -83,18 +89,20 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         params: EnrollmentParamsSchema,
         response: { 200: PromotionDetailSchema, ...errors(400, 401, 403, 404, 429, 503) },
       },
-      preValidation: bearerAuth(tokens, {
-        scope: 'promotions:read',
-        kinds: ['user', 'app'],
-        load: loadWithView,
-      }),
+      // One service operation checks the token and reads what it may see, in one round trip.
+      config: { auth: 'in-operation' },
+      preValidation: async (request) => {
+        const { token } = requestToken(request);
+        const enrollmentId = (request.params as { enrollment_id: string }).enrollment_id;
+        const read = await enrollmentService.readWithToken(token, enrollmentId, READ);
+        request.principal = read.principal;
+        request.enrollment = read.detail;
+      },
     },
-    async (request) =>
-      enrollmentService.get(
-        request.principal!,
-        request.params.enrollment_id,
-        request.prefetched as PrefetchedView | undefined,
-      ),
+    async (request) => {
+      if (!request.enrollment) throw ERRORS.enrollmentNotFound();
+      return request.enrollment;
+    },
   );
 
   app.delete(
@@ -105,7 +113,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         params: EnrollmentParamsSchema,
         response: { 204: z.undefined(), ...errors(400, 401, 403, 404, 429, 503) },
       },
-      preValidation: bearerAuth(tokens, { scope: 'promotions:write', kinds: ['app'] }),
+      config: { auth: { scope: 'promotions:write', kinds: ['app'] } },
     },
     async (request, reply) => {
       await enrollmentService.unenroll(request.principal!, request.params.enrollment_id);

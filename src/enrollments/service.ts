@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/token-service.js';
+import { authorize, type BearerRequirement, notAuthenticated, provenPrincipal } from '../auth/authorize.js';
+import { type Principal, parseOpaque, type TokenService } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { transactionResolvingDoubt } from '../db/in-doubt.js';
-import { ApiError } from '../errors.js';
+import { ApiError, ERRORS } from '../errors.js';
 import { computeExpiration, isExpired, toRfc3339, truncateToSecond } from '../promotions/expiration.js';
 import type { PromotionsRepository } from '../promotions/repository.js';
 import { whyNotEnrollable } from '../promotions/rules.js';
 import { cycleAt } from '../usage/billing-cycle.js';
 import { formatEnrollmentId, parseEnrollmentId } from './enrollment-id.js';
-import type { EnrollmentsRepository, EnrollmentView, PrefetchedView } from './repository.js';
+import type { EnrollmentsRepository, EnrollmentView } from './repository.js';
 
 export interface PromotionDetail {
   promotion_id: string;
@@ -48,15 +49,18 @@ export function toPromotionDetail(view: EnrollmentView, now: Date): PromotionDet
   };
 }
 
-const notFound = () => new ApiError('enrollment_not_found', 'The requested enrollment was not found.');
+const notFound = ERRORS.enrollmentNotFound;
+/** Matches no enrollment: a malformed id still costs the token's one round trip, never a second. */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 export function createEnrollmentService(deps: {
   db: Db;
   clock: Clock;
   promotions: PromotionsRepository;
   enrollments: EnrollmentsRepository;
+  tokens: TokenService;
 }) {
-  const { db, clock, promotions, enrollments } = deps;
+  const { db, clock, promotions, enrollments, tokens } = deps;
 
   return {
     /** SPEC §3 rules 1 and 4–7, in one transaction whose every guard is a database constraint. */
@@ -132,26 +136,28 @@ export function createEnrollmentService(deps: {
       return { enrollmentId: formatEnrollmentId(promotion.id, id) };
     },
 
-    /** `prefetched`: the view already read with the token (one round trip, see the GET route). */
-    async get(
-      principal: Principal,
+    /**
+     * GET in one round trip: the access token row and the enrollment as that token may see it
+     * (its partner's; for a user token, its account's) come back from one query, whose SQL
+     * holds the visibility rule. Then the token is checked and authorized; `detail` is null
+     * when nothing visible has this id (404).
+     */
+    async readWithToken(
+      token: string,
       enrollmentId: string,
-      prefetched?: PrefetchedView,
-    ): Promise<PromotionDetail> {
+      requirement: BearerRequirement,
+    ): Promise<{ principal: Principal; detail: PromotionDetail | null }> {
+      const parsed = parseOpaque(token, 'at');
+      if (!parsed) throw notAuthenticated('malformed');
       const key = parseEnrollmentId(enrollmentId);
-      if (!key) throw notFound();
-      if (prefetched) {
-        if (!prefetched.view) throw notFound();
-        return toPromotionDetail(prefetched.view, prefetched.now);
-      }
       const now = clock.now();
-      const view = await enrollments.findView(
-        key,
-        { partnerId: principal.partnerId, accountId: principal.kind === 'user' ? principal.accountId : null },
+      const { token: row, view } = await enrollments.findTokenWithView(
+        parsed.id,
+        key ?? { id: NIL_UUID, promotionId: '' },
         now,
       );
-      if (!view) throw notFound();
-      return toPromotionDetail(view, now);
+      const principal = authorize(provenPrincipal(tokens.checkRow(parsed, row)), requirement);
+      return { principal, detail: view ? toPromotionDetail(view, now) : null };
     },
 
     async unenroll(principal: Principal, enrollmentId: string): Promise<void> {

@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { errorHandler } from '../error-handler.js';
 import {
   type AuthorizationRequest,
   AuthorizePageError,
@@ -25,7 +24,7 @@ const MESSAGES = {
  * ones go back to the client (RFC 6749 §4.1.2.1).
  */
 export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
-  const { partners, csrf, login, grantService, config } = app.services;
+  const { partners, csrf, login, grantService, config } = app;
   const secureCookie = config.publicUrl.startsWith('https:');
 
   /** The browser's CSRF nonce, minted (and set as a cookie) on first sight. */
@@ -89,7 +88,7 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
   }
 
   // Page errors and redirects are answered here; anything else goes to the application's handler.
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+  app.setErrorHandler((err: FastifyError, _request, reply) => {
     if (err instanceof AuthorizePageError) {
       return sendHtml(securePage(reply), err.statusCode, renderErrorPage(err.title, err.message));
     }
@@ -100,7 +99,8 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
         302,
       );
     }
-    return errorHandler(err, request, reply);
+    // Rethrown: the OAuth scope's handler, then the application's, answer it.
+    throw err;
   });
 
   for (const path of PATHS) {

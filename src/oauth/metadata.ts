@@ -5,7 +5,7 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 
 /** GET /.well-known/oauth-authorization-server (RFC 8414), with PUBLIC_URL as the issuer. */
 export const metadataEndpoint: FastifyPluginAsync = async (app) => {
-  const issuer = app.services.config.publicUrl;
+  const issuer = app.config.publicUrl;
   const metadata = {
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { NO_STORE_HEADERS } from '../errors.js';
 import { authenticateClient, type FormBody, parseForm } from './client-auth.js';
 import { OAuthError } from './errors.js';
 import { CODE_VERIFIER } from './pkce.js';
 import { grantScopes } from './scopes.js';
 
 /** RFC 6749 §5.1: token responses and errors are never cached. */
-export const noStore = (reply: FastifyReply) =>
-  reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
+export const noStore = (reply: FastifyReply) => reply.headers(NO_STORE_HEADERS);
 
 export function requireParam(form: FormBody, name: string): string {
   const value = form[name];
@@ -16,7 +16,7 @@ export function requireParam(form: FormBody, name: string): string {
 
 /** POST /oauth/token: client_credentials, authorization_code (PKCE) and refresh_token. */
 export const tokenEndpoint: FastifyPluginAsync = async (app) => {
-  const { partners, tokens, grantService } = app.services;
+  const { partners, tokens, grantService } = app;
 
   app.post('/oauth/token', async (request, reply) => {
     noStore(reply);

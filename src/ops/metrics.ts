@@ -33,7 +33,7 @@ export const metricsPlugin = fp(
   async (app) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
-    const { database } = app.services;
+    const { database } = app;
 
     const requests = new Counter({
       name: 'http_requests_total',
@@ -99,10 +99,10 @@ export const metricsPlugin = fp(
       duration.observe(labels, reply.elapsedTime / 1000);
     });
 
-    app.get('/metrics', async (_request, reply) => {
+    app.get('/metrics', { config: { neverShed: true } }, async (_request, reply) => {
       const body = await registry.metrics();
       return reply.type(registry.contentType).send(body);
     });
   },
-  { name: 'metrics' },
+  { name: 'metrics', dependencies: ['core'] },
 ) satisfies FastifyPluginAsync;

@@ -5,7 +5,7 @@ import rateLimit, {
 } from '@fastify/rate-limit';
 import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
-import type { FastifyPluginAsync, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
 import type { RateLimitKind } from './metrics.js';
@@ -30,27 +30,25 @@ export interface RateLimitOutcome {
   exceeded: boolean;
 }
 
+/** Hooks each audience's scope attaches (app.ts): nothing here knows the URLs. */
+export interface RateLimitHooks {
+  /** onRequest: counts the request against its client IP. */
+  countIp(request: FastifyRequest): Promise<void>;
+  /** After authentication: counts the request against the verified principal's partner. */
+  countPartner(request: FastifyRequest): Promise<void>;
+  /** onSend: X-RateLimit-* from the tighter counter this request counted against. */
+  sendHeaders<T>(request: FastifyRequest, reply: FastifyReply, payload: T): Promise<T>;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    rateLimits: RateLimitHooks;
+  }
   interface FastifyRequest {
-    /** The limits this request counted against; null when its path is not rate limited. */
+    /** The limits this request counted against; null when its scope is not rate limited. */
     rateLimits: RateLimitOutcome[] | null;
   }
 }
-
-const pathOf = (url: string) => {
-  const end = url.indexOf('?');
-  return end === -1 ? url : url.slice(0, end);
-};
-const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
-
-/** SPEC §4: all of /v2, the admin API and the OAuth form posts (token, authorize, revoke…) count per IP. */
-export function isRateLimited(method: string, url: string): boolean {
-  const path = pathOf(url);
-  return under(path, '/v2') || under(path, '/admin/v1') || (method === 'POST' && path.startsWith('/oauth/'));
-}
-
-/** Every /v2 response carries the X-RateLimit-* headers. */
-const carriesHeaders = (url: string) => under(pathOf(url), '/v2');
 
 /** The counter that binds: an exceeded one, else the fewest remaining, else the later reset. */
 export function tightest(outcomes: readonly RateLimitOutcome[]): RateLimitOutcome | undefined {
@@ -138,10 +136,11 @@ const rateLimitedError = (outcome: RateLimitOutcome) =>
  * token is verified (so a forged token spends nobody's budget), and the headers show the
  * tighter of the two counters with the reset as an epoch. The plugin's own hooks can do one
  * key per limiter and set its headers per limiter, so they stay off (`global: false`).
+ * Which audience counts what is decided where each scope is registered (app.ts).
  */
 export const rateLimitPlugin = fp(
   async (app) => {
-    const { config } = app.services;
+    const { config } = app;
     const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : null;
     if (redis) {
       app.metrics.setRedisProbe(redis.isUp);
@@ -194,34 +193,23 @@ export const rateLimitPlugin = fp(
     );
 
     app.decorateRequest('rateLimits', null);
-
-    app.addHook('onRequest', async (request) => {
-      if (isRateLimited(request.method, request.url)) await countIp(request);
-    });
-
-    // Runs after each /v2 route's own preValidation hooks, i.e. after bearer verification.
-    const partnerHook: onRequestAsyncHookHandler = async (request) => {
-      if (request.principal) await countPartner(request);
-    };
-    app.addHook('onRoute', (route) => {
-      if (!under(route.url, '/v2')) return;
-      const existing = route.preValidation;
-      const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-      route.preValidation = [...hooks, partnerHook] as typeof route.preValidation;
-    });
-
-    app.addHook('onSend', async (request, reply, payload) => {
-      const binding =
-        request.rateLimits && carriesHeaders(request.url) ? tightest(request.rateLimits) : undefined;
-      if (binding) {
-        reply.headers({
-          'x-ratelimit-limit': String(binding.limit),
-          'x-ratelimit-remaining': String(binding.remaining),
-          'x-ratelimit-reset': String(binding.resetAt),
-        });
-      }
-      return payload;
-    });
+    app.decorate('rateLimits', {
+      countIp,
+      async countPartner(request) {
+        if (request.principal) await countPartner(request);
+      },
+      async sendHeaders(request, reply, payload) {
+        const binding = request.rateLimits ? tightest(request.rateLimits) : undefined;
+        if (binding) {
+          reply.headers({
+            'x-ratelimit-limit': String(binding.limit),
+            'x-ratelimit-remaining': String(binding.remaining),
+            'x-ratelimit-reset': String(binding.resetAt),
+          });
+        }
+        return payload;
+      },
+    } satisfies RateLimitHooks);
   },
-  { name: 'rate-limit', dependencies: ['metrics'] },
+  { name: 'rate-limit', dependencies: ['core', 'metrics'] },
 ) satisfies FastifyPluginAsync;

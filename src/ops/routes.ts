@@ -3,20 +3,19 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import { parse } from 'yaml';
-import { RETRY_AFTER_SECONDS } from '../error-handler.js';
-import { envelope } from '../errors.js';
+import { ERRORS } from '../errors.js';
 
 export const OPENAPI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../openapi');
 
 /** Health, readiness and the contract files. */
 export const opsRoutes: FastifyPluginAsync = async (app) => {
-  const { database } = app.services;
+  const { database } = app;
   const publicYaml = readFileSync(resolve(OPENAPI_DIR, 'promotions.yaml'), 'utf8');
   const publicJson = JSON.stringify(parse(publicYaml));
   const adminYaml = readFileSync(resolve(OPENAPI_DIR, 'admin.yaml'), 'utf8');
   const oauthYaml = readFileSync(resolve(OPENAPI_DIR, 'oauth.yaml'), 'utf8');
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { neverShed: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (request, reply) => {
     try {
@@ -24,10 +23,8 @@ export const opsRoutes: FastifyPluginAsync = async (app) => {
       return { status: 'ok' };
     } catch (err) {
       request.log.warn({ err }, 'readiness check failed');
-      return reply
-        .code(503)
-        .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send(envelope('service_unavailable', 'The database is unreachable.'));
+      const unavailable = ERRORS.serviceUnavailable('The database is unreachable.');
+      return reply.code(503).headers(unavailable.headers).send(unavailable.toEnvelope());
     }
   });
 

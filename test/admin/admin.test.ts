@@ -80,7 +80,7 @@ describe('partners', () => {
       created_at: '2026-04-28T10:00:00Z',
     });
     expect(res.headers.location).toBe(`/admin/v1/partners/${body.id}`);
-    const row = await ctx.app.services.partners.findById(body.id);
+    const row = await ctx.app.partners.findById(body.id);
     expect(row?.clientSecretHash).toMatch(/^scrypt\$/);
     expect(row?.clientSecretHash).not.toContain(body.client_secret);
     expect(await verifySecret(body.client_secret, row?.clientSecretHash)).toBe(true);

@@ -182,7 +182,7 @@ describe('PATCH /admin/v1/promotions/{promotion_id}', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ max_enrollments: 3, enrollments_count: 2 });
     const [row] = await queryRows<{ enrollments_count: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select enrollments_count from promotions where id = ${id}`,
     );
     expect(row!.enrollments_count).toBe(2);

@@ -38,7 +38,7 @@ describe('rules under concurrency on PostgreSQL', () => {
     for (const r of refused)
       expect(r).toMatchObject({ status: 409, body: { errors: [{ code: 'already_enrolled' }] } });
     const [row] = await queryRows<{ n: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select count(*)::int as n from enrollments where promotion_id = ${promo}`,
     );
     expect(row?.n).toBe(1);
@@ -58,7 +58,7 @@ describe('rules under concurrency on PostgreSQL', () => {
     for (const r of refused)
       expect(r).toMatchObject({ status: 409, body: { errors: [{ code: 'promotion_full' }] } });
     const [row] = await queryRows<{ n: number; counter: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select (select count(*)::int from enrollments where promotion_id = ${promo}) as n,
                  (select enrollments_count from promotions where id = ${promo}) as counter`,
     );
@@ -71,13 +71,11 @@ describe('rules under concurrency on PostgreSQL', () => {
     const token = await ctx.fixtures.userToken(partner.id, account.id);
     const first = await enroll(token, promo);
     expect(first.status).toBe(201);
-    await ctx.app.services.db.execute(
-      sql`update enrollments set unenrolled_at = now() where promotion_id = ${promo}`,
-    );
+    await ctx.app.db.execute(sql`update enrollments set unenrolled_at = now() where promotion_id = ${promo}`);
     const results = await Promise.all(Array.from({ length: 30 }, () => enroll(token, promo)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const [row] = await queryRows<{ current: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select count(*)::int as current from enrollments where promotion_id = ${promo} and is_current`,
     );
     expect(row?.current).toBe(1);

@@ -101,7 +101,7 @@ describe('POST /v2/promotions', () => {
     const withApp = await enroll(appToken, { promotion_id: promo, user_access_token: u2.token });
     expect(withApp.statusCode).toBe(201);
     const rows = await queryRows<{ account_id: string }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select account_id from enrollments where promotion_id = ${promo} order by account_id`,
     );
     expect(rows.map((r) => r.account_id).sort()).toEqual([u1.accountId, u2.accountId].sort());
@@ -114,7 +114,7 @@ describe('POST /v2/promotions', () => {
     const res = await enroll(headerUser.token, { promotion_id: promo, user_access_token: bodyUser.token });
     expect(res.statusCode).toBe(201);
     const [row] = await queryRows<{ account_id: string }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select account_id from enrollments where promotion_id = ${promo}`,
     );
     expect(row?.account_id).toBe(bodyUser.accountId);
@@ -411,7 +411,7 @@ describe('POST /v2/promotions', () => {
       detail: 'The promotion has reached its maximum number of enrollments.',
     });
     const [row] = await queryRows<{ enrollments_count: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select enrollments_count from promotions where id = ${promo}`,
     );
     expect(row?.enrollments_count).toBe(2);
@@ -500,7 +500,7 @@ describe('GET /v2/promotions/{enrollment_id}', () => {
 
   it('reads tasks_used_this_month from the current billing cycle only', async () => {
     const id = enrollmentId.split(':')[1]!;
-    await ctx.app.services.db.execute(
+    await ctx.app.db.execute(
       sql`insert into usage_counters (enrollment_id, cycle_start, used) values (${id}, ${new Date('2026-04-28T10:00:00Z')}, 3)`,
     );
     expect((await get(mine.token)).json()).toMatchObject({
@@ -572,7 +572,7 @@ describe('DELETE /v2/promotions/{enrollment_id}', () => {
     expect(again.statusCode).toBe(404);
     expect(again.json().errors[0].code).toBe('enrollment_not_found');
     const [row] = await queryRows<{ kept: boolean }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select unenrolled_at is not null as kept from enrollments where id = ${id.split(':')[1]}`,
     );
     expect(row).toEqual({ kept: true });

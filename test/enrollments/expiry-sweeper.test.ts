@@ -30,7 +30,7 @@ async function enrollNew(promotionId: string, key?: string): Promise<string> {
 const expiredAt = async (enrollmentId: string) =>
   (
     await queryRows<{ expired_at: string | null }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select to_char(expired_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as expired_at
           from enrollments where id = ${enrollmentId.split(':')[1]}`,
     )
@@ -39,7 +39,7 @@ const expiredAt = async (enrollmentId: string) =>
 const keyCount = async () =>
   (
     await queryRows<{ n: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select count(*)::int as n from idempotency_keys where partner_id = ${partner.id}`,
     )
   )[0]!.n;
@@ -60,7 +60,7 @@ describe('expiry sweeper', () => {
       url: `/v2/promotions/${gone}`,
       headers: bearer(await ctx.fixtures.appToken(partner.id)),
     });
-    const { sweepOnce } = ctx.app.services.expirySweeper;
+    const { sweepOnce } = ctx.app.expirySweeper;
 
     // 23:59:59 itself is still live.
     expect((await sweepOnce(new Date('2026-04-28T23:59:59Z'))).expired).toBe(0);
@@ -99,7 +99,7 @@ describe('expiry sweeper', () => {
     for (let i = 0; i < 5; i++) await enrollNew(promo);
     const sweeper = createExpirySweeper({
       clock: ctx.clock,
-      enrollments: ctx.app.services.enrollments,
+      enrollments: ctx.app.enrollments,
       keys: createKeysRepo(),
       intervalMs: 60_000,
       batchSize: 2,
@@ -115,12 +115,12 @@ describe('expiry sweeper', () => {
     ctx.clock.set('2026-04-28T12:00:00Z');
     await enrollNew(promo, 'newer-key');
     const before = await keyCount();
-    const { sweepOnce } = ctx.app.services.expirySweeper;
+    const { sweepOnce } = ctx.app.expirySweeper;
     expect((await sweepOnce(new Date('2026-04-29T09:59:59Z'))).keysDeleted).toBe(0);
     expect((await sweepOnce(new Date('2026-04-29T10:00:00Z'))).keysDeleted).toBe(1);
     expect(await keyCount()).toBe(before - 1);
     const left = await queryRows<{ key: string }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select key from idempotency_keys where partner_id = ${partner.id} order by key`,
     );
     expect(left.map((r) => r.key)).toContain('newer-key');
@@ -132,7 +132,7 @@ describe('expiry sweeper', () => {
     try {
       const sweeper = createExpirySweeper({
         clock: ctx.clock,
-        enrollments: ctx.app.services.enrollments,
+        enrollments: ctx.app.enrollments,
         keys: createKeysRepo(),
         intervalMs: 60_000,
       });
@@ -165,4 +165,4 @@ describe('expiry sweeper', () => {
 });
 
 // A second repository instance over the same database, like another server instance.
-const createKeysRepo = () => createIdempotencyRepository(ctx.app.services.db);
+const createKeysRepo = () => createIdempotencyRepository(ctx.app.db);

@@ -35,7 +35,7 @@ const enroll = (token: string, body: unknown, key?: string, headers: Record<stri
 const enrollmentsOf = async (promotionId: string) =>
   (
     await queryRows<{ n: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select count(*)::int as n from enrollments where promotion_id = ${promotionId}`,
     )
   )[0]!.n;
@@ -146,7 +146,7 @@ describe('Idempotency-Key on POST /v2/promotions', () => {
     // What a request still running (or whose process died) leaves behind: a claim without a response.
     const res0 = await enroll(token, { promotion_id: promo }, 'probe');
     expect(res0.statusCode).toBe(201);
-    await ctx.app.services.db.execute(
+    await ctx.app.db.execute(
       sql`insert into idempotency_keys (partner_id, key, request_hash, locked_until, expires_at, created_at)
           select partner_id, 'running', request_hash, ${new Date('2026-04-28T10:00:30Z')},
                  ${new Date('2026-04-29T10:00:00Z')}, ${new Date('2026-04-28T10:00:00Z')}

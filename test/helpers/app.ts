@@ -105,7 +105,7 @@ export interface PartnerFixture {
 
 /** Fast fixtures straight through the repositories (the admin API has its own tests). */
 function createFixtures(ctx: TestContext) {
-  const s = () => ctx.app.services;
+  const s = () => ctx.app;
   return {
     async partner(
       overrides: { scopes?: Scope[]; redirectUris?: string[]; name?: string } = {},

@@ -255,10 +255,7 @@ describe('POST /oauth/authorize', () => {
     const [id, secret] = params.code!.slice(3).split('.') as [string, string];
     const { authorizationCodes } = await import('../../src/db/schema.js');
     const { eq } = await import('drizzle-orm');
-    const [row] = await ctx.app.services.db
-      .select()
-      .from(authorizationCodes)
-      .where(eq(authorizationCodes.id, id));
+    const [row] = await ctx.app.db.select().from(authorizationCodes).where(eq(authorizationCodes.id, id));
     expect(row).toMatchObject({
       partnerId: partner.id,
       accountId: account.id,
@@ -372,7 +369,7 @@ describe('POST /oauth/authorize', () => {
     const page = await openConsent(ctx, authorizeQuery(partner, challenge));
     const { partners } = await import('../../src/db/schema.js');
     const { eq } = await import('drizzle-orm');
-    await ctx.app.services.db
+    await ctx.app.db
       .update(partners)
       .set({ redirectUris: ['http://127.0.0.1:4000/other'] })
       .where(eq(partners.id, partner.id));

@@ -26,7 +26,7 @@ describe('POST /oauth/token grant_type=client_credentials', () => {
     // Stored only as a hash: the secret part appears nowhere in the database.
     const token: string = res.json().access_token;
     const [id, secret] = token.slice(3).split('.') as [string, string];
-    const row = await ctx.app.services.tokenRepository.findAccessToken(id);
+    const row = await ctx.app.tokenRepository.findAccessToken(id);
     expect(row?.kind).toBe('app');
     expect(row?.secretHash).not.toContain(secret);
   });
@@ -131,7 +131,7 @@ describe('the verified-secret cache', () => {
     const { verifiedSecrets } = await import('../../src/oauth/client-auth.js');
     verifiedSecrets.clear();
     const p = await ctx.fixtures.partner();
-    const row = await ctx.app.services.partners.findById(p.id);
+    const row = await ctx.app.partners.findById(p.id);
     const call = (secret: string) =>
       ctx.app.inject({
         method: 'POST',

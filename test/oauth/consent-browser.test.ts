@@ -67,7 +67,7 @@ afterAll(async () => {
 describe('the consent page in Chromium', () => {
   it('signs in, approves, and lands on the redirect URI with a code that exchanges', async () => {
     const partner = await ctx.fixtures.partner({ name: 'Acme Automations' });
-    await ctx.app.services.db
+    await ctx.app.db
       .update(partners)
       .set({ redirectUris: [callbackUri] })
       .where(eq(partners.id, partner.id));

@@ -90,7 +90,7 @@ beforeAll(async () => {
   });
   partnerBase = await partnerApp.listen({ port: 0, host: '127.0.0.1' });
   // The partner's port is known only now: register its callback as its redirect URI.
-  await ctx.app.services.db
+  await ctx.app.db
     .update(partners)
     .set({ redirectUris: [`${partnerBase}/callback`] })
     .where(eq(partners.id, partner.id));

@@ -41,7 +41,7 @@ describe('PostgreSQL unreachable (a closed port)', () => {
   });
   afterAll(async () => {
     await app.close();
-    await app.services.database.close();
+    await app.database.close();
   });
 
   it('answers 503 service_unavailable with Retry-After on the public API, never 500', async () => {

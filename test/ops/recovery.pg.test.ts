@@ -69,7 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ctx?.app.close();
-  await ctx?.app.services.database.close().catch(() => {});
+  await ctx?.app.database.close().catch(() => {});
   await db?.drop();
   await pgProxy.down();
   await redisProxy.down();

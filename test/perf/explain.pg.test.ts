@@ -134,26 +134,6 @@ afterAll(async () => {
 });
 
 describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
-  it('GET enrollment view: enrollment by key, promotion by id, newest usage counter', async () => {
-    const enrollments = createEnrollmentsRepository(loggingDb);
-    const query = await queryOf(() =>
-      enrollments.findView(
-        { id: ids.enrollment, promotionId: 'promo_2' },
-        { partnerId: ids.partner, accountId: ids.account },
-        NOW,
-      ),
-    );
-    expectIndexed(await plan(query), ['enrollments', 'promotions', 'usage_counters']);
-  });
-
-  it('GET enrollment view with an app token (no account filter)', async () => {
-    const enrollments = createEnrollmentsRepository(loggingDb);
-    const query = await queryOf(() =>
-      enrollments.findView({ id: ids.enrollment, promotionId: 'promo_2' }, { partnerId: ids.partner }, NOW),
-    );
-    expectIndexed(await plan(query), ['enrollments', 'promotions', 'usage_counters']);
-  });
-
   it('GET in one round trip: the token row and the enrollment view it may see', async () => {
     const enrollments = createEnrollmentsRepository(loggingDb);
     const query = await queryOf(() =>

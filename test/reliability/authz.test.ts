@@ -45,7 +45,7 @@ describe('authorization attacks', () => {
     const url = '/v2/promotions/x:00000000-0000-4000-8000-000000000000';
     expect((await ctx.app.inject({ method: 'GET', url, headers: bearer(token) })).statusCode).toBe(404);
     const id = token.slice(3).split('.')[0]!;
-    await ctx.app.services.tokenRepository.revokeAccessToken(id, partner.id, ctx.clock.now());
+    await ctx.app.tokenRepository.revokeAccessToken(id, partner.id, ctx.clock.now());
     const res = await ctx.app.inject({ method: 'GET', url, headers: bearer(token) });
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toContain('error_description="The access token was revoked."');

@@ -180,7 +180,7 @@ const TARGETS: Record<string, Target> = {
 
 async function rowCounts() {
   const [row] = await queryRows<Record<string, number>>(
-    ctx.app.services.db,
+    ctx.app.db,
     sql`select (select count(*)::int from partners) as partners, (select count(*)::int from accounts) as accounts,
                (select count(*)::int from promotions) as promotions, (select count(*)::int from enrollments) as enrollments,
                (select count(*)::int from access_tokens) as tokens,

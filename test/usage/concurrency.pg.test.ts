@@ -34,7 +34,7 @@ const usage = (enrollmentId: string, tasks: number) =>
     payload: { tasks },
   });
 
-const one = async <T>(query: ReturnType<typeof sql>) => (await queryRows<T>(ctx.app.services.db, query))[0]!;
+const one = async <T>(query: ReturnType<typeof sql>) => (await queryRows<T>(ctx.app.db, query))[0]!;
 
 describe('concurrency on PostgreSQL', () => {
   it('accepts exactly the limit from 40 concurrent usage posts (rule 3)', async () => {
@@ -120,7 +120,7 @@ describe('concurrency on PostgreSQL', () => {
     const meteredId = (await enroll(metered.token, promo)).json().enrollment_id as string;
     const newcomers = [];
     for (let i = 0; i < 25; i++) newcomers.push(await user());
-    const { sweepOnce } = ctx.app.services.expirySweeper;
+    const { sweepOnce } = ctx.app.expirySweeper;
 
     const [enrolls, again, usages, sweeps] = await Promise.all([
       Promise.all(newcomers.map((u) => enroll(u.token, promo))),

@@ -42,7 +42,7 @@ const usage = (enrollmentId: string, body: unknown) =>
 /** Everything a request could have changed, as one comparable value. */
 const snapshot = async () =>
   queryRows(
-    ctx.app.services.db,
+    ctx.app.db,
     sql`select (select count(*)::int from enrollments) as enrollments,
                (select count(*)::int from enrollments where unenrolled_at is not null) as unenrolled,
                (select count(*)::int from enrollment_events) as events,
@@ -60,7 +60,7 @@ const snapshot = async () =>
  * single embedded connection, through the app's own (nothing is pending between requests).
  */
 async function committed<T>(query: SQL): Promise<T[]> {
-  if (!ctx.db.url) return queryRows<T>(ctx.app.services.db, query);
+  if (!ctx.db.url) return queryRows<T>(ctx.app.db, query);
   const client = new pg.Client({ connectionString: ctx.db.url });
   await client.connect();
   try {
@@ -138,7 +138,7 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
     ctx.clock.set('2026-04-28T10:00:00Z');
     const promo = await ctx.fixtures.promotion(partner.id);
     const { accountId } = await user();
-    const { idempotency, enrollmentService } = ctx.app.services;
+    const { idempotency, enrollmentService } = ctx.app;
     const principal: Principal = {
       tokenId: 'test',
       kind: 'user',
@@ -163,7 +163,7 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
     );
     await expect(attempt).rejects.toMatchObject({ code: 'idempotency_key_in_use' });
     const [row] = await queryRows<{ n: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select count(*)::int as n from enrollments where promotion_id = ${promo}`,
     );
     expect(row!.n).toBe(0);
@@ -171,7 +171,7 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
 
   it('gives the key back after an unexpected failure, so the retry runs', async () => {
     ctx.clock.set('2026-04-28T10:00:00Z');
-    const { idempotency } = ctx.app.services;
+    const { idempotency } = ctx.app;
     const scope = { partnerId: partner.id, key: 'crash' };
     await expect(
       idempotency.run(scope, 'hash', async () => {
@@ -180,7 +180,7 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
     ).rejects.toThrow('boom');
     const retried = await idempotency.run(scope, 'hash', async (commit) => {
       const response = { status: 201, body: '{"ok":true}', headers: {} };
-      await ctx.app.services.db.transaction((tx) => commit(tx, response));
+      await ctx.app.db.transaction((tx) => commit(tx, response));
       return response;
     });
     expect(retried).toEqual({ status: 201, body: '{"ok":true}', headers: {}, replayed: false });

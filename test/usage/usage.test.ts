@@ -58,7 +58,7 @@ const events = async (enrollmentId: string) =>
 
 const ledger = (enrollmentId: string) =>
   queryRows<{ tasks_requested: number; tasks_accepted: number; idempotency_key: string | null }>(
-    ctx.app.services.db,
+    ctx.app.db,
     sql`select tasks_requested, tasks_accepted, idempotency_key from task_usage
         where enrollment_id = ${enrollmentId.split(':')[1]} order by created_at, tasks_requested`,
   );
@@ -263,7 +263,7 @@ describe('POST /admin/v1/enrollments/{enrollment_id}/usage', () => {
       task_limit_per_month: 5,
     });
     const counters = await queryRows<{ start: string; used: number }>(
-      ctx.app.services.db,
+      ctx.app.db,
       sql`select to_char(cycle_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as start, used
           from usage_counters where enrollment_id = ${id.split(':')[1]} order by cycle_start`,
     );

@@ -1,0 +1,35 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { type AccountsRepository, createAccountsRepository } from './accounts-repository.js';
+import { createPartnersRepository, type PartnersRepository } from './partners-repository.js';
+import { createTokenRepository, type TokenRepository } from './token-repository.js';
+import { createTokenService, type TokenService } from './token-service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    partners: PartnersRepository;
+    accounts: AccountsRepository;
+    tokenRepository: TokenRepository;
+    /** Issues and verifies access tokens; every audience's authentication goes through it. */
+    tokens: TokenService;
+  }
+}
+
+/** Who can call: partners (OAuth clients), accounts (users) and their access tokens. */
+export const authPlugin = fp(
+  async (app) => {
+    const tokenRepository = createTokenRepository(app.db);
+    app.decorate('partners', createPartnersRepository(app.db));
+    app.decorate('accounts', createAccountsRepository(app.db));
+    app.decorate('tokenRepository', tokenRepository);
+    app.decorate(
+      'tokens',
+      createTokenService({
+        tokens: tokenRepository,
+        clock: app.clock,
+        accessTokenTtlSeconds: app.config.accessTokenTtlSeconds,
+      }),
+    );
+  },
+  { name: 'auth', dependencies: ['core'] },
+) satisfies FastifyPluginAsync;

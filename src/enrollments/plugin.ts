@@ -1,0 +1,43 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { createExpirySweeper, type ExpirySweeper } from './expiry-sweeper.js';
+import { createIdempotency, type Idempotency } from './idempotency.js';
+import { createIdempotencyRepository } from './idempotency-repository.js';
+import { createEnrollmentsRepository, type EnrollmentsRepository } from './repository.js';
+import { createEnrollmentService, type EnrollmentService } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    enrollments: EnrollmentsRepository;
+    /** SPEC §3 rules 1 and 4–8: enroll, read, unenroll. */
+    enrollmentService: EnrollmentService;
+    /** SPEC §4 Idempotency-Key on POST /v2/promotions. */
+    idempotency: Idempotency;
+    /** Marks expired enrollments and drops old Idempotency-Key records; server.ts starts it. */
+    expirySweeper: ExpirySweeper;
+  }
+}
+
+export const enrollmentsPlugin = fp(
+  async (app) => {
+    const { db, clock, config } = app;
+    const enrollments = createEnrollmentsRepository(db);
+    const keys = createIdempotencyRepository(db);
+    app.decorate('enrollments', enrollments);
+    app.decorate(
+      'enrollmentService',
+      createEnrollmentService({ db, clock, promotions: app.promotions, enrollments, tokens: app.tokens }),
+    );
+    app.decorate('idempotency', createIdempotency({ clock, keys }));
+    const sweeper = createExpirySweeper({
+      clock,
+      enrollments,
+      keys,
+      intervalMs: config.expirySweepIntervalSeconds * 1000,
+    });
+    app.decorate('expirySweeper', sweeper);
+    // Whoever starts the sweeper (server.ts), closing the app stops it.
+    app.addHook('onClose', async () => sweeper.stop());
+  },
+  { name: 'enrollments', dependencies: ['core', 'auth', 'promotions'] },
+) satisfies FastifyPluginAsync;

@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { createPromotionsRepository, type PromotionsRepository } from './repository.js';
+import { createPromotionService, type PromotionService } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    promotions: PromotionsRepository;
+    /** The operator's changes to a promotion (SPEC §6). */
+    promotionService: PromotionService;
+  }
+}
+
+export const promotionsPlugin = fp(
+  async (app) => {
+    const promotions = createPromotionsRepository(app.db);
+    app.decorate('promotions', promotions);
+    app.decorate('promotionService', createPromotionService({ db: app.db, clock: app.clock, promotions }));
+  },
+  { name: 'promotions', dependencies: ['core'] },
+) satisfies FastifyPluginAsync;
