@@ -7,7 +7,7 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { adminAuthPlugin } from './admin/admin-auth.js';
 import { adminRoutes } from './admin/routes.js';
 import { bearerAuthPlugin } from './auth/bearer.js';
@@ -29,6 +29,7 @@ import { rateLimitPlugin } from './ops/rate-limit.js';
 import { requestLogPlugin } from './ops/request-log.js';
 import { opsRoutes } from './ops/routes.js';
 import { promotionsPlugin } from './promotions/plugin.js';
+import { compiledSerializerCompiler } from './serializer.js';
 import { usagePlugin } from './usage/plugin.js';
 
 export const BODY_LIMIT = 16 * 1024;
@@ -104,7 +105,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compiledSerializerCompiler);
   app.setErrorHandler(errorHandler);
   const notFound = (request: { method: string; url: string }, reply: FastifyReply) =>
     reply.code(404).send(ERRORS.routeNotFound(request.method, request.url).toEnvelope());
@@ -136,8 +137,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(rateLimitPlugin);
   await app.register(overloadPlugin);
   await app.register(authPlugin);
-  await app.register(promotionsPlugin);
   await app.register(enrollmentsPlugin);
+  await app.register(promotionsPlugin);
   await app.register(usagePlugin);
 
   // Operations: health, readiness, metrics, the contract files and /docs; open, never limited.

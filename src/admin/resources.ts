@@ -2,7 +2,7 @@ import type { AccountRow } from '../auth/accounts-repository.js';
 import type { PartnerRow } from '../auth/partners-repository.js';
 import { formatEnrollmentId } from '../enrollments/enrollment-id.js';
 import type { EnrollmentView, EventRow } from '../enrollments/repository.js';
-import { usageNow } from '../enrollments/service.js';
+import { usageNow } from '../promotions/billing-cycle.js';
 import { isExpired, toRfc3339 } from '../promotions/expiration.js';
 import type { PromotionWithCount } from '../promotions/repository.js';
 

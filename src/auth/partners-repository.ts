@@ -1,10 +1,17 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { partners } from '../db/schema.js';
 
 export type PartnerRow = typeof partners.$inferSelect;
 
 export function createPartnersRepository(db: Db) {
+  // client_credentials reads the partner by client_id on every token request: prepared once per connection.
+  const byClientId = db
+    .select()
+    .from(partners)
+    .where(eq(partners.clientId, sql.placeholder('clientId')))
+    .limit(1)
+    .prepare('partner_by_client_id');
   return {
     async insert(row: typeof partners.$inferInsert, tx: Db = db): Promise<PartnerRow> {
       const [created] = await tx.insert(partners).values(row).returning();
@@ -15,7 +22,10 @@ export function createPartnersRepository(db: Db) {
       return row;
     },
     async findByClientId(clientId: string, tx: Db = db): Promise<PartnerRow | undefined> {
-      const [row] = await tx.select().from(partners).where(eq(partners.clientId, clientId)).limit(1);
+      const [row] =
+        tx === db
+          ? await byClientId.execute({ clientId })
+          : await tx.select().from(partners).where(eq(partners.clientId, clientId)).limit(1);
       return row;
     },
   };

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accessTokens } from '../db/schema.js';
 
@@ -6,13 +6,23 @@ export type AccessTokenRow = typeof accessTokens.$inferSelect;
 export type NewAccessToken = typeof accessTokens.$inferInsert;
 
 export function createTokenRepository(db: Db) {
+  // Every authenticated request reads its token: a named prepared statement (planned once per connection).
+  const byId = db
+    .select()
+    .from(accessTokens)
+    .where(eq(accessTokens.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('access_token_by_id');
   return {
     async insertAccessToken(row: NewAccessToken, tx: Db = db): Promise<void> {
       await tx.insert(accessTokens).values(row);
     },
 
     async findAccessToken(id: string, tx: Db = db): Promise<AccessTokenRow | undefined> {
-      const [row] = await tx.select().from(accessTokens).where(eq(accessTokens.id, id)).limit(1);
+      const [row] =
+        tx === db
+          ? await byId.execute({ id })
+          : await tx.select().from(accessTokens).where(eq(accessTokens.id, id)).limit(1);
       return row;
     },
 

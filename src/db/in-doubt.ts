@@ -45,3 +45,32 @@ export async function transactionResolvingDoubt<T>(
     throw err;
   }
 }
+
+/**
+ * One statement whose outcome may be in doubt: a connection lost while it ran may have lost
+ * only its acknowledgement. Once the database answers again, `recover` says what it did:
+ * the result it would have returned, or null when it did not land (then the error stands).
+ */
+export async function statementResolvingDoubt<T>(
+  work: () => Promise<T>,
+  recover: () => Promise<T | null>,
+  options: InDoubtOptions = {},
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    const attempts = options.attempts ?? 20;
+    for (let i = 0; i < attempts; i++) {
+      try {
+        const landed = await recover();
+        if (landed === null) throw err;
+        return landed;
+      } catch (checkErr) {
+        if (checkErr === err || !isDatabaseUnavailable(checkErr)) throw err;
+        await sleep(options.delayMs ?? 500);
+      }
+    }
+    throw err;
+  }
+}

@@ -41,7 +41,7 @@ export function createExpirySweeper(deps: {
   const sweeper = {
     /** One full sweep at `now`; tests call it directly. */
     async sweepOnce(now: Date = clock.now()): Promise<SweepResult> {
-      const expired = await drain((batch) => enrollments.markExpired(now, batch));
+      const expired = await drain(async (batch) => (await enrollments.markExpired(now, batch)).length);
       const keysDeleted = await drain((batch) => keys.deleteExpired(now, batch));
       return { expired, keysDeleted };
     },

@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { ApiError, isApiError } from '../errors.js';
 import type { Claim, IdempotencyRepository, KeyScope, StoredResponse } from './idempotency-repository.js';
 
-export type { StoredResponse } from './idempotency-repository.js';
+export type { Claim, StoredResponse } from './idempotency-repository.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -128,24 +128,21 @@ export function createIdempotency(deps: { clock: Clock; keys: IdempotencyReposit
 
   return {
     /**
-     * Runs `execute` at most once per key and request. `execute` gets `commit`, to call
-     * inside the transaction of its effect with the response it will send. 4xx errors are
-     * stored and replayed like successes (they changed nothing and will not change); any
-     * other failure gives the key back so a retry runs afresh.
+     * Runs `execute` at most once per key and request, with the claim it holds on the key.
+     * `execute` stores its response with `storeResponse` inside the transaction of its effect.
+     * 4xx errors are stored and replayed like successes (they changed nothing and will not
+     * change); any other failure gives the key back so a retry runs afresh.
      */
     async run(
       scope: KeyScope,
       hash: string,
-      execute: (commit: (tx: Db, response: StoredResponse) => Promise<void>) => Promise<StoredResponse>,
+      execute: (claim: Claim) => Promise<StoredResponse>,
     ): Promise<StoredResponse & { replayed: boolean }> {
       const begun = await begin(scope, hash);
       if ('replay' in begun) return { ...begun.replay, replayed: true };
       const { claim } = begun;
       try {
-        const response = await execute(async (tx, res) => {
-          if (!(await keys.complete(claim, res, tx))) throw inUse();
-        });
-        return { ...response, replayed: false };
+        return { ...(await execute(claim)), replayed: false };
       } catch (err) {
         if (isApiError(err) && err.statusCode < 500 && err.code !== 'idempotency_key_in_use') {
           const response = errorResponse(err);
@@ -156,6 +153,15 @@ export function createIdempotency(deps: { clock: Clock; keys: IdempotencyReposit
         await keys.release(claim).catch(() => {});
         throw err;
       }
+    },
+
+    /**
+     * The step that makes a 2xx replayable: stores the response on the claimed key, in the
+     * transaction of the effect. A claim lost meanwhile (its lock ran out and another request
+     * took the key over) fails the transaction with 409 idempotency_key_in_use.
+     */
+    async storeResponse(claim: Claim, response: StoredResponse, tx: Db): Promise<void> {
+      if (!(await keys.complete(claim, response, tx))) throw inUse();
     },
   };
 }

@@ -23,12 +23,13 @@ export const enrollmentsPlugin = fp(
     const { db, clock, config } = app;
     const enrollments = createEnrollmentsRepository(db);
     const keys = createIdempotencyRepository(db);
+    const idempotency = createIdempotency({ clock, keys });
     app.decorate('enrollments', enrollments);
+    app.decorate('idempotency', idempotency);
     app.decorate(
       'enrollmentService',
-      createEnrollmentService({ db, clock, promotions: app.promotions, enrollments, tokens: app.tokens }),
+      createEnrollmentService({ db, clock, enrollments, tokens: app.tokens, idempotency }),
     );
-    app.decorate('idempotency', createIdempotency({ clock, keys }));
     const sweeper = createExpirySweeper({
       clock,
       enrollments,
@@ -39,5 +40,5 @@ export const enrollmentsPlugin = fp(
     // Whoever starts the sweeper (server.ts), closing the app stops it.
     app.addHook('onClose', async () => sweeper.stop());
   },
-  { name: 'enrollments', dependencies: ['core', 'auth', 'promotions'] },
+  { name: 'enrollments', dependencies: ['core', 'auth'] },
 ) satisfies FastifyPluginAsync;

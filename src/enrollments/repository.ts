@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { TokenRow } from '../auth/token-service.js';
 import { type Db, queryRows } from '../db/client.js';
-import { enrollmentEvents, enrollments } from '../db/schema.js';
+import { prepared } from '../db/prepared.js';
+import { enrollmentEvents } from '../db/schema.js';
+import { EFFECTIVE_EXPIRES_AT, epochMs, toDate } from '../db/sql.js';
 
-export type EnrollmentRow = typeof enrollments.$inferSelect;
 export type EventType = (typeof enrollmentEvents.$inferInsert)['type'];
 export type ActorType = (typeof enrollmentEvents.$inferInsert)['actorType'];
 
@@ -20,6 +21,7 @@ export interface EnrollmentView {
   account_id: string;
   partner_id: string;
   enrolled_at: Date;
+  /** The effective expiration (SPEC §3 rules 1 and 10): its own, or the promotion's end if earlier. */
   expires_at: Date | null;
   unenrolled_at: Date | null;
   task_limit_per_month: number | null;
@@ -34,13 +36,6 @@ type RawView = Omit<EnrollmentView, 'enrolled_at' | 'expires_at' | 'unenrolled_a
   usage_cycle_start: number | null;
 };
 
-/**
- * Raw queries read instants as epoch milliseconds (float8): both drivers parse that to a
- * number, whereas drizzle leaves raw timestamptz as driver-specific strings.
- */
-export const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
-const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
-
 function fromRaw(row: RawView): EnrollmentView {
   return {
     ...row,
@@ -52,9 +47,9 @@ function fromRaw(row: RawView): EnrollmentView {
 }
 
 /** Enrollments with their promotion's limit and newest usage counter up to `now`; callers add the WHERE. */
-const selectViews = (now: Date) => sql`
+const selectViews = (now: unknown) => sql`
         select e.id, e.promotion_id, e.account_id, e.partner_id,
-               ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(sql`e.expires_at`)} as expires_at,
+               ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(EFFECTIVE_EXPIRES_AT)} as expires_at,
                ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at,
                p.task_limit_per_month, ${epochMs(sql`u.cycle_start`)} as usage_cycle_start, u.used as usage_used
         from enrollments e
@@ -67,11 +62,11 @@ const selectViews = (now: Date) => sql`
 
 export type AdminEnrollmentStatus = 'enrolled' | 'expired' | 'unenrolled';
 
-/** Status as the admin API shows it; unenrolled wins over expired. Mirrors adminStatus(). */
+/** Status as the admin API shows it (src/admin/resources.ts); unenrolled wins over expired. */
 const statusFilter = (status: AdminEnrollmentStatus, now: Date) =>
   ({
-    enrolled: sql`and e.unenrolled_at is null and (e.expires_at is null or e.expires_at >= ${now})`,
-    expired: sql`and e.unenrolled_at is null and e.expires_at < ${now}`,
+    enrolled: sql`and e.unenrolled_at is null and (${EFFECTIVE_EXPIRES_AT} is null or ${EFFECTIVE_EXPIRES_AT} >= ${now})`,
+    expired: sql`and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${now}`,
     unenrolled: sql`and e.unenrolled_at is not null`,
   })[status];
 
@@ -97,30 +92,154 @@ type RawTokenWithView = Partial<RawView> & {
   t_revoked_at: number | null;
 };
 
+/**
+ * GET in one round trip: the access token row and, seen through that token's partner (and
+ * account, for a user token), the enrollment's view. Its WHERE is the visibility rule of
+ * public reads (SPEC §3 rule 7); the token itself is checked by the caller.
+ */
+const tokenWithView = prepared<
+  RawTokenWithView,
+  { tokenId: string; id: string; promotionId: string; now: Date }
+>(
+  'enrollment_token_with_view',
+  sql`
+        select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
+               t.account_id as t_account_id, t.scopes as t_scopes,
+               ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at, v.*
+        from access_tokens t
+        left join lateral (
+          ${selectViews(sql.placeholder('now'))}
+          where e.id = ${sql.placeholder('id')} and e.promotion_id = ${sql.placeholder('promotionId')}
+            and e.partner_id = t.partner_id
+            and (t.kind = 'app' or e.account_id = t.account_id) and e.unenrolled_at is null
+        ) v on true
+        where t.id = ${sql.placeholder('tokenId')}`,
+);
+
+/** What the enrollment statement found, for the exact 4xx of each guard that refused. */
+export interface EnrollOutcome {
+  /** null: no such promotion of this partner. */
+  status: 'active' | 'paused' | 'ended' | null;
+  starts_at: number | null;
+  ends_at: number | null;
+  budgeted: boolean | null;
+  inserted: number;
+}
+
+export interface EnrollInput {
+  id: string;
+  promotionId: string;
+  partnerId: string;
+  accountId: string;
+  /** The request's instant: the window is judged at it. */
+  now: Date;
+  /** `now` to the second, as the enrollment date. */
+  enrolledAt: Date;
+}
+
+/**
+ * POST in one statement (SPEC §3 rules 1 and 4–6): the promotion must be this partner's,
+ * active and in its window; a budgeted one gives a seat by the conditional UPDATE (rule 5,
+ * row-locked, never past the maximum); with re-enrollment allowed a dead current enrollment
+ * retires first, only when the insert will run (forced before it by the insert reading it),
+ * so a refused request changes nothing (rule 9); the insert has no
+ * ON CONFLICT, so an existing current enrollment (rule 4) fails the whole statement on the
+ * partial unique index and the seat taken for it is rolled back with it. The expiration is
+ * rule 1 without the cap: the promotion's end binds at read time (rule 10, EFFECTIVE_EXPIRES_AT).
+ */
+const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknown>>(
+  'enrollment_enroll',
+  sql`
+    with p as (
+      select id, status, starts_at, ends_at, duration_days, max_enrollments, allow_reenrollment
+      from promotions where id = ${sql.placeholder('promotionId')} and partner_id = ${sql.placeholder('partnerId')}
+    ), usable as (
+      select * from p
+      where status = 'active'
+        and (starts_at is null or starts_at <= ${sql.placeholder('now')}::timestamptz)
+        and (ends_at is null or ${sql.placeholder('now')}::timestamptz < ends_at)
+    ), seat as (
+      update promotions pr set enrollments_count = pr.enrollments_count + 1
+      from usable u
+      where pr.id = u.id and pr.max_enrollments is not null and pr.enrollments_count < pr.max_enrollments
+      returning pr.id
+    ), retired as (
+      update enrollments e set is_current = false
+      from usable u
+      where u.allow_reenrollment and e.promotion_id = u.id and e.account_id = ${sql.placeholder('accountId')}::uuid
+        and (u.max_enrollments is null or exists (select 1 from seat)) and e.is_current
+        and (e.unenrolled_at is not null or least(e.expires_at, u.ends_at) < ${sql.placeholder('now')}::timestamptz)
+      returning e.id
+    ), inserted as (
+      insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at, is_current, created_at)
+      select ${sql.placeholder('id')}::uuid, u.id, ${sql.placeholder('accountId')}::uuid, ${sql.placeholder('partnerId')}::uuid,
+             ${sql.placeholder('enrolledAt')}::timestamptz,
+             case when u.duration_days is null then null
+                  else ((((${sql.placeholder('enrolledAt')}::timestamptz at time zone 'UTC')::date + (u.duration_days - 1))
+                         + time '23:59:59') at time zone 'UTC') end,
+             true, ${sql.placeholder('now')}::timestamptz
+      from usable u
+      where (u.max_enrollments is null or exists (select 1 from seat))
+        and (select count(*) from retired) >= 0
+      returning id
+    ), event as (
+      insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
+      select gen_random_uuid(), id, 'enrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
+             ${sql.placeholder('now')}::timestamptz
+      from inserted
+      returning enrollment_id
+    )
+    select p.status, ${epochMs(sql`p.starts_at`)} as starts_at, ${epochMs(sql`p.ends_at`)} as ends_at,
+           p.max_enrollments is not null as budgeted,
+           (select count(*) from event)::int as inserted
+    from (select 1) as one left join p on true`,
+);
+
+/**
+ * DELETE in one statement (rule 8): the soft delete and its audit event. A user token
+ * (`accountId` set) reaches only its own account's enrollments; an app token any of its
+ * partner's.
+ */
+const unenrollStatement = prepared<
+  { id: string },
+  { id: string; promotionId: string; partnerId: string; accountId: string | null; now: Date }
+>(
+  'enrollment_unenroll',
+  sql`
+    with marked as (
+      update enrollments set unenrolled_at = ${sql.placeholder('now')}::timestamptz
+      where id = ${sql.placeholder('id')}::uuid and promotion_id = ${sql.placeholder('promotionId')}
+        and partner_id = ${sql.placeholder('partnerId')}::uuid
+        and (${sql.placeholder('accountId')}::uuid is null or account_id = ${sql.placeholder('accountId')}::uuid)
+        and unenrolled_at is null
+      returning id
+    )
+    insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
+    select gen_random_uuid(), id, 'unenrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
+           ${sql.placeholder('now')}::timestamptz
+    from marked
+    returning enrollment_id as id`,
+);
+
+const EXPIRE_BATCH = 1_000;
+
 export function createEnrollmentsRepository(db: Db) {
-  return {
-    /**
-     * Rule 4 with re-enrollment allowed: a dead (unenrolled or expired) current enrollment
-     * stops being current so a new one may take its place.
-     */
-    async retireDeadCurrent(promotionId: string, accountId: string, now: Date, tx: Db = db): Promise<void> {
-      await tx.execute(sql`
-        update enrollments set is_current = false
-        where promotion_id = ${promotionId} and account_id = ${accountId} and is_current
-          and (unenrolled_at is not null or (expires_at is not null and expires_at < ${now}))`);
+  const repository = {
+    /** Enrolls in one statement; a current enrollment already there throws the unique violation (23505). */
+    async enroll(input: EnrollInput, tx: Db = db): Promise<EnrollOutcome> {
+      const [row] = await enrollStatement(tx, { ...input });
+      return row!;
     },
 
-    /** Inserts the current enrollment; undefined when one is already current (the partial unique index decides). */
-    async insertCurrent(row: typeof enrollments.$inferInsert, tx: Db = db): Promise<string | undefined> {
-      const [created] = await tx
-        .insert(enrollments)
-        .values(row)
-        .onConflictDoNothing({
-          target: [enrollments.promotionId, enrollments.accountId],
-          where: sql`is_current`,
-        })
-        .returning({ id: enrollments.id });
-      return created?.id;
+    /** Unenrolls in one statement; false when there is nothing live (of this account, for a user token) to unenroll. */
+    async unenroll(
+      key: EnrollmentKey,
+      scope: { partnerId: string; accountId: string | null },
+      now: Date,
+      tx: Db = db,
+    ): Promise<boolean> {
+      const rows = await unenrollStatement(tx, { ...key, ...scope, now });
+      return rows.length > 0;
     },
 
     /** A promotion's enrollments (unenrolled ones too) by id, for keyset pagination. */
@@ -173,22 +292,31 @@ export function createEnrollmentsRepository(db: Db) {
     },
 
     /**
-     * Marks up to `batch` enrollments past their expiration and appends their `expired`
-     * event, in one statement. SKIP LOCKED lets several instances sweep side by side.
+     * Marks up to `batch` enrollments past their effective expiration (rule 10: a promotion's
+     * end binds them) and appends their `expired` event, in one statement; the ids marked.
+     * SKIP LOCKED lets several instances sweep side by side. `promotionId`: only that
+     * promotion's (a promotion that just ended expires its enrollments at once).
      */
-    async markExpired(now: Date, batch: number, tx: Db = db): Promise<number> {
+    async markExpired(
+      now: Date,
+      batch: number,
+      tx: Db = db,
+      options: { promotionId?: string } = {},
+    ): Promise<string[]> {
       const rows = await queryRows<{ enrollment_id: string }>(
         tx,
         sql`with due as (
-              select id from enrollments
-              where expired_at is null and unenrolled_at is null and expires_at < ${now}
-              order by expires_at
+              select e.id, ${EFFECTIVE_EXPIRES_AT} as expires_at
+              from enrollments e join promotions p on p.id = e.promotion_id
+              where e.expired_at is null and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${now}
+                ${options.promotionId !== undefined ? sql`and e.promotion_id = ${options.promotionId}` : sql``}
+              order by ${EFFECTIVE_EXPIRES_AT}
               limit ${batch}
-              for update skip locked
+              for update of e skip locked
             ), marked as (
               update enrollments e set expired_at = ${now}
               from due where e.id = due.id
-              returning e.id, e.expires_at
+              returning e.id, due.expires_at
             )
             insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
             select gen_random_uuid(), id, 'expired', 'system', null,
@@ -198,7 +326,17 @@ export function createEnrollmentsRepository(db: Db) {
             from marked
             returning enrollment_id`,
       );
-      return rows.length;
+      return rows.map((r) => r.enrollment_id);
+    },
+
+    /** Rule 10: every live enrollment of a promotion whose end has passed, expired now (in batches). */
+    async expireEndedPromotion(promotionId: string, now: Date, tx: Db = db): Promise<string[]> {
+      const expired: string[] = [];
+      for (;;) {
+        const batch = await repository.markExpired(now, EXPIRE_BATCH, tx, { promotionId });
+        expired.push(...batch);
+        if (batch.length < EXPIRE_BATCH) return expired;
+      }
     },
 
     /** Whether an enrollment row exists: settles a commit whose acknowledgement was lost. */
@@ -218,31 +356,14 @@ export function createEnrollmentsRepository(db: Db) {
       return rows.length > 0;
     },
 
-    /**
-     * GET in one round trip: the access token row and, seen through that token's partner (and
-     * account, for a user token), the enrollment's view: the visibility rule (SPEC §3 rule 7)
-     * for public reads lives in this WHERE alone. The token itself is checked by the caller.
-     */
+    /** The token row and the enrollment it may see, in one round trip (see tokenWithView). */
     async findTokenWithView(
       tokenId: string,
       key: EnrollmentKey,
       now: Date,
       tx: Db = db,
     ): Promise<{ token: TokenRow | undefined; view: EnrollmentView | null }> {
-      const [row] = await queryRows<RawTokenWithView>(
-        tx,
-        sql`
-        select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
-               t.account_id as t_account_id, t.scopes as t_scopes,
-               ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at, v.*
-        from access_tokens t
-        left join lateral (
-          ${selectViews(now)}
-          where e.id = ${key.id} and e.promotion_id = ${key.promotionId} and e.partner_id = t.partner_id
-            and (t.kind = 'app' or e.account_id = t.account_id) and e.unenrolled_at is null
-        ) v on true
-        where t.id = ${tokenId}`,
-      );
+      const [row] = await tokenWithView(tx, { tokenId, id: key.id, promotionId: key.promotionId, now });
       if (!row) return { token: undefined, view: null };
       const token: TokenRow = {
         id: row.t_id,
@@ -255,18 +376,6 @@ export function createEnrollmentsRepository(db: Db) {
         revokedAt: toDate(row.t_revoked_at),
       };
       return { token, view: row.id === null ? null : fromRaw(row as RawView) };
-    },
-
-    /** Soft delete (rule 8); false when there is nothing live to unenroll. */
-    async markUnenrolled(key: EnrollmentKey, partnerId: string, now: Date, tx: Db = db): Promise<boolean> {
-      const rows = await queryRows<{ id: string }>(
-        tx,
-        sql`update enrollments set unenrolled_at = ${now}
-            where id = ${key.id} and promotion_id = ${key.promotionId} and partner_id = ${partnerId}
-              and unenrolled_at is null
-            returning id`,
-      );
-      return rows.length > 0;
     },
 
     async insertEvent(
@@ -291,6 +400,7 @@ export function createEnrollmentsRepository(db: Db) {
       });
     },
   };
+  return repository;
 }
 
 export type EnrollmentsRepository = ReturnType<typeof createEnrollmentsRepository>;

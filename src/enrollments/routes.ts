@@ -5,20 +5,14 @@ import type { BearerRequirement } from '../auth/authorize.js';
 import { requestToken } from '../auth/bearer.js';
 import { ERRORS } from '../errors.js';
 import { errorResponses as errors } from '../schemas.js';
-import {
-  JSON_TYPE,
-  readIdempotencyKey,
-  rememberRawBody,
-  requestHash,
-  type StoredResponse,
-} from './idempotency.js';
+import type { PromotionDetail } from './detail.js';
+import { JSON_TYPE, readIdempotencyKey, rememberRawBody, requestHash } from './idempotency.js';
 import {
   EnrollBodySchema,
   EnrollmentParamsSchema,
   EnrollResponseSchema,
   PromotionDetailSchema,
 } from './schemas.js';
-import type { PromotionDetail } from './service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,14 +28,8 @@ const READ: BearerRequirement = { scope: 'promotions:read', kinds: ['user', 'app
  * authenticate (`config.auth`) and rate-limit. Routes parse and answer; the service holds the rules.
  */
 export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { enrollmentService, idempotency } = app;
+  const { enrollmentService } = app;
   app.decorateRequest('enrollment', null);
-
-  const created = (enrollmentId: string): StoredResponse => ({
-    status: 201,
-    body: JSON.stringify({ enrollment_id: enrollmentId }),
-    headers: { location: `/v2/promotions/${enrollmentId}` },
-  });
 
   app.post(
     '/promotions',
@@ -56,25 +44,11 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const principal = request.principal!;
-      const promotionId = request.body.promotion_id;
       const key = readIdempotencyKey(request);
-      // Sent as a string so that a replay is the same bytes as the first answer.
-      let response: StoredResponse & { replayed?: boolean };
-      if (key === undefined) {
-        response = created((await enrollmentService.enroll(principal, promotionId)).enrollmentId);
-      } else {
-        response = await idempotency.run(
-          { partnerId: principal.partnerId, key },
-          requestHash(request, principal),
-          async (commit) => {
-            const { enrollmentId } = await enrollmentService.enroll(principal, promotionId, {
-              beforeCommit: (tx, id) => commit(tx, created(id)),
-            });
-            return created(enrollmentId);
-          },
-        );
-      }
-      // Untyped reply: the stored answer is a pre-serialized body with any stored status.
+      const response = await enrollmentService.enroll(principal, request.body.promotion_id, {
+        idempotency: key === undefined ? undefined : { key, requestHash: requestHash(request, principal) },
+      });
+      // Untyped reply: the answer is a pre-serialized body (a replay is the same bytes) with any stored status.
       const raw = reply as FastifyReply;
       if (response.replayed) raw.header('idempotent-replayed', 'true');
       return raw.code(response.status).headers(response.headers).type(JSON_TYPE).send(response.body);
@@ -113,7 +87,8 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         params: EnrollmentParamsSchema,
         response: { 204: z.undefined(), ...errors(400, 401, 403, 404, 429, 503) },
       },
-      config: { auth: { scope: 'promotions:write', kinds: ['app'] } },
+      // Zapier's pages disagree on DELETE's token, so both kinds work (SPEC §4).
+      config: { auth: { scope: 'promotions:write', kinds: ['app', 'user'] } },
     },
     async (request, reply) => {
       await enrollmentService.unenroll(request.principal!, request.params.enrollment_id);

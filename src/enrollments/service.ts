@@ -3,137 +3,129 @@ import { authorize, type BearerRequirement, notAuthenticated, provenPrincipal } 
 import { type Principal, parseOpaque, type TokenService } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { transactionResolvingDoubt } from '../db/in-doubt.js';
+import { sqlState } from '../db/errors.js';
+import { statementResolvingDoubt, transactionResolvingDoubt } from '../db/in-doubt.js';
 import { ApiError, ERRORS } from '../errors.js';
-import { computeExpiration, isExpired, toRfc3339, truncateToSecond } from '../promotions/expiration.js';
-import type { PromotionsRepository } from '../promotions/repository.js';
+import { truncateToSecond } from '../promotions/expiration.js';
 import { whyNotEnrollable } from '../promotions/rules.js';
-import { cycleAt } from '../usage/billing-cycle.js';
+import { type PromotionDetail, toPromotionDetail } from './detail.js';
 import { formatEnrollmentId, parseEnrollmentId } from './enrollment-id.js';
-import type { EnrollmentsRepository, EnrollmentView } from './repository.js';
+import type { Idempotency, StoredResponse } from './idempotency.js';
+import type { EnrollmentsRepository } from './repository.js';
 
-export interface PromotionDetail {
-  promotion_id: string;
-  enrollment_date: string;
-  expiration_date: string | null;
-  task_limit_per_month: number | null;
-  tasks_used_this_month: number;
-  status: 'enrolled' | 'expired';
-  enrollment_id: string;
-  billing_cycle_start: string;
-  billing_cycle_end: string;
-}
-
-/** Usage of the cycle containing `now`; counters of older cycles do not count. */
-export function usageNow(view: EnrollmentView, now: Date): { used: number; start: Date; end: Date } {
-  const cycle = cycleAt(view.enrolled_at, now);
-  const used =
-    view.usage_cycle_start && view.usage_cycle_start.getTime() === cycle.start.getTime()
-      ? (view.usage_used ?? 0)
-      : 0;
-  return { used, start: cycle.start, end: cycle.end };
-}
-
-export function toPromotionDetail(view: EnrollmentView, now: Date): PromotionDetail {
-  const usage = usageNow(view, now);
-  return {
-    promotion_id: view.promotion_id,
-    enrollment_date: toRfc3339(view.enrolled_at),
-    expiration_date: view.expires_at ? toRfc3339(view.expires_at) : null,
-    task_limit_per_month: view.task_limit_per_month,
-    tasks_used_this_month: usage.used,
-    status: isExpired(view.expires_at, now) ? 'expired' : 'enrolled',
-    enrollment_id: formatEnrollmentId(view.promotion_id, view.id),
-    billing_cycle_start: toRfc3339(usage.start),
-    billing_cycle_end: toRfc3339(usage.end),
-  };
-}
+export type { PromotionDetail } from './detail.js';
 
 const notFound = ERRORS.enrollmentNotFound;
 /** Matches no enrollment: a malformed id still costs the token's one round trip, never a second. */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const UNIQUE_VIOLATION = '23505';
+
+/** The 201 of POST /v2/promotions, as sent and as stored for an Idempotency-Key replay. */
+export const createdResponse = (enrollmentId: string): StoredResponse => ({
+  status: 201,
+  body: JSON.stringify({ enrollment_id: enrollmentId }),
+  headers: { location: `/v2/promotions/${enrollmentId}` },
+});
 
 export function createEnrollmentService(deps: {
   db: Db;
   clock: Clock;
-  promotions: PromotionsRepository;
   enrollments: EnrollmentsRepository;
   tokens: TokenService;
+  idempotency: Idempotency;
 }) {
-  const { db, clock, promotions, enrollments, tokens } = deps;
+  const { db, clock, enrollments, tokens, idempotency } = deps;
+
+  /**
+   * SPEC §3 rules 1 and 4–7 in the one guarded statement of EnrollmentsRepository.enroll;
+   * here only the answer of the guard that refused.
+   */
+  async function insertEnrollment(
+    principal: Principal,
+    promotionId: string,
+    id: string,
+    tx: Db = db,
+  ): Promise<string> {
+    const accountId = principal.accountId;
+    if (!accountId) throw new ApiError('permission_denied', 'Enrolling needs a user access token.');
+    const now = clock.now();
+    let outcome: Awaited<ReturnType<EnrollmentsRepository['enroll']>>;
+    try {
+      outcome = await enrollments.enroll(
+        {
+          id,
+          promotionId,
+          partnerId: principal.partnerId,
+          accountId,
+          now,
+          enrolledAt: truncateToSecond(now),
+        },
+        tx,
+      );
+    } catch (err) {
+      if (sqlState(err) !== UNIQUE_VIOLATION) throw err;
+      throw new ApiError(
+        'already_enrolled',
+        'The provided account is already enrolled in the specified promotion.',
+      );
+    }
+    // Another partner's promotion answers exactly like a missing one (rule 7).
+    if (outcome.status === null) {
+      throw new ApiError(
+        'promotion_not_found',
+        'The requested promotion was not found. The specified promotion_id may be invalid.',
+        { source: { pointer: '/promotion_id' } },
+      );
+    }
+    if (outcome.inserted === 0) {
+      const reason = whyNotEnrollable(
+        {
+          status: outcome.status,
+          startsAt: outcome.starts_at === null ? null : new Date(outcome.starts_at),
+          endsAt: outcome.ends_at === null ? null : new Date(outcome.ends_at),
+        },
+        now,
+      );
+      if (reason) throw new ApiError('promotion_not_active', reason);
+      throw new ApiError('promotion_full', 'The promotion has reached its maximum number of enrollments.');
+    }
+    return formatEnrollmentId(promotionId, id);
+  }
 
   return {
-    /** SPEC §3 rules 1 and 4–7, in one transaction whose every guard is a database constraint. */
+    /**
+     * POST /v2/promotions. Without an Idempotency-Key: one statement, its outcome settled by
+     * asking the database when the connection drops mid-way. With one: the claimed key's
+     * response is stored in the enrollment's own transaction, so a durable enrollment always
+     * has its replay (SPEC §4).
+     */
     async enroll(
       principal: Principal,
       promotionId: string,
-      options: {
-        /** Runs last inside the enrollment's transaction (the Idempotency-Key record is stored with it). */
-        beforeCommit?: (tx: Db, enrollmentId: string) => Promise<void>;
-      } = {},
-    ): Promise<{ enrollmentId: string }> {
-      const accountId = principal.accountId;
-      if (!accountId) throw new ApiError('permission_denied', 'Enrolling needs a user access token.');
-      const promotion = await promotions.findById(promotionId);
-      // Another partner's promotion answers exactly like a missing one (rule 7).
-      if (!promotion || promotion.partnerId !== principal.partnerId) {
-        throw new ApiError(
-          'promotion_not_found',
-          'The requested promotion was not found. The specified promotion_id may be invalid.',
-          { source: { pointer: '/promotion_id' } },
-        );
-      }
-      const now = clock.now();
-      const reason = whyNotEnrollable(promotion, now);
-      if (reason) throw new ApiError('promotion_not_active', reason);
-
-      const enrolledAt = truncateToSecond(now);
+      options: { idempotency?: { key: string; requestHash: string } } = {},
+    ): Promise<StoredResponse & { replayed: boolean }> {
       const id = randomUUID();
-      await transactionResolvingDoubt(
-        db,
-        async (tx) => {
-          if (promotion.allowReenrollment)
-            await enrollments.retireDeadCurrent(promotion.id, accountId, now, tx);
-          const inserted = await enrollments.insertCurrent(
-            {
-              id,
-              promotionId: promotion.id,
-              accountId,
-              partnerId: principal.partnerId,
-              enrolledAt,
-              expiresAt: computeExpiration(enrolledAt, promotion.durationDays, promotion.endsAt),
-              createdAt: now,
-            },
-            tx,
-          );
-          if (!inserted) {
-            throw new ApiError(
-              'already_enrolled',
-              'The provided account is already enrolled in the specified promotion.',
-            );
-          }
-          // Only budgeted promotions touch the promotion row, so unbudgeted ones never queue on it.
-          if (promotion.maxEnrollments !== null && !(await promotions.takeSeat(promotion.id, tx))) {
-            throw new ApiError(
-              'promotion_full',
-              'The promotion has reached its maximum number of enrollments.',
-            );
-          }
-          await enrollments.insertEvent(
-            {
-              enrollmentId: id,
-              type: 'enrolled',
-              actorType: 'partner',
-              actorId: principal.partnerId,
-              at: now,
-            },
-            tx,
-          );
-          await options.beforeCommit?.(tx, formatEnrollmentId(promotion.id, id));
-        },
-        () => enrollments.existsById(id),
+      const landed = async () =>
+        (await enrollments.existsById(id)) ? formatEnrollmentId(promotionId, id) : null;
+      const once = options.idempotency;
+      if (!once) {
+        const enrollmentId = await statementResolvingDoubt(
+          () => insertEnrollment(principal, promotionId, id),
+          landed,
+        );
+        return { ...createdResponse(enrollmentId), replayed: false };
+      }
+      return idempotency.run({ partnerId: principal.partnerId, key: once.key }, once.requestHash, (claim) =>
+        transactionResolvingDoubt(
+          db,
+          async (tx) => {
+            const response = createdResponse(await insertEnrollment(principal, promotionId, id, tx));
+            await idempotency.storeResponse(claim, response, tx);
+            return response;
+          },
+          async () => (await landed()) !== null,
+        ),
       );
-      return { enrollmentId: formatEnrollmentId(promotion.id, id) };
     },
 
     /**
@@ -160,27 +152,23 @@ export function createEnrollmentService(deps: {
       return { principal, detail: view ? toPromotionDetail(view, now) : null };
     },
 
+    /**
+     * DELETE (rule 8) in one statement: an app token unenrolls any of its partner's
+     * enrollments, a user token only its own account's (another's answers 404).
+     */
     async unenroll(principal: Principal, enrollmentId: string): Promise<void> {
       const key = parseEnrollmentId(enrollmentId);
       if (!key) throw notFound();
+      const scope = {
+        partnerId: principal.partnerId,
+        accountId: principal.kind === 'user' ? principal.accountId : null,
+      };
       const now = clock.now();
-      await transactionResolvingDoubt(
-        db,
-        async (tx) => {
-          if (!(await enrollments.markUnenrolled(key, principal.partnerId, now, tx))) throw notFound();
-          await enrollments.insertEvent(
-            {
-              enrollmentId: key.id,
-              type: 'unenrolled',
-              actorType: 'partner',
-              actorId: principal.partnerId,
-              at: now,
-            },
-            tx,
-          );
-        },
-        () => enrollments.isUnenrolled(key.id),
+      const done = await statementResolvingDoubt(
+        () => enrollments.unenroll(key, scope, now),
+        async () => ((await enrollments.isUnenrolled(key.id)) ? true : null),
       );
+      if (!done) throw notFound();
     },
   };
 }

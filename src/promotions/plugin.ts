@@ -15,7 +15,16 @@ export const promotionsPlugin = fp(
   async (app) => {
     const promotions = createPromotionsRepository(app.db);
     app.decorate('promotions', promotions);
-    app.decorate('promotionService', createPromotionService({ db: app.db, clock: app.clock, promotions }));
+    app.decorate(
+      'promotionService',
+      createPromotionService({
+        db: app.db,
+        clock: app.clock,
+        promotions,
+        // Rule 10: a promotion's end binds its live enrollments at once.
+        expireEnrollments: app.enrollments.expireEndedPromotion,
+      }),
+    );
   },
-  { name: 'promotions', dependencies: ['core'] },
+  { name: 'promotions', dependencies: ['core', 'enrollments'] },
 ) satisfies FastifyPluginAsync;

@@ -1,31 +1,52 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { ApiError } from '../errors.js';
+import { ApiError, ERRORS } from '../errors.js';
+import { truncateToSecond } from './expiration.js';
 import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from './repository.js';
 
-const notFound = () => new ApiError('promotion_not_found', 'The requested promotion was not found.');
+const notFound = ERRORS.promotionNotFound;
+
+/** Expires a promotion's live enrollments whose effective expiration has passed; the ids expired. */
+export type ExpireEnrollments = (promotionId: string, now: Date, tx: Db) => Promise<string[]>;
+
+/** The last whole second before `now`: a promotion ended now is over for a read at the same instant. */
+const lastSecondBefore = (now: Date) => truncateToSecond(new Date(now.getTime() - 1));
 
 /** The operator's changes to a promotion: status, window and limits (SPEC §6). */
-export function createPromotionService(deps: { db: Db; clock: Clock; promotions: PromotionsRepository }) {
-  const { db, clock, promotions } = deps;
+export function createPromotionService(deps: {
+  db: Db;
+  clock: Clock;
+  promotions: PromotionsRepository;
+  expireEnrollments: ExpireEnrollments;
+}) {
+  const { db, clock, promotions, expireEnrollments } = deps;
 
   return {
     /**
      * One transaction on the locked row: the window is checked against the stored values,
      * and the budget guard (max_enrollments never below the count) is part of the UPDATE.
+     * SPEC §3 rule 10: `status: ended` moves `ends_at` to now when it was later or unset, and
+     * enrollments the new end has expired are expired in the same transaction, with their events.
      */
     async update(id: string, changes: PromotionChanges): Promise<PromotionWithCount> {
+      const now = clock.now();
       return db.transaction(async (tx) => {
         const current = await promotions.lockById(id, tx);
         if (!current) throw notFound();
         const startsAt = changes.startsAt === undefined ? current.startsAt : changes.startsAt;
-        const endsAt = changes.endsAt === undefined ? current.endsAt : changes.endsAt;
+        let endsAt = changes.endsAt === undefined ? current.endsAt : changes.endsAt;
         if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
           throw new ApiError('invalid_request', 'ends_at must be after starts_at.', {
             source: { pointer: changes.endsAt === undefined ? '/starts_at' : '/ends_at' },
           });
         }
-        if (!(await promotions.update(id, changes, clock.now(), tx))) {
+        const end = lastSecondBefore(now);
+        const started = !startsAt || startsAt.getTime() < end.getTime();
+        if (changes.status === 'ended' && started && (!endsAt || endsAt.getTime() > end.getTime())) {
+          endsAt = end;
+          changes = { ...changes, endsAt };
+        }
+        if (!(await promotions.update(id, changes, now, tx))) {
           const count = (await promotions.findWithCount(id, tx))?.displayedCount ?? 0;
           throw new ApiError(
             'max_enrollments_below_count',
@@ -33,6 +54,7 @@ export function createPromotionService(deps: { db: Db; clock: Clock; promotions:
             { source: { pointer: '/max_enrollments' } },
           );
         }
+        if (endsAt && endsAt.getTime() < now.getTime()) await expireEnrollments(id, now, tx);
         const updated = await promotions.findWithCount(id, tx);
         if (!updated) throw notFound();
         return updated;

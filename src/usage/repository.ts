@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
-import { epochMs } from '../enrollments/repository.js';
+import { prepared } from '../db/prepared.js';
+import { EFFECTIVE_EXPIRES_AT, epochMs, toDate } from '../db/sql.js';
 
 /** What recording usage needs to know about an enrollment, read under a share lock. */
 export interface UsageTarget {
@@ -20,33 +21,38 @@ export interface LedgerEntry {
 
 // Usage without a limit is still capped by the int4 column.
 const INT4_MAX = 2_147_483_647;
-const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/**
+ * The enrollment, its effective expiration (rule 10) and its promotion's limit. FOR SHARE
+ * makes a concurrent unenroll wait for this transaction (and this one wait for it), so usage
+ * never lands after the unenrollment committed.
+ */
+const lockTargetStatement = prepared<
+  {
+    id: string;
+    enrolled_at: number;
+    expires_at: number | null;
+    unenrolled_at: number | null;
+    task_limit_per_month: number | null;
+  },
+  { id: string; promotionId: string }
+>(
+  'usage_lock_target',
+  sql`select e.id, ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(EFFECTIVE_EXPIRES_AT)} as expires_at,
+             ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at, p.task_limit_per_month
+      from enrollments e join promotions p on p.id = e.promotion_id
+      where e.id = ${sql.placeholder('id')}::uuid and e.promotion_id = ${sql.placeholder('promotionId')}
+      for share of e`,
+);
 
 export function createUsageRepository(db: Db) {
   return {
-    /**
-     * The enrollment and its promotion's limit. FOR SHARE makes a concurrent unenroll
-     * wait for this transaction (and this one wait for it), so usage never lands after
-     * the unenrollment committed.
-     */
+    /** See lockTargetStatement. */
     async lockTarget(
       key: { id: string; promotionId: string },
       tx: Db = db,
     ): Promise<UsageTarget | undefined> {
-      const [row] = await queryRows<{
-        id: string;
-        enrolled_at: number;
-        expires_at: number | null;
-        unenrolled_at: number | null;
-        task_limit_per_month: number | null;
-      }>(
-        tx,
-        sql`select e.id, ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(sql`e.expires_at`)} as expires_at,
-                   ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at, p.task_limit_per_month
-            from enrollments e join promotions p on p.id = e.promotion_id
-            where e.id = ${key.id} and e.promotion_id = ${key.promotionId}
-            for share of e`,
-      );
+      const [row] = await lockTargetStatement(tx, key);
       if (!row) return undefined;
       return {
         id: row.id,

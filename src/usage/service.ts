@@ -3,8 +3,8 @@ import type { Db } from '../db/client.js';
 import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ApiError } from '../errors.js';
+import { cycleAt } from '../promotions/billing-cycle.js';
 import { isExpired, toRfc3339 } from '../promotions/expiration.js';
-import { cycleAt } from './billing-cycle.js';
 import type { LedgerEntry, UsageRepository, UsageTarget } from './repository.js';
 
 export interface RecordUsage {

@@ -578,7 +578,7 @@ describe('DELETE /v2/promotions/{enrollment_id}', () => {
     expect(row).toEqual({ kept: true });
   });
 
-  it('answers 403 to a user token: unenrolling needs the app token', async () => {
+  it('takes a user token with promotions:write for its own account (regression: answered 403)', async () => {
     const promo = await ctx.fixtures.promotion(partner.id);
     const { token } = await freshUser();
     const id = (await enroll(token, { promotion_id: promo })).json().enrollment_id;
@@ -587,11 +587,51 @@ describe('DELETE /v2/promotions/{enrollment_id}', () => {
       url: `/v2/promotions/${id}`,
       headers: bearer(token),
     });
-    expect(res.statusCode).toBe(403);
-    expect(res.json().errors[0]).toMatchObject({
-      code: 'permission_denied',
-      detail: 'This action needs an app access token (client credentials); a user token was provided.',
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBe('');
+    const read = await ctx.app.inject({
+      method: 'GET',
+      url: `/v2/promotions/${id}`,
+      headers: bearer(appToken),
     });
+    expect(read.statusCode).toBe(404);
+  });
+
+  it("answers 404 to a user token for another account's enrollment, and leaves it alone", async () => {
+    const promo = await ctx.fixtures.promotion(partner.id);
+    const owner = await freshUser();
+    const stranger = await freshUser();
+    const id = (await enroll(owner.token, { promotion_id: promo })).json().enrollment_id;
+    const res = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/v2/promotions/${id}`,
+      headers: bearer(stranger.token),
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().errors[0]).toMatchObject({ status: '404', code: 'enrollment_not_found' });
+    const read = await ctx.app.inject({
+      method: 'GET',
+      url: `/v2/promotions/${id}`,
+      headers: bearer(owner.token),
+    });
+    expect(read.json().status).toBe('enrolled');
+  });
+
+  it('answers 403 insufficient_scope to a user token with promotions:read only', async () => {
+    const promo = await ctx.fixtures.promotion(partner.id);
+    const { accountId, token } = await freshUser();
+    const id = (await enroll(token, { promotion_id: promo })).json().enrollment_id;
+    const readOnly = await ctx.fixtures.userToken(partner.id, accountId, ['promotions:read']);
+    const res = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/v2/promotions/${id}`,
+      headers: bearer(readOnly),
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="promotions", error="insufficient_scope", scope="promotions:write"',
+    );
+    expect(res.json().errors[0]).toMatchObject({ code: 'permission_denied' });
   });
 
   it('answers 404 to another partner, and leaves the enrollment alone (rule 7)', async () => {

@@ -9,7 +9,6 @@ import { createTokenRepository } from '../../src/auth/token-repository.js';
 import type { Db } from '../../src/db/client.js';
 import * as schema from '../../src/db/schema.js';
 import { createEnrollmentsRepository } from '../../src/enrollments/repository.js';
-import { createPromotionsRepository } from '../../src/promotions/repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // Every hot query, planned by PostgreSQL on a seeded and ANALYZEd database, must reach its
@@ -152,39 +151,31 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
     expectIndexed(await plan(query), ['partners']);
   });
 
-  it('POST enrollment: promotion by id', async () => {
-    const query = await queryOf(() => createPromotionsRepository(loggingDb).findById(PROMOTION));
-    expectIndexed(await plan(query), ['promotions']);
-  });
-
-  it('POST enrollment: the insert-conflict check is arbitrated by the partial unique index', async () => {
+  it('POST enrollment, one statement: the promotion by id, the seat and the retiring update by index', async () => {
     const enrollments = createEnrollmentsRepository(loggingDb);
     const query = await queryOf(() =>
-      enrollments.insertCurrent({
+      enrollments.enroll({
         id: randomUUID(),
-        promotionId: PROMOTION,
-        accountId: ids.account,
+        promotionId: 'promo_3',
         partnerId: ids.partner,
+        accountId: ids.account,
+        now: NOW,
         enrolledAt: NOW,
-        expiresAt: null,
-        createdAt: NOW,
       }),
     );
     const root = await plan(query);
-    expect(root['Node Type']).toBe('ModifyTable');
-    expect(root['Conflict Arbiter Indexes']).toEqual(['enrollments_current_key']);
+    expectIndexed(root, ['promotions', 'enrollments']);
+    expect(nodes(root).filter((n) => n['Node Type'] === 'ModifyTable')).toHaveLength(4);
   });
 
-  it('POST enrollment with re-enrollment: retiring the dead current enrollment', async () => {
-    const enrollments = createEnrollmentsRepository(loggingDb);
-    const query = await queryOf(() => enrollments.retireDeadCurrent('promo_2', ids.account, NOW));
-    expectIndexed(await plan(query), ['enrollments']);
-  });
-
-  it('DELETE enrollment: the soft delete', async () => {
+  it('DELETE enrollment, one statement: the soft delete by key and its event', async () => {
     const enrollments = createEnrollmentsRepository(loggingDb);
     const query = await queryOf(() =>
-      enrollments.markUnenrolled({ id: randomUUID(), promotionId: 'promo_2' }, ids.partner, NOW),
+      enrollments.unenroll(
+        { id: randomUUID(), promotionId: 'promo_2' },
+        { partnerId: ids.partner, accountId: ids.account },
+        NOW,
+      ),
     );
     expectIndexed(await plan(query), ['enrollments']);
   });

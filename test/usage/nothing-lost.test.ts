@@ -147,20 +147,21 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
       scopes: ['promotions:write'],
       expiresAt: new Date('2027-01-01T00:00:00Z'),
     };
-    const attempt = idempotency.run({ partnerId: partner.id, key: 'stolen' }, 'hash', (commit) =>
-      enrollmentService
-        .enroll(principal, promo, {
-          beforeCommit: async (tx, enrollmentId) => {
-            // Another process took the key over (our lock ran out): the claim is no longer ours.
-            await tx.execute(
-              sql`update idempotency_keys set locked_until = ${new Date('2026-04-28T11:00:00Z')}
-                  where partner_id = ${partner.id} and key = 'stolen'`,
-            );
-            await commit(tx, { status: 201, body: enrollmentId, headers: {} });
-          },
-        })
-        .then(({ enrollmentId }) => ({ status: 201, body: enrollmentId, headers: {} })),
-    );
+    // Another process takes the key over while this request runs (its lock ran out), so the
+    // claim this enrollment holds is no longer its own when the answer is stored.
+    const storeResponse = idempotency.storeResponse;
+    idempotency.storeResponse = async (claim, response, tx) => {
+      await tx.execute(
+        sql`update idempotency_keys set locked_until = ${new Date('2026-04-28T11:00:00Z')}
+            where partner_id = ${partner.id} and key = 'stolen'`,
+      );
+      return storeResponse(claim, response, tx);
+    };
+    const attempt = enrollmentService
+      .enroll(principal, promo, { idempotency: { key: 'stolen', requestHash: 'hash' } })
+      .finally(() => {
+        idempotency.storeResponse = storeResponse;
+      });
     await expect(attempt).rejects.toMatchObject({ code: 'idempotency_key_in_use' });
     const [row] = await queryRows<{ n: number }>(
       ctx.app.db,
@@ -178,9 +179,9 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const retried = await idempotency.run(scope, 'hash', async (commit) => {
+    const retried = await idempotency.run(scope, 'hash', async (claim) => {
       const response = { status: 201, body: '{"ok":true}', headers: {} };
-      await ctx.app.db.transaction((tx) => commit(tx, response));
+      await ctx.app.db.transaction((tx) => idempotency.storeResponse(claim, response, tx));
       return response;
     });
     expect(retried).toEqual({ status: 201, body: '{"ok":true}', headers: {}, replayed: false });

@@ -69,7 +69,7 @@ function bearer(getToken: () => string | Promise<string>) {
 // Public API: /v2/promotions
 
 export interface PromotionsClientOptions extends ClientOptions {
-  /** The partner's access token (a user token to enroll, an app token to unenroll). */
+  /** The partner's access token (a user token to enroll; an app token or the user's own token to unenroll). */
   accessToken?: string;
   /** Called before every request instead of `accessToken`: refresh tokens here. */
   getAccessToken?: () => string | Promise<string>;
@@ -87,7 +87,7 @@ export interface PromotionsClient {
   enroll(promotionId: string, options?: EnrollOptions): Promise<EnrollmentResponse>;
   /** GET /v2/promotions/{enrollment_id}: usage this billing cycle, expiry and status. */
   getEnrollment(enrollmentId: string): Promise<PromotionDetail>;
-  /** DELETE /v2/promotions/{enrollment_id}: unenrolls (an app token). */
+  /** DELETE /v2/promotions/{enrollment_id}: unenrolls (an app token: any of the partner's; a user token: its own account's). */
   unenroll(enrollmentId: string): Promise<void>;
   /** The underlying typed openapi-fetch client, for anything else. */
   readonly raw: Client<PromotionsPaths>;

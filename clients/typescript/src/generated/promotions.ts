@@ -93,10 +93,13 @@ export interface paths {
          * Delete a promotion enrollment
          * @description Unenrolls an account from a promotion.
          *
-         *     Endpoint available to Partners only.
-         *     The request must be authenticated by an app access token that the Partner
-         *     obtained with the OAuth client credentials flow; a user access token answers
-         *     403 `permission_denied`.
+         *     Zapier's pages disagree on which token this endpoint takes, so both work:
+         *     an app access token (OAuth client credentials) unenrolls any of the Partner's
+         *     enrollments; a user access token unenrolls only its own account's enrollments
+         *     made by that Partner (another account's answers 404 `enrollment_not_found`).
+         *
+         *     A request without a body is bodiless whatever its `Content-Type` says: a client
+         *     that sends `Content-Type: application/json` on every request gets the same answer.
          *
          *     Unenrolling keeps the enrollment for audit; afterwards it answers 404 to GET
          *     and DELETE.

@@ -54,3 +54,20 @@ export function cycleAt(anchor: Date, at: Date): { index: number; start: Date; e
   }
   return { index, start: cycleStart(anchor, index), end: cycleStart(anchor, index + 1) };
 }
+
+/** The newest usage counter an enrollment has, as its read queries return it. */
+export interface UsageCounter {
+  enrolled_at: Date;
+  usage_cycle_start: Date | null;
+  usage_used: number | null;
+}
+
+/** Usage of the cycle containing `now`; counters of older cycles do not count. */
+export function usageNow(counter: UsageCounter, now: Date): { used: number; start: Date; end: Date } {
+  const cycle = cycleAt(counter.enrolled_at, now);
+  const used =
+    counter.usage_cycle_start && counter.usage_cycle_start.getTime() === cycle.start.getTime()
+      ? (counter.usage_used ?? 0)
+      : 0;
+  return { used, start: cycle.start, end: cycle.end };
+}
