@@ -1,8 +1,9 @@
 // Which chromium the browser tests launch: Debian's when present, else the one @sparticuz/chromium
 // ships in its npm tarball, so no browser test depends on a system package.
 import { accessSync, constants, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundledChromiumPath, chooseBrowser, SYSTEM_CHROMIUM } from './browser.js';
+import { bundledChromium, chooseBrowser, launchBrowser, SYSTEM_CHROMIUM } from './browser.js';
 
 const only =
   (...present: string[]) =>
@@ -45,12 +46,38 @@ describe('chooseBrowser', () => {
   });
 });
 
-describe('bundledChromiumPath', () => {
+describe('bundledChromium', () => {
   it('unpacks the npm-shipped chromium to an executable file, the same path twice', async () => {
-    const first = await bundledChromiumPath();
-    const second = await bundledChromiumPath();
-    expect(second).toBe(first);
-    expect(statSync(first).size).toBeGreaterThan(100 * 1024 * 1024);
-    expect(() => accessSync(first, constants.X_OK)).not.toThrow();
+    const first = await bundledChromium();
+    const second = await bundledChromium();
+    expect(second.path).toBe(first.path);
+    expect(statSync(first.path).size).toBeGreaterThan(100 * 1024 * 1024);
+    expect(() => accessSync(first.path, constants.X_OK)).not.toThrow();
+  }, 120_000);
+
+  it('unpacks the shipped libnss3, libnspr4 and libexpat when asked (as when ldd misses one)', async () => {
+    const { libraries } = await bundledChromium({ BROWSER_BUNDLED_LIBS: '1' });
+    expect(libraries).toBeDefined();
+    for (const lib of ['libnss3.so', 'libnspr4.so', 'libexpat.so.1']) {
+      expect(statSync(join(libraries!, lib)).isFile()).toBe(true);
+    }
+  }, 120_000);
+
+  it('launches, clicks and screenshots with the shipped libraries on LD_LIBRARY_PATH', async () => {
+    const browser = await launchBrowser({
+      ...process.env,
+      BROWSER_PREFER_BUNDLED: '1',
+      BROWSER_BUNDLED_LIBS: '1',
+    });
+    try {
+      const page = await browser.newPage();
+      await page.setContent('<button onclick="this.textContent = \'clicked\'">click me</button>');
+      await page.click('button');
+      expect(await page.textContent('button')).toBe('clicked');
+      const png = await page.screenshot();
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });
