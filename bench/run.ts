@@ -349,9 +349,9 @@ async function main(): Promise<void> {
   try {
     const pass = async (kinds: readonly Kind[], scale: boolean, into: ScenarioResult[]) => {
       for (const kind of kinds) {
-        log(`${kind}${scale ? ' (1M rows)' : ''}: baseline`);
+        log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: baseline`);
         const base = await drive(baseline, baselineRequests(kind, pools, scale), kind, BASELINE_COUNTER_PORT);
-        log(`${kind}${scale ? ' (1M rows)' : ''}: server`);
+        log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: server`);
         const real = await drive(server, serverRequests(kind, pools, scale), kind, SERVER_COUNTER_PORT);
         into.push({ kind, server: real, baseline: base });
         const costs = (r: LoadResult) =>
