@@ -13,7 +13,27 @@ export interface Served {
   stderr: string[];
 }
 
-/** Starts `node [nodeArgs] --import tsx <script>` and waits until /healthz answers. */
+/** What `npm start` runs, and what the bench serves: the compiled entry (see buildServer). */
+export const SERVER_ENTRY = 'dist/src/server.js';
+
+/**
+ * `npm run build` (tsc -p tsconfig.build.json), once per bench, so the server runs as compiled
+ * JavaScript exactly as `npm start` does. Warns when package.json's start script says otherwise.
+ */
+export async function buildServer(log: (line: string) => void): Promise<void> {
+  const start = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start?: string } }
+  ).scripts.start;
+  if (start !== `node ${SERVER_ENTRY}`) {
+    log(`warning: \`npm start\` is \`${start}\`, but the bench serves \`node ${SERVER_ENTRY}\``);
+  }
+  await run('npm', ['run', 'build']);
+}
+
+/**
+ * Starts `node [nodeArgs] <script>` (add `--import tsx` to nodeArgs for TypeScript) and waits
+ * until /healthz answers.
+ */
 export async function startServer(
   name: string,
   script: string,
@@ -21,7 +41,7 @@ export async function startServer(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<Served> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -3,20 +3,35 @@
  * PostgreSQL, each driven by autocannon from its own process; pgbench gives the database's own
  * ceiling. Prints a Markdown table and writes bench/results/latest.{md,json}.
  *
+ * The server is what `npm start` runs: `npm run build`, then `node dist/src/server.js`.
+ *
  * Environment: BENCH_DATABASE_URL (dropped and recreated), BENCH_DURATION (s, 10),
  * BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50), BENCH_POOL_MAX (10, both servers),
  * BENCH_SCALE=1 (repeat GET and POST on 1,000,000 enrollments; BENCH_SCALE_ROWS to change),
  * BENCH_SCENARIOS=get,post,delete,token,mix (a subset), BENCH_PGBENCH=0 (skip pgbench),
- * BENCH_CPU_PROF=<dir> (run the server under `node --cpu-prof`).
+ * BENCH_CPU_PROF=<dir> (run the server under `node --cpu-prof`), BENCH_SOAK=<s> (a mixed soak
+ * of that many seconds, RSS sampled every second), BENCH_MAX_LOAD (1.5) and
+ * BENCH_MAX_BASELINE_P99_MS (100): above either the machine is starved and latest.* is not
+ * written, unless BENCH_FORCE=1.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { LoadResult, LoadSpec, RequestItem } from './load.js';
 import { type PgbenchResult, pgbenchScripts, runPgbench } from './pgbench.js';
-import { ROOT, runLoad, type Served, sampleRss, startServer, stopServer } from './processes.js';
-import { type Machine, renderMarkdown, type ScenarioResult } from './report.js';
+import {
+  buildServer,
+  ROOT,
+  runLoad,
+  SERVER_ENTRY,
+  type Served,
+  sampleRss,
+  startServer,
+  stopServer,
+} from './processes.js';
+import { type Machine, renderMarkdown, type ScenarioResult, type SoakResult, soakGrowth } from './report.js';
 import { BulkSeeder, type Partner, PROMOTION_ID, recreateDatabase, seedCore } from './seed.js';
 
 const env = process.env;
@@ -35,6 +50,13 @@ const SCALE = env.BENCH_SCALE === '1' || env.BENCH_SCALE === 'true';
 const SCALE_ROWS = num('BENCH_SCALE_ROWS', 1_000_000);
 const PGBENCH = env.BENCH_PGBENCH !== '0';
 const CPU_PROF = env.BENCH_CPU_PROF ? resolve(env.BENCH_CPU_PROF) : undefined;
+const SOAK = num('BENCH_SOAK', 0);
+// A starved machine: its figures say more about the neighbours than about the server. On a
+// quiet machine of this kind the 1-minute load average is below 0.5 before a run and the bare
+// baseline's p99 at 50 connections is 20–45 ms.
+const MAX_LOAD = num('BENCH_MAX_LOAD', 1.5);
+const MAX_BASELINE_P99_MS = num('BENCH_MAX_BASELINE_P99_MS', 100);
+const FORCE = env.BENCH_FORCE === '1';
 const ALL = ['get', 'post', 'delete', 'token', 'mix'] as const;
 type Kind = (typeof ALL)[number];
 const SCENARIOS = (env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',') : [...ALL]) as Kind[];
@@ -42,6 +64,9 @@ for (const s of SCENARIOS) if (!ALL.includes(s)) throw new Error(`unknown scenar
 
 const SERVER_PORT = 3210;
 const BASELINE_PORT = 3211;
+const SERVER_COUNTER_PORT = 3212;
+const BASELINE_COUNTER_PORT = 3213;
+const QUERY_COUNTER = pathToFileURL(join(ROOT, 'bench', 'query-counter.mjs')).href;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const PARTNERS = 10;
 const GET_ENROLLMENTS = 5_000;
@@ -50,7 +75,7 @@ const GET_ENROLLMENTS = 5_000;
 const SECONDS = WARMUP + DURATION + 1;
 const SERVER_RATE = 3_500;
 const BASELINE_RATE = 12_000;
-const cap = (rate: number, share = 1) => Math.ceil(rate * share * SECONDS);
+const cap = (rate: number, share = 1, seconds = SECONDS) => Math.ceil(rate * share * seconds);
 const MIX_PATTERN = Array.from({ length: 20 }, (_, i) =>
   i === 19 ? 'delete' : i % 6 === 5 ? 'post' : 'get',
 ); // 16 GET, 3 POST, 1 DELETE
@@ -60,7 +85,8 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 interface Pools {
   partners: Partner[];
   get: GetPool;
-  server: Record<'post' | 'mixPost' | 'scalePost', string[]> & Record<'delete' | 'mixDelete', string[]>;
+  server: Record<'post' | 'mixPost' | 'scalePost' | 'soakPost', string[]> &
+    Record<'delete' | 'mixDelete' | 'soakDelete', string[]>;
   baseline: Record<'post' | 'mixPost' | 'scalePost', string[]> & Record<'delete' | 'mixDelete', string[]>;
 }
 interface GetPool {
@@ -96,6 +122,9 @@ async function seed(): Promise<Pools> {
       scalePost: await userPool('scale-post-srv', wantScale && want('post') ? cap(SERVER_RATE) : 0),
       delete: await livePool('del-srv', want('delete') ? cap(SERVER_RATE) : 0),
       mixDelete: await livePool('mix-del-srv', want('mix') ? cap(SERVER_RATE * 2, 0.05) : 0),
+      // The soak runs the mix for BENCH_SOAK seconds without warm-up: its own pools, sized alike.
+      soakPost: await userPool('soak-post-srv', SOAK > 0 ? cap(SERVER_RATE, 0.15, SOAK + 1) : 0),
+      soakDelete: await livePool('soak-del-srv', SOAK > 0 ? cap(SERVER_RATE, 0.05, SOAK + 1) : 0),
     };
     const baseline = {
       post: await idPool('post-base', want('post') ? cap(BASELINE_RATE) : 0),
@@ -117,7 +146,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const enrollmentPath = (id: string) => `/v2/promotions/${PROMOTION_ID}:${id}`;
 
 /** The requests of one scenario against the real server. */
-function serverRequests(kind: Kind, pools: Pools, scale: boolean): LoadSpec['pools'] {
+function serverRequests(kind: Kind | 'soak', pools: Pools, scale: boolean): LoadSpec['pools'] {
   const appToken = pools.partners[0]!.appToken;
   const get = {
     items: pools.get.enrollmentIds.map(
@@ -172,6 +201,8 @@ function serverRequests(kind: Kind, pools: Pools, scale: boolean): LoadSpec['poo
       };
     case 'mix':
       return { get, post: post(pools.server.mixPost), delete: del(pools.server.mixDelete) };
+    case 'soak':
+      return { get, post: post(pools.server.soakPost), delete: del(pools.server.soakDelete) };
   }
 }
 
@@ -212,17 +243,23 @@ function baselineRequests(kind: Kind, pools: Pools, scale: boolean): LoadSpec['p
 async function drive(
   served: Served,
   requestPools: LoadSpec['pools'],
-  kind: Kind,
+  kind: Kind | 'soak',
+  counterPort: number,
+  timing: { duration: number; warmup: number } = { duration: DURATION, warmup: WARMUP },
 ): Promise<LoadResult & { peakRssBytes: number }> {
   const sampler = sampleRss(served.child.pid!);
   try {
     const result = await runLoad({
       url: served.url,
       connections: CONNECTIONS,
-      duration: DURATION,
-      warmup: WARMUP,
+      ...timing,
       pools: requestPools,
-      pattern: kind === 'mix' ? MIX_PATTERN : [Object.keys(requestPools)[0]!],
+      pattern: kind === 'mix' || kind === 'soak' ? MIX_PATTERN : [Object.keys(requestPools)[0]!],
+      probe: {
+        pid: served.child.pid!,
+        counterUrl: `http://127.0.0.1:${counterPort}/`,
+        sampleRss: kind === 'soak',
+      },
     });
     return { ...result, peakRssBytes: sampler.stop() };
   } finally {
@@ -230,7 +267,7 @@ async function drive(
   }
 }
 
-async function machine(): Promise<Machine> {
+async function machine(loadAverage: number[]): Promise<Machine> {
   const client = new pg.Client({ connectionString: DB_URL });
   await client.connect();
   const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
@@ -239,7 +276,7 @@ async function machine(): Promise<Machine> {
     cpus: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryBytes: os.totalmem(),
-    loadAverage: os.loadavg(),
+    loadAverage,
     node: process.version,
     postgres: rows[0]!.v,
     connections: CONNECTIONS,
@@ -251,9 +288,16 @@ async function machine(): Promise<Machine> {
 }
 
 async function main(): Promise<void> {
-  log(`database ${DB_URL}; ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run`);
+  // Read before the build and the seeding load the machine themselves.
+  const loadAtStart = os.loadavg();
+  log(
+    `database ${DB_URL}; ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run; ` +
+      `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}`,
+  );
+  log('npm run build');
+  await buildServer(log);
   const pools = await seed();
-  const info = await machine();
+  const info = await machine(loadAtStart);
 
   const serverEnv = {
     DATABASE_URL: DB_URL,
@@ -266,24 +310,33 @@ async function main(): Promise<void> {
     ACCESS_TOKEN_TTL_SECONDS: '3600',
   };
   if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
+  // `npm start` plus the query counter (bench/query-counter.mjs), which changes nothing served.
   const server = await startServer(
     'server',
-    'src/server.ts',
+    SERVER_ENTRY,
     SERVER_PORT,
-    serverEnv,
-    CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [],
+    { ...serverEnv, BENCH_QUERY_COUNTER_PORT: String(SERVER_COUNTER_PORT) },
+    ['--import', QUERY_COUNTER, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])],
   );
-  const baseline = await startServer('baseline', 'bench/baseline.ts', BASELINE_PORT, {
-    DATABASE_URL: DB_URL,
-    DB_POOL_MAX: String(POOL_MAX),
-    BENCH_PROMOTION_ID: PROMOTION_ID,
-    BENCH_PARTNER_ID: pools.partners[0]!.id,
-  });
+  const baseline = await startServer(
+    'baseline',
+    'bench/baseline.ts',
+    BASELINE_PORT,
+    {
+      DATABASE_URL: DB_URL,
+      DB_POOL_MAX: String(POOL_MAX),
+      BENCH_PROMOTION_ID: PROMOTION_ID,
+      BENCH_PARTNER_ID: pools.partners[0]!.id,
+      BENCH_QUERY_COUNTER_PORT: String(BASELINE_COUNTER_PORT),
+    },
+    ['--import', 'tsx', '--import', QUERY_COUNTER],
+  );
 
   const results: ScenarioResult[] = [];
   const scaleResults: ScenarioResult[] = [];
   const pgbench: Partial<Record<Kind, PgbenchResult>> = {};
   const scalePgbench: Partial<Record<Kind, PgbenchResult>> = {};
+  let soak: SoakResult | null = null;
   const scripts = pgbenchScripts({
     partnerId: pools.partners[0]!.id,
     getPool: 'get-e',
@@ -296,14 +349,17 @@ async function main(): Promise<void> {
   try {
     const pass = async (kinds: readonly Kind[], scale: boolean, into: ScenarioResult[]) => {
       for (const kind of kinds) {
-        log(`${kind}${scale ? ' (1M rows)' : ''}: baseline`);
-        const base = await drive(baseline, baselineRequests(kind, pools, scale), kind);
-        log(`${kind}${scale ? ' (1M rows)' : ''}: server`);
-        const real = await drive(server, serverRequests(kind, pools, scale), kind);
+        log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: baseline`);
+        const base = await drive(baseline, baselineRequests(kind, pools, scale), kind, BASELINE_COUNTER_PORT);
+        log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: server`);
+        const real = await drive(server, serverRequests(kind, pools, scale), kind, SERVER_COUNTER_PORT);
         into.push({ kind, server: real, baseline: base });
+        const costs = (r: LoadResult) =>
+          `CPU ${r.costs.processCpuMsPerRequest.toFixed(2)} ms/req, PostgreSQL ${r.costs.postgresCpuMsPerRequest.toFixed(2)} ms/req, ` +
+          `${r.costs.roundTripsPerRequest?.toFixed(2) ?? '?'} round trips/req`;
         log(
-          `  server ${real.requestsPerSec.toFixed(0)} req/s p99 ${real.latency.p99} ms, ` +
-            `baseline ${base.requestsPerSec.toFixed(0)} req/s p99 ${base.latency.p99} ms`,
+          `  server ${real.requestsPerSec.toFixed(0)} req/s p99 ${real.latency.p99} ms, ${costs(real)}; ` +
+            `baseline ${base.requestsPerSec.toFixed(0)} req/s p99 ${base.latency.p99} ms, ${costs(base)}`,
         );
       }
     };
@@ -317,6 +373,19 @@ async function main(): Promise<void> {
 
     await pass(SCENARIOS, false, results);
     if (PGBENCH) await ceiling(SCENARIOS, pgbench);
+
+    if (SOAK > 0) {
+      log(`soak: mix 80/15/5 for ${SOAK} s against the server, RSS every second`);
+      const run = await drive(server, serverRequests('soak', pools, false), 'soak', SERVER_COUNTER_PORT, {
+        duration: SOAK,
+        warmup: 0,
+      });
+      soak = { seconds: SOAK, run, ...soakGrowth(run.rssSamples ?? []) };
+      log(
+        `  ${run.requestsPerSec.toFixed(0)} req/s, peak RSS ${(soak.peakRssBytes / 1024 / 1024).toFixed(0)} MB, ` +
+          `growth ${(soak.growth * 100).toFixed(1)}%`,
+      );
+    }
 
     const scaleKinds = SCENARIOS.filter((k) => k === 'get' || k === 'post');
     if (SCALE && scaleKinds.length > 0) {
@@ -335,19 +404,49 @@ async function main(): Promise<void> {
     await stopServer(baseline);
   }
 
+  const starved = starvation(info, [...results, ...scaleResults]);
   const report = {
     machine: info,
     results,
     pgbench,
     scale: SCALE ? { rows: SCALE_ROWS, results: scaleResults, pgbench: scalePgbench } : null,
+    soak,
+    starved: {
+      reasons: starved,
+      forced: starved.length > 0 && FORCE,
+      maxLoad: MAX_LOAD,
+      maxBaselineP99Ms: MAX_BASELINE_P99_MS,
+    },
   };
   const markdown = renderMarkdown(report);
   process.stdout.write(`${markdown}\n`);
+  if (starved.length > 0 && !FORCE) {
+    log(
+      `machine starved, not writing bench/results/latest.*: ${starved.join('; ')} (BENCH_FORCE=1 writes anyway)`,
+    );
+    process.exitCode = 3;
+    return;
+  }
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.md'), `${markdown}\n`);
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  log('wrote bench/results/latest.md and latest.json');
+  log(
+    `wrote bench/results/latest.md and latest.json${starved.length > 0 ? ' (forced on a starved machine)' : ''}`,
+  );
+}
+
+/** Why this run's figures describe a starved machine; empty when they do not. */
+function starvation(info: Machine, all: ScenarioResult[]): string[] {
+  const reasons: string[] = [];
+  const load = info.loadAverage[0]!;
+  if (load > MAX_LOAD) reasons.push(`1-minute load average ${load.toFixed(2)} > ${MAX_LOAD} at start`);
+  for (const r of all) {
+    if (r.baseline.latency.p99 > MAX_BASELINE_P99_MS) {
+      reasons.push(`baseline p99 ${r.baseline.latency.p99} ms > ${MAX_BASELINE_P99_MS} ms (${r.kind})`);
+    }
+  }
+  return reasons;
 }
 
 await main();

@@ -1,18 +1,18 @@
-// The consent page in a real browser (Debian's chromium driven by playwright-core): the user
-// fills in the form, approves, and lands on the partner's redirect URI with code and state.
+// The consent page in a real browser (chromium driven by playwright-core, see helpers/browser.ts):
+// the user fills in the form, approves, and lands on the partner's redirect URI with code and state.
 // The page is saved as test-artifacts/consent.png.
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partners } from '../../src/db/schema.js';
 import { PASSWORD, useTestApp } from '../helpers/app.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { pkcePair, token } from './oauth-helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
 
 interface BrowserGlobals {
@@ -44,19 +44,7 @@ beforeAll(async () => {
   const port = (callbackServer.address() as { port: number }).port;
   callbackUri = `http://127.0.0.1:${port}/callback`;
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
