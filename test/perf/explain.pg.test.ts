@@ -17,7 +17,6 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 const ROWS = 5_000;
 const NOW = new Date('2026-04-28T10:00:00Z');
 const ENROLLED_AT = new Date('2026-04-01T00:00:00Z');
-const PROMOTION = 'promo_0';
 
 interface Captured {
   sql: string;
