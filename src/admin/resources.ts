@@ -70,19 +70,3 @@ export const toEventResource = (e: EventRow) => ({
   data: e.data,
   created_at: toRfc3339(new Date(e.created_at)),
 });
-
-/** Opaque keyset cursors: base64url JSON, validated on the way back in. */
-export function encodeCursor(value: Record<string, string>): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): Record<string, string> | null {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
-    if (!Object.values(value).every((v) => typeof v === 'string')) return null;
-    return value as Record<string, string>;
-  } catch {
-    return null;
-  }
-}

@@ -57,11 +57,6 @@ export const MintTokenSchema = z.object({
   scope: z.string().min(1).max(200),
 });
 
-export const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(500).optional(),
-});
-
 export const PartnerSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -135,7 +130,3 @@ export const EventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
   created_at: z.string(),
 });
-
-/** A page of a list endpoint. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), next_cursor: z.string().nullable() });

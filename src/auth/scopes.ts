@@ -16,3 +16,16 @@ export function parseScopeString(value: string): Scope[] | null {
 }
 
 export const formatScopes = (scopes: readonly string[]): string => [...scopes].sort().join(' ');
+
+/**
+ * The one scope rule for every token a partner gets (admin-minted, client credentials, the
+ * authorization request, a refresh): the scopes asked for, when every one is known and within
+ * `allowed` (the partner's scopes, or a grant's); none asked means all of `allowed`. Null when
+ * the request asks for nothing or for more; each caller answers that in its own error format.
+ */
+export function scopesWithin(requested: string | undefined, allowed: readonly string[]): Scope[] | null {
+  if (requested === undefined) return parseScopeString(allowed.join(' ')) ?? [];
+  const scopes = parseScopeString(requested);
+  if (!scopes || scopes.length === 0 || !scopes.every((s) => allowed.includes(s))) return null;
+  return scopes;
+}

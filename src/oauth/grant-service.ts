@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PartnerRow } from '../auth/partners-repository.js';
-import { formatScopes, parseScopeString, type Scope } from '../auth/scopes.js';
+import { formatScopes, type Scope, scopesWithin } from '../auth/scopes.js';
 import type { TokenRepository } from '../auth/token-repository.js';
 import {
   mintOpaque,
@@ -265,9 +265,8 @@ export type GrantService = ReturnType<typeof createGrantService>;
 
 /** RFC 6749 §6: a refresh may keep or narrow the granted scopes, never widen them. */
 export function narrowScopes(requested: string | undefined, granted: readonly string[]): Scope[] {
-  if (requested === undefined) return parseScopeString(granted.join(' ')) ?? [];
-  const scopes = parseScopeString(requested);
-  if (!scopes || scopes.length === 0 || !scopes.every((s) => granted.includes(s))) {
+  const scopes = scopesWithin(requested, granted);
+  if (!scopes) {
     throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted.');
   }
   return scopes;

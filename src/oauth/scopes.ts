@@ -1,15 +1,16 @@
-import { parseScopeString, type Scope } from '../auth/scopes.js';
+import { type Scope, scopesWithin } from '../auth/scopes.js';
 import { OAuthError } from './errors.js';
 
-/** Scopes asked for must be within the partner's allowed ones; none asked means all allowed ones. */
+/** RFC 6749 invalid_scope for a request beyond the partner's allowed scopes. */
+export const invalidScope = () =>
+  new OAuthError(
+    'invalid_scope',
+    'The requested scope is invalid, unknown, or exceeds what the client may request.',
+  );
+
+/** auth/scopes.ts's rule against the partner's allowed scopes, refused as RFC 6749 invalid_scope. */
 export function grantScopes(requested: string | undefined, allowed: readonly string[]): Scope[] {
-  if (requested === undefined) return parseScopeString(allowed.join(' ')) ?? [];
-  const scopes = parseScopeString(requested);
-  if (!scopes || scopes.length === 0 || !scopes.every((s) => allowed.includes(s))) {
-    throw new OAuthError(
-      'invalid_scope',
-      'The requested scope is invalid, unknown, or exceeds what the client may request.',
-    );
-  }
+  const scopes = scopesWithin(requested, allowed);
+  if (!scopes) throw invalidScope();
   return scopes;
 }

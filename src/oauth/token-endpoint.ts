@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { accessGrant } from '../auth/access-grant.js';
 import { NO_STORE_HEADERS } from '../errors.js';
 import { authenticateClient, type FormBody, parseForm } from './client-auth.js';
 import { OAuthError } from './errors.js';
 import { CODE_VERIFIER } from './pkce.js';
-import { grantScopes } from './scopes.js';
+import { invalidScope } from './scopes.js';
 
 /** RFC 6749 §5.1: token responses and errors are never cached. */
 export const noStore = (reply: FastifyReply) => reply.headers(NO_STORE_HEADERS);
@@ -27,8 +28,9 @@ export const tokenEndpoint: FastifyPluginAsync = async (app) => {
         throw new OAuthError('invalid_request', 'The grant_type parameter is required.');
 
       case 'client_credentials': {
-        const scopes = grantScopes(form.scope, partner.scopes);
-        return tokens.issueAccessToken({ kind: 'app', partnerId: partner.id, accountId: null, scopes });
+        const grant = accessGrant(partner, null, form.scope);
+        if (!grant) throw invalidScope();
+        return tokens.issueAccessToken(grant);
       }
 
       case 'authorization_code': {

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
+import { ERRORS } from '../errors.js';
+import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
+import { errorResponses as errors } from '../schemas.js';
+import { toAdminEnrollmentResource, toEventResource } from './resources.js';
+import { AdminEnrollmentSchema, AdminEnrollmentStatusSchema, EventSchema } from './schemas.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** /admin/v1: a promotion's enrollments (unenrolled ones too) and an enrollment's audit trail. */
+export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { promotions, enrollments, clock } = app;
+
+  app.get(
+    '/promotions/:promotion_id/enrollments',
+    {
+      schema: {
+        params: z.object({ promotion_id: z.string() }),
+        querystring: ListQuerySchema.extend({ status: AdminEnrollmentStatusSchema.optional() }),
+        response: { 200: pageOf(AdminEnrollmentSchema), ...errors(400, 401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status } = request.query;
+      const afterId = readCursor(cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
+      if (!(await promotions.findById(request.params.promotion_id))) throw ERRORS.promotionNotFound();
+      const now = clock.now();
+      const rows = await enrollments.listByPromotion(
+        request.params.promotion_id,
+        { limit: limit + 1, afterId, status },
+        now,
+      );
+      return toPage(
+        rows,
+        limit,
+        (view) => toAdminEnrollmentResource(view, now),
+        (last) => ({ after: last.id }),
+      );
+    },
+  );
+
+  app.get(
+    '/enrollments/:enrollment_id/events',
+    {
+      schema: {
+        params: z.object({ enrollment_id: z.string().max(200) }),
+        querystring: ListQuerySchema,
+        response: { 200: pageOf(EventSchema), ...errors(400, 401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const after = readCursor(cursor, (c) => {
+        const at = Number(c.t);
+        return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
+      });
+      const key = parseEnrollmentId(request.params.enrollment_id);
+      if (!key || !(await enrollments.exists(key))) throw ERRORS.enrollmentNotFound();
+      const rows = await enrollments.listEvents(key.id, { limit: limit + 1, after });
+      return toPage(rows, limit, toEventResource, (last) => ({ t: String(last.created_at), id: last.id }));
+    },
+  );
+};

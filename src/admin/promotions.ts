@@ -1,0 +1,119 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PROMOTION_ID_PATTERN } from '../enrollments/enrollment-id.js';
+import { ApiError, ERRORS } from '../errors.js';
+import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
+import { truncateToSecond } from '../promotions/expiration.js';
+import type { PromotionChanges } from '../promotions/repository.js';
+import { errorResponses as errors } from '../schemas.js';
+import { toPromotionResource } from './resources.js';
+import { CreatePromotionSchema, PromotionSchema, UpdatePromotionSchema } from './schemas.js';
+
+const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : d);
+
+/** /admin/v1/promotions: create, list (by id), read and change promotions. */
+export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { partners, promotions, promotionService, clock } = app;
+
+  app.post(
+    '/promotions',
+    {
+      schema: {
+        body: CreatePromotionSchema,
+        response: { 201: PromotionSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (!(await partners.findById(body.partner_id))) {
+        throw new ApiError('partner_not_found', 'The partner_id names no partner.', {
+          source: { pointer: '/partner_id' },
+        });
+      }
+      const now = clock.now();
+      const created = await promotions.insert({
+        id: body.id,
+        partnerId: body.partner_id,
+        name: body.name,
+        status: body.status ?? 'active',
+        startsAt: second(body.starts_at) ?? null,
+        endsAt: second(body.ends_at) ?? null,
+        durationDays: body.duration_days ?? null,
+        taskLimitPerMonth: body.task_limit_per_month ?? null,
+        maxEnrollments: body.max_enrollments ?? null,
+        allowReenrollment: body.allow_reenrollment ?? false,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (!created) {
+        throw new ApiError('promotion_exists', `A promotion with id ${body.id} already exists.`, {
+          source: { pointer: '/id' },
+        });
+      }
+      return reply
+        .code(201)
+        .header('location', `/admin/v1/promotions/${created.id}`)
+        .send(toPromotionResource({ ...created, displayedCount: 0 }));
+    },
+  );
+
+  app.get(
+    '/promotions',
+    {
+      schema: {
+        querystring: ListQuerySchema.extend({ partner_id: z.uuid().optional() }),
+        response: { 200: pageOf(PromotionSchema), ...errors(400, 401, 503) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, partner_id } = request.query;
+      const after = readCursor(cursor, (c) => c.after ?? null);
+      const rows = await promotions.list({ limit: limit + 1, after, partnerId: partner_id });
+      return toPage(rows, limit, toPromotionResource, (last) => ({ after: last.id }));
+    },
+  );
+
+  app.get(
+    '/promotions/:promotion_id',
+    {
+      schema: {
+        params: z.object({ promotion_id: z.string() }),
+        response: { 200: PromotionSchema, ...errors(401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const id = request.params.promotion_id;
+      const promotion = PROMOTION_ID_PATTERN.test(id) ? await promotions.findWithCount(id) : undefined;
+      if (!promotion) throw ERRORS.promotionNotFound();
+      return toPromotionResource(promotion);
+    },
+  );
+
+  app.patch(
+    '/promotions/:promotion_id',
+    {
+      schema: {
+        params: z.object({ promotion_id: z.string() }),
+        body: UpdatePromotionSchema,
+        response: { 200: PromotionSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const changes: PromotionChanges = {
+        name: b.name,
+        status: b.status,
+        startsAt: second(b.starts_at),
+        endsAt: second(b.ends_at),
+        durationDays: b.duration_days,
+        taskLimitPerMonth: b.task_limit_per_month,
+        maxEnrollments: b.max_enrollments,
+        allowReenrollment: b.allow_reenrollment,
+      };
+      for (const k of Object.keys(changes) as (keyof PromotionChanges)[]) {
+        if (changes[k] === undefined) delete changes[k];
+      }
+      return toPromotionResource(await promotionService.update(request.params.promotion_id, changes));
+    },
+  );
+};

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ERRORS } from './errors.js';
+
+/**
+ * Keyset pagination, the one way every list endpoint pages: `?limit=` (1–100, default 25) and
+ * an opaque `?cursor=` in, `{data, next_cursor}` out. A cursor is a small object of strings
+ * (the last row's sort key), sent as base64url JSON; each list says how to read it back, and
+ * one that does not read back is the same 400 everywhere.
+ */
+
+export const MAX_PAGE_SIZE = 100;
+
+/** The query every list accepts; extend it with the list's own filters. */
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(25),
+  cursor: z.string().max(500).optional(),
+});
+
+/** The response schema of a page of `item`. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export type CursorPayload = Record<string, string>;
+
+export function encodeCursor(payload: CursorPayload): string {
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+/** The payload of a cursor made by encodeCursor; null for anything else. */
+function decodePayload(cursor: string): CursorPayload | null {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+    if (!Object.values(value).every((v) => typeof v === 'string')) return null;
+    return value as CursorPayload;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where a page starts: undefined without a cursor, else what `read` makes of its payload.
+ * `read` returns null for a payload this list did not make; then 400 invalid_request
+ * (`source.parameter: cursor`).
+ */
+export function readCursor<After>(
+  cursor: string | undefined,
+  read: (payload: CursorPayload) => After | null,
+): After | undefined {
+  if (cursor === undefined) return undefined;
+  const payload = decodePayload(cursor);
+  const after = payload ? read(payload) : null;
+  if (after === null) throw ERRORS.invalidCursor();
+  return after;
+}
+
+/**
+ * A page from rows fetched with `limit + 1` (the extra row only tells that there is more):
+ * the first `limit` rows as resources, and the cursor of the last one when more follow.
+ */
+export function toPage<Row, T>(
+  rows: readonly Row[],
+  limit: number,
+  toResource: (row: Row) => T,
+  cursorOf: (row: Row) => CursorPayload,
+): Page<T> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map(toResource),
+    next_cursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}
