@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import closeWithGrace from 'close-with-grace';
+import { adminTokenFile, readAdminTokenFile, writeNewAdminTokenFile } from './admin/admin-token.js';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, migrateDatabase, openPglite, openPostgres } from './db/client.js';
@@ -12,13 +10,9 @@ import { seedDemo } from './seed.js';
 function resolveAdminToken(config: Config): { token: string | null; generated: boolean } {
   if (config.adminToken) return { token: config.adminToken, generated: false };
   if (config.databaseUrl) return { token: null, generated: false };
-  const file = join(config.dataDir, 'admin-token');
-  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), generated: false };
-  mkdirSync(config.dataDir, { recursive: true });
-  const token = `adm_${randomBytes(32).toString('base64url')}`;
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return { token, generated: true };
+  const kept = readAdminTokenFile(config.dataDir);
+  if (kept !== undefined) return { token: kept, generated: false };
+  return { token: writeNewAdminTokenFile(config.dataDir), generated: true };
 }
 
 async function main(): Promise<void> {
@@ -58,7 +52,7 @@ async function main(): Promise<void> {
   }
   if (admin.generated) {
     process.stdout.write(
-      `Admin API token (saved in ${join(config.dataDir, 'admin-token')}):\n  ${admin.token}\n\n`,
+      `Admin API token (saved in ${adminTokenFile(config.dataDir)}):\n  ${admin.token}\n\n`,
     );
   } else if (admin.token === null) {
     logger.warn('ADMIN_TOKEN is not set: the admin API answers 503 admin_disabled');

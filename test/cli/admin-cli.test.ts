@@ -18,7 +18,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/admin.ts', ...args],
+      ['--import', 'tsx', 'clients/cli/admin.ts', ...args],
       {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: emptyDir, ...env },
         timeout: 60_000,

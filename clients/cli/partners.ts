@@ -1,0 +1,48 @@
+import type { Partner } from '../typescript/src/index.js';
+import { type Commands, defined, list, required, UsageError } from './command.js';
+import { record } from './table.js';
+
+const partnerRecord = (p: Partner, clientSecret?: string) =>
+  record([
+    ['id', p.id],
+    ['name', p.name],
+    ['client_id', p.client_id],
+    ...(clientSecret === undefined ? [] : ([['client_secret', clientSecret]] as [string, string][])),
+    ['redirect_uris', p.redirect_uris.join(' ')],
+    ['scopes', p.scopes.join(' ')],
+    ['created_at', p.created_at],
+  ]);
+
+export const partnerCommands: Commands = {
+  'partners create': {
+    usage: 'partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…]',
+    summary: 'Register a partner (an OAuth client); prints its client secret once',
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      scope: { type: 'string', multiple: true },
+    },
+    async run(admin, values) {
+      const redirectUris = list(values, 'redirect-uri');
+      if (!redirectUris?.length) throw new UsageError('--redirect-uri is required (repeat it for several)');
+      const scopes = list(values, 'scope') as ('promotions:read' | 'promotions:write')[] | undefined;
+      const p = await admin.partners.create(
+        defined({ name: required(values, 'name'), redirect_uris: redirectUris, scopes }),
+      );
+      return {
+        json: p,
+        text: `${partnerRecord(p, p.client_secret)}\n\nThe client secret is shown only now: store it.`,
+      };
+    },
+  },
+  'partners get': {
+    usage: 'partners get <partner_id>',
+    summary: 'Show a partner (without its secret)',
+    options: {},
+    args: ['partner_id'],
+    async run(admin, _values, [id]) {
+      const p = await admin.partners.get(id!);
+      return { json: p, text: partnerRecord(p) };
+    },
+  },
+};
