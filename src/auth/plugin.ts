@@ -4,6 +4,7 @@ import { type AccountsRepository, createAccountsRepository } from './accounts-re
 import { createPartnersRepository, type PartnersRepository } from './partners-repository.js';
 import { createTokenRepository, type TokenRepository } from './token-repository.js';
 import { createTokenService, type TokenService } from './token-service.js';
+import { createVerifiedSecrets, type VerifiedSecrets } from './verified-secrets.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,6 +13,8 @@ declare module 'fastify' {
     tokenRepository: TokenRepository;
     /** Issues and verifies access tokens; every audience's authentication goes through it. */
     tokens: TokenService;
+    /** Client secrets that recently passed scrypt (OAuth client authentication). */
+    verifiedSecrets: VerifiedSecrets;
   }
 }
 
@@ -22,6 +25,7 @@ export const authPlugin = fp(
     app.decorate('partners', createPartnersRepository(app.db));
     app.decorate('accounts', createAccountsRepository(app.db));
     app.decorate('tokenRepository', tokenRepository);
+    app.decorate('verifiedSecrets', createVerifiedSecrets({ clock: app.clock }));
     app.decorate(
       'tokens',
       createTokenService({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorEnvelopeSchema, PromotionIdSchema } from '../schemas.js';
+import { PromotionIdSchema } from '../schemas.js';
 
 export const EnrollBodySchema = z.object({
   promotion_id: PromotionIdSchema,
@@ -9,10 +9,6 @@ export const EnrollBodySchema = z.object({
 export const EnrollResponseSchema = z.object({ enrollment_id: z.string() });
 
 export const EnrollmentParamsSchema = z.object({ enrollment_id: z.string().max(200) });
-
-export const IdempotencyKeySchema = z
-  .string()
-  .regex(/^[\x20-\x7E]{1,255}$/, 'must be 1-255 printable ASCII characters');
 
 export const PromotionDetailSchema = z.object({
   promotion_id: z.string(),
@@ -25,5 +21,3 @@ export const PromotionDetailSchema = z.object({
   billing_cycle_start: z.string(),
   billing_cycle_end: z.string(),
 });
-
-export { ErrorEnvelopeSchema };

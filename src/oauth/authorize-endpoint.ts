@@ -3,12 +3,12 @@ import {
   type AuthorizationRequest,
   AuthorizePageError,
   AuthorizeRedirectError,
-  readParams,
   redirectWith,
   resolveAuthorizationRequest,
 } from './authorize-request.js';
 import { REQUEST_FIELDS, renderConsentPage, renderErrorPage, securePage, sendHtml } from './consent-page.js';
 import { CSRF_COOKIE, csrfCookie, readCookie } from './csrf.js';
+import { readForm, readParams } from './form.js';
 
 const PATHS = ['/oauth/authorize', '/v2/authorize'] as const;
 
@@ -70,22 +70,21 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
     }
   }
 
-  function readForm(request: FastifyRequest): Record<string, string> {
-    const type = request.headers['content-type'] ?? '';
-    if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-      throw new AuthorizePageError(
-        400,
-        'Invalid request',
-        'The form must be posted as application/x-www-form-urlencoded.',
-      );
-    }
-    const params = readParams(request.body);
-    const [repeated] = params.repeated;
-    if (repeated !== undefined) {
-      throw new AuthorizePageError(400, 'Invalid request', `The ${repeated.slice(0, 40)} field is repeated.`);
-    }
-    return params.values;
-  }
+  /** The consent form's post (src/oauth/form.ts); a bad one is answered on our own page. */
+  const readConsentForm = (request: FastifyRequest) =>
+    readForm(request, (problem) =>
+      problem.kind === 'media_type'
+        ? new AuthorizePageError(
+            400,
+            'Invalid request',
+            'The form must be posted as application/x-www-form-urlencoded.',
+          )
+        : new AuthorizePageError(
+            400,
+            'Invalid request',
+            `The ${problem.name.slice(0, 40)} field is ${problem.kind === 'repeated' ? 'repeated' : 'invalid'}.`,
+          ),
+    );
 
   // Page errors and redirects are answered here; anything else goes to the application's handler.
   app.setErrorHandler((err: FastifyError, _request, reply) => {
@@ -111,7 +110,7 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
 
     app.post(path, async (request, reply) => {
       securePage(reply);
-      const form = readForm(request);
+      const form = readConsentForm(request);
       await checkCsrf(request, form);
       const authz = await resolveAuthorizationRequest({ values: form, repeated: [] }, partners);
 

@@ -2,6 +2,7 @@ import type { PartnerRow, PartnersRepository } from '../auth/partners-repository
 import { formatScopes, type Scope } from '../auth/scopes.js';
 import type { RequestField } from './consent-page.js';
 import { isOAuthError, type OAuthErrorCode } from './errors.js';
+import type { FormParams } from './form.js';
 import { S256_CHALLENGE } from './pkce.js';
 import { grantScopes } from './scopes.js';
 
@@ -33,24 +34,6 @@ export class AuthorizeRedirectError extends Error {
   }
 }
 
-export interface RequestParams {
-  values: Record<string, string>;
-  repeated: string[];
-}
-
-/** Flattens a parsed query or form; repeats are remembered, empty values count as absent (RFC 6749 §3.1). */
-export function readParams(source: unknown): RequestParams {
-  const values: Record<string, string> = {};
-  const repeated: string[] = [];
-  if (source && typeof source === 'object') {
-    for (const [key, value] of Object.entries(source)) {
-      if (Array.isArray(value)) repeated.push(key);
-      else if (typeof value === 'string' && value !== '') values[key] = value;
-    }
-  }
-  return { values, repeated };
-}
-
 export interface AuthorizationRequest {
   partner: PartnerRow;
   redirectUri: string;
@@ -66,7 +49,7 @@ const MAX_STATE_LENGTH = 1024;
 // The steps, in the order RFC 6749 §4.1.2.1 implies: first what decides whether the redirect
 // URI can be trusted (errors → our page), then the rest (errors → the client's redirect URI).
 
-async function loadClient(params: RequestParams, partners: PartnersRepository): Promise<PartnerRow> {
+async function loadClient(params: FormParams, partners: PartnersRepository): Promise<PartnerRow> {
   if (params.repeated.includes('client_id')) {
     throw new AuthorizePageError(400, 'Invalid request', 'The client_id parameter is repeated.');
   }
@@ -85,7 +68,7 @@ async function loadClient(params: RequestParams, partners: PartnersRepository): 
   return partner;
 }
 
-function checkRedirectUri(params: RequestParams, partner: PartnerRow): string {
+function checkRedirectUri(params: FormParams, partner: PartnerRow): string {
   if (params.repeated.includes('redirect_uri')) {
     throw new AuthorizePageError(400, 'Invalid request', 'The redirect_uri parameter is repeated.');
   }
@@ -104,20 +87,20 @@ function checkRedirectUri(params: RequestParams, partner: PartnerRow): string {
   return redirectUri;
 }
 
-function rejectDupes(params: RequestParams): void {
+function rejectDupes(params: FormParams): void {
   const [first] = params.repeated;
   if (first !== undefined)
     throw redirectable('invalid_request', `The ${first.slice(0, 40)} parameter is repeated.`);
 }
 
-function checkResponseType(params: RequestParams): void {
+function checkResponseType(params: FormParams): void {
   const type = params.values.response_type;
   if (type === undefined) throw redirectable('invalid_request', 'The response_type parameter is required.');
   if (type !== 'code')
     throw redirectable('unsupported_response_type', 'Only response_type=code is supported.');
 }
 
-function checkState(params: RequestParams): void {
+function checkState(params: FormParams): void {
   const state = params.values.state;
   if (state !== undefined && state.length > MAX_STATE_LENGTH) {
     throw redirectable(
@@ -127,7 +110,7 @@ function checkState(params: RequestParams): void {
   }
 }
 
-function checkPkce(params: RequestParams): string {
+function checkPkce(params: FormParams): string {
   const challenge = params.values.code_challenge;
   const method = params.values.code_challenge_method;
   if (challenge === undefined) {
@@ -162,7 +145,7 @@ const redirectable = (error: OAuthErrorCode, message: string) => new Redirectabl
 
 /** Validates an authorization request (GET, and again on the form post). */
 export async function resolveAuthorizationRequest(
-  params: RequestParams,
+  params: FormParams,
   partners: PartnersRepository,
 ): Promise<AuthorizationRequest> {
   const partner = await loadClient(params, partners);

@@ -1,26 +1,22 @@
 import type { FastifyRequest } from 'fastify';
 import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
-import { sha256, verifySecret } from '../auth/secrets.js';
+import { verifySecret } from '../auth/secrets.js';
+import type { VerifiedSecrets } from '../auth/verified-secrets.js';
 import { invalidClient, OAuthError } from './errors.js';
+import { readForm } from './form.js';
 
 export type FormBody = Record<string, string>;
 
-/** RFC 6749 §3.2: parameters may not repeat; a form parser gives arrays for repeats. */
-export function parseForm(request: FastifyRequest): FormBody {
-  const type = request.headers['content-type'] ?? '';
-  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-    throw new OAuthError('invalid_request', 'The request body must be application/x-www-form-urlencoded.');
-  }
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  const form: FormBody = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (Array.isArray(value)) throw new OAuthError('invalid_request', `The ${key} parameter is repeated.`);
-    if (typeof value !== 'string')
-      throw new OAuthError('invalid_request', `The ${key} parameter is invalid.`);
-    if (value !== '') form[key] = value;
-  }
-  return form;
-}
+/** An OAuth endpoint's form body (src/oauth/form.ts), refused as RFC 6749 invalid_request. */
+export const parseForm = (request: FastifyRequest): FormBody =>
+  readForm(request, (problem) =>
+    problem.kind === 'media_type'
+      ? new OAuthError('invalid_request', 'The request body must be application/x-www-form-urlencoded.')
+      : new OAuthError(
+          'invalid_request',
+          `The ${problem.name} parameter is ${problem.kind === 'repeated' ? 'repeated' : 'invalid'}.`,
+        ),
+  );
 
 function basicCredentials(request: FastifyRequest): { clientId: string; clientSecret: string } | undefined {
   const header = request.headers.authorization;
@@ -41,43 +37,16 @@ function basicCredentials(request: FastifyRequest): { clientId: string; clientSe
   }
 }
 
-/** Authenticates the client by HTTP Basic or by body parameters, never both (RFC 6749 §2.3). */
 /**
- * Secrets that recently passed scrypt, remembered as sha-256 (they are 256-bit random
- * values, so the digest reveals nothing) for a few minutes. A hit skips the ~50 ms slow hash
- * for a partner's repeated client-credentials calls; a wrong secret always pays full price,
- * and the cache is keyed by the stored hash, so a new secret never matches an old entry.
- * Safe to lose: a miss only costs one scrypt.
+ * Authenticates the client by HTTP Basic or by body parameters, never both (RFC 6749 §2.3).
+ * A secret that passed scrypt recently is recognised by `verifiedSecrets` without it.
  */
-export const verifiedSecrets = (() => {
-  const TTL_MS = 10 * 60 * 1000;
-  const MAX_ENTRIES = 10_000;
-  const entries = new Map<string, number>();
-  const keyOf = (storedHash: string, secret: string) => `${storedHash}\n${sha256(secret)}`;
-  return {
-    has(storedHash: string, secret: string): boolean {
-      const key = keyOf(storedHash, secret);
-      const until = entries.get(key);
-      if (until === undefined) return false;
-      if (until < Date.now()) {
-        entries.delete(key);
-        return false;
-      }
-      return true;
-    },
-    remember(storedHash: string, secret: string): void {
-      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-      entries.set(keyOf(storedHash, secret), Date.now() + TTL_MS);
-    },
-    clear: () => entries.clear(),
-  };
-})();
-
 export async function authenticateClient(
   request: FastifyRequest,
   form: FormBody,
-  partners: PartnersRepository,
+  deps: { partners: PartnersRepository; verifiedSecrets: VerifiedSecrets },
 ): Promise<PartnerRow> {
+  const { partners, verifiedSecrets } = deps;
   const basic = basicCredentials(request);
   const inBody = form.client_id !== undefined || form.client_secret !== undefined;
   if (basic && inBody) {

@@ -26,8 +26,6 @@ export class OAuthError extends Error {
   readonly error: OAuthErrorCode;
   readonly statusCode: number;
   readonly headers: Record<string, string>;
-  /** Only exposed descriptions reach the client. */
-  readonly expose = true;
 
   constructor(error: OAuthErrorCode, description: string, headers: Record<string, string> = {}) {
     super(description);

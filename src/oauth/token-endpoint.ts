@@ -17,12 +17,12 @@ export function requireParam(form: FormBody, name: string): string {
 
 /** POST /oauth/token: client_credentials, authorization_code (PKCE) and refresh_token. */
 export const tokenEndpoint: FastifyPluginAsync = async (app) => {
-  const { partners, tokens, grantService } = app;
+  const { partners, verifiedSecrets, tokens, grantService } = app;
 
   app.post('/oauth/token', async (request, reply) => {
     noStore(reply);
     const form = parseForm(request);
-    const partner = await authenticateClient(request, form, partners);
+    const partner = await authenticateClient(request, form, { partners, verifiedSecrets });
     switch (form.grant_type) {
       case undefined:
         throw new OAuthError('invalid_request', 'The grant_type parameter is required.');

@@ -4,12 +4,12 @@ import { noStore, requireParam } from './token-endpoint.js';
 
 /** POST /oauth/revoke (RFC 7009) and POST /oauth/introspect (RFC 7662), both client-authenticated. */
 export const tokenManagementEndpoints: FastifyPluginAsync = async (app) => {
-  const { partners, grantService } = app;
+  const { partners, verifiedSecrets, grantService } = app;
 
   app.post('/oauth/revoke', async (request, reply) => {
     noStore(reply);
     const form = parseForm(request);
-    const partner = await authenticateClient(request, form, partners);
+    const partner = await authenticateClient(request, form, { partners, verifiedSecrets });
     const token = requireParam(form, 'token');
     // token_type_hint is only a hint (RFC 7009 §2.1): the token's own prefix says what it is.
     await grantService.revoke({ partner, token });
@@ -21,7 +21,7 @@ export const tokenManagementEndpoints: FastifyPluginAsync = async (app) => {
   app.post('/oauth/introspect', async (request, reply) => {
     noStore(reply);
     const form = parseForm(request);
-    const partner = await authenticateClient(request, form, partners);
+    const partner = await authenticateClient(request, form, { partners, verifiedSecrets });
     const token = requireParam(form, 'token');
     return grantService.introspect({ partner, token });
   });

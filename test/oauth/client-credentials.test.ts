@@ -127,25 +127,39 @@ describe('POST /oauth/token grant_type=client_credentials', () => {
 });
 
 describe('the verified-secret cache', () => {
+  const call = (clientId: string, secret: string) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { ...form, authorization: basic(clientId, secret) },
+      payload: 'grant_type=client_credentials',
+    });
+
   it('remembers a secret that passed scrypt, and never lets a wrong one through', async () => {
-    const { verifiedSecrets } = await import('../../src/oauth/client-auth.js');
-    verifiedSecrets.clear();
+    const { verifiedSecrets } = ctx.app;
     const p = await ctx.fixtures.partner();
     const row = await ctx.app.partners.findById(p.id);
-    const call = (secret: string) =>
-      ctx.app.inject({
-        method: 'POST',
-        url: '/oauth/token',
-        headers: { ...form, authorization: basic(p.clientId, secret) },
-        payload: 'grant_type=client_credentials',
-      });
     expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(false);
-    expect((await call(p.clientSecret)).statusCode).toBe(200);
+    expect((await call(p.clientId, p.clientSecret)).statusCode).toBe(200);
     expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(true);
-    expect((await call(p.clientSecret)).statusCode).toBe(200);
-    expect((await call(`${p.clientSecret}x`)).statusCode).toBe(401);
+    expect((await call(p.clientId, p.clientSecret)).statusCode).toBe(200);
+    expect((await call(p.clientId, `${p.clientSecret}x`)).statusCode).toBe(401);
     expect(verifiedSecrets.has(row!.clientSecretHash, `${p.clientSecret}x`)).toBe(false);
     // Keyed by the stored hash: another partner's hash never matches this secret.
     expect(verifiedSecrets.has('scrypt$other', p.clientSecret)).toBe(false);
+  });
+
+  it('forgets a secret ten minutes later by the injected clock', async () => {
+    const { verifiedSecrets } = ctx.app;
+    const p = await ctx.fixtures.partner();
+    const row = await ctx.app.partners.findById(p.id);
+    expect((await call(p.clientId, p.clientSecret)).statusCode).toBe(200);
+    ctx.clock.advance(10 * 60 * 1000);
+    expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(true);
+    ctx.clock.advance(1);
+    expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(false);
+    // Forgotten is only slower: the secret still passes scrypt and is remembered again.
+    expect((await call(p.clientId, p.clientSecret)).statusCode).toBe(200);
+    expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(true);
   });
 });
