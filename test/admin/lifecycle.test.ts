@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { JSON_HEADERS as json, requestsFor } from '../helpers/requests.js';
 
 const ctx = useTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '31536000' } });
-const json = { 'content-type': 'application/json' };
 
 let partner: PartnerFixture;
 let appToken: string;
@@ -14,18 +14,7 @@ beforeAll(async () => {
   appToken = await ctx.fixtures.appToken(partner.id);
 });
 
-async function enrollNew(promotionId: string): Promise<{ enrollmentId: string; accountId: string }> {
-  const account = await ctx.fixtures.account();
-  const token = await ctx.fixtures.userToken(partner.id, account.id);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: { ...json, ...bearer(token) },
-    payload: { promotion_id: promotionId },
-  });
-  expect(res.statusCode).toBe(201);
-  return { enrollmentId: res.json().enrollment_id, accountId: account.id };
-}
+const { enrollNew } = requestsFor(ctx, () => partner);
 
 const patch = (id: string, body: unknown) =>
   ctx.admin({

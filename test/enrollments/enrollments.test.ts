@@ -2,11 +2,11 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { JSON_HEADERS as json, requestsFor } from '../helpers/requests.js';
 
 // Tokens outlive the clock moves of these tests (expiry of tokens has its own test).
 const ctx = useTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '31536000' } });
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
-const json = { 'content-type': 'application/json' };
 
 let partner: PartnerFixture;
 let other: PartnerFixture;
@@ -22,19 +22,7 @@ beforeAll(async () => {
   appToken = await ctx.fixtures.appToken(partner.id);
 });
 
-const enroll = (token: string | null, body: unknown, headers: Record<string, string> = {}) =>
-  ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: { ...json, ...(token ? bearer(token) : {}), ...headers },
-    payload: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-
-/** A new account of `partner` with a user token. */
-async function freshUser(p: PartnerFixture = partner) {
-  const a = await ctx.fixtures.account();
-  return { accountId: a.id, token: await ctx.fixtures.userToken(p.id, a.id) };
-}
+const { post: enroll, user: freshUser } = requestsFor(ctx, () => partner);
 
 describe('POST /v2/promotions', () => {
   it('enrolls and answers 201 with the enrollment id and its Location', async () => {

@@ -4,9 +4,9 @@ import { queryRows } from '../../src/db/client.js';
 import { createExpirySweeper } from '../../src/enrollments/expiry-sweeper.js';
 import { createIdempotencyRepository } from '../../src/enrollments/idempotency-repository.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { requestsFor } from '../helpers/requests.js';
 
 const ctx = useTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '31536000' } });
-const json = { 'content-type': 'application/json' };
 
 let partner: PartnerFixture;
 
@@ -14,18 +14,9 @@ beforeAll(async () => {
   partner = await ctx.fixtures.partner();
 });
 
-async function enrollNew(promotionId: string, key?: string): Promise<string> {
-  const account = await ctx.fixtures.account();
-  const token = await ctx.fixtures.userToken(partner.id, account.id);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: { ...json, ...bearer(token), ...(key ? { 'idempotency-key': key } : {}) },
-    payload: { promotion_id: promotionId },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().enrollment_id;
-}
+const requests = requestsFor(ctx, () => partner);
+const enrollNew = async (promotionId: string, key?: string) =>
+  (await requests.enrollNew(promotionId, key)).enrollmentId;
 
 const expiredAt = async (enrollmentId: string) =>
   (

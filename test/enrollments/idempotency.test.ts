@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { JSON_HEADERS as json, requestsFor } from '../helpers/requests.js';
 
 const ctx = useTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '31536000' } });
-const json = { 'content-type': 'application/json' };
 
 let partner: PartnerFixture;
 let other: PartnerFixture;
@@ -14,23 +14,10 @@ beforeAll(async () => {
   other = await ctx.fixtures.partner();
 });
 
-async function user(p: PartnerFixture = partner) {
-  const account = await ctx.fixtures.account();
-  return { accountId: account.id, token: await ctx.fixtures.userToken(p.id, account.id) };
-}
-
+const { user, post } = requestsFor(ctx, () => partner);
+/** POST /v2/promotions with an Idempotency-Key whenever one is given, even an empty one. */
 const enroll = (token: string, body: unknown, key?: string, headers: Record<string, string> = {}) =>
-  ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: {
-      ...json,
-      ...bearer(token),
-      ...(key === undefined ? {} : { 'idempotency-key': key }),
-      ...headers,
-    },
-    payload: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  post(token, body, { ...(key === undefined ? {} : { 'idempotency-key': key }), ...headers });
 
 const enrollmentsOf = async (promotionId: string) =>
   (

@@ -2,9 +2,9 @@
 // earlier, or ending a promotion, left its enrollments `enrolled` until their own expiration.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { JSON_HEADERS as json, requestsFor } from '../helpers/requests.js';
 
 const ctx = useTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '31536000' } });
-const json = { 'content-type': 'application/json' };
 
 let partner: PartnerFixture;
 let appToken: string;
@@ -14,18 +14,9 @@ beforeAll(async () => {
   appToken = await ctx.fixtures.appToken(partner.id);
 });
 
-async function enrollNew(promotionId: string): Promise<string> {
-  const account = await ctx.fixtures.account();
-  const token = await ctx.fixtures.userToken(partner.id, account.id);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: { ...json, ...bearer(token) },
-    payload: { promotion_id: promotionId },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().enrollment_id;
-}
+const requests = requestsFor(ctx, () => partner);
+const enrollNew = async (promotionId: string) => (await requests.enrollNew(promotionId)).enrollmentId;
+const recordUsage = (enrollmentId: string) => requests.usage(enrollmentId, { tasks: 1 });
 
 const read = async (enrollmentId: string) => {
   const res = await ctx.app.inject({
@@ -47,14 +38,6 @@ const patch = async (id: string, body: unknown) => {
   expect(res.statusCode).toBe(200);
   return res.json() as { status: string; ends_at: string | null };
 };
-
-const recordUsage = (enrollmentId: string) =>
-  ctx.admin({
-    method: 'POST',
-    url: `/admin/v1/enrollments/${enrollmentId}/usage`,
-    headers: json,
-    payload: JSON.stringify({ tasks: 1 }),
-  });
 
 const adminStatus = async (promotionId: string) => {
   const res = await ctx.admin({ method: 'GET', url: `/admin/v1/promotions/${promotionId}/enrollments` });

@@ -2,10 +2,10 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { JSON_HEADERS as json, requestsFor } from '../helpers/requests.js';
 
 const ctx = useTestApp({ poolMax: 20, env: { ACCESS_TOKEN_TTL_SECONDS: '31536000' } });
-const json = { 'content-type': 'application/json' };
 
 let partner: PartnerFixture;
 
@@ -13,26 +13,7 @@ beforeAll(async () => {
   partner = await ctx.fixtures.partner();
 });
 
-async function user() {
-  const account = await ctx.fixtures.account();
-  return { accountId: account.id, token: await ctx.fixtures.userToken(partner.id, account.id) };
-}
-
-const enroll = (token: string, promotionId: string, key?: string) =>
-  ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: { ...json, ...bearer(token), ...(key ? { 'idempotency-key': key } : {}) },
-    payload: { promotion_id: promotionId },
-  });
-
-const usage = (enrollmentId: string, tasks: number) =>
-  ctx.admin({
-    method: 'POST',
-    url: `/admin/v1/enrollments/${enrollmentId}/usage`,
-    headers: json,
-    payload: { tasks },
-  });
+const { user, enroll, usage } = requestsFor(ctx, () => partner);
 
 const one = async <T>(query: ReturnType<typeof sql>) => (await queryRows<T>(ctx.app.db, query))[0]!;
 
@@ -44,7 +25,7 @@ describe('concurrency on PostgreSQL', () => {
     const enrollmentId = (await enroll(token, promo)).json().enrollment_id as string;
     const id = enrollmentId.split(':')[1]!;
 
-    const answers = await Promise.all(Array.from({ length: 40 }, () => usage(enrollmentId, 1)));
+    const answers = await Promise.all(Array.from({ length: 40 }, () => usage(enrollmentId, { tasks: 1 })));
     expect(answers.map((r) => r.statusCode)).toEqual(Array(40).fill(200));
     const bodies = answers.map((r) => r.json());
     expect(bodies.reduce((sum, b) => sum + b.accepted, 0)).toBe(25);
@@ -126,7 +107,7 @@ describe('concurrency on PostgreSQL', () => {
       Promise.all(newcomers.map((u) => enroll(u.token, promo))),
       // The early accounts may re-enroll (theirs expired); each at most once.
       Promise.all(early.flatMap((u) => [enroll(u.token, promo), enroll(u.token, promo)])),
-      Promise.all(Array.from({ length: 20 }, () => usage(meteredId, 1))),
+      Promise.all(Array.from({ length: 20 }, () => usage(meteredId, { tasks: 1 }))),
       Promise.all(Array.from({ length: 4 }, () => sweepOnce())),
     ]);
 

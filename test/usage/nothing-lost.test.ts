@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/token-service.js';
 import { type Db, queryRows } from '../../src/db/client.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { JSON_HEADERS as json, requestsFor } from '../helpers/requests.js';
 
 const ctx = useTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '31536000' } });
-const json = { 'content-type': 'application/json' };
 
 let partner: PartnerFixture;
 let appToken: string;
@@ -18,26 +18,7 @@ beforeAll(async () => {
   appToken = await ctx.fixtures.appToken(partner.id);
 });
 
-async function user() {
-  const account = await ctx.fixtures.account();
-  return { accountId: account.id, token: await ctx.fixtures.userToken(partner.id, account.id) };
-}
-
-const enroll = (token: string, promotionId: string, key?: string) =>
-  ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: { ...json, ...bearer(token), ...(key ? { 'idempotency-key': key } : {}) },
-    payload: { promotion_id: promotionId },
-  });
-
-const usage = (enrollmentId: string, body: unknown) =>
-  ctx.admin({
-    method: 'POST',
-    url: `/admin/v1/enrollments/${enrollmentId}/usage`,
-    headers: json,
-    payload: JSON.stringify(body),
-  });
+const { user, enroll, usage } = requestsFor(ctx, () => partner);
 
 /** Everything a request could have changed, as one comparable value. */
 const snapshot = async () =>

@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
+import { JSON_HEADERS as json, requestsFor } from '../helpers/requests.js';
 
 // Tokens outlive the clock moves of these tests.
 const ctx = useTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '31536000' } });
-const json = { 'content-type': 'application/json' };
 
 let partner: PartnerFixture;
 let appToken: string;
@@ -15,28 +15,13 @@ beforeAll(async () => {
   appToken = await ctx.fixtures.appToken(partner.id);
 });
 
-/** Enrolls a new account of `partner` at the clock's time; returns the enrollment id. */
-async function enrollNew(promotion: Parameters<typeof ctx.fixtures.promotion>[1] = {}): Promise<string> {
-  const promo = await ctx.fixtures.promotion(partner.id, promotion);
-  const account = await ctx.fixtures.account();
-  const token = await ctx.fixtures.userToken(partner.id, account.id);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: { ...json, ...bearer(token) },
-    payload: { promotion_id: promo },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().enrollment_id;
-}
+const requests = requestsFor(ctx, () => partner);
+const { usage } = requests;
 
-const usage = (enrollmentId: string, body: unknown) =>
-  ctx.admin({
-    method: 'POST',
-    url: `/admin/v1/enrollments/${encodeURIComponent(enrollmentId)}/usage`,
-    headers: json,
-    payload: JSON.stringify(body),
-  });
+/** Enrolls a new account of `partner` into a new promotion at the clock's time; returns the enrollment id. */
+async function enrollNew(promotion: Parameters<typeof ctx.fixtures.promotion>[1] = {}): Promise<string> {
+  return (await requests.enrollNew(await ctx.fixtures.promotion(partner.id, promotion))).enrollmentId;
+}
 
 /** GET /v2 with an app token minted at the clock's time (the clock jumps years here). */
 const detail = async (enrollmentId: string) =>
