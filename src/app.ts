@@ -22,6 +22,9 @@ import { rateLimitPlugin } from './ops/rate-limit.js';
 import { requestLogPlugin } from './ops/request-log.js';
 import { opsRoutes } from './ops/routes.js';
 import { createServices } from './services.js';
+import { webhookAdminRoutes } from './webhooks/admin-routes.js';
+import { webhooksPlugin } from './webhooks/plugin.js';
+import { webhookRoutes } from './webhooks/routes.js';
 
 export const BODY_LIMIT = 16 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -101,12 +104,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(requestLogPlugin);
   await app.register(rateLimitPlugin);
   await app.register(overloadPlugin);
+  await app.register(webhooksPlugin);
 
   await app.register(opsRoutes);
   await app.register(docsRoutes);
   await app.register(oauthRoutes);
   await app.register(enrollmentRoutes, { prefix: '/v2' });
+  await app.register(webhookRoutes, { prefix: '/v2' });
   await app.register(adminRoutes, { prefix: '/admin/v1', adminToken: options.adminToken });
+  await app.register(webhookAdminRoutes, { prefix: '/admin/v1', adminToken: options.adminToken });
 
   return app;
 }

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   app.services.expirySweeper.start(app.log);
+  app.webhooks.dispatcher.start();
 }
 
 await main();

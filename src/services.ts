@@ -19,6 +19,7 @@ import { createPromotionsRepository } from './promotions/repository.js';
 import { createPromotionService } from './promotions/service.js';
 import { createUsageRepository } from './usage/repository.js';
 import { createUsageService } from './usage/service.js';
+import { enqueueExpired } from './webhooks/events.js';
 
 /** Wires repositories and services once; routes reach them through `app.services`. */
 export function createServices(deps: { database: Database; clock: Clock; config: Config }) {
@@ -55,6 +56,8 @@ export function createServices(deps: { database: Database; clock: Clock; config:
       enrollments,
       keys: idempotencyKeys,
       intervalMs: config.expirySweepIntervalSeconds * 1000,
+      db,
+      onExpired: enqueueExpired(enrollments),
     }),
     grantService: createGrantService({
       db,

@@ -104,6 +104,32 @@ type RawTokenWithView = Partial<RawView> & {
 };
 
 export function createEnrollmentsRepository(db: Db) {
+  /** markExpired, answering the ids it marked. */
+  async function markExpiredIds(now: Date, batch: number, tx: Db = db): Promise<string[]> {
+    const rows = await queryRows<{ enrollment_id: string }>(
+      tx,
+      sql`with due as (
+            select id from enrollments
+            where expired_at is null and unenrolled_at is null and expires_at < ${now}
+            order by expires_at
+            limit ${batch}
+            for update skip locked
+          ), marked as (
+            update enrollments e set expired_at = ${now}
+            from due where e.id = due.id
+            returning e.id, e.expires_at
+          )
+          insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
+          select gen_random_uuid(), id, 'expired', 'system', null,
+                 jsonb_build_object('expiration_date',
+                   to_char(expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+                 ${now}
+          from marked
+          returning enrollment_id`,
+    );
+    return rows.map((r) => r.enrollment_id);
+  }
+
   return {
     /**
      * Rule 4 with re-enrollment allowed: a dead (unenrolled or expired) current enrollment
@@ -200,28 +226,23 @@ export function createEnrollmentsRepository(db: Db) {
      * event, in one statement. SKIP LOCKED lets several instances sweep side by side.
      */
     async markExpired(now: Date, batch: number, tx: Db = db): Promise<number> {
-      const rows = await queryRows<{ enrollment_id: string }>(
+      return (await markExpiredIds(now, batch, tx)).length;
+    },
+
+    markExpiredIds,
+
+    /** Views of these enrollments (unenrolled ones too), e.g. for the webhook events of a batch. */
+    async findViewsByIds(ids: string[], now: Date, tx: Db = db): Promise<EnrollmentView[]> {
+      if (ids.length === 0) return [];
+      const rows = await queryRows<RawView>(
         tx,
-        sql`with due as (
-              select id from enrollments
-              where expired_at is null and unenrolled_at is null and expires_at < ${now}
-              order by expires_at
-              limit ${batch}
-              for update skip locked
-            ), marked as (
-              update enrollments e set expired_at = ${now}
-              from due where e.id = due.id
-              returning e.id, e.expires_at
-            )
-            insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
-            select gen_random_uuid(), id, 'expired', 'system', null,
-                   jsonb_build_object('expiration_date',
-                     to_char(expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
-                   ${now}
-            from marked
-            returning enrollment_id`,
+        sql`${selectViews(now)}
+        where e.id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
       );
-      return rows.length;
+      return rows.map(fromRaw);
     },
 
     /** Whether an enrollment row exists: settles a commit whose acknowledgement was lost. */

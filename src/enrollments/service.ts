@@ -8,6 +8,8 @@ import { computeExpiration, isExpired, toRfc3339, truncateToSecond } from '../pr
 import type { PromotionsRepository } from '../promotions/repository.js';
 import { whyNotEnrollable } from '../promotions/rules.js';
 import { cycleAt } from '../usage/billing-cycle.js';
+import { enrollmentEvent } from '../webhooks/events.js';
+import { outbox } from '../webhooks/outbox.js';
 import { formatEnrollmentId, parseEnrollmentId } from './enrollment-id.js';
 import type { EnrollmentsRepository, EnrollmentView, PrefetchedView } from './repository.js';
 
@@ -84,6 +86,7 @@ export function createEnrollmentService(deps: {
       if (reason) throw new ApiError('promotion_not_active', reason);
 
       const enrolledAt = truncateToSecond(now);
+      const expiresAt = computeExpiration(enrolledAt, promotion.durationDays, promotion.endsAt);
       const id = randomUUID();
       await transactionResolvingDoubt(
         db,
@@ -97,7 +100,7 @@ export function createEnrollmentService(deps: {
               accountId,
               partnerId: principal.partnerId,
               enrolledAt,
-              expiresAt: computeExpiration(enrolledAt, promotion.durationDays, promotion.endsAt),
+              expiresAt,
               createdAt: now,
             },
             tx,
@@ -125,6 +128,20 @@ export function createEnrollmentService(deps: {
             },
             tx,
           );
+          // SPEC §8: the webhook event commits (or rolls back) with the enrollment; data as GET shows it.
+          const view = {
+            id,
+            promotion_id: promotion.id,
+            account_id: accountId,
+            partner_id: principal.partnerId,
+            enrolled_at: enrolledAt,
+            expires_at: expiresAt,
+            unenrolled_at: null,
+            task_limit_per_month: promotion.taskLimitPerMonth,
+            usage_cycle_start: null,
+            usage_used: null,
+          };
+          await outbox.enqueue(tx, enrollmentEvent('enrollment.created', view, now));
           await options.beforeCommit?.(tx, formatEnrollmentId(promotion.id, id));
         },
         () => enrollments.existsById(id),
@@ -172,6 +189,13 @@ export function createEnrollmentService(deps: {
             },
             tx,
           );
+          const view = await enrollments.findView(
+            key,
+            { partnerId: principal.partnerId, includeUnenrolled: true },
+            now,
+            tx,
+          );
+          if (view) await outbox.enqueue(tx, enrollmentEvent('enrollment.unenrolled', view, now));
         },
         () => enrollments.isUnenrolled(key.id),
       );

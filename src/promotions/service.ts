@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ApiError } from '../errors.js';
+import { promotionEndedEvent } from '../webhooks/events.js';
+import { outbox } from '../webhooks/outbox.js';
 import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from './repository.js';
 
 const notFound = () => new ApiError('promotion_not_found', 'The requested promotion was not found.');
@@ -35,6 +37,8 @@ export function createPromotionService(deps: { db: Db; clock: Clock; promotions:
         }
         const updated = await promotions.findWithCount(id, tx);
         if (!updated) throw notFound();
+        if (current.status !== 'ended' && updated.status === 'ended')
+          await outbox.enqueue(tx, promotionEndedEvent(updated, clock.now()));
         return updated;
       });
     },

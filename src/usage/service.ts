@@ -4,6 +4,8 @@ import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ApiError } from '../errors.js';
 import { isExpired, toRfc3339 } from '../promotions/expiration.js';
+import { enrollmentEvent, usageCrossings } from '../webhooks/events.js';
+import { outbox } from '../webhooks/outbox.js';
 import { cycleAt } from './billing-cycle.js';
 import type { LedgerEntry, UsageRepository, UsageTarget } from './repository.js';
 
@@ -134,6 +136,12 @@ export function createUsageService(deps: {
             },
             tx,
           );
+        }
+
+        // SPEC §8: 80% and limit webhooks, once per enrollment and cycle (dedup key), in this transaction.
+        for (const type of usageCrossings(before, after, limit, rejected)) {
+          const [view] = await enrollments.findViewsByIds([target.id], now, tx);
+          if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, now, cycle.start));
         }
 
         const current = cycleAt(target.enrolledAt, now);
