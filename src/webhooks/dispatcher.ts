@@ -99,7 +99,8 @@ export function createDispatcher(options: DispatcherOptions) {
   } = options;
   const signingClock = options.signingClock ?? systemClock;
   const batchSize = options.batchSize ?? DISPATCH_BATCH_SIZE;
-  const leaseMs = options.leaseMs ?? timeoutMs + 30_000;
+  // Longer than any attempt (timeout + the writes around it), so a live claim never lapses.
+  const leaseMs = options.leaseMs ?? 2 * timeoutMs + 5000;
   const graceMs = options.graceMs ?? Math.min(timeoutMs, 5000);
   const random = options.random ?? Math.random;
   // With the guard on, every connection resolves through guardedLookup: only checked addresses.
