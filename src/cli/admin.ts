@@ -17,21 +17,22 @@ import {
   type PromotionUpdate,
 } from '../../clients/typescript/src/index.js';
 import { type Cell, record, table } from './table.js';
+import { WEBHOOK_COMMANDS } from './webhooks.js';
 
 export const EXIT = { ok: 0, api: 1, usage: 2, connection: 3 } as const;
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | string[] | undefined>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
 }
 
-interface Command {
+export interface Command {
   usage: string;
   summary: string;
   options: Options;
@@ -49,15 +50,15 @@ const GLOBAL_OPTIONS: Options = {
 
 // --- option helpers ----------------------------------------------------------------------------
 
-const str = (values: Values, name: string) => values[name] as string | undefined;
+export const str = (values: Values, name: string) => values[name] as string | undefined;
 
-function required(values: Values, name: string): string {
+export function required(values: Values, name: string): string {
   const value = str(values, name);
   if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
   return value;
 }
 
-function integer(values: Values, name: string, { nullable = false } = {}): number | null | undefined {
+export function integer(values: Values, name: string, { nullable = false } = {}): number | null | undefined {
   const value = str(values, name);
   if (value === undefined) return undefined;
   if (nullable && value === 'none') return null;
@@ -68,7 +69,7 @@ function integer(values: Values, name: string, { nullable = false } = {}): numbe
 }
 
 /** RFC 3339 in, the server's form (UTC, `Z`, whole seconds) out; "none" clears the field. */
-function instant(values: Values, name: string): string | null | undefined {
+export function instant(values: Values, name: string): string | null | undefined {
   const value = str(values, name);
   if (value === undefined) return undefined;
   if (value === 'none') return null;
@@ -79,18 +80,18 @@ function instant(values: Values, name: string): string | null | undefined {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function list(values: Values, name: string): string[] | undefined {
+export function list(values: Values, name: string): string[] | undefined {
   const value = values[name];
   if (value === undefined) return undefined;
   return (Array.isArray(value) ? value : [String(value)]).flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
 }
 
 /** Drops undefined fields so PATCH only carries what was given. */
-function defined<T extends object>(fields: T): T {
+export function defined<T extends object>(fields: T): T {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as T;
 }
 
-const more = (cursor: string | null, command: string) =>
+export const more = (cursor: string | null, command: string) =>
   cursor ? `\nMore: ${command} --cursor ${cursor}` : '';
 
 // --- rendering ----------------------------------------------------------------------------------
@@ -173,6 +174,9 @@ const FLAG_OF: Record<string, string> = {
   account_id: '--account',
   limit: '--limit',
   cursor: '--cursor',
+  url: '--endpoint-url',
+  event_types: '--event-type',
+  description: '--description',
 };
 
 // --- commands -----------------------------------------------------------------------------------
@@ -450,6 +454,8 @@ export const COMMANDS: Record<string, Command> = {
       };
     },
   },
+  // webhooks …, events … (src/cli/webhooks.ts)
+  ...WEBHOOK_COMMANDS,
 };
 
 export function helpText(): string {
