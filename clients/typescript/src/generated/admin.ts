@@ -1669,6 +1669,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://partner.example/webhooks",
+                 *       "event_types": [
+                 *         "enrollment.created",
+                 *         "usage.limit_reached"
+                 *       ],
+                 *       "description": "CRM sync"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookEndpointCreate"];
             };
         };
@@ -1806,6 +1816,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://partner.example/webhooks/v2",
+                 *       "event_types": [
+                 *         "enrollment.created"
+                 *       ],
+                 *       "description": "CRM sync",
+                 *       "status": "enabled"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookEndpointUpdate"];
             };
         };
