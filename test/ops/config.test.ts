@@ -30,7 +30,7 @@ describe('operational configuration', () => {
       webhookTimeoutMs: 15_000,
       webhookRetryScheduleSeconds: [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400],
       webhookAllowPrivateUrls: true,
-      webhookPollIntervalMs: 1000,
+      webhookPollIntervalMs: 500,
     });
     expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).webhookAllowPrivateUrls).toBe(false);
     expect(

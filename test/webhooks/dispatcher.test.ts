@@ -188,6 +188,45 @@ describe('dispatcher', () => {
     expect((await deliveries())[0]).toMatchObject({ status: 'succeeded' });
   });
 
+  it('follows no redirect: a 302 is a failed attempt, retried later', async () => {
+    const { endpoint, deliveries } = await scenario();
+    receiver.script(endpoint.url, {
+      status: 302,
+      headers: { location: 'http://169.254.169.254/latest/meta-data' },
+    });
+    const d = dispatcher({ random: () => 0.5 });
+    const results = await d.runOnce();
+    await d.stop();
+    expect(results.map((r) => [r.outcome, r.responseStatus])).toEqual([['retrying', 302]]);
+    expect((await deliveries())[0]).toMatchObject({
+      status: 'pending',
+      next_attempt_at: '2026-04-28T10:01:00Z',
+    });
+  });
+
+  it('an attempt without an answer within WEBHOOK_TIMEOUT_MS fails with a timeout', async () => {
+    const { deliveries } = await scenario();
+    receiver.delayMs = 1000;
+    const d = dispatcher({ timeoutMs: 200 });
+    try {
+      const results = await d.runOnce();
+      expect(results.map((r) => [r.outcome, r.error])).toEqual([
+        ['retrying', 'timeout: no response within 200 ms'],
+      ]);
+    } finally {
+      receiver.delayMs = 0;
+      await d.stop();
+    }
+    expect((await deliveries())[0]!.attempts).toEqual([
+      {
+        at: '2026-04-28T10:00:00Z',
+        response_status: null,
+        error: 'timeout: no response within 200 ms',
+        duration_ms: expect.any(Number),
+      },
+    ]);
+  });
+
   it('prunes events past 30 days with their deliveries and attempts', async () => {
     const { app } = await scenario();
     const repository = createWebhooksRepository(ctx.db.database.db);

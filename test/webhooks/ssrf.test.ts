@@ -53,6 +53,8 @@ describe('at creation (WEBHOOK_ALLOW_PRIVATE_URLS=false)', () => {
     ['https://[::1]/hook', 'url must not point at a private or reserved address.'],
     ['https://169.254.169.254/latest/meta-data', 'url must not point at a private or reserved address.'],
     ['https://[::ffff:127.0.0.1]/hook', 'url must not point at a private or reserved address.'],
+    ['https://2130706433/hook', 'url must not point at a private or reserved address.'],
+    ['https://[fd00:ec2::254]/latest', 'url must not point at a private or reserved address.'],
     ['https://localhost/hook', 'url host localhost resolves to a private or reserved address.'],
     ['https://user:pw@example.com/hook', 'url must not contain credentials.'],
     ['not a url', 'url must be an absolute URL.'],
