@@ -68,6 +68,10 @@ const EnvSchema = z.object({
     .optional(),
   WEBHOOK_ALLOW_PRIVATE_URLS: booleanString.optional(),
   WEBHOOK_POLL_INTERVAL_MS: positiveInt(600_000).default(500),
+  WEBHOOK_SECRETS_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+    .optional(),
 });
 
 /** SPEC §8: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. */
@@ -108,6 +112,8 @@ export interface Config {
   webhookAllowPrivateUrls: boolean;
   /** How often the webhook dispatcher looks for due deliveries (500 ms: an event arrives within a second). */
   webhookPollIntervalMs: number;
+  /** Encrypts webhook endpoint secrets at rest (AES-256-GCM); unset = stored as given. */
+  webhookSecretsKey: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -152,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The embedded store is for local development, where receivers are on localhost.
     webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? !e.DATABASE_URL,
     webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+    webhookSecretsKey: e.WEBHOOK_SECRETS_KEY,
   };
 }

@@ -274,10 +274,11 @@ export const loginThrottle = pgTable(
 );
 
 /**
- * Webhook endpoints of a partner (SPEC §8). `secret` is the raw `whsec_…` HMAC key: signing
- * needs the key itself, so it cannot be hashed. It is protected at rest only by the
- * database's own access control and encryption (as are the OAuth grants); the server never
- * logs it and returns it only from create and rotate_secret. After a rotation the previous
+ * Webhook endpoints of a partner (SPEC §8). `secret` is the `whsec_…` HMAC key: signing needs
+ * the key itself, so it cannot be hashed. With WEBHOOK_SECRETS_KEY it is stored AES-256-GCM
+ * encrypted (src/webhooks/secret-box.ts), otherwise as given, protected only by the
+ * database's access control; the server never logs it and returns it only from create and
+ * rotate_secret. After a rotation the previous
  * key keeps signing until `previous_secret_expires_at` (24 h), then it is cleared.
  */
 export const webhookEndpoints = pgTable(

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { Counter, Gauge } from 'prom-client';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createWebhooksRepository, type WebhooksRepository } from './repository.js';
+import { createSecretBox } from './secret-box.js';
 import { createWebhookService, type WebhookService } from './service.js';
 
 export interface Webhooks {
@@ -26,7 +27,7 @@ declare module 'fastify' {
 export const webhooksPlugin = fp(
   async (app) => {
     const { db, clock, config } = app.services;
-    const repository = createWebhooksRepository(db);
+    const repository = createWebhooksRepository(db, createSecretBox(config.webhookSecretsKey));
     const registry = app.metrics.registry;
 
     const deliveries = new Counter({

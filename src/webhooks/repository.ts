@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { epochMs } from '../enrollments/repository.js';
 import { EVENT_RETENTION_MS } from './event-types.js';
+import { plaintextBox, type SecretBox } from './secret-box.js';
 
 export type EndpointStatus = 'enabled' | 'disabled';
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
@@ -115,7 +116,8 @@ export interface AttemptOutcome {
 const jsonRecord = (v: unknown): Record<string, unknown> =>
   (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
 
-export function createWebhooksRepository(db: Db) {
+/** `box` seals secrets on write and opens them for the dispatcher (see secret-box.ts). */
+export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) {
   return {
     async insertEndpoint(
       row: {
@@ -133,7 +135,7 @@ export function createWebhooksRepository(db: Db) {
         tx,
         sql`insert into webhook_endpoints (id, partner_id, url, event_types, description, status, secret, created_at, updated_at)
             values (${row.id}, ${row.partnerId}, ${row.url}, ${sql`${toTextArray(row.eventTypes)}`}, ${row.description},
-                    'enabled', ${row.secret}, ${row.now}, ${row.now})
+                    'enabled', ${box.seal(row.secret)}, ${row.now}, ${row.now})
             returning ${endpointColumns}`,
       );
       return fromRawEndpoint(r!);
@@ -232,7 +234,7 @@ export function createWebhooksRepository(db: Db) {
       const rows = await queryRows<{ id: string }>(
         db,
         sql`update webhook_endpoints set previous_secret = secret, previous_secret_expires_at = ${previousUntil},
-                   secret = ${secret}, updated_at = ${now}
+                   secret = ${box.seal(secret)}, updated_at = ${now}
             where id = ${id} and partner_id = ${partnerId} and deleted_at is null returning id`,
       );
       return rows.length > 0;
@@ -399,8 +401,8 @@ export function createWebhooksRepository(db: Db) {
         eventCreatedAt: new Date(r.event_created_at),
         endpointId: r.endpoint_id,
         url: r.url,
-        secret: r.secret,
-        previousSecret: r.previous_secret,
+        secret: box.open(r.secret),
+        previousSecret: r.previous_secret === null ? null : box.open(r.previous_secret),
         previousSecretExpiresAt:
           r.previous_secret_expires_at === null ? null : new Date(r.previous_secret_expires_at),
       }));

@@ -86,6 +86,10 @@ describe('operational configuration', () => {
     ],
     [{ WEBHOOK_ALLOW_PRIVATE_URLS: 'maybe' }, 'invalid WEBHOOK_ALLOW_PRIVATE_URLS: must be true or false'],
     [{ WEBHOOK_TIMEOUT_MS: '0' }, 'invalid WEBHOOK_TIMEOUT_MS: must be at least 1'],
+    [
+      { WEBHOOK_SECRETS_KEY: 'short' },
+      'invalid WEBHOOK_SECRETS_KEY: must be at least 32 characters (e.g. openssl rand -base64 32)',
+    ],
   ])('refuses %j in one line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
