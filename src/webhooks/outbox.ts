@@ -9,14 +9,26 @@
  * deliveries. `dedupKey` makes "once per cause" a database rule: a second event with the same
  * key is silently not written (e.g. `usage.limit_reached:<enrollment>:<cycle>`).
  *
- * `enqueueSql(event)` is the same insert as an SQL fragment (a data-modifying CTE body), for
- * statements that do their whole job in one round trip:
+ * `outboxCtes({...})` is the same insert as CTEs to append to the top-level WITH of a
+ * statement that does its whole job in one round trip (PostgreSQL allows data-modifying
+ * CTEs only at the top level, so the insert cannot be nested inside another CTE). It writes
+ * one event per row of `source` (none when the change did not happen), with SQL
+ * expressions over that source:
  *
- *   with created as (insert into enrollments … returning …),
- *        outbox as (${enqueueSql(event)})
+ *   with …, inserted as (insert into enrollments … returning id, …),
+ *   ${outboxCtes({
+ *     name: 'created_event',
+ *     source: sql`inserted i`,
+ *     partnerId: sql`${partnerId}::uuid`,
+ *     type: 'enrollment.created',
+ *     data: sql`${JSON.stringify(detail)}::jsonb`,  // or jsonb_build_object(…) over i
+ *     at: sql`${now}::timestamptz`,
+ *     dedupKey: sql`'enrollment.created:' || i.id`,
+ *   })}
  *   select …
  *
- * The fragment's values are all bind parameters. The dispatcher (dispatcher.ts) delivers.
+ * rfc3339Sql(expr) formats an instant as the API does, for data built in SQL. Values are
+ * bind parameters or the caller's SQL. The dispatcher (dispatcher.ts) delivers.
  */
 import { randomBytes } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
@@ -37,7 +49,7 @@ export interface OutboxEvent {
 /** `evt_` + 24 base62-ish characters; the `webhook-id` of every delivery of the event. */
 export const newEventId = () => `evt_${randomBytes(18).toString('base64url').replace(/[-_]/g, '0')}`;
 
-/** The insert of the event and its deliveries as one SQL statement (usable as a CTE body). */
+/** The insert of the event and its deliveries as one SQL statement. */
 export function enqueueSql(event: OutboxEvent, eventId: string = newEventId()): SQL {
   const dedup = event.dedupKey ?? null;
   return sql`with webhook_event as (
@@ -53,6 +65,48 @@ export function enqueueSql(event: OutboxEvent, eventId: string = newEventId()): 
     from webhook_event ev
     join webhook_endpoints ep
       on ep.partner_id = ev.partner_id and ep.status = 'enabled' and ev.type = any(ep.event_types)`;
+}
+
+/** An instant as the API writes it (RFC 3339, UTC, whole seconds), in SQL. */
+export const rfc3339Sql = (instant: SQL) =>
+  sql`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
+export interface OutboxCteOptions {
+  /** Name of the events CTE (`returning id, partner_id, type, created_at`); `<name>_deliveries` follows it. */
+  name: string;
+  /** What the events are selected from: the rows the change produced (a CTE with its alias). */
+  source: SQL;
+  partnerId: SQL;
+  type: EventType;
+  /** A jsonb expression: the event's data. */
+  data: SQL;
+  at: SQL;
+  dedupKey?: SQL | null;
+}
+
+/**
+ * The outbox insert as two CTE definitions (`<name> as (…), <name>_deliveries as (…)`) to
+ * splice into a statement's top-level WITH list. Event ids are made in SQL (`evt_` + 32 hex).
+ */
+export function outboxCtes(o: OutboxCteOptions): SQL {
+  const events = sql.raw(o.name);
+  const deliveries = sql.raw(`${o.name}_deliveries`);
+  return sql`${events} as (
+      insert into webhook_events (id, partner_id, type, data, dedup_key, created_at)
+      select 'evt_' || replace(gen_random_uuid()::text, '-', ''), ${o.partnerId}, ${o.type}, ${o.data},
+             ${o.dedupKey ?? sql`null`}, ${o.at}
+      from ${o.source}
+      on conflict (dedup_key) do nothing
+      returning id, partner_id, type, created_at
+    ), ${deliveries} as (
+      insert into webhook_deliveries
+        (id, event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
+      select gen_random_uuid(), ev.id, ep.id, 'pending', 0, ev.created_at, ev.created_at, ev.created_at
+      from ${events} ev
+      join webhook_endpoints ep
+        on ep.partner_id = ev.partner_id and ep.status = 'enabled' and ev.type = any(ep.event_types)
+      returning id
+    )`;
 }
 
 export const outbox = {
