@@ -5,7 +5,7 @@ import { createSecretBox, plaintextBox } from '../../src/webhooks/secret-box.js'
 import { bearer, useTestApp } from '../helpers/app.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
-const KEY = 'k'.repeat(16) + 'test-secrets-key-0123456789';
+const KEY = 'test-webhook-secrets-key-0123456789abcdef';
 const ctx = useTestApp({ env: { WEBHOOK_SECRETS_KEY: KEY } });
 let receiver: Receiver;
 beforeAll(async () => {
