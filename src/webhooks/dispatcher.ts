@@ -197,7 +197,7 @@ export function createDispatcher(options: DispatcherOptions) {
     if (settled === null) {
       log?.warn(
         { delivery_id: d.id, event_id: d.eventId },
-        'webhook attempt outlived its claim; not recorded',
+        'webhook attempt not recorded: its claim lapsed or the delivery was cancelled',
       );
       return null;
     }

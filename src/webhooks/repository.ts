@@ -205,21 +205,26 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
       });
     },
 
-    /** Soft delete: the endpoint disappears from the API; its pending deliveries are cancelled. */
+    /**
+     * Soft delete: the endpoint disappears from the API; its pending deliveries are cancelled.
+     * Deliveries first, then the endpoint: the order recordAttempt locks them in, so the two
+     * never deadlock.
+     */
     async deleteEndpoint(partnerId: string, id: string, now: Date): Promise<boolean> {
       return db.transaction(async (tx) => {
+        await tx.execute(
+          sql`update webhook_deliveries set status = 'cancelled', updated_at = ${now}
+              where status = 'pending' and endpoint_id = (
+                select id from webhook_endpoints
+                where id = ${id} and partner_id = ${partnerId} and deleted_at is null)`,
+        );
         const rows = await queryRows<{ id: string }>(
           tx,
           sql`update webhook_endpoints set deleted_at = ${now}, updated_at = ${now}, status = 'disabled',
                      disabled_reason = 'deleted', secret = '', previous_secret = null
               where id = ${id} and partner_id = ${partnerId} and deleted_at is null returning id`,
         );
-        if (rows.length === 0) return false;
-        await tx.execute(
-          sql`update webhook_deliveries set status = 'cancelled', updated_at = ${now}
-              where endpoint_id = ${id} and status = 'pending'`,
-        );
-        return true;
+        return rows.length > 0;
       });
     },
 
@@ -411,7 +416,8 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
     /**
      * Settles one attempt: the delivery (only if our lease still holds), its attempt row, and
      * the endpoint's failure record (disabled on 410 or after 5 days of failures). Returns
-     * whether the endpoint was disabled by it, or null when the lease was lost.
+     * whether the endpoint was disabled by it, or null when the lease was lost (or the
+     * delivery was cancelled meanwhile).
      */
     async recordAttempt(o: AttemptOutcome): Promise<{ endpointDisabled: boolean } | null> {
       return db.transaction(async (tx) => {
@@ -420,7 +426,7 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
           sql`update webhook_deliveries set status = ${o.status}, attempts = attempts + 1,
                      next_attempt_at = ${o.nextAttemptAt}, claimed_until = null,
                      last_response_status = ${o.responseStatus}, last_error = ${o.error}, updated_at = ${o.at}
-              where id = ${o.deliveryId} and claimed_until = ${o.claimedUntil}
+              where id = ${o.deliveryId} and claimed_until = ${o.claimedUntil} and status = 'pending'
               returning id`,
         );
         if (updated.length === 0) return null;
