@@ -8,8 +8,14 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
-import { machineBusyMs, postgresCpuMs, postgresTicks, processCpuMs, statementsSent } from './probe.js';
-import { rssBytes } from './processes.js';
+import {
+  machineBusyMs,
+  postgresCpuMs,
+  postgresTicks,
+  processCpuMs,
+  rssBytes,
+  statementsSent,
+} from './probe.js';
 
 export interface RequestItem {
   method: 'GET' | 'POST' | 'DELETE';

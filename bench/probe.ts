@@ -72,3 +72,13 @@ export function machineBusyMs(): number {
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / CLOCK_TICKS;
 }
+
+/** Resident set size in bytes, from /proc/<pid>/status (VmRSS). */
+export function rssBytes(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult, LoadSpec } from './load.js';
+import { rssBytes } from './probe.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 
@@ -75,16 +76,6 @@ export async function stopServer(served: Served): Promise<void> {
   const timer = setTimeout(() => served.child.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** Resident set size in bytes, from /proc/<pid>/status (VmRSS). */
-export function rssBytes(pid: number): number | null {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Samples a process's RSS every 250 ms until stopped; returns the peak seen. */

@@ -31,6 +31,9 @@ import { opsRoutes } from './ops/routes.js';
 import { promotionsPlugin } from './promotions/plugin.js';
 import { compiledSerializerCompiler } from './serializer.js';
 import { usagePlugin } from './usage/plugin.js';
+import { webhookAdminRoutes } from './webhooks/admin-routes.js';
+import { webhooksPlugin } from './webhooks/plugin.js';
+import { webhookRoutes } from './webhooks/routes.js';
 
 export const BODY_LIMIT = 16 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -140,6 +143,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(enrollmentsPlugin);
   await app.register(promotionsPlugin);
   await app.register(usagePlugin);
+  await app.register(webhooksPlugin);
 
   // Operations: health, readiness, metrics, the contract files and /docs; open, never limited.
   await app.register(opsRoutes);
@@ -155,6 +159,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v2.register(bearerAuthPlugin);
       v2.addHook('preHandler', v2.rateLimits.countPartner);
       await v2.register(enrollmentRoutes);
+      await v2.register(webhookRoutes);
     },
     { prefix: '/v2' },
   );
@@ -165,6 +170,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       admin.addHook('onRequest', admin.rateLimits.countIp);
       await admin.register(adminAuthPlugin, { adminToken: options.adminToken });
       await admin.register(adminRoutes);
+      await admin.register(webhookAdminRoutes);
     },
     { prefix: '/admin/v1' },
   );

@@ -59,7 +59,25 @@ const EnvSchema = z.object({
   MAX_HEAP_USED_BYTES: positiveInt(Number.MAX_SAFE_INTEGER).optional(),
   MAX_RSS_BYTES: positiveInt(Number.MAX_SAFE_INTEGER).optional(),
   SHUTDOWN_TIMEOUT_MS: positiveInt(120_000).default(10_000),
+  WEBHOOK_TIMEOUT_MS: positiveInt(120_000).default(15_000),
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: z
+    .string()
+    .regex(/^\d+(\s*,\s*\d+)*$/, 'must be a comma-separated list of whole seconds, e.g. 5,300,1800')
+    .transform((v) => v.split(',').map((s) => Number(s.trim())))
+    .pipe(z.array(z.number().int().min(0).max(604_800, 'each delay must be at most 604800')).max(50))
+    .optional(),
+  WEBHOOK_ALLOW_PRIVATE_URLS: booleanString.optional(),
+  WEBHOOK_POLL_INTERVAL_MS: positiveInt(600_000).default(500),
+  WEBHOOK_SECRETS_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+    .optional(),
 });
+
+/** SPEC §8: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS = [
+  5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400,
+];
 
 export interface Config {
   host: string;
@@ -86,6 +104,16 @@ export interface Config {
   maxHeapUsedBytes: number | undefined;
   maxRssBytes: number | undefined;
   shutdownTimeoutMs: number;
+  /** A webhook attempt that has not answered 2xx within this is a failure. */
+  webhookTimeoutMs: number;
+  /** Delays before each retry of a failed webhook delivery (±10% jitter). */
+  webhookRetryScheduleSeconds: number[];
+  /** http:// and loopback/private addresses as webhook URLs: local development and tests only. */
+  webhookAllowPrivateUrls: boolean;
+  /** How often the webhook dispatcher looks for due deliveries (500 ms: an event arrives within a second). */
+  webhookPollIntervalMs: number;
+  /** Encrypts webhook endpoint secrets at rest (AES-256-GCM); unset = stored as given. */
+  webhookSecretsKey: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -125,5 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxHeapUsedBytes: e.MAX_HEAP_USED_BYTES,
     maxRssBytes: e.MAX_RSS_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE_SECONDS ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS,
+    // The embedded store is for local development, where receivers are on localhost.
+    webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? !e.DATABASE_URL,
+    webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+    webhookSecretsKey: e.WEBHOOK_SECRETS_KEY,
   };
 }

@@ -13,6 +13,8 @@ export const ERROR_CATALOGUE = {
   enrollment_not_found: { status: 404, title: 'Enrollment Not Found' },
   partner_not_found: { status: 404, title: 'Partner Not Found' },
   account_not_found: { status: 404, title: 'Account Not Found' },
+  webhook_endpoint_not_found: { status: 404, title: 'Webhook Endpoint Not Found' },
+  event_not_found: { status: 404, title: 'Event Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   uri_too_long: { status: 414, title: 'URI Too Long' },
   already_enrolled: { status: 409, title: 'Already Enrolled' },

@@ -15,6 +15,7 @@ import { partnerCommands } from './partners.js';
 import { promotionCommands } from './promotions.js';
 import { tokenCommands } from './tokens.js';
 import { usageCommands } from './usage.js';
+import { webhookCommands } from './webhooks.js';
 
 export const EXIT = { ok: 0, api: 1, usage: 2, connection: 3 } as const;
 const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -29,6 +30,7 @@ export const COMMANDS: Commands = {
   ...enrollmentCommands,
   ...usageCommands,
   ...tokenCommands,
+  ...webhookCommands,
 };
 
 interface Io {

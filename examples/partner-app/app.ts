@@ -6,6 +6,9 @@ import {
   createPromotionsClient,
   type PromotionDetail,
   PromotionsApiError,
+  type VerifiedWebhook,
+  verifyWebhook,
+  WebhookVerificationError,
 } from '../../clients/typescript/src/index.js';
 
 /**
@@ -13,6 +16,8 @@ import {
  * the promotions server's consent page (authorization code + PKCE S256, by @fastify/oauth2);
  * the callback swaps the code for a user token; "Enroll" calls POST /v2/promotions with the
  * typed client and the page then shows the enrollment's usage (GET /v2/promotions/{id}).
+ * `/webhooks` receives the server's signed events (Standard Webhooks): it verifies each one
+ * with WEBHOOK_SECRET, dedupes on `webhook-id` (delivery is at-least-once) and lists them.
  */
 
 declare module 'fastify' {
@@ -30,9 +35,11 @@ export interface PartnerConfig {
   port: number;
   /** Where the promotions server sends the user back; must be one of the partner's redirect URIs. */
   callbackUrl: string;
+  /** The `whsec_…` secret of this app's webhook endpoint; without it /webhooks answers 503. */
+  webhookSecret?: string;
 }
 
-/** PROMOTIONS_URL, CLIENT_ID, CLIENT_SECRET, PROMOTION_ID, HOST, PORT, CALLBACK_URL. */
+/** PROMOTIONS_URL, CLIENT_ID, CLIENT_SECRET, PROMOTION_ID, HOST, PORT, CALLBACK_URL, WEBHOOK_SECRET. */
 export function loadPartnerConfig(env: NodeJS.ProcessEnv): PartnerConfig {
   const missing = ['CLIENT_ID', 'CLIENT_SECRET'].filter((name) => !env[name]);
   if (missing.length > 0) {
@@ -52,6 +59,7 @@ export function loadPartnerConfig(env: NodeJS.ProcessEnv): PartnerConfig {
     host,
     port,
     callbackUrl: env.CALLBACK_URL ?? `http://${host}:${port}/callback`,
+    ...(env.WEBHOOK_SECRET ? { webhookSecret: env.WEBHOOK_SECRET } : {}),
   };
 }
 
@@ -114,11 +122,38 @@ export async function buildPartnerApp(
   const clientFor = (s: Session) =>
     createPromotionsClient({ baseUrl: config.promotionsUrl, getAccessToken: () => accessToken(s) });
 
+  // Webhooks: verified, deduped on webhook-id, newest first (in memory, like the sessions).
+  const received: VerifiedWebhook[] = [];
+  const seen = new Set<string>();
+  await app.register(async (scope) => {
+    // The signature covers the exact bytes sent, so this route keeps the raw body.
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.post('/webhooks', async (request, reply) => {
+      if (!config.webhookSecret) return reply.code(503).send({ error: 'WEBHOOK_SECRET is not set' });
+      let event: VerifiedWebhook;
+      try {
+        event = verifyWebhook(config.webhookSecret, request.body as string, request.headers);
+      } catch (error) {
+        if (!(error instanceof WebhookVerificationError)) throw error;
+        return reply.code(400).send({ error: 'invalid signature' });
+      }
+      // A redelivery of an event already handled is acknowledged and otherwise ignored.
+      if (seen.has(event.id)) return reply.code(200).send({ duplicate: true });
+      seen.add(event.id);
+      received.unshift(event);
+      received.splice(50);
+      return reply.code(204).send();
+    });
+  });
+
   app.get('/', async (request, reply) => {
     const s = session(request, reply);
     const flash = s.flash;
     s.flash = undefined;
-    if (!s.token) return page(reply, 'Connect your account', connectPage(config, flash));
+    if (!s.token)
+      return page(reply, 'Connect your account', connectPage(config, flash) + eventsSection(received));
     let detail: PromotionDetail | undefined;
     let problem = flash;
     if (s.enrollmentId) {
@@ -130,7 +165,11 @@ export async function buildPartnerApp(
         if (error.status === 404) s.enrollmentId = undefined;
       }
     }
-    return page(reply, 'Enroll into the demo promotion', enrollPage(config, detail, problem));
+    return page(
+      reply,
+      'Enroll into the demo promotion',
+      enrollPage(config, detail, problem) + eventsSection(received),
+    );
   });
 
   app.get('/callback', async (request, reply) => {
@@ -211,6 +250,21 @@ function enrollPage(config: PartnerConfig, detail: PromotionDetail | undefined, 
     : '';
   return `<p>Your account is connected.</p>${error}${action}${usage}
     <form method="post" action="/disconnect"><button type="submit" class="link">Disconnect</button></form>`;
+}
+
+/** The received webhook events, newest first; nothing until one arrived. */
+function eventsSection(events: VerifiedWebhook[]): string {
+  if (events.length === 0) return '';
+  const rows = events
+    .map(
+      (e) =>
+        `<tr><td>${html(e.timestamp)}</td><td><code>${html(e.type)}</code></td><td><code>${html(
+          String(e.data.enrollment_id ?? e.data.id ?? ''),
+        )}</code></td><td class="muted">${html(e.id)}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Received webhooks</h2>
+    <table id="webhooks"><tr><th>At</th><th>Event</th><th>Subject</th><th>Id</th></tr>${rows}</table>`;
 }
 
 function page(reply: FastifyReply, title: string, body: string) {

@@ -4,7 +4,6 @@ import { formatEnrollmentId } from '../enrollments/enrollment-id.js';
 import type { EnrollmentView, EventRow } from '../enrollments/repository.js';
 import { usageNow } from '../promotions/billing-cycle.js';
 import { isExpired, toRfc3339 } from '../promotions/expiration.js';
-import type { PromotionWithCount } from '../promotions/repository.js';
 
 const iso = (d: Date | null) => (d ? toRfc3339(d) : null);
 
@@ -21,22 +20,6 @@ export const toAccountResource = (a: AccountRow) => ({
   id: a.id,
   email: a.email,
   created_at: toRfc3339(a.createdAt),
-});
-
-export const toPromotionResource = (p: PromotionWithCount) => ({
-  id: p.id,
-  partner_id: p.partnerId,
-  name: p.name,
-  status: p.status,
-  starts_at: iso(p.startsAt),
-  ends_at: iso(p.endsAt),
-  duration_days: p.durationDays,
-  task_limit_per_month: p.taskLimitPerMonth,
-  max_enrollments: p.maxEnrollments,
-  allow_reenrollment: p.allowReenrollment,
-  enrollments_count: p.displayedCount,
-  created_at: toRfc3339(p.createdAt),
-  updated_at: toRfc3339(p.updatedAt),
 });
 
 /** An enrollment as the operator sees it: unenrolled ones too, with the current cycle's usage. */
@@ -70,3 +53,5 @@ export const toEventResource = (e: EventRow) => ({
   data: e.data,
   created_at: toRfc3339(new Date(e.created_at)),
 });
+
+export { toPromotionResource } from '../promotions/resource.js';

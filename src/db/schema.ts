@@ -272,3 +272,115 @@ export const loginThrottle = pgTable(
   },
   (t) => [index('login_throttle_window_idx').on(t.windowStart)],
 );
+
+/**
+ * Webhook endpoints of a partner (SPEC §8). `secret` is the `whsec_…` HMAC key: signing needs
+ * the key itself, so it cannot be hashed. With WEBHOOK_SECRETS_KEY it is stored AES-256-GCM
+ * encrypted (src/webhooks/secret-box.ts), otherwise as given, protected only by the
+ * database's access control; the server never logs it and returns it only from create and
+ * rotate_secret. After a rotation the previous
+ * key keeps signing until `previous_secret_expires_at` (24 h), then it is cleared.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    url: text('url').notNull(),
+    eventTypes: text('event_types').array().notNull(),
+    description: text('description'),
+    status: text('status', { enum: ['enabled', 'disabled'] })
+      .notNull()
+      .default('enabled'),
+    // Why it was disabled: 'manual', 'gone' (410) or 'failing' (5 days of failures).
+    disabledReason: text('disabled_reason'),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    // Start of the current run of failed attempts; null after any success.
+    failingSince: ts('failing_since'),
+    deletedAt: ts('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhook_endpoints_partner_idx').on(t.partnerId, t.id),
+    check('webhook_endpoints_status_check', sql`${t.status} in ('enabled', 'disabled')`),
+  ],
+);
+
+/** The outbox: one row per event, written in the transaction of the change that caused it; kept 30 days. */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: text('id').primaryKey(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    type: text('type').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    // "Once per cause": e.g. `usage.limit_reached:<enrollment>:<cycle>`; null = no dedup.
+    dedupKey: text('dedup_key'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    index('webhook_events_partner_idx').on(t.partnerId, t.createdAt, t.id),
+    index('webhook_events_created_idx').on(t.createdAt),
+    uniqueIndex('webhook_events_dedup_key').on(t.dedupKey),
+  ],
+);
+
+/**
+ * One event to one endpoint. A claim pushes `next_attempt_at` forward by the lease and sets
+ * `claimed_until`, so a crashed instance's claims simply become due again.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed', 'cancelled'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    claimedUntil: ts('claimed_until'),
+    lastResponseStatus: integer('last_response_status'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    // The dispatcher's claim: due pending deliveries, oldest first.
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt, t.id),
+    index('webhook_deliveries_event_idx').on(t.eventId),
+    check(
+      'webhook_deliveries_status_check',
+      sql`${t.status} in ('pending', 'succeeded', 'failed', 'cancelled')`,
+    ),
+  ],
+);
+
+/** Every attempt of a delivery: the response status or the error, and how long it took. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: uuid('id').primaryKey(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    at: ts('at').notNull(),
+    responseStatus: integer('response_status'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.at)],
+);

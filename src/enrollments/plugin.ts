@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { enqueueExpired } from './events.js';
 import { createExpirySweeper, type ExpirySweeper } from './expiry-sweeper.js';
 import { createIdempotency, type Idempotency } from './idempotency.js';
 import { createIdempotencyRepository } from './idempotency-repository.js';
@@ -35,6 +36,9 @@ export const enrollmentsPlugin = fp(
       enrollments,
       keys,
       intervalMs: config.expirySweepIntervalSeconds * 1000,
+      // SPEC §8: each batch's enrollment.expired events commit with the batch.
+      db,
+      onExpired: enqueueExpired(enrollments),
     });
     app.decorate('expirySweeper', sweeper);
     // Whoever starts the sweeper (server.ts), closing the app stops it.

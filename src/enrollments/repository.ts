@@ -5,6 +5,8 @@ import { type Db, queryRows } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { enrollmentEvents } from '../db/schema.js';
 import { EFFECTIVE_EXPIRES_AT, epochMs, toDate } from '../db/sql.js';
+import { outboxCtes, rfc3339Sql } from '../outbox/outbox.js';
+import { billingCycleSql } from '../promotions/billing-cycle-sql.js';
 
 export type EventType = (typeof enrollmentEvents.$inferInsert)['type'];
 export type ActorType = (typeof enrollmentEvents.$inferInsert)['actorType'];
@@ -135,6 +137,10 @@ export interface EnrollInput {
   now: Date;
   /** `now` to the second, as the enrollment date. */
   enrolledAt: Date;
+  /** The first billing cycle's end (its start is `enrolledAt`), for the webhook event's data. */
+  cycleEnd: Date;
+  /** The `enrollment.created` event's id (`evt_…`). */
+  eventId: string;
 }
 
 /**
@@ -151,7 +157,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
   'enrollment_enroll',
   sql`
     with p as (
-      select id, status, starts_at, ends_at, duration_days, max_enrollments, allow_reenrollment
+      select id, status, starts_at, ends_at, duration_days, max_enrollments, allow_reenrollment, task_limit_per_month
       from promotions where id = ${sql.placeholder('promotionId')} and partner_id = ${sql.placeholder('partnerId')}
     ), usable as (
       select * from p
@@ -181,14 +187,32 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
       from usable u
       where (u.max_enrollments is null or exists (select 1 from seat))
         and (select count(*) from retired) >= 0
-      returning id
+      returning id, promotion_id, enrolled_at, expires_at
     ), event as (
       insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
       select gen_random_uuid(), id, 'enrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
              ${sql.placeholder('now')}::timestamptz
       from inserted
       returning enrollment_id
-    )
+    ), ${outboxCtes({
+      name: 'created_event',
+      id: sql`${sql.placeholder('eventId')}::text`,
+      source: sql`inserted i cross join usable u`,
+      partnerId: sql`${sql.placeholder('partnerId')}::uuid`,
+      type: 'enrollment.created',
+      data: sql`jsonb_build_object(
+        'promotion_id', i.promotion_id,
+        'enrollment_date', ${rfc3339Sql(sql`i.enrolled_at`)},
+        'expiration_date', ${rfc3339Sql(sql`least(i.expires_at, u.ends_at)`)},
+        'task_limit_per_month', u.task_limit_per_month,
+        'tasks_used_this_month', 0,
+        'status', 'enrolled',
+        'enrollment_id', i.promotion_id || ':' || i.id,
+        'billing_cycle_start', ${rfc3339Sql(sql`i.enrolled_at`)},
+        'billing_cycle_end', ${rfc3339Sql(sql`${sql.placeholder('cycleEnd')}::timestamptz`)})`,
+      at: sql`${sql.placeholder('now')}::timestamptz`,
+      dedupKey: sql`'enrollment.created:' || i.id`,
+    })}
     select p.status, ${epochMs(sql`p.starts_at`)} as starts_at, ${epochMs(sql`p.ends_at`)} as ends_at,
            p.max_enrollments is not null as budgeted,
            (select count(*) from event)::int as inserted
@@ -196,29 +220,61 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
 );
 
 /**
- * DELETE in one statement (rule 8): the soft delete and its audit event. A user token
- * (`accountId` set) reaches only its own account's enrollments; an app token any of its
- * partner's.
+ * DELETE in one statement (rule 8): the soft delete, its audit event and its webhook event
+ * (SPEC §8, `data` as GET showed the enrollment at that moment: the cycle bounds by rule 2
+ * in SQL, `billingCycleSql`). A user token (`accountId` set) reaches only its own account's
+ * enrollments; an app token any of its partner's. A concurrent second DELETE finds the row
+ * already unenrolled once it may lock it, and changes nothing.
  */
 const unenrollStatement = prepared<
   { id: string },
-  { id: string; promotionId: string; partnerId: string; accountId: string | null; now: Date }
+  { id: string; promotionId: string; partnerId: string; accountId: string | null; now: Date; eventId: string }
 >(
   'enrollment_unenroll',
   sql`
-    with marked as (
-      update enrollments set unenrolled_at = ${sql.placeholder('now')}::timestamptz
-      where id = ${sql.placeholder('id')}::uuid and promotion_id = ${sql.placeholder('promotionId')}
-        and partner_id = ${sql.placeholder('partnerId')}::uuid
-        and (${sql.placeholder('accountId')}::uuid is null or account_id = ${sql.placeholder('accountId')}::uuid)
-        and unenrolled_at is null
-      returning id
-    )
-    insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
-    select gen_random_uuid(), id, 'unenrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
-           ${sql.placeholder('now')}::timestamptz
-    from marked
-    returning enrollment_id as id`,
+    with target as (
+      select e.id, e.promotion_id, e.enrolled_at, ${EFFECTIVE_EXPIRES_AT} as expires_at, p.task_limit_per_month
+      from enrollments e join promotions p on p.id = e.promotion_id
+      where e.id = ${sql.placeholder('id')}::uuid and e.promotion_id = ${sql.placeholder('promotionId')}
+        and e.partner_id = ${sql.placeholder('partnerId')}::uuid
+        and (${sql.placeholder('accountId')}::uuid is null or e.account_id = ${sql.placeholder('accountId')}::uuid)
+        and e.unenrolled_at is null
+    ), marked as (
+      update enrollments en set unenrolled_at = ${sql.placeholder('now')}::timestamptz
+      from target t where en.id = t.id and en.unenrolled_at is null
+      returning en.id
+    ), audit as (
+      insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
+      select gen_random_uuid(), id, 'unenrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
+             ${sql.placeholder('now')}::timestamptz
+      from marked
+      returning enrollment_id
+    ), detail as (
+      select t.*, cy.cycle_start, cy.cycle_end,
+             coalesce((select uc.used from usage_counters uc
+                       where uc.enrollment_id = t.id and uc.cycle_start = cy.cycle_start), 0) as used
+      from marked m join target t on t.id = m.id
+      cross join lateral ${billingCycleSql(sql`t.enrolled_at`, sql`${sql.placeholder('now')}::timestamptz`)} cy
+    ), ${outboxCtes({
+      name: 'unenrolled_event',
+      id: sql`${sql.placeholder('eventId')}::text`,
+      source: sql`detail d`,
+      partnerId: sql`${sql.placeholder('partnerId')}::uuid`,
+      type: 'enrollment.unenrolled',
+      data: sql`jsonb_build_object(
+        'promotion_id', d.promotion_id,
+        'enrollment_date', ${rfc3339Sql(sql`d.enrolled_at`)},
+        'expiration_date', ${rfc3339Sql(sql`d.expires_at`)},
+        'task_limit_per_month', d.task_limit_per_month,
+        'tasks_used_this_month', d.used,
+        'status', case when d.expires_at < ${sql.placeholder('now')}::timestamptz then 'expired' else 'enrolled' end,
+        'enrollment_id', d.promotion_id || ':' || d.id,
+        'billing_cycle_start', ${rfc3339Sql(sql`d.cycle_start`)},
+        'billing_cycle_end', ${rfc3339Sql(sql`d.cycle_end`)})`,
+      at: sql`${sql.placeholder('now')}::timestamptz`,
+      dedupKey: sql`'enrollment.unenrolled:' || d.id`,
+    })}
+    select enrollment_id as id from audit`,
 );
 
 const EXPIRE_BATCH = 1_000;
@@ -236,9 +292,10 @@ export function createEnrollmentsRepository(db: Db) {
       key: EnrollmentKey,
       scope: { partnerId: string; accountId: string | null },
       now: Date,
+      eventId: string,
       tx: Db = db,
     ): Promise<boolean> {
-      const rows = await unenrollStatement(tx, { ...key, ...scope, now });
+      const rows = await unenrollStatement(tx, { ...key, ...scope, now, eventId });
       return rows.length > 0;
     },
 
@@ -337,6 +394,20 @@ export function createEnrollmentsRepository(db: Db) {
         expired.push(...batch);
         if (batch.length < EXPIRE_BATCH) return expired;
       }
+    },
+
+    /** Views of these enrollments (unenrolled ones too), e.g. for the webhook events of a batch. */
+    async findViewsByIds(ids: string[], now: Date, tx: Db = db): Promise<EnrollmentView[]> {
+      if (ids.length === 0) return [];
+      const rows = await queryRows<RawView>(
+        tx,
+        sql`${selectViews(now)}
+        where e.id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+      );
+      return rows.map(fromRaw);
     },
 
     /** Whether an enrollment row exists: settles a commit whose acknowledgement was lost. */

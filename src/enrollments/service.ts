@@ -6,6 +6,8 @@ import type { Db } from '../db/client.js';
 import { sqlState } from '../db/errors.js';
 import { statementResolvingDoubt, transactionResolvingDoubt } from '../db/in-doubt.js';
 import { ApiError, ERRORS } from '../errors.js';
+import { newEventId } from '../outbox/outbox.js';
+import { cycleStart } from '../promotions/billing-cycle.js';
 import { truncateToSecond } from '../promotions/expiration.js';
 import { whyNotEnrollable } from '../promotions/rules.js';
 import { type PromotionDetail, toPromotionDetail } from './detail.js';
@@ -49,6 +51,7 @@ export function createEnrollmentService(deps: {
     const accountId = principal.accountId;
     if (!accountId) throw new ApiError('permission_denied', 'Enrolling needs a user access token.');
     const now = clock.now();
+    const enrolledAt = truncateToSecond(now);
     let outcome: Awaited<ReturnType<EnrollmentsRepository['enroll']>>;
     try {
       outcome = await enrollments.enroll(
@@ -58,7 +61,9 @@ export function createEnrollmentService(deps: {
           partnerId: principal.partnerId,
           accountId,
           now,
-          enrolledAt: truncateToSecond(now),
+          enrolledAt,
+          cycleEnd: cycleStart(enrolledAt, 1),
+          eventId: newEventId(),
         },
         tx,
       );
@@ -165,7 +170,7 @@ export function createEnrollmentService(deps: {
       };
       const now = clock.now();
       const done = await statementResolvingDoubt(
-        () => enrollments.unenroll(key, scope, now),
+        () => enrollments.unenroll(key, scope, now, newEventId()),
         async () => ((await enrollments.isUnenrolled(key.id)) ? true : null),
       );
       if (!done) throw notFound();

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ApiError, ERRORS } from '../errors.js';
+import { outbox } from '../outbox/outbox.js';
+import { promotionEndedEvent } from './events.js';
 import { truncateToSecond } from './expiration.js';
 import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from './repository.js';
 
@@ -57,6 +59,8 @@ export function createPromotionService(deps: {
         if (endsAt && endsAt.getTime() < now.getTime()) await expireEnrollments(id, now, tx);
         const updated = await promotions.findWithCount(id, tx);
         if (!updated) throw notFound();
+        if (current.status !== 'ended' && updated.status === 'ended')
+          await outbox.enqueue(tx, promotionEndedEvent(updated, now));
         return updated;
       });
     },

@@ -1,10 +1,13 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
+import { enrollmentEvent } from '../enrollments/events.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ApiError } from '../errors.js';
+import { outbox } from '../outbox/outbox.js';
 import { cycleAt } from '../promotions/billing-cycle.js';
 import { isExpired, toRfc3339 } from '../promotions/expiration.js';
+import { usageCrossings } from './events.js';
 import type { LedgerEntry, UsageRepository, UsageTarget } from './repository.js';
 
 export interface RecordUsage {
@@ -134,6 +137,12 @@ export function createUsageService(deps: {
             },
             tx,
           );
+        }
+
+        // SPEC §8: 80% and limit webhooks, once per enrollment and cycle (dedup key), in this transaction.
+        for (const type of usageCrossings(before, after, limit, rejected)) {
+          const [view] = await enrollments.findViewsByIds([target.id], now, tx);
+          if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, now, cycle.start));
         }
 
         const current = cycleAt(target.enrolledAt, now);

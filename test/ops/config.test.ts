@@ -25,6 +25,31 @@ describe('operational configuration', () => {
     expect(loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '250' }).maxEventLoopDelayMs).toBe(250);
   });
 
+  it('has the SPEC §8 webhook defaults; private webhook URLs only with the embedded store', () => {
+    expect(loadConfig({})).toMatchObject({
+      webhookTimeoutMs: 15_000,
+      webhookRetryScheduleSeconds: [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400],
+      webhookAllowPrivateUrls: true,
+      webhookPollIntervalMs: 500,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).webhookAllowPrivateUrls).toBe(false);
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://h/db',
+        WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+        WEBHOOK_RETRY_SCHEDULE_SECONDS: '1, 2,3',
+        WEBHOOK_TIMEOUT_MS: '500',
+        WEBHOOK_POLL_INTERVAL_MS: '50',
+      }),
+    ).toMatchObject({
+      webhookAllowPrivateUrls: true,
+      webhookRetryScheduleSeconds: [1, 2, 3],
+      webhookTimeoutMs: 500,
+      webhookPollIntervalMs: 50,
+    });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'false' }).webhookAllowPrivateUrls).toBe(false);
+  });
+
   it('reads the thresholds and the Redis settings', () => {
     expect(
       loadConfig({
@@ -55,6 +80,16 @@ describe('operational configuration', () => {
     ],
     [{ MAX_RSS_BYTES: '0' }, 'invalid MAX_RSS_BYTES: must be at least 1'],
     [{ SHUTDOWN_TIMEOUT_MS: '999999' }, 'invalid SHUTDOWN_TIMEOUT_MS: must be at most 120000'],
+    [
+      { WEBHOOK_RETRY_SCHEDULE_SECONDS: '5,soon' },
+      'invalid WEBHOOK_RETRY_SCHEDULE_SECONDS: must be a comma-separated list of whole seconds, e.g. 5,300,1800',
+    ],
+    [{ WEBHOOK_ALLOW_PRIVATE_URLS: 'maybe' }, 'invalid WEBHOOK_ALLOW_PRIVATE_URLS: must be true or false'],
+    [{ WEBHOOK_TIMEOUT_MS: '0' }, 'invalid WEBHOOK_TIMEOUT_MS: must be at least 1'],
+    [
+      { WEBHOOK_SECRETS_KEY: 'short' },
+      'invalid WEBHOOK_SECRETS_KEY: must be at least 32 characters (e.g. openssl rand -base64 32)',
+    ],
   ])('refuses %j in one line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

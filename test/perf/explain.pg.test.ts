@@ -103,6 +103,9 @@ beforeAll(async () => {
     insert into access_tokens (id, secret_hash, kind, partner_id, account_id, scopes, expires_at)
       select 't' || g, 'h', 'user', md5('p' || (g % 10))::uuid, md5('a' || g)::uuid, '{promotions:read}',
              $1::timestamptz + interval '1 hour'
+      from generate_series(0, ${ROWS - 1}) g;
+    insert into webhook_endpoints (id, partner_id, url, event_types, secret)
+      select 'we_' || g, md5('p' || g)::uuid, 'https://example.com/hook', '{enrollment.created}', 'whsec_x'
       from generate_series(0, ${ROWS - 1}) g;`;
   const client = await pool.connect();
   try {
@@ -160,11 +163,14 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
         accountId: ids.account,
         now: NOW,
         enrolledAt: NOW,
+        cycleEnd: new Date('2026-05-28T10:00:00Z'),
+        eventId: 'evt_explain',
       }),
     );
     const root = await plan(query);
     expectIndexed(root, ['promotions', 'enrollments']);
-    expect(nodes(root).filter((n) => n['Node Type'] === 'ModifyTable')).toHaveLength(4);
+    // The seat, the retiring update, the enrollment, its audit event, the webhook event and its deliveries.
+    expect(nodes(root).filter((n) => n['Node Type'] === 'ModifyTable')).toHaveLength(6);
   });
 
   it('DELETE enrollment, one statement: the soft delete by key and its event', async () => {
@@ -174,6 +180,7 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
         { id: randomUUID(), promotionId: 'promo_2' },
         { partnerId: ids.partner, accountId: ids.account },
         NOW,
+        'evt_explain_delete',
       ),
     );
     expectIndexed(await plan(query), ['enrollments']);

@@ -5,10 +5,18 @@ import type { components as AdminComponents, paths as AdminPaths } from './gener
 import type { components as OAuthComponents, paths as OAuthPaths } from './generated/oauth.js';
 import type { components as PromotionsComponents, paths as PromotionsPaths } from './generated/promotions.js';
 import { type FetchLike, type RetryOptions, withRetries } from './retry.js';
+import type { WebhookEventType } from './webhooks.js';
 
 export type { ErrorSource } from './errors.js';
 export { PromotionsApiError, PromotionsConnectionError, parseRetryAfter } from './errors.js';
 export { type FetchLike, type RetryOptions, withRetries } from './retry.js';
+export {
+  type VerifiedWebhook,
+  verifyWebhook,
+  type WebhookEventType,
+  type WebhookPayload,
+  WebhookVerificationError,
+} from './webhooks.js';
 export type { AdminPaths, OAuthPaths, PromotionsPaths };
 
 type PromotionsSchemas = PromotionsComponents['schemas'];
@@ -34,6 +42,37 @@ export type EnrollmentEvent = AdminSchemas['Event'];
 export type EventList = AdminSchemas['EventList'];
 export type TokenCreate = AdminSchemas['TokenCreate'];
 export type TokenResponse = OAuthComponents['schemas']['TokenResponse'];
+export type WebhookEndpoint = PromotionsSchemas['WebhookEndpoint'];
+export type WebhookEndpointWithSecret = PromotionsSchemas['WebhookEndpointWithSecret'];
+export type WebhookEndpointCreate = PromotionsSchemas['WebhookEndpointCreate'];
+export type WebhookEndpointUpdate = PromotionsSchemas['WebhookEndpointUpdate'];
+export type WebhookEndpointList = PromotionsSchemas['WebhookEndpointList'];
+export type WebhookDeliveryList = PromotionsSchemas['WebhookDeliveryList'];
+export type WebhookDeliveryStatus = PromotionsSchemas['WebhookDelivery']['status'];
+export type WebhookEvent = PromotionsSchemas['WebhookEvent'];
+export type WebhookEventList = PromotionsSchemas['WebhookEventList'];
+export type WebhookRedelivery = PromotionsSchemas['WebhookRedelivery'];
+
+/** Webhook endpoints and the event feed (SPEC §8), the same for the public and the admin API. */
+export interface WebhooksApi {
+  create(body: WebhookEndpointCreate): Promise<WebhookEndpointWithSecret>;
+  list(query?: { limit?: number; cursor?: string }): Promise<WebhookEndpointList>;
+  get(endpointId: string): Promise<WebhookEndpoint>;
+  update(endpointId: string, body: WebhookEndpointUpdate): Promise<WebhookEndpoint>;
+  delete(endpointId: string): Promise<void>;
+  rotateSecret(endpointId: string): Promise<{ secret: string }>;
+  deliveries(
+    endpointId: string,
+    query?: { limit?: number; cursor?: string; status?: WebhookDeliveryStatus },
+  ): Promise<WebhookDeliveryList>;
+  events(query?: {
+    limit?: number;
+    cursor?: string;
+    type?: WebhookEventType;
+    since?: string;
+  }): Promise<WebhookEventList>;
+  redeliver(eventId: string): Promise<WebhookRedelivery>;
+}
 
 export interface ClientOptions extends RetryOptions {
   /** e.g. `http://127.0.0.1:3000` or `https://api.zapier.com`. */
@@ -89,6 +128,8 @@ export interface PromotionsClient {
   getEnrollment(enrollmentId: string): Promise<PromotionDetail>;
   /** DELETE /v2/promotions/{enrollment_id}: unenrolls (an app token: any of the partner's; a user token: its own account's). */
   unenroll(enrollmentId: string): Promise<void>;
+  /** /v2/webhook_endpoints and /v2/events (an app token with promotions:write). */
+  webhooks: WebhooksApi;
   /** The underlying typed openapi-fetch client, for anything else. */
   readonly raw: Client<PromotionsPaths>;
 }
@@ -126,6 +167,95 @@ export function createPromotionsClient(options: PromotionsClientOptions): Promot
         }),
       );
     },
+    webhooks: publicWebhooks(raw),
+  };
+}
+
+function publicWebhooks(raw: Client<PromotionsPaths>): WebhooksApi {
+  const endpoint = (id: string) => ({ path: { endpoint_id: id } });
+  return {
+    create: async (body) => unwrap(await raw.POST('/v2/webhook_endpoints', { body })),
+    list: async (query = {}) => unwrap(await raw.GET('/v2/webhook_endpoints', { params: { query } })),
+    get: async (id) => unwrap(await raw.GET('/v2/webhook_endpoints/{endpoint_id}', { params: endpoint(id) })),
+    update: async (id, body) =>
+      unwrap(await raw.PATCH('/v2/webhook_endpoints/{endpoint_id}', { params: endpoint(id), body })),
+    delete: async (id) => {
+      unwrap(
+        await raw.DELETE('/v2/webhook_endpoints/{endpoint_id}', { params: endpoint(id), parseAs: 'text' }),
+      );
+    },
+    rotateSecret: async (id) =>
+      unwrap(await raw.POST('/v2/webhook_endpoints/{endpoint_id}/rotate_secret', { params: endpoint(id) })),
+    deliveries: async (id, query = {}) =>
+      unwrap(
+        await raw.GET('/v2/webhook_endpoints/{endpoint_id}/deliveries', {
+          params: { ...endpoint(id), query },
+        }),
+      ),
+    events: async (query = {}) => unwrap(await raw.GET('/v2/events', { params: { query } })),
+    redeliver: async (eventId) =>
+      unwrap(await raw.POST('/v2/events/{event_id}/redeliver', { params: { path: { event_id: eventId } } })),
+  };
+}
+
+function adminWebhooks(raw: Client<AdminPaths>, partnerId: string): WebhooksApi {
+  const partner = { partner_id: partnerId };
+  const endpoint = (id: string) => ({ path: { ...partner, endpoint_id: id } });
+  return {
+    create: async (body) =>
+      unwrap(
+        await raw.POST('/admin/v1/partners/{partner_id}/webhook_endpoints', {
+          params: { path: partner },
+          body,
+        }),
+      ),
+    list: async (query = {}) =>
+      unwrap(
+        await raw.GET('/admin/v1/partners/{partner_id}/webhook_endpoints', {
+          params: { path: partner, query },
+        }),
+      ),
+    get: async (id) =>
+      unwrap(
+        await raw.GET('/admin/v1/partners/{partner_id}/webhook_endpoints/{endpoint_id}', {
+          params: endpoint(id),
+        }),
+      ),
+    update: async (id, body) =>
+      unwrap(
+        await raw.PATCH('/admin/v1/partners/{partner_id}/webhook_endpoints/{endpoint_id}', {
+          params: endpoint(id),
+          body,
+        }),
+      ),
+    delete: async (id) => {
+      unwrap(
+        await raw.DELETE('/admin/v1/partners/{partner_id}/webhook_endpoints/{endpoint_id}', {
+          params: endpoint(id),
+          parseAs: 'text',
+        }),
+      );
+    },
+    rotateSecret: async (id) =>
+      unwrap(
+        await raw.POST('/admin/v1/partners/{partner_id}/webhook_endpoints/{endpoint_id}/rotate_secret', {
+          params: endpoint(id),
+        }),
+      ),
+    deliveries: async (id, query = {}) =>
+      unwrap(
+        await raw.GET('/admin/v1/partners/{partner_id}/webhook_endpoints/{endpoint_id}/deliveries', {
+          params: { ...endpoint(id), query },
+        }),
+      ),
+    events: async (query = {}) =>
+      unwrap(await raw.GET('/admin/v1/partners/{partner_id}/events', { params: { path: partner, query } })),
+    redeliver: async (eventId) =>
+      unwrap(
+        await raw.POST('/admin/v1/partners/{partner_id}/events/{event_id}/redeliver', {
+          params: { path: { ...partner, event_id: eventId } },
+        }),
+      ),
   };
 }
 
@@ -192,6 +322,8 @@ export interface AdminClient {
   tokens: {
     create(body: TokenCreate): Promise<TokenResponse>;
   };
+  /** A partner's webhook endpoints and events (/admin/v1/partners/{id}/…). */
+  webhooks(partnerId: string): WebhooksApi;
   ops: {
     healthz(): Promise<{ status: 'ok' }>;
     readyz(): Promise<{ status: 'ok' }>;
@@ -256,6 +388,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     tokens: {
       create: async (body) => unwrap(await raw.POST('/admin/v1/tokens', { body })),
     },
+    webhooks: (partnerId) => adminWebhooks(raw, partnerId),
     ops: {
       healthz: async () => unwrap(await raw.GET('/healthz')),
       readyz: async () => unwrap(await raw.GET('/readyz')),

@@ -1,0 +1,50 @@
+// The enrollment events of SPEC §8, written to the outbox by the changes that cause them.
+import type { Db } from '../db/client.js';
+import type { EventType } from '../outbox/event-types.js';
+import { type OutboxEvent, outbox } from '../outbox/outbox.js';
+import { toRfc3339 } from '../promotions/expiration.js';
+import { toPromotionDetail } from './detail.js';
+import type { EnrollmentsRepository, EnrollmentView } from './repository.js';
+
+type EnrollmentEventType = Extract<
+  EventType,
+  | 'enrollment.created'
+  | 'enrollment.unenrolled'
+  | 'enrollment.expired'
+  | 'usage.threshold_reached'
+  | 'usage.limit_reached'
+>;
+/**
+ * An enrollment event: `data` is the enrollment as GET shows it at `now`. Enrollment
+ * lifecycle events happen once per enrollment; usage events once per enrollment and cycle
+ * (`cycleStart`), which the dedup key makes a database rule.
+ */
+export function enrollmentEvent(
+  type: EnrollmentEventType,
+  view: EnrollmentView,
+  now: Date,
+  cycleStart?: Date,
+): OutboxEvent {
+  const scope = type.startsWith('usage.') && cycleStart ? `:${toRfc3339(cycleStart)}` : '';
+  return {
+    partnerId: view.partner_id,
+    type,
+    data: { ...toPromotionDetail(view, now) },
+    at: now,
+    dedupKey: `${type}:${view.id}${scope}`,
+  };
+}
+
+/**
+ * `enrollment.expired` for enrollments just marked expired, in the marking transaction:
+ * the sweeper's batches, and rule 10 (a promotion's end expiring its live enrollments).
+ */
+export function enqueueExpired(enrollments: Pick<EnrollmentsRepository, 'findViewsByIds'>) {
+  return async (tx: Db, enrollmentIds: string[], now: Date): Promise<void> => {
+    const views = await enrollments.findViewsByIds(enrollmentIds, now, tx);
+    await outbox.enqueueAll(
+      tx,
+      views.map((v) => enrollmentEvent('enrollment.expired', v, now)),
+    );
+  };
+}

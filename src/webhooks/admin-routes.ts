@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ERRORS } from '../errors.js';
+import { registerWebhookRoutes } from './routes.js';
+
+/**
+ * The admin mirror: /admin/v1/partners/{id}/webhook_endpoints and …/events, for any partner,
+ * inside the /admin/v1 scope (its admin-auth guards it).
+ */
+export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { partners } = app;
+  registerWebhookRoutes(app, {
+    base: '/partners/:partner_id',
+    baseParams: { partner_id: z.string() },
+    partnerOf: async (request) => {
+      const id = (request.params as { partner_id: string }).partner_id;
+      const partner = z.uuid().safeParse(id).success ? await partners.findById(id) : undefined;
+      if (!partner) throw ERRORS.partnerNotFound();
+      return partner.id;
+    },
+    common: [400, 401, 503],
+    operationPrefix: 'admin_',
+  });
+};

@@ -1,0 +1,223 @@
+// The rules of SPEC §8's API: ownership (another partner's endpoint or event is 404), the
+// SSRF check at creation and on every URL change, secrets shown only at create and rotate.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { ApiError } from '../errors.js';
+import { EVENT_TYPES } from '../outbox/event-types.js';
+import { encodeCursor, readCursor } from '../pagination.js';
+import { toRfc3339 } from '../promotions/expiration.js';
+import type {
+  DeliveryRow,
+  DeliveryStatus,
+  EndpointChanges,
+  EndpointRow,
+  EventRow,
+  WebhooksRepository,
+} from './repository.js';
+import { generateSecret } from './signer.js';
+import { checkWebhookUrl, type Resolver, UnsafeUrlError } from './ssrf.js';
+
+/** The previous secret keeps signing this long after a rotation. */
+export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+
+const endpointNotFound = () =>
+  new ApiError('webhook_endpoint_not_found', 'The requested webhook endpoint was not found.');
+const eventNotFound = () => new ApiError('event_not_found', 'The requested event was not found.');
+const ENDPOINT_ID = /^we_[A-Za-z0-9]{1,64}$/;
+const EVENT_ID = /^evt_[A-Za-z0-9]{1,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const toEndpointResource = (e: EndpointRow) => ({
+  id: e.id,
+  url: e.url,
+  event_types: e.eventTypes,
+  description: e.description,
+  status: e.status,
+  disabled_reason: e.disabledReason,
+  created_at: toRfc3339(e.createdAt),
+  updated_at: toRfc3339(e.updatedAt),
+});
+
+export const toDeliveryResource = (d: DeliveryRow) => ({
+  id: d.id,
+  event_id: d.eventId,
+  type: d.type,
+  status: d.status,
+  attempts: d.attempts.map((a) => ({
+    at: toRfc3339(a.at),
+    response_status: a.responseStatus,
+    error: a.error,
+    duration_ms: a.durationMs,
+  })),
+  next_attempt_at: d.status === 'pending' ? toRfc3339(d.nextAttemptAt) : null,
+  created_at: toRfc3339(d.createdAt),
+});
+
+export const toEventResource = (e: EventRow) => ({
+  id: e.id,
+  type: e.type,
+  timestamp: toRfc3339(e.createdAt),
+  data: e.data,
+});
+
+const timeCursor = (v: Record<string, string>) => {
+  const t = Number(v.t);
+  return Number.isFinite(t) && typeof v.id === 'string' ? { t, id: v.id } : null;
+};
+
+const newEndpointId = () => `we_${randomBytes(12).toString('hex')}`;
+
+export function createWebhookService(deps: {
+  repository: WebhooksRepository;
+  clock: Clock;
+  allowPrivateUrls: boolean;
+  resolve?: Resolver;
+}) {
+  const { repository, clock } = deps;
+
+  async function checkUrl(url: string): Promise<string> {
+    try {
+      return (await checkWebhookUrl(url, { allowPrivate: deps.allowPrivateUrls, resolve: deps.resolve }))
+        .href;
+    } catch (err) {
+      if (err instanceof UnsafeUrlError) {
+        throw new ApiError('invalid_request', err.message, { source: { pointer: '/url' } });
+      }
+      throw err;
+    }
+  }
+
+  async function ownEndpoint(partnerId: string, id: string): Promise<EndpointRow> {
+    const endpoint = ENDPOINT_ID.test(id) ? await repository.findEndpoint(partnerId, id) : undefined;
+    if (!endpoint) throw endpointNotFound();
+    return endpoint;
+  }
+
+  return {
+    async create(
+      partnerId: string,
+      input: { url: string; event_types?: string[]; description?: string | null },
+    ) {
+      const url = await checkUrl(input.url);
+      const secret = generateSecret();
+      const endpoint = await repository.insertEndpoint({
+        id: newEndpointId(),
+        partnerId,
+        url,
+        eventTypes: input.event_types ?? [...EVENT_TYPES],
+        description: input.description ?? null,
+        secret,
+        now: clock.now(),
+      });
+      return { ...toEndpointResource(endpoint), secret };
+    },
+
+    async get(partnerId: string, id: string) {
+      return toEndpointResource(await ownEndpoint(partnerId, id));
+    },
+
+    async list(partnerId: string, query: { limit: number; cursor?: string }) {
+      const after = readCursor(query.cursor, (v) => (typeof v.after === 'string' ? v.after : null));
+      const rows = await repository.listEndpoints(partnerId, { limit: query.limit, afterId: after });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        data: page.map(toEndpointResource),
+        next_cursor: rows.length > query.limit && last ? encodeCursor({ after: last.id }) : null,
+      };
+    },
+
+    async update(
+      partnerId: string,
+      id: string,
+      input: {
+        url?: string;
+        event_types?: string[];
+        description?: string | null;
+        status?: 'enabled' | 'disabled';
+      },
+    ) {
+      await ownEndpoint(partnerId, id);
+      const changes: EndpointChanges = {
+        url: input.url === undefined ? undefined : await checkUrl(input.url),
+        eventTypes: input.event_types,
+        description: input.description,
+        status: input.status,
+      };
+      const updated = await repository.updateEndpoint(partnerId, id, changes, clock.now());
+      if (!updated) throw endpointNotFound();
+      return toEndpointResource(updated);
+    },
+
+    async remove(partnerId: string, id: string): Promise<void> {
+      if (!ENDPOINT_ID.test(id) || !(await repository.deleteEndpoint(partnerId, id, clock.now())))
+        throw endpointNotFound();
+    },
+
+    async rotateSecret(partnerId: string, id: string) {
+      const secret = generateSecret();
+      const now = clock.now();
+      const rotated =
+        ENDPOINT_ID.test(id) &&
+        (await repository.rotateSecret(
+          partnerId,
+          id,
+          secret,
+          now,
+          new Date(now.getTime() + ROTATION_OVERLAP_MS),
+        ));
+      if (!rotated) throw endpointNotFound();
+      return { secret };
+    },
+
+    async deliveries(
+      partnerId: string,
+      id: string,
+      query: { limit: number; cursor?: string; status?: DeliveryStatus },
+    ) {
+      await ownEndpoint(partnerId, id);
+      const before = readCursor(query.cursor, (v) => {
+        const c = timeCursor(v);
+        return c && UUID.test(c.id) ? c : null;
+      });
+      const rows = await repository.listDeliveries(id, { limit: query.limit, status: query.status, before });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        data: page.map(toDeliveryResource),
+        next_cursor:
+          rows.length > query.limit && last
+            ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
+            : null,
+      };
+    },
+
+    async events(partnerId: string, query: { limit: number; cursor?: string; type?: string; since?: Date }) {
+      const after = readCursor(query.cursor, timeCursor);
+      const rows = await repository.listEvents(
+        partnerId,
+        { limit: query.limit, type: query.type, since: query.since, after },
+        clock.now(),
+      );
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        data: page.map(toEventResource),
+        next_cursor:
+          rows.length > query.limit && last
+            ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
+            : null,
+      };
+    },
+
+    async redeliver(partnerId: string, eventId: string) {
+      const count = EVENT_ID.test(eventId)
+        ? await repository.redeliver(partnerId, eventId, clock.now())
+        : undefined;
+      if (count === undefined) throw eventNotFound();
+      return { event_id: eventId, deliveries: count };
+    },
+  };
+}
+
+export type WebhookService = ReturnType<typeof createWebhookService>;

@@ -1,0 +1,131 @@
+import type { Logger } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.js';
+import * as schema from '../../src/db/schema.js';
+import { outbox } from '../../src/outbox/outbox.js';
+import { createWebhooksRepository } from '../../src/webhooks/repository.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+// The dispatcher's claim, the outbox insert and the lists, planned by PostgreSQL on a seeded
+// and ANALYZEd database, reach their rows through indexes (no sequential scan), as in
+// test/perf/explain.pg.test.ts. Most deliveries are settled, as in production.
+const ROWS = 5_000;
+const NOW = new Date('2026-04-28T10:00:00Z');
+
+interface Captured {
+  sql: string;
+  params: unknown[];
+}
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+let testDb: TestDatabase;
+let pool: pg.Pool;
+let captured: Captured[] = [];
+let loggingDb: Db;
+const partner = '00000000-0000-4000-8000-000000000002';
+const endpoint = 'we_000000000000000000000002';
+
+async function queryOf(fn: () => Promise<unknown>): Promise<Captured> {
+  captured = [];
+  await fn();
+  expect(captured.length).toBeGreaterThanOrEqual(1);
+  return captured[0]!;
+}
+
+async function plan(query: Captured): Promise<PlanNode> {
+  const client = await pool.connect();
+  try {
+    // EXPLAIN alone does not run the statement, but the claim is an UPDATE: be sure.
+    await client.query('begin');
+    const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+      `explain (format json) ${query.sql}`,
+      query.params,
+    );
+    return rows[0]!['QUERY PLAN'][0]!.Plan;
+  } finally {
+    await client.query('rollback');
+    client.release();
+  }
+}
+
+const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+const INDEX_SCANS = ['Index Scan', 'Index Only Scan', 'Bitmap Index Scan'];
+
+function expectIndexed(root: PlanNode, indexes: string[]): void {
+  const all = nodes(root);
+  const seq = all.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']);
+  expect(seq, JSON.stringify(root, null, 1)).toEqual([]);
+  const used = all.filter((n) => INDEX_SCANS.includes(n['Node Type'])).map((n) => n['Index Name']);
+  for (const index of indexes) expect(used, JSON.stringify(root, null, 1)).toContain(index);
+}
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: testDb.url, max: 2 });
+  const logger: Logger = { logQuery: (sql, params) => captured.push({ sql, params }) };
+  loggingDb = drizzle(pool, { schema, logger }) as unknown as Db;
+  const pid = (g: string) => `('00000000-0000-4000-8000-' || lpad((${g})::text, 12, '0'))::uuid`;
+  const eid = (g: string) => `('we_' || lpad((${g})::text, 24, '0'))`;
+  const seed = `
+    insert into partners (id, name, client_id, client_secret_hash, redirect_uris, scopes)
+      select ${pid('g')}, 'P' || g, 'ci_' || g, 'scrypt$x', '{}', '{promotions:read}' from generate_series(0, 999) g;
+    insert into webhook_endpoints (id, partner_id, url, event_types, status, secret)
+      select ${eid('g')}, ${pid('g % 1000')}, 'https://example.com/' || g,
+             '{enrollment.created,promotion.ended}', 'enabled', 'whsec_x'
+      from generate_series(0, 1999) g;
+    insert into webhook_events (id, partner_id, type, data, dedup_key, created_at)
+      select 'evt_' || g, ${pid('g % 1000')}, 'enrollment.created', '{}', 'k' || g,
+             $1::timestamptz - (g || ' seconds')::interval
+      from generate_series(0, ${ROWS * 4 - 1}) g;
+    insert into webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
+      select gen_random_uuid(), 'evt_' || g, ${eid('g % 2000')},
+             case when g % 100 = 0 then 'pending' else 'succeeded' end, 1,
+             $1::timestamptz - (g || ' seconds')::interval, $1::timestamptz, $1::timestamptz
+      from generate_series(0, ${ROWS * 4 - 1}) g;
+    insert into webhook_attempts (id, delivery_id, at, response_status, duration_ms)
+      select gen_random_uuid(), id, created_at, 200, 5 from webhook_deliveries`;
+  const client = await pool.connect();
+  try {
+    for (const statement of seed.split(';').filter((s) => s.trim() !== '')) {
+      await client.query(statement, statement.includes('$1') ? [NOW] : []);
+    }
+    await client.query('analyze');
+  } finally {
+    client.release();
+  }
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await testDb?.drop();
+});
+
+describe('webhook queries use indexes on a seeded, analyzed PostgreSQL', () => {
+  it("the dispatcher's claim: due pending deliveries through the partial index", async () => {
+    const repository = createWebhooksRepository(loggingDb);
+    const query = await queryOf(() => repository.claim(NOW, 10, new Date(NOW.getTime() + 35_000)));
+    expectIndexed(await plan(query), ['webhook_deliveries_due_idx', 'webhook_endpoints_pkey']);
+  });
+
+  it('the outbox insert finds the subscribed endpoints by partner', async () => {
+    const query = await queryOf(() =>
+      outbox.enqueue(loggingDb, { partnerId: partner, type: 'promotion.ended', data: {}, at: NOW }),
+    );
+    expectIndexed(await plan(query), ['webhook_endpoints_partner_idx']);
+  });
+
+  it("an endpoint's deliveries and a partner's event feed", async () => {
+    const repository = createWebhooksRepository(loggingDb);
+    const deliveries = await queryOf(() => repository.listDeliveries(endpoint, { limit: 25 }));
+    expectIndexed(await plan(deliveries), ['webhook_deliveries_endpoint_idx']);
+    const events = await queryOf(() => repository.listEvents(partner, { limit: 25 }, NOW));
+    expectIndexed(await plan(events), ['webhook_events_partner_idx']);
+  });
+});

@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { outbox, outboxCtes, rfc3339Sql } from '../../src/outbox/outbox.js';
+import { bearer, useTestApp } from '../helpers/app.js';
+
+const ctx = useTestApp();
+
+async function partnerWithEndpoint() {
+  const partner = await ctx.fixtures.partner();
+  const app = await ctx.fixtures.appToken(partner.id);
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v2/webhook_endpoints',
+    headers: bearer(app),
+    payload: { url: 'http://127.0.0.1:9/hook', event_types: ['promotion.ended'] },
+  });
+  expect(res.statusCode).toBe(201);
+  return { partner, app };
+}
+
+const counts = (partnerId: string) =>
+  queryRows<{ events: number; deliveries: number }>(
+    ctx.db.database.db,
+    sql`select (select count(*) from webhook_events where partner_id = ${partnerId})::int as events,
+               (select count(*) from webhook_deliveries d join webhook_events e on e.id = d.event_id
+                where e.partner_id = ${partnerId})::int as deliveries`,
+  ).then((rows) => rows[0]!);
+
+describe('outbox', () => {
+  it('enqueue writes the event and one delivery per subscribed enabled endpoint, only if the transaction commits', async () => {
+    const { partner } = await partnerWithEndpoint();
+    const event = {
+      partnerId: partner.id,
+      type: 'promotion.ended' as const,
+      data: { id: 'p1' },
+      at: ctx.clock.now(),
+    };
+    await expect(
+      ctx.db.database.db.transaction(async (tx) => {
+        await outbox.enqueue(tx, event);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await counts(partner.id)).toEqual({ events: 0, deliveries: 0 });
+    await ctx.db.database.db.transaction((tx) => outbox.enqueue(tx, event));
+    expect(await counts(partner.id)).toEqual({ events: 1, deliveries: 1 });
+    // Not subscribed: the event is kept for the feed, with no delivery.
+    await ctx.db.database.db.transaction((tx) =>
+      outbox.enqueue(tx, { ...event, type: 'enrollment.created', dedupKey: 'k1' }),
+    );
+    await ctx.db.database.db.transaction((tx) =>
+      outbox.enqueue(tx, { ...event, type: 'enrollment.created', dedupKey: 'k1' }),
+    );
+    expect(await counts(partner.id)).toEqual({ events: 2, deliveries: 1 });
+  });
+
+  it('outboxCtes embeds the same insert in one statement: an event per source row, deduped', async () => {
+    const { partner, app } = await partnerWithEndpoint();
+    const now = new Date('2026-04-28T10:00:00.250Z');
+    const run = (happened: boolean, subject: string) =>
+      queryRows<{ events: number; deliveries: number }>(
+        ctx.db.database.db,
+        sql`with changed as (
+              select ${partner.id}::uuid as partner_id, ${subject}::text as subject where ${happened}
+            ), ${outboxCtes({
+              name: 'ended_event',
+              source: sql`changed c`,
+              partnerId: sql`c.partner_id`,
+              type: 'promotion.ended',
+              data: sql`jsonb_build_object('id', c.subject, 'ended_at', ${rfc3339Sql(sql`${now}::timestamptz`)})`,
+              at: sql`${now}::timestamptz`,
+              dedupKey: sql`'promotion.ended:' || c.subject`,
+            })}
+            select (select count(*) from ended_event)::int as events,
+                   (select count(*) from ended_event_deliveries)::int as deliveries`,
+      ).then((rows) => rows[0]!);
+    expect(await run(false, 'p1')).toEqual({ events: 0, deliveries: 0 });
+    expect(await run(true, 'p1')).toEqual({ events: 1, deliveries: 1 });
+    expect(await run(true, 'p1')).toEqual({ events: 0, deliveries: 0 });
+    const feed = await ctx.app.inject({ method: 'GET', url: '/v2/events', headers: bearer(app) });
+    expect(feed.json().data).toEqual([
+      {
+        id: expect.stringMatching(/^evt_[0-9a-f]{32}$/),
+        type: 'promotion.ended',
+        timestamp: '2026-04-28T10:00:00Z',
+        data: { id: 'p1', ended_at: '2026-04-28T10:00:00Z' },
+      },
+    ]);
+  });
+});
