@@ -27,13 +27,19 @@ export interface EnrollmentView {
   task_limit_per_month: number | null;
   usage_cycle_start: Date | null;
   usage_used: number | null;
+  /** SPEC §9: the time of the enrollment's test clock, its "now"; null for a live enrollment. */
+  clock_time: Date | null;
 }
 
-type RawView = Omit<EnrollmentView, 'enrolled_at' | 'expires_at' | 'unenrolled_at' | 'usage_cycle_start'> & {
+type RawView = Omit<
+  EnrollmentView,
+  'enrolled_at' | 'expires_at' | 'unenrolled_at' | 'usage_cycle_start' | 'clock_time'
+> & {
   enrolled_at: number;
   expires_at: number | null;
   unenrolled_at: number | null;
   usage_cycle_start: number | null;
+  clock_time: number | null;
 };
 
 function fromRaw(row: RawView): EnrollmentView {
@@ -43,20 +49,27 @@ function fromRaw(row: RawView): EnrollmentView {
     expires_at: toDate(row.expires_at),
     unenrolled_at: toDate(row.unenrolled_at),
     usage_cycle_start: toDate(row.usage_cycle_start),
+    clock_time: toDate(row.clock_time),
   };
 }
 
-/** Enrollments with their promotion's limit and newest usage counter up to `now`; callers add the WHERE. */
+/**
+ * Enrollments with their promotion's limit and newest usage counter up to their "now": the
+ * time of their test clock (SPEC §9), joined by the enrollment's own row (a live one's null key
+ * joins nothing), else `now`. Callers add the WHERE.
+ */
 const selectViews = (now: unknown) => sql`
         select e.id, e.promotion_id, e.account_id, e.partner_id,
                ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(EFFECTIVE_EXPIRES_AT)} as expires_at,
                ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at,
-               p.task_limit_per_month, ${epochMs(sql`u.cycle_start`)} as usage_cycle_start, u.used as usage_used
+               p.task_limit_per_month, ${epochMs(sql`u.cycle_start`)} as usage_cycle_start, u.used as usage_used,
+               ${epochMs(sql`tc.frozen_time`)} as clock_time
         from enrollments e
         join promotions p on p.id = e.promotion_id
+        left join test_clocks tc on tc.id = e.test_clock_id
         left join lateral (
           select cycle_start, used from usage_counters c
-          where c.enrollment_id = e.id and c.cycle_start <= ${now}
+          where c.enrollment_id = e.id and c.cycle_start <= coalesce(tc.frozen_time, ${now}::timestamptz)
           order by c.cycle_start desc limit 1
         ) u on true`;
 
@@ -90,6 +103,8 @@ type RawTokenWithView = Partial<RawView> & {
   t_scopes: string[];
   t_expires_at: number;
   t_revoked_at: number | null;
+  t_test_clock_id: string | null;
+  t_clock_time: number | null;
 };
 
 /**
@@ -105,8 +120,10 @@ const tokenWithView = prepared<
   sql`
         select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
                t.account_id as t_account_id, t.scopes as t_scopes,
-               ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at, v.*
+               ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at,
+               t.test_clock_id as t_test_clock_id, ${epochMs(sql`tt.frozen_time`)} as t_clock_time, v.*
         from access_tokens t
+        left join test_clocks tt on tt.id = t.test_clock_id
         left join lateral (
           ${selectViews(sql.placeholder('now'))}
           where e.id = ${sql.placeholder('id')} and e.promotion_id = ${sql.placeholder('promotionId')}
@@ -135,6 +152,8 @@ export interface EnrollInput {
   now: Date;
   /** `now` to the second, as the enrollment date. */
   enrolledAt: Date;
+  /** SPEC §9: the account's test clock (from its token), copied onto the enrollment; null when live. */
+  testClockId: string | null;
 }
 
 /**
@@ -171,13 +190,14 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
         and (e.unenrolled_at is not null or least(e.expires_at, u.ends_at) < ${sql.placeholder('now')}::timestamptz)
       returning e.id
     ), inserted as (
-      insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at, is_current, created_at)
+      insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at, is_current, created_at,
+                               test_clock_id)
       select ${sql.placeholder('id')}::uuid, u.id, ${sql.placeholder('accountId')}::uuid, ${sql.placeholder('partnerId')}::uuid,
              ${sql.placeholder('enrolledAt')}::timestamptz,
              case when u.duration_days is null then null
                   else ((((${sql.placeholder('enrolledAt')}::timestamptz at time zone 'UTC')::date + (u.duration_days - 1))
                          + time '23:59:59') at time zone 'UTC') end,
-             true, ${sql.placeholder('now')}::timestamptz
+             true, ${sql.placeholder('now')}::timestamptz, ${sql.placeholder('testClockId')}::text
       from usable u
       where (u.max_enrollments is null or exists (select 1 from seat))
         and (select count(*) from retired) >= 0
@@ -198,7 +218,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
 /**
  * DELETE in one statement (rule 8): the soft delete and its audit event. A user token
  * (`accountId` set) reaches only its own account's enrollments; an app token any of its
- * partner's.
+ * partner's. An enrollment on a test clock is unenrolled at the clock's time (SPEC §9).
  */
 const unenrollStatement = prepared<
   { id: string },
@@ -207,16 +227,18 @@ const unenrollStatement = prepared<
   'enrollment_unenroll',
   sql`
     with marked as (
-      update enrollments set unenrolled_at = ${sql.placeholder('now')}::timestamptz
+      update enrollments
+      set unenrolled_at = coalesce((select tc.frozen_time from test_clocks tc where tc.id = enrollments.test_clock_id),
+                                   ${sql.placeholder('now')}::timestamptz)
       where id = ${sql.placeholder('id')}::uuid and promotion_id = ${sql.placeholder('promotionId')}
         and partner_id = ${sql.placeholder('partnerId')}::uuid
         and (${sql.placeholder('accountId')}::uuid is null or account_id = ${sql.placeholder('accountId')}::uuid)
         and unenrolled_at is null
-      returning id
+      returning id, unenrolled_at
     )
     insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
     select gen_random_uuid(), id, 'unenrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
-           ${sql.placeholder('now')}::timestamptz
+           unenrolled_at
     from marked
     returning enrollment_id as id`,
 );
@@ -296,12 +318,14 @@ export function createEnrollmentsRepository(db: Db) {
      * end binds them) and appends their `expired` event, in one statement; the ids marked.
      * SKIP LOCKED lets several instances sweep side by side. `promotionId`: only that
      * promotion's (a promotion that just ended expires its enrollments at once).
+     * `testClockId` (SPEC §9): only that clock's enrollments, at the clock's `now` (its
+     * advance); without it only live ones, which live on the wall clock.
      */
     async markExpired(
       now: Date,
       batch: number,
       tx: Db = db,
-      options: { promotionId?: string } = {},
+      options: { promotionId?: string; testClockId?: string } = {},
     ): Promise<string[]> {
       const rows = await queryRows<{ enrollment_id: string }>(
         tx,
@@ -310,6 +334,7 @@ export function createEnrollmentsRepository(db: Db) {
               from enrollments e join promotions p on p.id = e.promotion_id
               where e.expired_at is null and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${now}
                 ${options.promotionId !== undefined ? sql`and e.promotion_id = ${options.promotionId}` : sql``}
+                ${options.testClockId !== undefined ? sql`and e.test_clock_id = ${options.testClockId}` : sql`and e.test_clock_id is null`}
               order by ${EFFECTIVE_EXPIRES_AT}
               limit ${batch}
               for update of e skip locked
@@ -374,6 +399,8 @@ export function createEnrollmentsRepository(db: Db) {
         scopes: row.t_scopes,
         expiresAt: new Date(row.t_expires_at),
         revokedAt: toDate(row.t_revoked_at),
+        testClockId: row.t_test_clock_id,
+        clockTime: toDate(row.t_clock_time),
       };
       return { token, view: row.id === null ? null : fromRaw(row as RawView) };
     },

@@ -48,7 +48,8 @@ export function createEnrollmentService(deps: {
   ): Promise<string> {
     const accountId = principal.accountId;
     if (!accountId) throw new ApiError('permission_denied', 'Enrolling needs a user access token.');
-    const now = clock.now();
+    // SPEC §9: a clock account's request lives at its clock's time, read with its token.
+    const now = principal.clockTime ?? clock.now();
     let outcome: Awaited<ReturnType<EnrollmentsRepository['enroll']>>;
     try {
       outcome = await enrollments.enroll(
@@ -59,6 +60,7 @@ export function createEnrollmentService(deps: {
           accountId,
           now,
           enrolledAt: truncateToSecond(now),
+          testClockId: principal.testClockId,
         },
         tx,
       );
@@ -149,7 +151,8 @@ export function createEnrollmentService(deps: {
         now,
       );
       const principal = authorize(provenPrincipal(tokens.checkRow(parsed, row)), requirement);
-      return { principal, detail: view ? toPromotionDetail(view, now) : null };
+      // An enrollment on a test clock is shown at its clock's time (SPEC §9).
+      return { principal, detail: view ? toPromotionDetail(view, view.clock_time ?? now) : null };
     },
 
     /**

@@ -88,6 +88,8 @@ beforeAll(async () => {
       from generate_series(0, ${ROWS - 1}) g;
     insert into promotions (id, partner_id, name, duration_days, task_limit_per_month)
       select 'promo_' || g, md5('p' || (g % 10))::uuid, 'Promo ' || g, 90, 100 from generate_series(0, ${ROWS - 1}) g;
+    insert into test_clocks (id, partner_id, frozen_time)
+      select 'clock_' || g, md5('p' || (g % 10))::uuid, $1::timestamptz from generate_series(0, ${ROWS - 1}) g;
     insert into accounts (id, email, password_hash)
       select md5('a' || g)::uuid, 'a' || g || '@example.com', 'scrypt$x' from generate_series(0, ${ROWS - 1}) g;
     insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at)
@@ -103,7 +105,10 @@ beforeAll(async () => {
     insert into access_tokens (id, secret_hash, kind, partner_id, account_id, scopes, expires_at)
       select 't' || g, 'h', 'user', md5('p' || (g % 10))::uuid, md5('a' || g)::uuid, '{promotions:read}',
              $1::timestamptz + interval '1 hour'
-      from generate_series(0, ${ROWS - 1}) g;`;
+      from generate_series(0, ${ROWS - 1}) g;
+    update enrollments set test_clock_id = 'clock_' || (get_byte(decode(md5(id::text), 'hex'), 0) * 10)
+      where get_byte(decode(md5(id::text), 'hex'), 1) < 3;
+    update access_tokens set test_clock_id = 'clock_' || length(id) where id like 't1%';`;
   const client = await pool.connect();
   try {
     // Multi-statement strings cannot take parameters: run them one by one.
@@ -160,6 +165,7 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
         accountId: ids.account,
         now: NOW,
         enrolledAt: NOW,
+        testClockId: null,
       }),
     );
     const root = await plan(query);
