@@ -30,6 +30,8 @@ import { requestLogPlugin } from './ops/request-log.js';
 import { opsRoutes } from './ops/routes.js';
 import { promotionsPlugin } from './promotions/plugin.js';
 import { compiledSerializerCompiler } from './serializer.js';
+import { testClocksPlugin } from './test-clocks/plugin.js';
+import { testClockRoutes } from './test-clocks/routes.js';
 import { usagePlugin } from './usage/plugin.js';
 
 export const BODY_LIMIT = 16 * 1024;
@@ -140,6 +142,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(enrollmentsPlugin);
   await app.register(promotionsPlugin);
   await app.register(usagePlugin);
+  await app.register(testClocksPlugin);
 
   // Operations: health, readiness, metrics, the contract files and /docs; open, never limited.
   await app.register(opsRoutes);
@@ -155,6 +158,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v2.register(bearerAuthPlugin);
       v2.addHook('preHandler', v2.rateLimits.countPartner);
       await v2.register(enrollmentRoutes);
+      // SPEC §9: sandbox partners' test clocks, behind their own sandbox guard.
+      await v2.register(testClockRoutes, { prefix: '/test_helpers' });
     },
     { prefix: '/v2' },
   );

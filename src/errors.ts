@@ -23,6 +23,8 @@ export const ERROR_CATALOGUE = {
   email_taken: { status: 409, title: 'Email Taken' },
   max_enrollments_below_count: { status: 409, title: 'Max Enrollments Below Count' },
   enrollment_not_active: { status: 409, title: 'Enrollment Not Active' },
+  test_clock_not_found: { status: 404, title: 'Test Clock Not Found' },
+  test_clock_advancing: { status: 409, title: 'Test Clock Advancing' },
   payload_too_large: { status: 413, title: 'Payload Too Large' },
   unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency Key Reused' },

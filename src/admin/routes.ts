@@ -83,6 +83,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         clientSecretHash: await hashSecret(clientSecret),
         redirectUris: request.body.redirect_uris,
         scopes: [...(request.body.scopes ?? SCOPES)].sort(),
+        sandbox: request.body.sandbox,
         createdAt: clock.now(),
       });
       return reply
