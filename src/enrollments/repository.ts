@@ -75,13 +75,18 @@ const selectViews = (now: unknown) => sql`
 
 export type AdminEnrollmentStatus = 'enrolled' | 'expired' | 'unenrolled';
 
-/** Status as the admin API shows it (src/admin/resources.ts); unenrolled wins over expired. */
-const statusFilter = (status: AdminEnrollmentStatus, now: Date) =>
-  ({
+/**
+ * Status as the admin API shows it (src/admin/resources.ts); unenrolled wins over expired.
+ * Over selectViews: an enrollment on a test clock is judged at its clock's time (SPEC §9).
+ */
+const statusFilter = (status: AdminEnrollmentStatus, wallNow: Date) => {
+  const now = sql`coalesce(tc.frozen_time, ${wallNow}::timestamptz)`;
+  return {
     enrolled: sql`and e.unenrolled_at is null and (${EFFECTIVE_EXPIRES_AT} is null or ${EFFECTIVE_EXPIRES_AT} >= ${now})`,
     expired: sql`and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${now}`,
     unenrolled: sql`and e.unenrolled_at is not null`,
-  })[status];
+  }[status];
+};
 
 export interface EventRow {
   id: string;

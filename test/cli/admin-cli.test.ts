@@ -67,6 +67,7 @@ describe('admin CLI against a listening server', { timeout: 180_000 }, () => {
       client_secret: expect.stringMatching(/^cs_/),
       redirect_uris: ['https://acme.example/callback'],
       scopes: ['promotions:read', 'promotions:write'],
+      sandbox: false,
       created_at: '2026-04-28T10:00:00Z',
     });
 
