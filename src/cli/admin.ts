@@ -16,6 +16,7 @@ import {
   PromotionsConnectionError,
   type PromotionUpdate,
 } from '../../clients/typescript/src/index.js';
+import { clockCommands } from './clocks.js';
 import { type Cell, record, table } from './table.js';
 
 export const EXIT = { ok: 0, api: 1, usage: 2, connection: 3 } as const;
@@ -24,20 +25,25 @@ const DEFAULT_URL = 'http://127.0.0.1:3000';
 class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | string[] | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
 }
 
-interface Command {
+export interface Command {
   usage: string;
   summary: string;
   options: Options;
   /** Names of positionals, in order; all required. */
   args?: string[];
-  run(admin: AdminClient, values: Values, args: string[]): Promise<{ json: unknown; text: string }>;
+  run(
+    admin: AdminClient,
+    values: Values,
+    args: string[],
+    context: { baseUrl: string },
+  ): Promise<{ json: unknown; text: string }>;
 }
 
 const GLOBAL_OPTIONS: Options = {
@@ -171,6 +177,7 @@ const FLAG_OF: Record<string, string> = {
   occurred_at: '--occurred-at',
   client_id: '--client-id',
   account_id: '--account',
+  frozen_time: '--frozen-time',
   limit: '--limit',
   cursor: '--cursor',
 };
@@ -179,19 +186,26 @@ const FLAG_OF: Record<string, string> = {
 
 export const COMMANDS: Record<string, Command> = {
   'partners create': {
-    usage: 'partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…]',
+    usage:
+      'partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…] [--sandbox]',
     summary: 'Register a partner (an OAuth client); prints its client secret once',
     options: {
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       scope: { type: 'string', multiple: true },
+      sandbox: { type: 'boolean' },
     },
     async run(admin, values) {
       const redirectUris = list(values, 'redirect-uri');
       if (!redirectUris?.length) throw new UsageError('--redirect-uri is required (repeat it for several)');
       const scopes = list(values, 'scope') as ('promotions:read' | 'promotions:write')[] | undefined;
       const p = await admin.partners.create(
-        defined({ name: required(values, 'name'), redirect_uris: redirectUris, scopes }),
+        defined({
+          name: required(values, 'name'),
+          redirect_uris: redirectUris,
+          scopes,
+          sandbox: values.sandbox ? true : undefined,
+        }),
       );
       return {
         json: p,
@@ -202,6 +216,7 @@ export const COMMANDS: Record<string, Command> = {
           ['client_secret', p.client_secret],
           ['redirect_uris', p.redirect_uris.join(' ')],
           ['scopes', p.scopes.join(' ')],
+          ['sandbox', p.sandbox],
           ['created_at', p.created_at],
         ])}\n\nThe client secret is shown only now: store it.`,
       };
@@ -222,6 +237,7 @@ export const COMMANDS: Record<string, Command> = {
           ['client_id', p.client_id],
           ['redirect_uris', p.redirect_uris.join(' ')],
           ['scopes', p.scopes.join(' ')],
+          ['sandbox', p.sandbox],
           ['created_at', p.created_at],
         ]),
       };
@@ -450,6 +466,11 @@ export const COMMANDS: Record<string, Command> = {
       };
     },
   },
+  ...clockCommands({
+    usageError: (message) => new UsageError(message),
+    required,
+    instant,
+  }),
 };
 
 export function helpText(): string {
@@ -545,7 +566,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
   const admin = createAdminClient({ baseUrl, adminToken, retries: 2, maxDelayMs: 5_000 });
 
   try {
-    const result = await command.run(admin, values, args);
+    const result = await command.run(admin, values, args, { baseUrl });
     io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
     return EXIT.ok;
   } catch (error) {

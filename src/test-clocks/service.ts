@@ -68,8 +68,14 @@ export function createTestClockService(deps: {
   enrollments: EnrollmentsRepository;
   tokens: TokenService;
   usageService: UsageService;
+  /**
+   * Runs in the advance's transaction with the enrollments it expired, at the clock's time:
+   * the same seam as the expiry sweeper's, where the webhook outbox (SPEC §8) queues their
+   * `enrollment.expired` events.
+   */
+  onExpired?: (tx: Db, enrollmentIds: string[], now: Date) => Promise<void>;
 }) {
-  const { db, clock, clocks, accounts, enrollments, tokens, usageService } = deps;
+  const { db, clock, clocks, accounts, enrollments, tokens, usageService, onExpired } = deps;
 
   async function get(partnerId: string, id: string): Promise<TestClockRow> {
     const found = await clocks.find(partnerId, id);
@@ -126,6 +132,7 @@ export function createTestClockService(deps: {
         return await db.transaction(async (tx) => {
           for (;;) {
             const expired = await enrollments.markExpired(to, SWEEP_BATCH, tx, { testClockId: id });
+            if (expired.length > 0 && onExpired) await onExpired(tx, expired, to);
             if (expired.length < SWEEP_BATCH) break;
           }
           return clocks.finishAdvance(id, to, tx);
