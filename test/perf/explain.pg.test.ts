@@ -185,6 +185,18 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
     expectIndexed(await plan(query), ['enrollments']);
   });
 
+  it("a test clock's advance: its own enrollments due, through the partial clock index", async () => {
+    const enrollments = createEnrollmentsRepository(loggingDb);
+    const query = await queryOf(() =>
+      enrollments.markExpired(new Date('2026-08-01T00:00:00Z'), 1_000, loggingDb, {
+        testClockId: 'clock_20',
+      }),
+    );
+    const root = await plan(query);
+    expectIndexed(root, ['enrollments']);
+    expect(nodes(root).some((n) => n['Index Name'] === 'enrollments_test_clock_idx')).toBe(true);
+  });
+
   it('account by email (case-insensitive, sign-in)', async () => {
     const query = await queryOf(() => createAccountsRepository(loggingDb).findByEmail('A42@example.com'));
     expectIndexed(await plan(query), ['accounts']);
