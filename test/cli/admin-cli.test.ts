@@ -317,7 +317,7 @@ describe('admin CLI against a listening server', { timeout: 180_000 }, () => {
       code: 2,
       stdout: '',
       stderr:
-        'error: --name is required\nUsage: npm run admin -- partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…]\n',
+        'error: --name is required\nUsage: npm run admin -- partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…] [--sandbox]\n',
     });
     const unknown = await cli(['promotions', 'list', '--colour'], env);
     expect(unknown.code).toBe(2);

@@ -9,6 +9,8 @@ type Json = Record<string, unknown>;
 const contract = loadContract();
 const ctx = useTestApp();
 let userToken: string;
+/** The test helpers (SPEC §9) take a sandbox partner's app token. */
+let sandboxAppToken: string;
 
 function resolve(doc: Json, node: unknown): Json {
   let current = node as Json;
@@ -92,6 +94,7 @@ beforeAll(async () => {
   const partner = await ctx.fixtures.partner();
   const account = await ctx.fixtures.account();
   userToken = await ctx.fixtures.userToken(partner.id, account.id);
+  sandboxAppToken = await ctx.fixtures.appToken((await ctx.fixtures.partner({ sandbox: true })).id);
 });
 
 describe('negative cases generated from openapi/', () => {
@@ -103,7 +106,9 @@ describe('negative cases generated from openapi/', () => {
     const res = await ctx.app.inject({
       method: c.method.toUpperCase() as 'POST',
       url: c.url,
-      headers: c.url.startsWith('/admin') ? bearer(ADMIN_TOKEN) : bearer(userToken),
+      headers: c.url.startsWith('/admin')
+        ? bearer(ADMIN_TOKEN)
+        : bearer(c.url.startsWith('/v2/test_helpers') ? sandboxAppToken : userToken),
       payload: c.body,
     });
     expect(res.statusCode, res.body).toBe(400);

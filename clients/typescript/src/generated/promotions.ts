@@ -855,6 +855,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "frozen_time": "2026-01-31T10:00:00Z",
+                 *       "name": "CI enrollment lifetime"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TestClockCreate"];
             };
         };
@@ -958,6 +964,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "frozen_time": "2026-02-28T10:00:00Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TestClockAdvance"];
             };
         };
@@ -998,6 +1009,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ci-run-42@example.com"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TestClockAccountCreate"];
             };
         };
@@ -1041,6 +1057,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "tasks": 100,
+                 *       "idempotency_key": "ci-run-42"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TestClockUsage"];
             };
         };
