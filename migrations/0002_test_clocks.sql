@@ -4,6 +4,7 @@ CREATE TABLE "test_clocks" (
 	"frozen_time" timestamp with time zone NOT NULL,
 	"name" text,
 	"status" text DEFAULT 'ready' NOT NULL,
+	"advance_lease_until" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "test_clocks_status_check" CHECK ("test_clocks"."status" in ('ready', 'advancing'))
 );

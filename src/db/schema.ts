@@ -32,7 +32,8 @@ export const partners = pgTable('partners', {
 /**
  * SPEC §9: a sandbox partner's test clock. Objects attached to it (accounts, and the tokens
  * and enrollments of those accounts, which copy its id) live at `frozen_time`. `status` is
- * `advancing` while an advance runs (the conditional UPDATE that claims it is the lock).
+ * `advancing` while an advance runs (the conditional UPDATE that claims it is the lock, held
+ * for a lease of real time).
  */
 export const testClocks = pgTable(
   'test_clocks',
@@ -46,6 +47,9 @@ export const testClocks = pgTable(
     status: text('status', { enum: ['ready', 'advancing'] })
       .notNull()
       .default('ready'),
+    // While advancing: until when (real time) the claim holds. An advance whose process died
+    // leaves the clock claimable again after it, never stuck.
+    advanceLeaseUntil: ts('advance_lease_until'),
     createdAt: createdAt(),
   },
   (t) => [

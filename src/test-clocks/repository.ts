@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
-import { epochMs } from '../db/sql.js';
+import { epochMs, toDate } from '../db/sql.js';
 
 export type TestClockStatus = 'ready' | 'advancing';
 
@@ -10,21 +10,26 @@ export interface TestClockRow {
   frozen_time: Date;
   name: string | null;
   status: TestClockStatus;
+  /** While advancing: until when (real time) the advance's claim holds. */
+  advance_lease_until: Date | null;
   created_at: Date;
 }
 
-type RawClock = Omit<TestClockRow, 'frozen_time' | 'created_at'> & {
+type RawClock = Omit<TestClockRow, 'frozen_time' | 'created_at' | 'advance_lease_until'> & {
   frozen_time: number;
   created_at: number;
+  advance_lease_until: number | null;
 };
 
 const fromRaw = (row: RawClock): TestClockRow => ({
   ...row,
   frozen_time: new Date(row.frozen_time),
+  advance_lease_until: toDate(row.advance_lease_until),
   created_at: new Date(row.created_at),
 });
 
 const COLUMNS = sql`id, partner_id, ${epochMs(sql`frozen_time`)} as frozen_time, name, status,
+                    ${epochMs(sql`advance_lease_until`)} as advance_lease_until,
                     ${epochMs(sql`created_at`)} as created_at`;
 
 /** Rows deleted with a clock, per table (SPEC §9: deleting a clock leaves nothing behind). */
@@ -77,15 +82,22 @@ export function createTestClocksRepository(db: Db) {
     },
 
     /**
-     * Claims the clock for an advance: `ready` → `advancing`, only from the time the caller
-     * validated against. The conditional UPDATE is the lock: a concurrent advance finds
-     * nothing to claim (409), whichever instance it runs on.
+     * Claims the clock for an advance: `ready` (or an advance whose lease ran out: its process
+     * died) → `advancing` until `leaseUntil`, only from the time the caller validated against.
+     * The conditional UPDATE is the lock: a concurrent advance finds nothing to claim (409),
+     * whichever instance it runs on.
      */
-    async claimAdvance(partnerId: string, id: string, from: Date, tx: Db = db): Promise<boolean> {
+    async claimAdvance(
+      partnerId: string,
+      id: string,
+      claim: { from: Date; now: Date; leaseUntil: Date },
+      tx: Db = db,
+    ): Promise<boolean> {
       const rows = await queryRows<{ id: string }>(
         tx,
-        sql`update test_clocks set status = 'advancing'
-            where id = ${id} and partner_id = ${partnerId} and status = 'ready' and frozen_time = ${from}
+        sql`update test_clocks set status = 'advancing', advance_lease_until = ${claim.leaseUntil}
+            where id = ${id} and partner_id = ${partnerId} and frozen_time = ${claim.from}
+              and (status = 'ready' or advance_lease_until < ${claim.now})
             returning id`,
       );
       return rows.length > 0;
@@ -95,7 +107,8 @@ export function createTestClocksRepository(db: Db) {
     async finishAdvance(id: string, to: Date, tx: Db = db): Promise<TestClockRow> {
       const [row] = await queryRows<RawClock>(
         tx,
-        sql`update test_clocks set frozen_time = ${to}, status = 'ready' where id = ${id} returning ${COLUMNS}`,
+        sql`update test_clocks set frozen_time = ${to}, status = 'ready', advance_lease_until = null
+            where id = ${id} returning ${COLUMNS}`,
       );
       return fromRaw(row!);
     },
@@ -103,7 +116,8 @@ export function createTestClocksRepository(db: Db) {
     /** An advance that failed gives the clock back at its old time. */
     async release(id: string, tx: Db = db): Promise<void> {
       await tx.execute(
-        sql`update test_clocks set status = 'ready' where id = ${id} and status = 'advancing'`,
+        sql`update test_clocks set status = 'ready', advance_lease_until = null
+            where id = ${id} and status = 'advancing'`,
       );
     },
 

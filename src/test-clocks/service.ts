@@ -12,6 +12,8 @@ import type { DeletedCounts, TestClockRow, TestClocksRepository } from './reposi
 
 /** An advance moves a clock at most this many calendar years (SPEC §9). */
 export const MAX_ADVANCE_YEARS = 2;
+/** How long (real time) an advance's claim holds before another may take over a dead one's. */
+export const ADVANCE_LEASE_MS = 5 * 60_000;
 /** Enrollments expired per statement while an advance sweeps its clock. */
 const SWEEP_BATCH = 1_000;
 /** Test accounts never sign in on the consent page: no password hash verifies against this. */
@@ -49,6 +51,16 @@ const advancing = () =>
     'The test clock is advancing; retry when it is ready again (GET shows its status).',
   );
 
+/** Advancing, under a claim whose lease still holds (a dead advance's clock is ready again). */
+const isAdvancing = (c: TestClockRow, now: Date) =>
+  c.status === 'advancing' &&
+  c.advance_lease_until !== null &&
+  c.advance_lease_until.getTime() >= now.getTime();
+
+/** The clock as callers see it: a lapsed claim shows `ready`. */
+const settled = (c: TestClockRow, now: Date): TestClockRow =>
+  c.status === 'advancing' && !isAdvancing(c, now) ? { ...c, status: 'ready', advance_lease_until: null } : c;
+
 function addYears(d: Date, years: number): Date {
   const out = new Date(d.getTime());
   out.setUTCFullYear(out.getUTCFullYear() + years);
@@ -80,7 +92,7 @@ export function createTestClockService(deps: {
   async function get(partnerId: string, id: string): Promise<TestClockRow> {
     const found = await clocks.find(partnerId, id);
     if (!found) throw notFound();
-    return found;
+    return settled(found, clock.now());
   }
 
   return {
@@ -97,7 +109,8 @@ export function createTestClockService(deps: {
     get,
 
     async list(partnerId: string, options: { limit: number; afterId?: string }): Promise<TestClockRow[]> {
-      return clocks.list(partnerId, options);
+      const now = clock.now();
+      return (await clocks.list(partnerId, options)).map((c) => settled(c, now));
     },
 
     /**
@@ -127,7 +140,13 @@ export function createTestClockService(deps: {
           { source: { pointer: '/frozen_time' } },
         );
       }
-      if (!(await clocks.claimAdvance(partnerId, id, current.frozen_time))) throw advancing();
+      const now = clock.now();
+      const claim = {
+        from: current.frozen_time,
+        now,
+        leaseUntil: new Date(now.getTime() + ADVANCE_LEASE_MS),
+      };
+      if (!(await clocks.claimAdvance(partnerId, id, claim))) throw advancing();
       try {
         return await db.transaction(async (tx) => {
           for (;;) {
@@ -197,7 +216,7 @@ export function createTestClockService(deps: {
       return db.transaction(async (tx) => {
         const locked = await clocks.lock(partnerId, id, tx);
         if (!locked) throw notFound();
-        if (locked.status === 'advancing') throw advancing();
+        if (isAdvancing(locked, clock.now())) throw advancing();
         return clocks.deleteCascade(id, tx);
       });
     },

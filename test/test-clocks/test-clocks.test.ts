@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
+import { ADVANCE_LEASE_MS } from '../../src/test-clocks/service.js';
 import { bearer, useTestApp } from '../helpers/app.js';
 import { clockCalls } from './helpers.js';
 
@@ -306,6 +307,33 @@ describe('test clocks (SPEC §9)', () => {
     }
     const read = await c.call(appToken, 'GET', `/v2/test_helpers/test_clocks/${clock}`);
     expect(read.json()).toMatchObject({ frozen_time: '2026-02-01T00:00:00Z', status: 'ready' });
+  });
+
+  it('frees a clock whose advance died once its lease (real time) runs out', async () => {
+    const { partner, appToken } = await c.sandbox();
+    const clock = await c.clock(appToken, '2026-01-01T00:00:00Z');
+    // An advance claimed the clock, then its process died before finishing or releasing it.
+    const claimed = await ctx.app.testClocks.claimAdvance(partner.id, clock, {
+      from: new Date('2026-01-01T00:00:00Z'),
+      now: ctx.clock.now(),
+      leaseUntil: new Date(ctx.clock.now().getTime() + ADVANCE_LEASE_MS),
+    });
+    expect(claimed).toBe(true);
+    const read = () => c.call(appToken, 'GET', `/v2/test_helpers/test_clocks/${clock}`);
+    expect((await read()).json().status).toBe('advancing');
+    expect((await c.advance(appToken, clock, '2026-02-01T00:00:00Z')).statusCode).toBe(409);
+    expect((await c.call(appToken, 'DELETE', `/v2/test_helpers/test_clocks/${clock}`)).statusCode).toBe(409);
+
+    const wall = ctx.clock.now();
+    ctx.clock.advance(ADVANCE_LEASE_MS + 1000);
+    try {
+      expect((await read()).json()).toMatchObject({ status: 'ready', frozen_time: '2026-01-01T00:00:00Z' });
+      const advanced = await c.advance(appToken, clock, '2026-02-01T00:00:00Z');
+      expect(advanced.statusCode).toBe(200);
+      expect(advanced.json()).toMatchObject({ status: 'ready', frozen_time: '2026-02-01T00:00:00Z' });
+    } finally {
+      ctx.clock.set(wall);
+    }
   });
 
   it('gives a live partner 403 permission_denied on every test helper, bad bodies included', async () => {
