@@ -321,10 +321,12 @@ export function createEnrollmentsRepository(db: Db) {
     /**
      * Marks up to `batch` enrollments past their effective expiration (rule 10: a promotion's
      * end binds them) and appends their `expired` event, in one statement; the ids marked.
-     * SKIP LOCKED lets several instances sweep side by side. `promotionId`: only that
-     * promotion's (a promotion that just ended expires its enrollments at once).
-     * `testClockId` (SPEC §9): only that clock's enrollments, at the clock's `now` (its
-     * advance); without it only live ones, which live on the wall clock.
+     * SKIP LOCKED lets several instances sweep side by side. Which enrollments, at which time
+     * (SPEC §9: an enrollment on a test clock lives at its clock's time):
+     * - by default (the sweeper): live ones only, at `now`;
+     * - `testClockId` (a clock's advance): that clock's only, at `now`, the clock's new time;
+     * - `promotionId` (a promotion that just ended expires its enrollments at once): that
+     *   promotion's, each at its own time — `now`, or its clock's time.
      */
     async markExpired(
       now: Date,
@@ -332,34 +334,49 @@ export function createEnrollmentsRepository(db: Db) {
       tx: Db = db,
       options: { promotionId?: string; testClockId?: string } = {},
     ): Promise<string[]> {
+      const { promotionId, testClockId } = options;
+      const eachAtOwnTime = promotionId !== undefined && testClockId === undefined;
+      const at = eachAtOwnTime
+        ? sql`coalesce(tc.frozen_time, ${now}::timestamptz)`
+        : sql`${now}::timestamptz`;
       const rows = await queryRows<{ enrollment_id: string }>(
         tx,
         sql`with due as (
-              select e.id, ${EFFECTIVE_EXPIRES_AT} as expires_at
+              select e.id, ${EFFECTIVE_EXPIRES_AT} as expires_at, ${at} as at
               from enrollments e join promotions p on p.id = e.promotion_id
-              where e.expired_at is null and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${now}
-                ${options.promotionId !== undefined ? sql`and e.promotion_id = ${options.promotionId}` : sql``}
-                ${options.testClockId !== undefined ? sql`and e.test_clock_id = ${options.testClockId}` : sql`and e.test_clock_id is null`}
+              ${eachAtOwnTime ? sql`left join test_clocks tc on tc.id = e.test_clock_id` : sql``}
+              where e.expired_at is null and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${at}
+                ${promotionId !== undefined ? sql`and e.promotion_id = ${promotionId}` : sql``}
+                ${
+                  testClockId !== undefined
+                    ? sql`and e.test_clock_id = ${testClockId}`
+                    : eachAtOwnTime
+                      ? sql``
+                      : sql`and e.test_clock_id is null`
+                }
               order by ${EFFECTIVE_EXPIRES_AT}
               limit ${batch}
               for update of e skip locked
             ), marked as (
-              update enrollments e set expired_at = ${now}
+              update enrollments e set expired_at = due.at
               from due where e.id = due.id
-              returning e.id, due.expires_at
+              returning e.id, due.expires_at, due.at
             )
             insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
             select gen_random_uuid(), id, 'expired', 'system', null,
                    jsonb_build_object('expiration_date',
                      to_char(expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
-                   ${now}
+                   at
             from marked
             returning enrollment_id`,
       );
       return rows.map((r) => r.enrollment_id);
     },
 
-    /** Rule 10: every live enrollment of a promotion whose end has passed, expired now (in batches). */
+    /**
+     * Rule 10: every enrollment of a promotion whose end has passed, expired now (in batches);
+     * one on a test clock when its clock's time is past the end, at that time (SPEC §9).
+     */
     async expireEndedPromotion(promotionId: string, now: Date, tx: Db = db): Promise<string[]> {
       const expired: string[] = [];
       for (;;) {

@@ -224,6 +224,44 @@ describe('test clocks (SPEC §9)', () => {
     expect(late.json().errors[0].detail).toBe('The promotion has ended.');
   });
 
+  it('ends a promotion for clock enrollments at their clock’s time (rule 10)', async () => {
+    const { partner, appToken } = await c.sandbox();
+    const promo = await ctx.fixtures.promotion(partner.id, { durationDays: 365 });
+    // One clock ahead of the wall clock (2026-04-28), one behind it.
+    const ahead = await c.clock(appToken, '2026-06-01T00:00:00Z');
+    const behind = await c.clock(appToken, '2026-01-01T00:00:00Z');
+    const aheadAccount = await c.account(appToken, ahead);
+    const behindAccount = await c.account(appToken, behind);
+    const aheadId = await c.enroll(aheadAccount.access_token, promo);
+    const behindId = await c.enroll(behindAccount.access_token, promo);
+
+    const ended = await ctx.admin({
+      method: 'PATCH',
+      url: `/admin/v1/promotions/${promo}`,
+      payload: { status: 'ended' },
+    });
+    expect(ended.statusCode).toBe(200);
+    expect(ended.json().ends_at).toBe('2026-04-28T09:59:59Z');
+    const expiredEvents = async (id: string) =>
+      queryRows<{ at: string }>(
+        ctx.app.db,
+        sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at
+            from enrollment_events where enrollment_id = ${id.split(':')[1]} and type = 'expired'`,
+      );
+    // Past the end at its clock's time: expired at once, at that time.
+    expect(await c.detail(aheadAccount.access_token, aheadId)).toMatchObject({
+      status: 'expired',
+      expiration_date: '2026-04-28T09:59:59Z',
+    });
+    expect(await expiredEvents(aheadId)).toEqual([{ at: '2026-06-01T00:00:00Z' }]);
+    // Before the end at its clock's time: still enrolled, until its clock passes the end.
+    expect((await c.detail(behindAccount.access_token, behindId)).status).toBe('enrolled');
+    expect(await expiredEvents(behindId)).toEqual([]);
+    await c.advance(appToken, behind, '2026-04-28T10:00:00Z');
+    expect((await c.detail(behindAccount.access_token, behindId)).status).toBe('expired');
+    expect(await expiredEvents(behindId)).toEqual([{ at: '2026-04-28T10:00:00Z' }]);
+  });
+
   it('unenrolls a clock enrollment at the clock’s time', async () => {
     const { partner, appToken } = await c.sandbox();
     const promo = await ctx.fixtures.promotion(partner.id);
