@@ -30,6 +30,8 @@ import { requestLogPlugin } from './ops/request-log.js';
 import { opsRoutes } from './ops/routes.js';
 import { promotionsPlugin } from './promotions/plugin.js';
 import { compiledSerializerCompiler } from './serializer.js';
+import { testClocksPlugin } from './test-clocks/plugin.js';
+import { testClockRoutes } from './test-clocks/routes.js';
 import { usagePlugin } from './usage/plugin.js';
 import { webhookAdminRoutes } from './webhooks/admin-routes.js';
 import { webhooksPlugin } from './webhooks/plugin.js';
@@ -144,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(promotionsPlugin);
   await app.register(usagePlugin);
   await app.register(webhooksPlugin);
+  await app.register(testClocksPlugin);
 
   // Operations: health, readiness, metrics, the contract files and /docs; open, never limited.
   await app.register(opsRoutes);
@@ -160,6 +163,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       v2.addHook('preHandler', v2.rateLimits.countPartner);
       await v2.register(enrollmentRoutes);
       await v2.register(webhookRoutes);
+      // SPEC §9: sandbox partners' test clocks, behind their own sandbox guard.
+      await v2.register(testClockRoutes, { prefix: '/test_helpers' });
     },
     { prefix: '/v2' },
   );

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { readAdminTokenFile } from '../../src/admin/admin-token.js';
 import { createAdminClient, PromotionsApiError, PromotionsConnectionError } from '../typescript/src/index.js';
 import { accountCommands } from './accounts.js';
+import { clockCommands } from './clocks.js';
 import { type Commands, type Options, str, UsageError, type Values } from './command.js';
 import { enrollmentCommands } from './enrollments.js';
 import { partnerCommands } from './partners.js';
@@ -31,6 +32,7 @@ export const COMMANDS: Commands = {
   ...usageCommands,
   ...tokenCommands,
   ...webhookCommands,
+  ...clockCommands,
 };
 
 interface Io {
@@ -67,6 +69,7 @@ const FLAG_OF: Record<string, string> = {
   occurred_at: '--occurred-at',
   client_id: '--client-id',
   account_id: '--account',
+  frozen_time: '--frozen-time',
   limit: '--limit',
   cursor: '--cursor',
 };
@@ -163,7 +166,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
   const admin = createAdminClient({ baseUrl, adminToken, retries: 2, maxDelayMs: 5_000 });
 
   try {
-    const result = await command.run(admin, values, args);
+    const result = await command.run(admin, values, args, { baseUrl });
     io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
     return EXIT.ok;
   } catch (error) {

@@ -14,7 +14,12 @@ export interface Command {
   options: Options;
   /** Names of positionals, in order; all required. */
   args?: string[];
-  run(admin: AdminClient, values: Values, args: string[]): Promise<{ json: unknown; text: string }>;
+  run(
+    admin: AdminClient,
+    values: Values,
+    args: string[],
+    context: { baseUrl: string },
+  ): Promise<{ json: unknown; text: string }>;
 }
 
 /** A command group: `<resource> <action>` → its command. */

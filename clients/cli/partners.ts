@@ -10,24 +10,32 @@ const partnerRecord = (p: Partner, clientSecret?: string) =>
     ...(clientSecret === undefined ? [] : ([['client_secret', clientSecret]] as [string, string][])),
     ['redirect_uris', p.redirect_uris.join(' ')],
     ['scopes', p.scopes.join(' ')],
+    ['sandbox', p.sandbox],
     ['created_at', p.created_at],
   ]);
 
 export const partnerCommands: Commands = {
   'partners create': {
-    usage: 'partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…]',
+    usage:
+      'partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…] [--sandbox]',
     summary: 'Register a partner (an OAuth client); prints its client secret once',
     options: {
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       scope: { type: 'string', multiple: true },
+      sandbox: { type: 'boolean' },
     },
     async run(admin, values) {
       const redirectUris = list(values, 'redirect-uri');
       if (!redirectUris?.length) throw new UsageError('--redirect-uri is required (repeat it for several)');
       const scopes = list(values, 'scope') as ('promotions:read' | 'promotions:write')[] | undefined;
       const p = await admin.partners.create(
-        defined({ name: required(values, 'name'), redirect_uris: redirectUris, scopes }),
+        defined({
+          name: required(values, 'name'),
+          redirect_uris: redirectUris,
+          scopes,
+          sandbox: values.sandbox ? true : undefined,
+        }),
       );
       return {
         json: p,

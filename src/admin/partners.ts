@@ -32,6 +32,7 @@ export const partnerRoutes: FastifyPluginAsyncZod = async (app) => {
         clientSecretHash: await hashSecret(clientSecret),
         redirectUris: request.body.redirect_uris,
         scopes: [...(request.body.scopes ?? SCOPES)].sort(),
+        sandbox: request.body.sandbox,
         createdAt: clock.now(),
       });
       return reply

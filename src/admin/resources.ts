@@ -13,6 +13,7 @@ export const toPartnerResource = (p: PartnerRow) => ({
   client_id: p.clientId,
   redirect_uris: p.redirectUris,
   scopes: p.scopes,
+  sandbox: p.sandbox,
   created_at: toRfc3339(p.createdAt),
 });
 
@@ -23,7 +24,9 @@ export const toAccountResource = (a: AccountRow) => ({
 });
 
 /** An enrollment as the operator sees it: unenrolled ones too, with the current cycle's usage. */
-export function toAdminEnrollmentResource(view: EnrollmentView, now: Date) {
+export function toAdminEnrollmentResource(view: EnrollmentView, wallNow: Date) {
+  // An enrollment on a test clock is shown at its clock's time (SPEC §9).
+  const now = view.clock_time ?? wallNow;
   const usage = usageNow(view, now);
   return {
     enrollment_id: formatEnrollmentId(view.promotion_id, view.id),

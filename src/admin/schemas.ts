@@ -18,6 +18,8 @@ export const CreatePartnerSchema = z.object({
   name: z.string().trim().min(1).max(200),
   redirect_uris: z.array(RedirectUriSchema).min(1).max(20),
   scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+  /** SPEC §9: a sandbox partner may use test clocks. */
+  sandbox: z.boolean().default(false),
 });
 
 export const CreateAccountSchema = z.object({
@@ -63,6 +65,7 @@ export const PartnerSchema = z.object({
   client_id: z.string(),
   redirect_uris: z.array(z.string()),
   scopes: z.array(z.string()),
+  sandbox: z.boolean(),
   created_at: z.string(),
 });
 

@@ -1,15 +1,23 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
-import { accessTokens } from '../db/schema.js';
+import { accessTokens, testClocks } from '../db/schema.js';
 
-export type AccessTokenRow = typeof accessTokens.$inferSelect;
-export type NewAccessToken = typeof accessTokens.$inferInsert;
+/** The token row and, for an account on a test clock (SPEC §9), that clock's time (else null). */
+export type AccessTokenRow = typeof accessTokens.$inferSelect & { clockTime: Date | null };
+/** Values may be SQL, e.g. the account's clock read in the insert itself. */
+export type NewAccessToken = PgInsertValue<typeof accessTokens>;
+
+// The clock's time comes with the token row: a live token's null key joins nothing.
+const withClock = (tx: Db) =>
+  tx
+    .select({ ...getTableColumns(accessTokens), clockTime: testClocks.frozenTime })
+    .from(accessTokens)
+    .leftJoin(testClocks, eq(testClocks.id, accessTokens.testClockId));
 
 export function createTokenRepository(db: Db) {
   // Every authenticated request reads its token: a named prepared statement (planned once per connection).
-  const byId = db
-    .select()
-    .from(accessTokens)
+  const byId = withClock(db)
     .where(eq(accessTokens.id, sql.placeholder('id')))
     .limit(1)
     .prepare('access_token_by_id');
@@ -20,9 +28,7 @@ export function createTokenRepository(db: Db) {
 
     async findAccessToken(id: string, tx: Db = db): Promise<AccessTokenRow | undefined> {
       const [row] =
-        tx === db
-          ? await byId.execute({ id })
-          : await tx.select().from(accessTokens).where(eq(accessTokens.id, id)).limit(1);
+        tx === db ? await byId.execute({ id }) : await withClock(tx).where(eq(accessTokens.id, id)).limit(1);
       return row;
     },
 

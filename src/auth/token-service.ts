@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { formatScopes, type Scope } from './scopes.js';
@@ -15,6 +16,12 @@ export interface Principal {
   accountId: string | null;
   scopes: string[];
   expiresAt: Date;
+  /**
+   * SPEC §9: the test clock of the token's account and its time when the token was read: the
+   * request's "now" for every §3 rule (null: a live account, the wall clock).
+   */
+  testClockId: string | null;
+  clockTime: Date | null;
 }
 
 export interface TokenResponse {
@@ -28,7 +35,16 @@ export interface TokenResponse {
 /** The token columns verification reads. */
 export type TokenRow = Pick<
   AccessTokenRow,
-  'id' | 'secretHash' | 'kind' | 'partnerId' | 'accountId' | 'scopes' | 'expiresAt' | 'revokedAt'
+  | 'id'
+  | 'secretHash'
+  | 'kind'
+  | 'partnerId'
+  | 'accountId'
+  | 'scopes'
+  | 'expiresAt'
+  | 'revokedAt'
+  | 'testClockId'
+  | 'clockTime'
 >;
 export type VerifyResult =
   | { ok: true; principal: Principal }
@@ -66,6 +82,16 @@ export interface IssueInput {
   familyId?: string | null;
 }
 
+/**
+ * A user token copies its account's test clock (SPEC §9) in the insert itself, whoever issues
+ * it (OAuth, the admin API, a clock's accounts endpoint): no extra round trip, and a clock
+ * account's token can never run on the wall clock.
+ */
+const accountClock = (accountId: string | null) =>
+  accountId === null
+    ? null
+    : sql<string | null>`(select test_clock_id from accounts where id = ${accountId})`;
+
 export function createTokenService(deps: {
   tokens: TokenRepository;
   clock: Clock;
@@ -90,6 +116,8 @@ export function createTokenService(deps: {
         accountId: row.accountId,
         scopes: row.scopes,
         expiresAt: row.expiresAt,
+        testClockId: row.testClockId,
+        clockTime: row.clockTime,
       },
     };
   }
@@ -107,6 +135,7 @@ export function createTokenService(deps: {
           accountId: input.accountId,
           scopes: input.scopes,
           familyId: input.familyId ?? null,
+          testClockId: accountClock(input.accountId),
           expiresAt: new Date(now.getTime() + accessTokenTtlSeconds * 1000),
           createdAt: now,
         },

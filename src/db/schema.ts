@@ -24,8 +24,39 @@ export const partners = pgTable('partners', {
   clientSecretHash: text('client_secret_hash').notNull(),
   redirectUris: text('redirect_uris').array().notNull(),
   scopes: text('scopes').array().notNull(),
+  // SPEC §9: a sandbox partner may use test clocks.
+  sandbox: boolean('sandbox').notNull().default(false),
   createdAt: createdAt(),
 });
+
+/**
+ * SPEC §9: a sandbox partner's test clock. Objects attached to it (accounts, and the tokens
+ * and enrollments of those accounts, which copy its id) live at `frozen_time`. `status` is
+ * `advancing` while an advance runs (the conditional UPDATE that claims it is the lock, held
+ * for a lease of real time).
+ */
+export const testClocks = pgTable(
+  'test_clocks',
+  {
+    id: text('id').primaryKey(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    frozenTime: ts('frozen_time').notNull(),
+    name: text('name'),
+    status: text('status', { enum: ['ready', 'advancing'] })
+      .notNull()
+      .default('ready'),
+    // While advancing: until when (real time) the claim holds. An advance whose process died
+    // leaves the clock claimable again after it, never stuck.
+    advanceLeaseUntil: ts('advance_lease_until'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('test_clocks_partner_idx').on(t.partnerId, t.id),
+    check('test_clocks_status_check', sql`${t.status} in ('ready', 'advancing')`),
+  ],
+);
 
 export const accounts = pgTable(
   'accounts',
@@ -33,10 +64,15 @@ export const accounts = pgTable(
     id: uuid('id').primaryKey(),
     email: text('email').notNull(),
     passwordHash: text('password_hash').notNull(),
+    // SPEC §9: a test account lives at this clock's time; null for every live account.
+    testClockId: text('test_clock_id').references(() => testClocks.id),
     createdAt: createdAt(),
   },
   // Emails are unique case-insensitively; the index is the arbiter under concurrency.
-  (t) => [uniqueIndex('accounts_email_lower_key').on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex('accounts_email_lower_key').on(sql`lower(${t.email})`),
+    index('accounts_test_clock_idx').on(t.testClockId).where(sql`${t.testClockId} is not null`),
+  ],
 );
 
 export const promotions = pgTable(
@@ -102,9 +138,15 @@ export const enrollments = pgTable(
     // Set by the expiry sweeper; status is always computed from expires_at at read time.
     expiredAt: ts('expired_at'),
     isCurrent: boolean('is_current').notNull().default(true),
+    // SPEC §9: the account's test clock, copied from the enrolling token so reads join it by
+    // this row alone; null for live enrollments (the join then costs nothing).
+    testClockId: text('test_clock_id').references(() => testClocks.id),
     createdAt: createdAt(),
   },
   (t) => [
+    index('enrollments_test_clock_idx')
+      .on(t.testClockId, t.expiresAt)
+      .where(sql`${t.testClockId} is not null`),
     uniqueIndex('enrollments_current_key').on(t.promotionId, t.accountId).where(sql`${t.isCurrent}`),
     index('enrollments_promotion_idx').on(t.promotionId, t.id),
     index('enrollments_account_idx').on(t.accountId),
@@ -164,10 +206,14 @@ export const accessTokens = pgTable(
     familyId: uuid('family_id'),
     expiresAt: ts('expires_at').notNull(),
     revokedAt: ts('revoked_at'),
+    // SPEC §9: the account's test clock, copied at issue, so verification reads the clock's
+    // time with the token row; null for live accounts and app tokens.
+    testClockId: text('test_clock_id').references(() => testClocks.id),
     createdAt: createdAt(),
   },
   (t) => [
     index('access_tokens_family_idx').on(t.familyId),
+    index('access_tokens_test_clock_idx').on(t.testClockId).where(sql`${t.testClockId} is not null`),
     index('access_tokens_expires_idx').on(t.expiresAt),
   ],
 );

@@ -26,11 +26,13 @@ export function enrollmentEvent(
   cycleStart?: Date,
 ): OutboxEvent {
   const scope = type.startsWith('usage.') && cycleStart ? `:${toRfc3339(cycleStart)}` : '';
+  // An enrollment on a test clock lives at its clock's time (SPEC §9).
+  const at = view.clock_time ?? now;
   return {
     partnerId: view.partner_id,
     type,
-    data: { ...toPromotionDetail(view, now) },
-    at: now,
+    data: { ...toPromotionDetail(view, at) },
+    at,
     dedupKey: `${type}:${view.id}${scope}`,
   };
 }

@@ -29,13 +29,19 @@ export interface EnrollmentView {
   task_limit_per_month: number | null;
   usage_cycle_start: Date | null;
   usage_used: number | null;
+  /** SPEC §9: the time of the enrollment's test clock, its "now"; null for a live enrollment. */
+  clock_time: Date | null;
 }
 
-type RawView = Omit<EnrollmentView, 'enrolled_at' | 'expires_at' | 'unenrolled_at' | 'usage_cycle_start'> & {
+type RawView = Omit<
+  EnrollmentView,
+  'enrolled_at' | 'expires_at' | 'unenrolled_at' | 'usage_cycle_start' | 'clock_time'
+> & {
   enrolled_at: number;
   expires_at: number | null;
   unenrolled_at: number | null;
   usage_cycle_start: number | null;
+  clock_time: number | null;
 };
 
 function fromRaw(row: RawView): EnrollmentView {
@@ -45,32 +51,44 @@ function fromRaw(row: RawView): EnrollmentView {
     expires_at: toDate(row.expires_at),
     unenrolled_at: toDate(row.unenrolled_at),
     usage_cycle_start: toDate(row.usage_cycle_start),
+    clock_time: toDate(row.clock_time),
   };
 }
 
-/** Enrollments with their promotion's limit and newest usage counter up to `now`; callers add the WHERE. */
+/**
+ * Enrollments with their promotion's limit and newest usage counter up to their "now": the
+ * time of their test clock (SPEC §9), joined by the enrollment's own row (a live one's null key
+ * joins nothing), else `now`. Callers add the WHERE.
+ */
 const selectViews = (now: unknown) => sql`
         select e.id, e.promotion_id, e.account_id, e.partner_id,
                ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(EFFECTIVE_EXPIRES_AT)} as expires_at,
                ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at,
-               p.task_limit_per_month, ${epochMs(sql`u.cycle_start`)} as usage_cycle_start, u.used as usage_used
+               p.task_limit_per_month, ${epochMs(sql`u.cycle_start`)} as usage_cycle_start, u.used as usage_used,
+               ${epochMs(sql`tc.frozen_time`)} as clock_time
         from enrollments e
         join promotions p on p.id = e.promotion_id
+        left join test_clocks tc on tc.id = e.test_clock_id
         left join lateral (
           select cycle_start, used from usage_counters c
-          where c.enrollment_id = e.id and c.cycle_start <= ${now}
+          where c.enrollment_id = e.id and c.cycle_start <= coalesce(tc.frozen_time, ${now}::timestamptz)
           order by c.cycle_start desc limit 1
         ) u on true`;
 
 export type AdminEnrollmentStatus = 'enrolled' | 'expired' | 'unenrolled';
 
-/** Status as the admin API shows it (src/admin/resources.ts); unenrolled wins over expired. */
-const statusFilter = (status: AdminEnrollmentStatus, now: Date) =>
-  ({
+/**
+ * Status as the admin API shows it (src/admin/resources.ts); unenrolled wins over expired.
+ * Over selectViews: an enrollment on a test clock is judged at its clock's time (SPEC §9).
+ */
+const statusFilter = (status: AdminEnrollmentStatus, wallNow: Date) => {
+  const now = sql`coalesce(tc.frozen_time, ${wallNow}::timestamptz)`;
+  return {
     enrolled: sql`and e.unenrolled_at is null and (${EFFECTIVE_EXPIRES_AT} is null or ${EFFECTIVE_EXPIRES_AT} >= ${now})`,
     expired: sql`and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${now}`,
     unenrolled: sql`and e.unenrolled_at is not null`,
-  })[status];
+  }[status];
+};
 
 export interface EventRow {
   id: string;
@@ -92,6 +110,8 @@ type RawTokenWithView = Partial<RawView> & {
   t_scopes: string[];
   t_expires_at: number;
   t_revoked_at: number | null;
+  t_test_clock_id: string | null;
+  t_clock_time: number | null;
 };
 
 /**
@@ -107,8 +127,10 @@ const tokenWithView = prepared<
   sql`
         select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
                t.account_id as t_account_id, t.scopes as t_scopes,
-               ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at, v.*
+               ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at,
+               t.test_clock_id as t_test_clock_id, ${epochMs(sql`tt.frozen_time`)} as t_clock_time, v.*
         from access_tokens t
+        left join test_clocks tt on tt.id = t.test_clock_id
         left join lateral (
           ${selectViews(sql.placeholder('now'))}
           where e.id = ${sql.placeholder('id')} and e.promotion_id = ${sql.placeholder('promotionId')}
@@ -141,6 +163,8 @@ export interface EnrollInput {
   cycleEnd: Date;
   /** The `enrollment.created` event's id (`evt_…`). */
   eventId: string;
+  /** SPEC §9: the account's test clock (from its token), copied onto the enrollment; null when live. */
+  testClockId: string | null;
 }
 
 /**
@@ -177,13 +201,14 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
         and (e.unenrolled_at is not null or least(e.expires_at, u.ends_at) < ${sql.placeholder('now')}::timestamptz)
       returning e.id
     ), inserted as (
-      insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at, is_current, created_at)
+      insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at, is_current, created_at,
+                               test_clock_id)
       select ${sql.placeholder('id')}::uuid, u.id, ${sql.placeholder('accountId')}::uuid, ${sql.placeholder('partnerId')}::uuid,
              ${sql.placeholder('enrolledAt')}::timestamptz,
              case when u.duration_days is null then null
                   else ((((${sql.placeholder('enrolledAt')}::timestamptz at time zone 'UTC')::date + (u.duration_days - 1))
                          + time '23:59:59') at time zone 'UTC') end,
-             true, ${sql.placeholder('now')}::timestamptz
+             true, ${sql.placeholder('now')}::timestamptz, ${sql.placeholder('testClockId')}::text
       from usable u
       where (u.max_enrollments is null or exists (select 1 from seat))
         and (select count(*) from retired) >= 0
@@ -224,7 +249,8 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
  * (SPEC §8, `data` as GET showed the enrollment at that moment: the cycle bounds by rule 2
  * in SQL, `billingCycleSql`). A user token (`accountId` set) reaches only its own account's
  * enrollments; an app token any of its partner's. A concurrent second DELETE finds the row
- * already unenrolled once it may lock it, and changes nothing.
+ * already unenrolled once it may lock it, and changes nothing. An enrollment on a test clock
+ * is unenrolled at the clock's time (SPEC §9).
  */
 const unenrollStatement = prepared<
   { id: string },
@@ -233,20 +259,22 @@ const unenrollStatement = prepared<
   'enrollment_unenroll',
   sql`
     with target as (
-      select e.id, e.promotion_id, e.enrolled_at, ${EFFECTIVE_EXPIRES_AT} as expires_at, p.task_limit_per_month
+      select e.id, e.promotion_id, e.enrolled_at, ${EFFECTIVE_EXPIRES_AT} as expires_at, p.task_limit_per_month,
+             coalesce(tc.frozen_time, ${sql.placeholder('now')}::timestamptz) as at
       from enrollments e join promotions p on p.id = e.promotion_id
+      left join test_clocks tc on tc.id = e.test_clock_id
       where e.id = ${sql.placeholder('id')}::uuid and e.promotion_id = ${sql.placeholder('promotionId')}
         and e.partner_id = ${sql.placeholder('partnerId')}::uuid
         and (${sql.placeholder('accountId')}::uuid is null or e.account_id = ${sql.placeholder('accountId')}::uuid)
         and e.unenrolled_at is null
     ), marked as (
-      update enrollments en set unenrolled_at = ${sql.placeholder('now')}::timestamptz
+      update enrollments en set unenrolled_at = t.at
       from target t where en.id = t.id and en.unenrolled_at is null
-      returning en.id
+      returning en.id, en.unenrolled_at
     ), audit as (
       insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
       select gen_random_uuid(), id, 'unenrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
-             ${sql.placeholder('now')}::timestamptz
+             unenrolled_at
       from marked
       returning enrollment_id
     ), detail as (
@@ -254,7 +282,7 @@ const unenrollStatement = prepared<
              coalesce((select uc.used from usage_counters uc
                        where uc.enrollment_id = t.id and uc.cycle_start = cy.cycle_start), 0) as used
       from marked m join target t on t.id = m.id
-      cross join lateral ${billingCycleSql(sql`t.enrolled_at`, sql`${sql.placeholder('now')}::timestamptz`)} cy
+      cross join lateral ${billingCycleSql(sql`t.enrolled_at`, sql`t.at`)} cy
     ), ${outboxCtes({
       name: 'unenrolled_event',
       id: sql`${sql.placeholder('eventId')}::text`,
@@ -267,11 +295,11 @@ const unenrollStatement = prepared<
         'expiration_date', ${rfc3339Sql(sql`d.expires_at`)},
         'task_limit_per_month', d.task_limit_per_month,
         'tasks_used_this_month', d.used,
-        'status', case when d.expires_at < ${sql.placeholder('now')}::timestamptz then 'expired' else 'enrolled' end,
+        'status', case when d.expires_at < d.at then 'expired' else 'enrolled' end,
         'enrollment_id', d.promotion_id || ':' || d.id,
         'billing_cycle_start', ${rfc3339Sql(sql`d.cycle_start`)},
         'billing_cycle_end', ${rfc3339Sql(sql`d.cycle_end`)})`,
-      at: sql`${sql.placeholder('now')}::timestamptz`,
+      at: sql`d.at`,
       dedupKey: sql`'enrollment.unenrolled:' || d.id`,
     })}
     select enrollment_id as id from audit`,
@@ -351,42 +379,62 @@ export function createEnrollmentsRepository(db: Db) {
     /**
      * Marks up to `batch` enrollments past their effective expiration (rule 10: a promotion's
      * end binds them) and appends their `expired` event, in one statement; the ids marked.
-     * SKIP LOCKED lets several instances sweep side by side. `promotionId`: only that
-     * promotion's (a promotion that just ended expires its enrollments at once).
+     * SKIP LOCKED lets several instances sweep side by side. Which enrollments, at which time
+     * (SPEC §9: an enrollment on a test clock lives at its clock's time):
+     * - by default (the sweeper): live ones only, at `now`;
+     * - `testClockId` (a clock's advance): that clock's only, at `now`, the clock's new time;
+     * - `promotionId` (a promotion that just ended expires its enrollments at once): that
+     *   promotion's, each at its own time — `now`, or its clock's time.
      */
     async markExpired(
       now: Date,
       batch: number,
       tx: Db = db,
-      options: { promotionId?: string } = {},
+      options: { promotionId?: string; testClockId?: string } = {},
     ): Promise<string[]> {
+      const { promotionId, testClockId } = options;
+      const eachAtOwnTime = promotionId !== undefined && testClockId === undefined;
+      const at = eachAtOwnTime
+        ? sql`coalesce(tc.frozen_time, ${now}::timestamptz)`
+        : sql`${now}::timestamptz`;
       const rows = await queryRows<{ enrollment_id: string }>(
         tx,
         sql`with due as (
-              select e.id, ${EFFECTIVE_EXPIRES_AT} as expires_at
+              select e.id, ${EFFECTIVE_EXPIRES_AT} as expires_at, ${at} as at
               from enrollments e join promotions p on p.id = e.promotion_id
-              where e.expired_at is null and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${now}
-                ${options.promotionId !== undefined ? sql`and e.promotion_id = ${options.promotionId}` : sql``}
+              ${eachAtOwnTime ? sql`left join test_clocks tc on tc.id = e.test_clock_id` : sql``}
+              where e.expired_at is null and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${at}
+                ${promotionId !== undefined ? sql`and e.promotion_id = ${promotionId}` : sql``}
+                ${
+                  testClockId !== undefined
+                    ? sql`and e.test_clock_id = ${testClockId}`
+                    : eachAtOwnTime
+                      ? sql``
+                      : sql`and e.test_clock_id is null`
+                }
               order by ${EFFECTIVE_EXPIRES_AT}
               limit ${batch}
               for update of e skip locked
             ), marked as (
-              update enrollments e set expired_at = ${now}
+              update enrollments e set expired_at = due.at
               from due where e.id = due.id
-              returning e.id, due.expires_at
+              returning e.id, due.expires_at, due.at
             )
             insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
             select gen_random_uuid(), id, 'expired', 'system', null,
                    jsonb_build_object('expiration_date',
                      to_char(expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
-                   ${now}
+                   at
             from marked
             returning enrollment_id`,
       );
       return rows.map((r) => r.enrollment_id);
     },
 
-    /** Rule 10: every live enrollment of a promotion whose end has passed, expired now (in batches). */
+    /**
+     * Rule 10: every enrollment of a promotion whose end has passed, expired now (in batches);
+     * one on a test clock when its clock's time is past the end, at that time (SPEC §9).
+     */
     async expireEndedPromotion(promotionId: string, now: Date, tx: Db = db): Promise<string[]> {
       const expired: string[] = [];
       for (;;) {
@@ -445,6 +493,8 @@ export function createEnrollmentsRepository(db: Db) {
         scopes: row.t_scopes,
         expiresAt: new Date(row.t_expires_at),
         revokedAt: toDate(row.t_revoked_at),
+        testClockId: row.t_test_clock_id,
+        clockTime: toDate(row.t_clock_time),
       };
       return { token, view: row.id === null ? null : fromRaw(row as RawView) };
     },

@@ -50,7 +50,8 @@ export function createEnrollmentService(deps: {
   ): Promise<string> {
     const accountId = principal.accountId;
     if (!accountId) throw new ApiError('permission_denied', 'Enrolling needs a user access token.');
-    const now = clock.now();
+    // SPEC §9: a clock account's request lives at its clock's time, read with its token.
+    const now = principal.clockTime ?? clock.now();
     const enrolledAt = truncateToSecond(now);
     let outcome: Awaited<ReturnType<EnrollmentsRepository['enroll']>>;
     try {
@@ -64,6 +65,7 @@ export function createEnrollmentService(deps: {
           enrolledAt,
           cycleEnd: cycleStart(enrolledAt, 1),
           eventId: newEventId(),
+          testClockId: principal.testClockId,
         },
         tx,
       );
@@ -154,7 +156,8 @@ export function createEnrollmentService(deps: {
         now,
       );
       const principal = authorize(provenPrincipal(tokens.checkRow(parsed, row)), requirement);
-      return { principal, detail: view ? toPromotionDetail(view, now) : null };
+      // An enrollment on a test clock is shown at its clock's time (SPEC §9).
+      return { principal, detail: view ? toPromotionDetail(view, view.clock_time ?? now) : null };
     },
 
     /**

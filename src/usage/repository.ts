@@ -11,6 +11,11 @@ export interface UsageTarget {
   expiresAt: Date | null;
   unenrolledAt: Date | null;
   taskLimitPerMonth: number | null;
+  /** SPEC §9: the test clock of the enrollment (null when live) and its time, usage's "now". */
+  testClockId: string | null;
+  clockTime: Date | null;
+  /** The partner owning that clock. */
+  clockPartnerId: string | null;
 }
 
 /** A ledger entry as first recorded: what a repeated idempotency key answers with. */
@@ -34,13 +39,18 @@ const lockTargetStatement = prepared<
     expires_at: number | null;
     unenrolled_at: number | null;
     task_limit_per_month: number | null;
+    test_clock_id: string | null;
+    clock_time: number | null;
+    clock_partner_id: string | null;
   },
   { id: string; promotionId: string }
 >(
   'usage_lock_target',
   sql`select e.id, ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(EFFECTIVE_EXPIRES_AT)} as expires_at,
-             ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at, p.task_limit_per_month
+             ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at, p.task_limit_per_month,
+             e.test_clock_id, ${epochMs(sql`tc.frozen_time`)} as clock_time, tc.partner_id as clock_partner_id
       from enrollments e join promotions p on p.id = e.promotion_id
+      left join test_clocks tc on tc.id = e.test_clock_id
       where e.id = ${sql.placeholder('id')}::uuid and e.promotion_id = ${sql.placeholder('promotionId')}
       for share of e`,
 );
@@ -60,6 +70,9 @@ export function createUsageRepository(db: Db) {
         expiresAt: toDate(row.expires_at),
         unenrolledAt: toDate(row.unenrolled_at),
         taskLimitPerMonth: row.task_limit_per_month,
+        testClockId: row.test_clock_id,
+        clockTime: toDate(row.clock_time),
+        clockPartnerId: row.clock_partner_id,
       };
     },
 

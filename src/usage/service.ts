@@ -16,6 +16,15 @@ export interface RecordUsage {
   occurredAt?: Date;
 }
 
+export interface RecordOptions {
+  /**
+   * SPEC §9, the test helpers' usage endpoint: only an enrollment on a test clock of this
+   * partner (any other answers 404). Whoever calls, an enrollment on a clock records at its
+   * clock's time.
+   */
+  clockPartnerId?: string;
+}
+
 export interface UsageResult {
   accepted: number;
   rejected: number;
@@ -56,21 +65,31 @@ export function createUsageService(deps: {
      * SPEC §3 rules 2 and 3 in one transaction: the ledger entry (claimed by its
      * idempotency key), the capped counter of the cycle the tasks ran in, and the events.
      */
-    async record(enrollmentId: string, input: RecordUsage): Promise<UsageResult> {
+    async record(
+      enrollmentId: string,
+      input: RecordUsage,
+      options: RecordOptions = {},
+    ): Promise<UsageResult> {
       const key = parseEnrollmentId(enrollmentId);
       if (!key) throw notFound();
-      const now = clock.now();
-      const at = input.occurredAt ?? now;
-      if (at.getTime() > now.getTime()) {
-        throw new ApiError('invalid_request', 'occurred_at must not be in the future.', {
-          source: { pointer: '/occurred_at' },
-        });
-      }
+      // The future is judged at the enrollment's own time, once its row (and clock) is read.
+      const wallNow = clock.now();
       const idempotencyKey = input.idempotencyKey ?? null;
 
       return db.transaction(async (tx) => {
         const target = await usage.lockTarget(key, tx);
         if (!target) throw notFound();
+        if (options.clockPartnerId !== undefined && target.clockPartnerId !== options.clockPartnerId) {
+          throw notFound();
+        }
+        // SPEC §9: an enrollment on a test clock lives at its clock's time, read with its row.
+        const now = target.clockTime ?? wallNow;
+        const at = input.occurredAt ?? now;
+        if (at.getTime() > now.getTime()) {
+          throw new ApiError('invalid_request', 'occurred_at must not be in the future.', {
+            source: { pointer: '/occurred_at' },
+          });
+        }
         if (idempotencyKey !== null) {
           const earlier = await usage.findEntry(target.id, idempotencyKey, tx);
           if (earlier) return replay(target, earlier, now, tx);

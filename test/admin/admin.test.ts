@@ -77,6 +77,7 @@ describe('partners', () => {
       client_secret: expect.stringMatching(/^cs_[A-Za-z0-9_-]{43}$/),
       redirect_uris: ['https://acme.example/callback'],
       scopes: ['promotions:read'],
+      sandbox: false,
       created_at: '2026-04-28T10:00:00Z',
     });
     expect(res.headers.location).toBe(`/admin/v1/partners/${body.id}`);

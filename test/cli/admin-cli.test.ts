@@ -67,6 +67,7 @@ describe('admin CLI against a listening server', { timeout: 180_000 }, () => {
       client_secret: expect.stringMatching(/^cs_/),
       redirect_uris: ['https://acme.example/callback'],
       scopes: ['promotions:read', 'promotions:write'],
+      sandbox: false,
       created_at: '2026-04-28T10:00:00Z',
     });
 
@@ -316,7 +317,7 @@ describe('admin CLI against a listening server', { timeout: 180_000 }, () => {
       code: 2,
       stdout: '',
       stderr:
-        'error: --name is required\nUsage: npm run admin -- partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…]\n',
+        'error: --name is required\nUsage: npm run admin -- partners create --name <name> --redirect-uri <url> [--redirect-uri <url>…] [--scope <scope>…] [--sandbox]\n',
     });
     const unknown = await cli(['promotions', 'list', '--colour'], env);
     expect(unknown.code).toBe(2);

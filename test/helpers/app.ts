@@ -108,7 +108,7 @@ function createFixtures(ctx: TestContext) {
   const s = () => ctx.app;
   return {
     async partner(
-      overrides: { scopes?: Scope[]; redirectUris?: string[]; name?: string } = {},
+      overrides: { scopes?: Scope[]; redirectUris?: string[]; name?: string; sandbox?: boolean } = {},
     ): Promise<PartnerFixture> {
       const clientSecret = `cs_${randomId(32)}`;
       passwordHash ??= hashSecret(PASSWORD);
@@ -119,6 +119,7 @@ function createFixtures(ctx: TestContext) {
         clientSecretHash: await hashSecret(clientSecret),
         redirectUris: overrides.redirectUris ?? ['http://127.0.0.1:4000/callback'],
         scopes: overrides.scopes ?? ['promotions:read', 'promotions:write'],
+        sandbox: overrides.sandbox ?? false,
         createdAt: ctx.clock.now(),
       });
       return { id: row.id, clientId: row.clientId, clientSecret };

@@ -88,6 +88,8 @@ beforeAll(async () => {
       from generate_series(0, ${ROWS - 1}) g;
     insert into promotions (id, partner_id, name, duration_days, task_limit_per_month)
       select 'promo_' || g, md5('p' || (g % 10))::uuid, 'Promo ' || g, 90, 100 from generate_series(0, ${ROWS - 1}) g;
+    insert into test_clocks (id, partner_id, frozen_time)
+      select 'clock_' || g, md5('p' || (g % 10))::uuid, $1::timestamptz from generate_series(0, ${ROWS - 1}) g;
     insert into accounts (id, email, password_hash)
       select md5('a' || g)::uuid, 'a' || g || '@example.com', 'scrypt$x' from generate_series(0, ${ROWS - 1}) g;
     insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at)
@@ -106,7 +108,10 @@ beforeAll(async () => {
       from generate_series(0, ${ROWS - 1}) g;
     insert into webhook_endpoints (id, partner_id, url, event_types, secret)
       select 'we_' || g, md5('p' || g)::uuid, 'https://example.com/hook', '{enrollment.created}', 'whsec_x'
-      from generate_series(0, ${ROWS - 1}) g;`;
+      from generate_series(0, ${ROWS - 1}) g;
+    update enrollments set test_clock_id = 'clock_' || (get_byte(decode(md5(id::text), 'hex'), 0) * 10)
+      where get_byte(decode(md5(id::text), 'hex'), 1) < 3;
+    update access_tokens set test_clock_id = 'clock_' || length(id) where id like 't1%';`;
   const client = await pool.connect();
   try {
     // Multi-statement strings cannot take parameters: run them one by one.
@@ -165,6 +170,7 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
         enrolledAt: NOW,
         cycleEnd: new Date('2026-05-28T10:00:00Z'),
         eventId: 'evt_explain',
+        testClockId: null,
       }),
     );
     const root = await plan(query);
@@ -184,6 +190,18 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
       ),
     );
     expectIndexed(await plan(query), ['enrollments']);
+  });
+
+  it("a test clock's advance: its own enrollments due, through the partial clock index", async () => {
+    const enrollments = createEnrollmentsRepository(loggingDb);
+    const query = await queryOf(() =>
+      enrollments.markExpired(new Date('2026-08-01T00:00:00Z'), 1_000, loggingDb, {
+        testClockId: 'clock_20',
+      }),
+    );
+    const root = await plan(query);
+    expectIndexed(root, ['enrollments']);
+    expect(nodes(root).some((n) => n['Index Name'] === 'enrollments_test_clock_idx')).toBe(true);
   });
 
   it('account by email (case-insensitive, sign-in)', async () => {

@@ -11,6 +11,8 @@ const ctx = useTestApp();
 let userToken: string;
 /** The webhook endpoints need an app token (SPEC §8). */
 let appToken: string;
+/** The test helpers (SPEC §9) take a sandbox partner's app token. */
+let sandboxAppToken: string;
 
 function resolve(doc: Json, node: unknown): Json {
   let current = node as Json;
@@ -95,6 +97,7 @@ beforeAll(async () => {
   const account = await ctx.fixtures.account();
   userToken = await ctx.fixtures.userToken(partner.id, account.id);
   appToken = await ctx.fixtures.appToken(partner.id);
+  sandboxAppToken = await ctx.fixtures.appToken((await ctx.fixtures.partner({ sandbox: true })).id);
 });
 
 describe('negative cases generated from openapi/', () => {
@@ -108,7 +111,13 @@ describe('negative cases generated from openapi/', () => {
       url: c.url,
       headers: c.url.startsWith('/admin')
         ? bearer(ADMIN_TOKEN)
-        : bearer(c.url.startsWith('/v2/webhook_endpoints') ? appToken : userToken),
+        : bearer(
+            c.url.startsWith('/v2/webhook_endpoints')
+              ? appToken
+              : c.url.startsWith('/v2/test_helpers')
+                ? sandboxAppToken
+                : userToken,
+          ),
       payload: c.body,
     });
     expect(res.statusCode, res.body).toBe(400);

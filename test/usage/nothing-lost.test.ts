@@ -127,6 +127,8 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
       accountId,
       scopes: ['promotions:write'],
       expiresAt: new Date('2027-01-01T00:00:00Z'),
+      testClockId: null,
+      clockTime: null,
     };
     // Another process takes the key over while this request runs (its lock ran out), so the
     // claim this enrollment holds is no longer its own when the answer is stored.

@@ -24,6 +24,11 @@ type AdminSchemas = AdminComponents['schemas'];
 
 export type PromotionDetail = PromotionsSchemas['PromotionDetail'];
 export type EnrollmentResponse = PromotionsSchemas['PromotionEnrollmentResponse'];
+export type TestClock = PromotionsSchemas['TestClock'];
+export type TestClockList = PromotionsSchemas['TestClockList'];
+export type TestClockAccount = PromotionsSchemas['TestClockAccount'];
+export type TestClockUsage = PromotionsSchemas['TestClockUsage'];
+export type TestClockUsageResult = PromotionsSchemas['TestClockUsageResult'];
 export type Partner = AdminSchemas['Partner'];
 export type PartnerWithSecret = AdminSchemas['PartnerWithSecret'];
 export type PartnerCreate = AdminSchemas['PartnerCreate'];
@@ -130,6 +135,8 @@ export interface PromotionsClient {
   unenroll(enrollmentId: string): Promise<void>;
   /** /v2/webhook_endpoints and /v2/events (an app token with promotions:write). */
   webhooks: WebhooksApi;
+  /** /v2/test_helpers (SPEC §9): a sandbox partner's test clocks, with its app token. */
+  testClocks: TestClocksApi;
   /** The underlying typed openapi-fetch client, for anything else. */
   readonly raw: Client<PromotionsPaths>;
 }
@@ -142,6 +149,7 @@ export function createPromotionsClient(options: PromotionsClientOptions): Promot
 
   return {
     raw,
+    testClocks: createTestClocksApi(raw),
     async enroll(promotionId, enrollOptions = {}) {
       const body: PromotionsSchemas['PromotionEnrollment'] = { promotion_id: promotionId };
       if (enrollOptions.userAccessToken) body.user_access_token = enrollOptions.userAccessToken;
@@ -254,6 +262,72 @@ function adminWebhooks(raw: Client<AdminPaths>, partnerId: string): WebhooksApi 
       unwrap(
         await raw.POST('/admin/v1/partners/{partner_id}/events/{event_id}/redeliver', {
           params: { path: { ...partner, event_id: eventId } },
+        }),
+      ),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test clocks: /v2/test_helpers (sandbox partners, app token)
+
+/** An instant as the API takes it: RFC 3339, or a Date. */
+export type Instant = string | Date;
+const instant = (at: Instant) => (typeof at === 'string' ? at : at.toISOString());
+
+export interface TestClocksApi {
+  /** POST /v2/test_helpers/test_clocks: a clock frozen at `frozenTime`. */
+  create(frozenTime: Instant, options?: { name?: string }): Promise<TestClock>;
+  list(query?: PageQuery): Promise<TestClockList>;
+  get(testClockId: string): Promise<TestClock>;
+  /** Moves the clock forward (at most 2 years); resolves once everything due has happened. */
+  advance(testClockId: string, frozenTime: Instant): Promise<TestClock>;
+  /** Deletes the clock with its accounts, their enrollments, usage and events. */
+  delete(testClockId: string): Promise<void>;
+  /** A test account on the clock and a user token for it (`promotions:read promotions:write`). */
+  createAccount(testClockId: string, options?: { email?: string }): Promise<TestClockAccount>;
+  /** Records usage at the clock's time on an enrollment of one of the clock's accounts. */
+  recordUsage(enrollmentId: string, body: TestClockUsage): Promise<TestClockUsageResult>;
+}
+
+function createTestClocksApi(raw: Client<PromotionsPaths>): TestClocksApi {
+  const clock = (testClockId: string) => ({ path: { test_clock_id: testClockId } });
+  return {
+    create: async (frozenTime, options = {}) =>
+      unwrap(
+        await raw.POST('/v2/test_helpers/test_clocks', {
+          body: { frozen_time: instant(frozenTime), ...(options.name ? { name: options.name } : {}) },
+        }),
+      ),
+    list: async (query = {}) => unwrap(await raw.GET('/v2/test_helpers/test_clocks', { params: { query } })),
+    get: async (testClockId) =>
+      unwrap(await raw.GET('/v2/test_helpers/test_clocks/{test_clock_id}', { params: clock(testClockId) })),
+    advance: async (testClockId, frozenTime) =>
+      unwrap(
+        await raw.POST('/v2/test_helpers/test_clocks/{test_clock_id}/advance', {
+          params: clock(testClockId),
+          body: { frozen_time: instant(frozenTime) },
+        }),
+      ),
+    delete: async (testClockId) => {
+      unwrap(
+        await raw.DELETE('/v2/test_helpers/test_clocks/{test_clock_id}', {
+          params: clock(testClockId),
+          parseAs: 'text',
+        }),
+      );
+    },
+    createAccount: async (testClockId, options = {}) =>
+      unwrap(
+        await raw.POST('/v2/test_helpers/test_clocks/{test_clock_id}/accounts', {
+          params: clock(testClockId),
+          body: options.email ? { email: options.email } : {},
+        }),
+      ),
+    recordUsage: async (enrollmentId, body) =>
+      unwrap(
+        await raw.POST('/v2/test_helpers/enrollments/{enrollment_id}/usage', {
+          params: { path: { enrollment_id: enrollmentId } },
+          body,
         }),
       ),
   };

@@ -671,6 +671,8 @@ export interface components {
             redirect_uris: string[];
             /** @description The scopes the partner may request. */
             scopes: components["schemas"]["Scope"][];
+            /** @description A sandbox partner may use test clocks (`/v2/test_helpers`, SPEC §9); a live one gets 403 `permission_denied` there. */
+            sandbox: boolean;
             created_at: components["schemas"]["Timestamp"];
         };
         PartnerWithSecret: components["schemas"]["Partner"] & {
@@ -689,6 +691,11 @@ export interface components {
              *     ]
              */
             scopes?: components["schemas"]["Scope"][];
+            /**
+             * @description `true` gives the partner test clocks (SPEC §9): its CI can move time for test accounts attached to a clock. Live partners leave it false.
+             * @default false
+             */
+            sandbox?: boolean;
         };
         Account: {
             /** Format: uuid */

@@ -254,6 +254,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/test_helpers/test_clocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List test clocks
+         * @description The Partner's clocks by id, paginated with `limit` (at most 100) and an opaque `cursor`.
+         */
+        get: operations["test_clocks_list"];
+        put?: never;
+        /**
+         * Create a test clock
+         * @description A sandbox partner's test clock (SPEC §9), frozen at `frozen_time` (kept to the
+         *     whole second). Accounts created on it, and their enrollments, live at its time.
+         *     Needs the Partner's app token (client credentials) with `promotions:write`; a
+         *     live (non-sandbox) Partner gets 403 `permission_denied` on every test helper.
+         */
+        post: operations["test_clocks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/test_helpers/test_clocks/{test_clock_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clock's id, `clock_…`. */
+                test_clock_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a test clock
+         * @description Another Partner's clock answers 404 `test_clock_not_found`.
+         */
+        get: operations["test_clocks_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a test clock
+         * @description Deletes the clock and everything attached to it in one transaction: its accounts,
+         *     their tokens, enrollments, usage and events. A budgeted promotion gives back the
+         *     seats those enrollments took. 409 `test_clock_advancing` while it advances.
+         */
+        delete: operations["test_clocks_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/test_helpers/test_clocks/{test_clock_id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clock's id, `clock_…`. */
+                test_clock_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Advance a test clock
+         * @description Moves the clock forward to `frozen_time` (never back: 400; at most 2 years per
+         *     call: 400). Everything that falls due in between happens before the answer, in
+         *     order: enrollments past their expiration (rules 1 and 10) expire with their
+         *     `expired` events; billing cycles roll over (usage is counted per cycle at the
+         *     clock's time). The answer comes when the clock is `ready` again; a second advance
+         *     while one runs gets 409 `test_clock_advancing`.
+         */
+        post: operations["test_clocks_advance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/test_helpers/test_clocks/{test_clock_id}/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clock's id, `clock_…`. */
+                test_clock_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an account on a test clock
+         * @description A test account attached to the clock, and a user access token for it with
+         *     `promotions:read promotions:write`, so a Partner's CI needs no consent page. The
+         *     account has no password (it never signs in). Without `email`, one under
+         *     `test-clocks.invalid` is made up. 409 `email_taken` when the email is in use.
+         */
+        post: operations["test_clocks_accounts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/test_helpers/enrollments/{enrollment_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `enrollment_id` returned when the account was enrolled: `<promotion_id>:<uuid>`.
+                 * @example test_promo:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record usage at clock time
+         * @description Records task usage as the admin usage endpoint does (SPEC §3 rule 3), at the
+         *     clock's time, on an enrollment of an account of one of the Partner's clocks; any
+         *     other enrollment answers 404 `enrollment_not_found`. A repeated `idempotency_key`
+         *     is counted once. Usage after expiry or unenrollment: 409 `enrollment_not_active`.
+         */
+        post: operations["test_helpers_usage_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -433,6 +572,71 @@ export interface components {
                 header?: string;
             };
         };
+        /** @description A sandbox Partner's test clock (SPEC §9). */
+        TestClock: {
+            /** @example clock_3q2-8Zx0bW1yVd7nQ4kT5A */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The clock's time (RFC 3339 UTC, whole seconds).
+             * @example 2026-01-31T10:00:00Z
+             */
+            frozen_time: string;
+            name: string | null;
+            /** @enum {string} */
+            status: "ready" | "advancing";
+            /**
+             * Format: date-time
+             * @description When the clock was created, in real time.
+             */
+            created_at: string;
+        };
+        TestClockList: {
+            data: components["schemas"]["TestClock"][];
+            next_cursor: string | null;
+        };
+        TestClockCreate: {
+            /**
+             * Format: date-time
+             * @description The clock's starting time (RFC 3339); milliseconds are dropped.
+             */
+            frozen_time: string;
+            name?: string | null;
+        };
+        TestClockAdvance: {
+            /**
+             * Format: date-time
+             * @description The new time; not earlier than the current one, at most 2 years later.
+             */
+            frozen_time: string;
+        };
+        TestClockAccountCreate: {
+            /** Format: email */
+            email?: string;
+        };
+        TestClockAccount: {
+            /** Format: uuid */
+            account_id: string;
+            email: string;
+            /** @description A user access token for the account, bound to the clock. */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @example promotions:read promotions:write */
+            scope: string;
+            /** @description Seconds until the token expires, in real time. */
+            expires_in: number;
+        };
+        TestClockUsage: {
+            tasks: number;
+            idempotency_key?: string;
+        };
+        TestClockUsageResult: {
+            accepted: number;
+            rejected: number;
+            tasks_used_this_month: number;
+            task_limit_per_month: number | null;
+        };
     };
     responses: {
         /**
@@ -527,6 +731,55 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Bad Request (`invalid_request`): a malformed body or parameter, a clock moved back or more than 2 years, a bad cursor. `source` points at the culprit. */
+        TestHelpersBadRequest: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Forbidden (`permission_denied`): the Partner is live (not sandbox), or the token is a user token or lacks `promotions:write`. */
+        TestHelpersForbidden: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Not Found: no such clock of this Partner (`test_clock_not_found`), or no such enrollment on one of its clocks (`enrollment_not_found`). */
+        TestHelpersNotFound: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Conflict: the clock is advancing (`test_clock_advancing`), the email is taken (`email_taken`), or the enrollment is expired or unenrolled (`enrollment_not_active`). */
+        TestHelpersConflict: {
+            headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1333,6 +1586,283 @@ export interface operations {
                     "application/json": components["schemas"]["PromotionErrorResponse"];
                 };
             };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    test_clocks_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of clocks. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockList"];
+                };
+            };
+            400: components["responses"]["TestHelpersBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TestHelpersForbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    test_clocks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "frozen_time": "2026-01-31T10:00:00Z",
+                 *       "name": "CI enrollment lifetime"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TestClockCreate"];
+            };
+        };
+        responses: {
+            /** @description The clock, `ready`. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            400: components["responses"]["TestHelpersBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TestHelpersForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    test_clocks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clock's id, `clock_…`. */
+                test_clock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clock. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            400: components["responses"]["TestHelpersBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TestHelpersForbidden"];
+            404: components["responses"]["TestHelpersNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    test_clocks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clock's id, `clock_…`. */
+                test_clock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; no body. */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["TestHelpersBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TestHelpersForbidden"];
+            404: components["responses"]["TestHelpersNotFound"];
+            409: components["responses"]["TestHelpersConflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    test_clocks_advance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clock's id, `clock_…`. */
+                test_clock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "frozen_time": "2026-02-28T10:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TestClockAdvance"];
+            };
+        };
+        responses: {
+            /** @description The clock at its new time, `ready`. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            400: components["responses"]["TestHelpersBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TestHelpersForbidden"];
+            404: components["responses"]["TestHelpersNotFound"];
+            409: components["responses"]["TestHelpersConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    test_clocks_accounts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clock's id, `clock_…`. */
+                test_clock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ci-run-42@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TestClockAccountCreate"];
+            };
+        };
+        responses: {
+            /** @description The account and its access token (shown only here). */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockAccount"];
+                };
+            };
+            400: components["responses"]["TestHelpersBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TestHelpersForbidden"];
+            404: components["responses"]["TestHelpersNotFound"];
+            409: components["responses"]["TestHelpersConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    test_helpers_usage_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `enrollment_id` returned when the account was enrolled: `<promotion_id>:<uuid>`.
+                 * @example test_promo:9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e
+                 */
+                enrollment_id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "tasks": 100,
+                 *       "idempotency_key": "ci-run-42"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TestClockUsage"];
+            };
+        };
+        responses: {
+            /** @description What was accepted and rejected, and the usage of the current cycle. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockUsageResult"];
+                };
+            };
+            400: components["responses"]["TestHelpersBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TestHelpersForbidden"];
+            404: components["responses"]["TestHelpersNotFound"];
+            409: components["responses"]["TestHelpersConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

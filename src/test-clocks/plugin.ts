@@ -1,0 +1,35 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { enqueueExpired } from '../enrollments/events.js';
+import { createTestClocksRepository, type TestClocksRepository } from './repository.js';
+import { createTestClockService, type TestClockService } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    testClocks: TestClocksRepository;
+    /** SPEC §9: sandbox partners' test clocks. */
+    testClockService: TestClockService;
+  }
+}
+
+export const testClocksPlugin = fp(
+  async (app) => {
+    const clocks = createTestClocksRepository(app.db);
+    app.decorate('testClocks', clocks);
+    app.decorate(
+      'testClockService',
+      createTestClockService({
+        db: app.db,
+        clock: app.clock,
+        clocks,
+        accounts: app.accounts,
+        enrollments: app.enrollments,
+        tokens: app.tokens,
+        usageService: app.usageService,
+        // SPEC §8: an advance's expiries write their enrollment.expired events like the sweeper's.
+        onExpired: enqueueExpired(app.enrollments),
+      }),
+    );
+  },
+  { name: 'test-clocks', dependencies: ['core', 'auth', 'enrollments', 'usage'] },
+) satisfies FastifyPluginAsync;

@@ -1,0 +1,187 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { BearerRequirement } from '../auth/authorize.js';
+import { ApiError, ERRORS } from '../errors.js';
+import { errorResponses as errors } from '../schemas.js';
+import {
+  AdvanceTestClockSchema,
+  ClockAccountSchema,
+  ClockUsageBodySchema,
+  ClockUsageParamsSchema,
+  ClockUsageResultSchema,
+  CreateClockAccountSchema,
+  CreateTestClockSchema,
+  ListTestClocksQuerySchema,
+  TestClockListSchema,
+  TestClockParamsSchema,
+  TestClockSchema,
+} from './schemas.js';
+import { toTestClockResource } from './service.js';
+
+/** SPEC §9: every test helper is the sandbox partner's own, with its app token. */
+const AUTH: BearerRequirement = { scope: 'promotions:write', kinds: ['app'] };
+
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^clock_[A-Za-z0-9_-]{1,64}$/.test(id)) throw ERRORS.invalidCursor();
+  return id;
+}
+
+/**
+ * `/v2/test_helpers` (SPEC §9), inside the /v2 scope (bearer authentication, rate limits):
+ * test clocks, their accounts and usage at clock time. This scope's own guard answers 403 to a
+ * live partner on every call, before anything else of the route runs.
+ */
+export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { partners, testClockService: service } = app;
+
+  app.addHook('preValidation', async (request) => {
+    const principal = request.principal;
+    if (!principal) return; // unreachable: every route here declares its bearer requirement
+    const partner = await partners.findById(principal.partnerId);
+    if (!partner?.sandbox) {
+      throw new ApiError(
+        'permission_denied',
+        'Test helpers are only for sandbox partners; this partner is live (ask for a sandbox partner).',
+      );
+    }
+  });
+
+  app.post(
+    '/test_clocks',
+    {
+      schema: {
+        operationId: 'test_clocks_create',
+        body: CreateTestClockSchema,
+        response: { 201: TestClockSchema, ...errors(400, 401, 403, 413, 415, 429, 503) },
+      },
+      config: { auth: AUTH },
+    },
+    async (request, reply) => {
+      const created = await service.create(request.principal!.partnerId, {
+        frozenTime: request.body.frozen_time,
+        name: request.body.name ?? null,
+      });
+      return reply
+        .code(201)
+        .header('location', `/v2/test_helpers/test_clocks/${created.id}`)
+        .send(toTestClockResource(created));
+    },
+  );
+
+  app.get(
+    '/test_clocks',
+    {
+      schema: {
+        operationId: 'test_clocks_list',
+        querystring: ListTestClocksQuerySchema,
+        response: { 200: TestClockListSchema, ...errors(400, 401, 403, 429, 503) },
+      },
+      config: { auth: AUTH },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const rows = await service.list(request.principal!.partnerId, {
+        limit: limit + 1,
+        afterId: decodeCursor(cursor),
+      });
+      const page = rows.slice(0, limit);
+      return {
+        data: page.map(toTestClockResource),
+        next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/test_clocks/:test_clock_id',
+    {
+      schema: {
+        operationId: 'test_clocks_retrieve',
+        params: TestClockParamsSchema,
+        response: { 200: TestClockSchema, ...errors(400, 401, 403, 404, 429, 503) },
+      },
+      config: { auth: AUTH },
+    },
+    async (request) =>
+      toTestClockResource(await service.get(request.principal!.partnerId, request.params.test_clock_id)),
+  );
+
+  app.delete(
+    '/test_clocks/:test_clock_id',
+    {
+      schema: {
+        operationId: 'test_clocks_destroy',
+        params: TestClockParamsSchema,
+        response: { 204: z.undefined(), ...errors(400, 401, 403, 404, 409, 429, 503) },
+      },
+      config: { auth: AUTH },
+    },
+    async (request, reply) => {
+      await service.delete(request.principal!.partnerId, request.params.test_clock_id);
+      return reply.code(204).send(undefined);
+    },
+  );
+
+  app.post(
+    '/test_clocks/:test_clock_id/advance',
+    {
+      schema: {
+        operationId: 'test_clocks_advance',
+        params: TestClockParamsSchema,
+        body: AdvanceTestClockSchema,
+        response: { 200: TestClockSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 429, 503) },
+      },
+      config: { auth: AUTH },
+    },
+    async (request) =>
+      toTestClockResource(
+        await service.advance(
+          request.principal!.partnerId,
+          request.params.test_clock_id,
+          request.body.frozen_time,
+        ),
+      ),
+  );
+
+  app.post(
+    '/test_clocks/:test_clock_id/accounts',
+    {
+      schema: {
+        operationId: 'test_clocks_accounts_create',
+        params: TestClockParamsSchema,
+        body: CreateClockAccountSchema.nullish(),
+        response: { 201: ClockAccountSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 429, 503) },
+      },
+      config: { auth: AUTH },
+    },
+    async (request, reply) => {
+      const created = await service.createAccount(
+        request.principal!.partnerId,
+        request.params.test_clock_id,
+        request.body?.email,
+      );
+      return reply.code(201).headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(created);
+    },
+  );
+
+  app.post(
+    '/enrollments/:enrollment_id/usage',
+    {
+      schema: {
+        operationId: 'test_helpers_usage_create',
+        params: ClockUsageParamsSchema,
+        body: ClockUsageBodySchema,
+        response: { 200: ClockUsageResultSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 429, 503) },
+      },
+      config: { auth: AUTH },
+    },
+    async (request) =>
+      service.recordUsage(request.principal!.partnerId, request.params.enrollment_id, {
+        tasks: request.body.tasks,
+        idempotencyKey: request.body.idempotency_key,
+      }),
+  );
+};
