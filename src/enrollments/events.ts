@@ -15,24 +15,26 @@ type EnrollmentEventType = Extract<
   | 'usage.limit_reached'
 >;
 /**
- * An enrollment event: `data` is the enrollment as GET shows it at `now`. Enrollment
- * lifecycle events happen once per enrollment; usage events once per enrollment and cycle
- * (`cycleStart`), which the dedup key makes a database rule.
+ * An enrollment event: `data` is the enrollment as GET shows it at its own time (its test
+ * clock's, else `wallNow`), and the event is stamped with that time; its deliveries are due
+ * at `wallNow` (webhook timing stays on real time, SPEC §9). Enrollment lifecycle events
+ * happen once per enrollment; usage events once per enrollment and cycle (`cycleStart`),
+ * which the dedup key makes a database rule.
  */
 export function enrollmentEvent(
   type: EnrollmentEventType,
   view: EnrollmentView,
-  now: Date,
+  wallNow: Date,
   cycleStart?: Date,
 ): OutboxEvent {
   const scope = type.startsWith('usage.') && cycleStart ? `:${toRfc3339(cycleStart)}` : '';
-  // An enrollment on a test clock lives at its clock's time (SPEC §9).
-  const at = view.clock_time ?? now;
+  const at = view.clock_time ?? wallNow;
   return {
     partnerId: view.partner_id,
     type,
     data: { ...toPromotionDetail(view, at) },
     at,
+    dueAt: wallNow,
     dedupKey: `${type}:${view.id}${scope}`,
   };
 }
@@ -42,11 +44,11 @@ export function enrollmentEvent(
  * the sweeper's batches, and rule 10 (a promotion's end expiring its live enrollments).
  */
 export function enqueueExpired(enrollments: Pick<EnrollmentsRepository, 'findViewsByIds'>) {
-  return async (tx: Db, enrollmentIds: string[], now: Date): Promise<void> => {
-    const views = await enrollments.findViewsByIds(enrollmentIds, now, tx);
+  return async (tx: Db, enrollmentIds: string[], wallNow: Date): Promise<void> => {
+    const views = await enrollments.findViewsByIds(enrollmentIds, wallNow, tx);
     await outbox.enqueueAll(
       tx,
-      views.map((v) => enrollmentEvent('enrollment.expired', v, now)),
+      views.map((v) => enrollmentEvent('enrollment.expired', v, wallNow)),
     );
   };
 }

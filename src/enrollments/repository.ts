@@ -155,8 +155,10 @@ export interface EnrollInput {
   promotionId: string;
   partnerId: string;
   accountId: string;
-  /** The request's instant: the window is judged at it. */
+  /** The request's instant (its test clock's time for a clock account): the window is judged at it. */
   now: Date;
+  /** The wall clock's instant: the webhook deliveries are due then (SPEC §9). */
+  wallNow: Date;
   /** `now` to the second, as the enrollment date. */
   enrolledAt: Date;
   /** The first billing cycle's end (its start is `enrolledAt`), for the webhook event's data. */
@@ -236,6 +238,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
         'billing_cycle_start', ${rfc3339Sql(sql`i.enrolled_at`)},
         'billing_cycle_end', ${rfc3339Sql(sql`${sql.placeholder('cycleEnd')}::timestamptz`)})`,
       at: sql`${sql.placeholder('now')}::timestamptz`,
+      dueAt: sql`${sql.placeholder('wallNow')}::timestamptz`,
       dedupKey: sql`'enrollment.created:' || i.id`,
     })}
     select p.status, ${epochMs(sql`p.starts_at`)} as starts_at, ${epochMs(sql`p.ends_at`)} as ends_at,
@@ -300,6 +303,7 @@ const unenrollStatement = prepared<
         'billing_cycle_start', ${rfc3339Sql(sql`d.cycle_start`)},
         'billing_cycle_end', ${rfc3339Sql(sql`d.cycle_end`)})`,
       at: sql`d.at`,
+      dueAt: sql`${sql.placeholder('now')}::timestamptz`,
       dedupKey: sql`'enrollment.unenrolled:' || d.id`,
     })}
     select enrollment_id as id from audit`,

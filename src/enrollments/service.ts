@@ -51,7 +51,8 @@ export function createEnrollmentService(deps: {
     const accountId = principal.accountId;
     if (!accountId) throw new ApiError('permission_denied', 'Enrolling needs a user access token.');
     // SPEC §9: a clock account's request lives at its clock's time, read with its token.
-    const now = principal.clockTime ?? clock.now();
+    const wallNow = clock.now();
+    const now = principal.clockTime ?? wallNow;
     const enrolledAt = truncateToSecond(now);
     let outcome: Awaited<ReturnType<EnrollmentsRepository['enroll']>>;
     try {
@@ -62,6 +63,7 @@ export function createEnrollmentService(deps: {
           partnerId: principal.partnerId,
           accountId,
           now,
+          wallNow,
           enrolledAt,
           cycleEnd: cycleStart(enrolledAt, 1),
           eventId: newEventId(),

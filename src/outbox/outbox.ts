@@ -40,8 +40,13 @@ export interface OutboxEvent {
   type: EventType;
   /** The event's `data` (SPEC §8): the enrollment as GET shows it, or the promotion. */
   data: Record<string, unknown>;
-  /** When it happened (the injected clock); also when its deliveries first become due. */
+  /** When it happened (for an enrollment on a test clock, the clock's time: SPEC §9). */
   at: Date;
+  /**
+   * When its deliveries first become due, on the wall clock (webhook timing stays on real
+   * time, SPEC §9); defaults to `at`.
+   */
+  dueAt?: Date;
   /** At most one event per key, ever; null/undefined = no dedup. */
   dedupKey?: string | null;
 }
@@ -52,6 +57,7 @@ export const newEventId = () => `evt_${randomBytes(18).toString('base64url').rep
 /** The insert of the event and its deliveries as one SQL statement. */
 export function enqueueSql(event: OutboxEvent, eventId: string = newEventId()): SQL {
   const dedup = event.dedupKey ?? null;
+  const due = event.dueAt ?? event.at;
   return sql`with webhook_event as (
       insert into webhook_events (id, partner_id, type, data, dedup_key, created_at)
       values (${eventId}, ${event.partnerId}, ${event.type}, ${JSON.stringify(event.data)}::jsonb,
@@ -61,7 +67,7 @@ export function enqueueSql(event: OutboxEvent, eventId: string = newEventId()): 
     )
     insert into webhook_deliveries
       (id, event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
-    select gen_random_uuid(), ev.id, ep.id, 'pending', 0, ev.created_at, ev.created_at, ev.created_at
+    select gen_random_uuid(), ev.id, ep.id, 'pending', 0, ${due}::timestamptz, ${due}::timestamptz, ${due}::timestamptz
     from webhook_event ev
     join webhook_endpoints ep
       on ep.partner_id = ev.partner_id and ep.status = 'enabled' and ev.type = any(ep.event_types)`;
@@ -84,6 +90,8 @@ export interface OutboxCteOptions {
   dedupKey?: SQL | null;
   /** The event id; by default made in SQL (`evt_` + 32 hex). */
   id?: SQL;
+  /** When the deliveries first become due, on the wall clock; defaults to `at`. */
+  dueAt?: SQL;
 }
 
 /**
@@ -103,7 +111,8 @@ export function outboxCtes(o: OutboxCteOptions): SQL {
     ), ${deliveries} as (
       insert into webhook_deliveries
         (id, event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
-      select gen_random_uuid(), ev.id, ep.id, 'pending', 0, ev.created_at, ev.created_at, ev.created_at
+      select gen_random_uuid(), ev.id, ep.id, 'pending', 0, ${o.dueAt ?? sql`ev.created_at`},
+             ${o.dueAt ?? sql`ev.created_at`}, ${o.dueAt ?? sql`ev.created_at`}
       from ${events} ev
       join webhook_endpoints ep
         on ep.partner_id = ev.partner_id and ep.status = 'enabled' and ev.type = any(ep.event_types)

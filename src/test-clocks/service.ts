@@ -149,12 +149,15 @@ export function createTestClockService(deps: {
       if (!(await clocks.claimAdvance(partnerId, id, claim))) throw advancing();
       try {
         return await db.transaction(async (tx) => {
+          // The clock moves first, inside this transaction: what the sweep reads of its
+          // enrollments (the webhook events' data) is then at the new time too.
+          const moved = await clocks.finishAdvance(id, to, tx);
           for (;;) {
             const expired = await enrollments.markExpired(to, SWEEP_BATCH, tx, { testClockId: id });
-            if (expired.length > 0 && onExpired) await onExpired(tx, expired, to);
+            if (expired.length > 0 && onExpired) await onExpired(tx, expired, now);
             if (expired.length < SWEEP_BATCH) break;
           }
-          return clocks.finishAdvance(id, to, tx);
+          return moved;
         });
       } catch (err) {
         await clocks.release(id).catch(() => undefined);

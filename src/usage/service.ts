@@ -160,8 +160,8 @@ export function createUsageService(deps: {
 
         // SPEC §8: 80% and limit webhooks, once per enrollment and cycle (dedup key), in this transaction.
         for (const type of usageCrossings(before, after, limit, rejected)) {
-          const [view] = await enrollments.findViewsByIds([target.id], now, tx);
-          if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, now, cycle.start));
+          const [view] = await enrollments.findViewsByIds([target.id], wallNow, tx);
+          if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, wallNow, cycle.start));
         }
 
         const current = cycleAt(target.enrolledAt, now);

@@ -167,6 +167,7 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
         partnerId: ids.partner,
         accountId: ids.account,
         now: NOW,
+        wallNow: NOW,
         enrolledAt: NOW,
         cycleEnd: new Date('2026-05-28T10:00:00Z'),
         eventId: 'evt_explain',

@@ -10,7 +10,9 @@ import { useTestApp } from '../helpers/app.js';
 const EXAMPLE = 'examples/test-clocks/enrollment-lifetime.ts';
 
 describe('README "Testing your integration with test clocks", through the typed client', () => {
-  const ctx = useTestApp();
+  // The receiver listens on loopback (allowed by this flag, the embedded store's default);
+  // the dispatcher polls often so the test does not wait.
+  const ctx = useTestApp({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_INTERVAL_MS: '50' } });
 
   it('runs the whole enrollment lifetime against a live server', async () => {
     const baseUrl = await listen(ctx.app);
@@ -33,6 +35,7 @@ describe('README "Testing your integration with test clocks", through the typed 
       return deleteClock(partnerId, clockId);
     };
     let result: Awaited<ReturnType<typeof enrollmentLifetime>>;
+    ctx.app.webhooks.dispatcher.start();
     try {
       result = await enrollmentLifetime({
         baseUrl,
@@ -42,6 +45,7 @@ describe('README "Testing your integration with test clocks", through the typed 
       });
     } finally {
       ctx.app.testClockService.delete = deleteClock;
+      await ctx.app.webhooks.dispatcher.stop();
     }
 
     const common = {
@@ -72,8 +76,15 @@ describe('README "Testing your integration with test clocks", through the typed 
       billing_cycle_start: '2026-04-30T10:00:00Z',
       billing_cycle_end: '2026-05-31T10:00:00Z',
     });
-    // The expiry happened during the advance, at the clock's time, with its event (the
-    // `enrollment.expired` webhook's source once webhooks are merged).
+    // The signed webhook, verified by the partner's receiver: the enrollment as GET showed it
+    // at the clock's time, stamped with that time.
+    expect(result.webhook).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'enrollment.expired',
+      timestamp: '2026-05-01T00:00:00Z',
+      data: result.expired,
+    });
+    // The expiry happened during the advance, at the clock's time, with its audit event.
     expect(trail).toEqual([
       { type: 'enrolled', at: '2026-01-31T10:00:00Z' },
       { type: 'expired', at: '2026-05-01T00:00:00Z' },
