@@ -19,7 +19,7 @@ export interface Machine {
 type Measured = LoadResult & { peakRssBytes: number };
 
 export interface ScenarioResult {
-  kind: 'get' | 'post' | 'delete' | 'token' | 'mix';
+  kind: 'get' | 'post' | 'delete' | 'token' | 'mix' | 'post_webhook';
   server: Measured;
   baseline: Measured;
 }
@@ -79,6 +79,7 @@ const LABELS: Record<ScenarioResult['kind'], string> = {
   delete: 'DELETE enrollment',
   token: 'client_credentials token',
   mix: 'mix 80/15/5',
+  post_webhook: 'POST, one subscribed webhook endpoint',
 };
 
 // Issue 11's targets: throughput as a share of the same run's baseline and, where given, p99
@@ -89,6 +90,7 @@ const TARGETS: Record<ScenarioResult['kind'], { ratio: number; p99x?: number }> 
   delete: { ratio: 0.4 },
   token: { ratio: 0.3 },
   mix: { ratio: 0.5 },
+  post_webhook: { ratio: 0.4 },
 };
 const RSS_LIMIT_MB = 200;
 const SCALE_TOLERANCE = 0.15;
@@ -124,6 +126,17 @@ const HEADER = [
   '| Scenario | Server req/s | Server p50 / p97.5 / p99 ms | Server non-2xx + errors | Server peak RSS MB | Baseline req/s | Baseline p50 / p97.5 / p99 ms | Server ÷ baseline | pgbench tps |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
+
+/** Issue 14: enrollment throughput with one subscribed endpoint within 15% of none (same run). */
+function webhookVerdict(report: Report): string[] {
+  const plain = report.results.find((r) => r.kind === 'post');
+  const hooked = report.results.find((r) => r.kind === 'post_webhook');
+  if (!plain || !hooked) return [];
+  const ratio = hooked.server.requestsPerSec / plain.server.requestsPerSec;
+  return [
+    `- ${ratio >= 0.85 ? 'met' : '**not met**'}: POST with one subscribed webhook endpoint within 15% of none (issue 14) — measured ${pct1(ratio)} of plain POST`,
+  ];
+}
 
 function verdicts(report: Report): string[] {
   const lines: string[] = [];
@@ -243,7 +256,7 @@ export function renderMarkdown(report: Report): string {
       '',
     );
   }
-  out.push('### Targets (issue 11)', '', ...verdicts(report));
+  out.push('### Targets (issue 11)', '', ...verdicts(report), ...webhookVerdict(report));
   if (!report.soak) out.push('- not measured here: the soak (BENCH_SOAK=300)');
   return out.join('\n');
 }

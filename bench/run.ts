@@ -8,7 +8,7 @@
  * Environment: BENCH_DATABASE_URL (dropped and recreated), BENCH_DURATION (s, 10),
  * BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50), BENCH_POOL_MAX (10, both servers),
  * BENCH_SCALE=1 (repeat GET and POST on 1,000,000 enrollments; BENCH_SCALE_ROWS to change),
- * BENCH_SCENARIOS=get,post,delete,token,mix (a subset), BENCH_PGBENCH=0 (skip pgbench),
+ * BENCH_SCENARIOS=get,post,delete,token,mix,post_webhook (a subset), BENCH_PGBENCH=0 (skip pgbench),
  * BENCH_CPU_PROF=<dir> (run the server under `node --cpu-prof`), BENCH_SOAK=<s> (a mixed soak
  * of that many seconds, RSS sampled every second), BENCH_MAX_LOAD (1.5) and
  * BENCH_MAX_BASELINE_P99_MS (100): above either the machine is starved and latest.* is not
@@ -57,7 +57,7 @@ const SOAK = num('BENCH_SOAK', 0);
 const MAX_LOAD = num('BENCH_MAX_LOAD', 1.5);
 const MAX_BASELINE_P99_MS = num('BENCH_MAX_BASELINE_P99_MS', 100);
 const FORCE = env.BENCH_FORCE === '1';
-const ALL = ['get', 'post', 'delete', 'token', 'mix'] as const;
+const ALL = ['get', 'post', 'delete', 'token', 'mix', 'post_webhook'] as const;
 type Kind = (typeof ALL)[number];
 const SCENARIOS = (env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',') : [...ALL]) as Kind[];
 for (const s of SCENARIOS) if (!ALL.includes(s)) throw new Error(`unknown scenario ${s}`);
@@ -85,9 +85,10 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 interface Pools {
   partners: Partner[];
   get: GetPool;
-  server: Record<'post' | 'mixPost' | 'scalePost' | 'soakPost', string[]> &
+  server: Record<'post' | 'mixPost' | 'scalePost' | 'soakPost' | 'postWebhook', string[]> &
     Record<'delete' | 'mixDelete' | 'soakDelete', string[]>;
-  baseline: Record<'post' | 'mixPost' | 'scalePost', string[]> & Record<'delete' | 'mixDelete', string[]>;
+  baseline: Record<'post' | 'mixPost' | 'scalePost' | 'postWebhook', string[]> &
+    Record<'delete' | 'mixDelete', string[]>;
 }
 interface GetPool {
   enrollmentIds: string[];
@@ -120,6 +121,7 @@ async function seed(): Promise<Pools> {
       post: await userPool('post-srv', want('post') ? cap(SERVER_RATE) : 0),
       mixPost: await userPool('mix-post-srv', want('mix') ? cap(SERVER_RATE * 2, 0.15) : 0),
       scalePost: await userPool('scale-post-srv', wantScale && want('post') ? cap(SERVER_RATE) : 0),
+      postWebhook: await userPool('post-wh-srv', want('post_webhook') ? cap(SERVER_RATE) : 0),
       delete: await livePool('del-srv', want('delete') ? cap(SERVER_RATE) : 0),
       mixDelete: await livePool('mix-del-srv', want('mix') ? cap(SERVER_RATE * 2, 0.05) : 0),
       // The soak runs the mix for BENCH_SOAK seconds without warm-up: its own pools, sized alike.
@@ -130,6 +132,7 @@ async function seed(): Promise<Pools> {
       post: await idPool('post-base', want('post') ? cap(BASELINE_RATE) : 0),
       mixPost: await idPool('mix-post-base', want('mix') ? cap(BASELINE_RATE, 0.15) : 0),
       scalePost: await idPool('scale-post-base', wantScale && want('post') ? cap(BASELINE_RATE) : 0),
+      postWebhook: await idPool('post-wh-base', want('post_webhook') ? cap(BASELINE_RATE) : 0),
       delete: await livePool('del-base', want('delete') ? cap(BASELINE_RATE) : 0),
       mixDelete: await livePool('mix-del-base', want('mix') ? cap(BASELINE_RATE, 0.05) : 0),
     };
@@ -180,6 +183,8 @@ function serverRequests(kind: Kind | 'soak', pools: Pools, scale: boolean): Load
       return { get };
     case 'post':
       return { post: post(scale ? pools.server.scalePost : pools.server.post) };
+    case 'post_webhook':
+      return { post: post(pools.server.postWebhook) };
     case 'delete':
       return { delete: del(pools.server.delete) };
     case 'token':
@@ -231,6 +236,8 @@ function baselineRequests(kind: Kind, pools: Pools, scale: boolean): LoadSpec['p
       return { get };
     case 'post':
       return { post: post(scale ? pools.baseline.scalePost : pools.baseline.post) };
+    case 'post_webhook':
+      return { post: post(pools.baseline.postWebhook) };
     case 'delete':
       return { delete: del(pools.baseline.delete) };
     case 'token':
@@ -264,6 +271,31 @@ async function drive(
     return { ...result, peakRssBytes: sampler.stop() };
   } finally {
     sampler.stop();
+  }
+}
+
+/**
+ * post_webhook: one enabled endpoint of the POST partner subscribed to every event type, so
+ * each enrollment also writes its webhook event and delivery; removed (with what it queued)
+ * after the scenario. Its URL is a closed loopback port: nothing is delivered during the run.
+ */
+async function subscribe(partnerId: string, on: boolean): Promise<void> {
+  const client = new pg.Client({ connectionString: DB_URL });
+  await client.connect();
+  try {
+    if (on) {
+      await client.query(
+        `insert into webhook_endpoints (id, partner_id, url, event_types, secret)
+         values ('we_bench', $1, 'http://127.0.0.1:9/webhooks',
+                 '{enrollment.created,enrollment.unenrolled,enrollment.expired,usage.threshold_reached,usage.limit_reached,promotion.ended}',
+                 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')`,
+        [partnerId],
+      );
+    } else {
+      await client.query(`delete from webhook_endpoints where id = 'we_bench'`);
+    }
+  } finally {
+    await client.end();
   }
 }
 
@@ -308,6 +340,11 @@ async function main(): Promise<void> {
     DB_POOL_MAX: String(POOL_MAX),
     SEED_DEMO: 'false',
     ACCESS_TOKEN_TTL_SECONDS: '3600',
+    // post_webhook subscribes one endpoint on loopback. Its deliveries wait until the scenario
+    // is over (a long poll interval), so the run measures the request path alone: the outbox
+    // rows written in the enrollment's statement.
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    WEBHOOK_POLL_INTERVAL_MS: '600000',
   };
   if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
   // `npm start` plus the query counter (bench/query-counter.mjs), which changes nothing served.
@@ -349,11 +386,13 @@ async function main(): Promise<void> {
   try {
     const pass = async (kinds: readonly Kind[], scale: boolean, into: ScenarioResult[]) => {
       for (const kind of kinds) {
+        if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, true);
         log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: baseline`);
         const base = await drive(baseline, baselineRequests(kind, pools, scale), kind, BASELINE_COUNTER_PORT);
         log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: server`);
         const real = await drive(server, serverRequests(kind, pools, scale), kind, SERVER_COUNTER_PORT);
         into.push({ kind, server: real, baseline: base });
+        if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, false);
         const costs = (r: LoadResult) =>
           `CPU ${r.costs.processCpuMsPerRequest.toFixed(2)} ms/req, PostgreSQL ${r.costs.postgresCpuMsPerRequest.toFixed(2)} ms/req, ` +
           `${r.costs.roundTripsPerRequest?.toFixed(2) ?? '?'} round trips/req`;
@@ -365,7 +404,7 @@ async function main(): Promise<void> {
     };
     const ceiling = async (kinds: readonly Kind[], into: Partial<Record<Kind, PgbenchResult>>) => {
       for (const kind of kinds) {
-        if (kind === 'mix') continue;
+        if (kind === 'mix' || kind === 'post_webhook') continue;
         log(`pgbench ${kind}`);
         into[kind] = await runPgbench(DB_URL, scripts[kind], CONNECTIONS, DURATION);
       }
