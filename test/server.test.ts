@@ -2,18 +2,45 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startServer } from './helpers/processes.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildCompiledServer,
+  COMPILED_ENTRY,
+  freePort,
+  startServer as startServerProcess,
+} from './helpers/processes.js';
 
-// The real entry point, as an operator runs it: `npm start` = tsx src/server.ts.
+// The real entry point, as an operator runs it: `npm start` = `npm run build` (prestart),
+// then node on the compiled JavaScript in dist/, which must find migrations/ and openapi/
+// from a checkout (and from the image's /app, see scripts/test-docker.sh).
 const dataDir = mkdtempSync(join(tmpdir(), 'promotions-server-'));
+beforeAll(buildCompiledServer, 120_000);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+const startServer = (env: Record<string, string>) => startServerProcess(env, { compiled: true });
+
 describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
+  it('is the build, then node on the compiled entry (no tsx at run time)', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(pkg.scripts.prestart).toBe('npm run build');
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(pkg.scripts.start).toBe(`node ${COMPILED_ENTRY}`);
+    // Built on install too, so a fresh clone's `npm install` leaves a runnable dist/.
+    expect(pkg.scripts.prepare).toBe('npm run build');
+    expect(pkg.dependencies.tsx).toBeUndefined();
+  });
+
   it('migrates, seeds the demo, prints a curl line that works, and shuts down cleanly', async () => {
     const port = await freePort();
     const run = startServer({ DATA_DIR: dataDir, PORT: String(port) });
     await run.waitFor('Server listening');
+    // Ready: the migrations were found and applied; the contract files are served.
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok' });
+    const openapi = await fetch(`http://127.0.0.1:${port}/openapi.yaml`);
+    expect(openapi.status).toBe(200);
+    expect(await openapi.text()).toBe(readFileSync('openapi/promotions.yaml', 'utf8'));
     const out = run.output();
     expect(out).toContain('Demo data created');
     expect(out).toMatch(/client_secret=cs_[A-Za-z0-9_-]{43}/);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { parse } from 'yaml';
 import { ERRORS } from '../errors.js';
+import { PROJECT_ROOT } from '../paths.js';
 
-export const OPENAPI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../openapi');
+export const OPENAPI_DIR = join(PROJECT_ROOT, 'openapi');
 
 /** Health, readiness and the contract files. */
 export const opsRoutes: FastifyPluginAsync = async (app) => {

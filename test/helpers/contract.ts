@@ -1,13 +1,13 @@
 // The contract checker: validates real responses against the hand-kept OpenAPI files in
 // `openapi/`, so drift between the server and its documentation fails the build.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
-export const OPENAPI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'openapi');
+export const OPENAPI_DIR = join(PROJECT_ROOT, 'openapi');
 export const CONTRACT_FILES = ['promotions.yaml', 'oauth.yaml', 'admin.yaml'] as const;
 export type ContractFile = (typeof CONTRACT_FILES)[number];
 

@@ -1,8 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -26,14 +26,48 @@ export interface ServerProcess {
   waitHealthy(ms?: number): Promise<void>;
 }
 
-/** The real entry point (`npm start` = tsx src/server.ts) as a child process. */
-export function startServer(env: Record<string, string>): ServerProcess {
+/** What `npm start` runs after its prestart `npm run build`. */
+export const COMPILED_ENTRY = 'dist/src/server.js';
+
+/**
+ * `npm run build` (tsc -p tsconfig.build.json into dist/), safe while another test file or
+ * a running server uses dist/: tsc writes into a private directory and each file is then
+ * renamed into place (atomic), so nobody ever reads a half-written module.
+ */
+export function buildCompiledServer(): void {
+  mkdirSync('dist', { recursive: true });
+  const staging = mkdtempSync(join('dist', '.build-'));
+  try {
+    execFileSync('node_modules/.bin/tsc', ['-p', 'tsconfig.build.json', '--outDir', staging], {
+      stdio: 'pipe',
+    });
+    for (const entry of readdirSync(staging, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const from = join(entry.parentPath, entry.name);
+      const to = join('dist', relative(staging, from));
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(from, to);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The real entry point as a child process: `src/server.ts` under tsx (what `npm run dev`
+ * serves), or with `compiled` the JavaScript `npm start` serves (build it first).
+ */
+export function startServer(
+  env: Record<string, string>,
+  options: { compiled?: boolean } = {},
+): ServerProcess {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !['DATABASE_URL', 'TEST_DB', 'REDIS_URL', 'ADMIN_TOKEN'].includes(k),
     ),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const args = options.compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'src/server.ts'];
+  const child = spawn(process.execPath, args, {
     env: { ...inherited, LOG_LEVEL: 'info', ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
