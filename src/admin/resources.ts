@@ -3,9 +3,7 @@ import type { PartnerRow } from '../auth/partners-repository.js';
 import { formatEnrollmentId } from '../enrollments/enrollment-id.js';
 import type { EnrollmentView, EventRow } from '../enrollments/repository.js';
 import { usageNow } from '../promotions/billing-cycle.js';
-import { isExpired, toRfc3339 } from '../promotions/expiration.js';
-
-const iso = (d: Date | null) => (d ? toRfc3339(d) : null);
+import { isExpired, toRfc3339OrNull as iso, toRfc3339 } from '../promotions/expiration.js';
 
 export const toPartnerResource = (p: PartnerRow) => ({
   id: p.id,

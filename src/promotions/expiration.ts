@@ -62,3 +62,6 @@ export function toRfc3339(d: Date): string {
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** toRfc3339 for an optional instant: null stays null. */
+export const toRfc3339OrNull = (d: Date | null): string | null => (d ? toRfc3339(d) : null);

@@ -1,7 +1,5 @@
-import { toRfc3339 } from './expiration.js';
+import { toRfc3339OrNull as iso, toRfc3339 } from './expiration.js';
 import type { PromotionWithCount } from './repository.js';
-
-const iso = (d: Date | null) => (d ? toRfc3339(d) : null);
 
 /** A promotion as the API shows it (the admin API, and the `promotion.ended` webhook's data). */
 export const toPromotionResource = (p: PromotionWithCount) => ({
