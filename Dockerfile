@@ -1,14 +1,18 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: compile TypeScript with the dev dependencies, then ship only the
 # compiled server, the production dependencies, the migrations and the OpenAPI files.
+# Proven by `npm run test:docker` (scripts/test-docker.sh): build, run, curl.sh, stop.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# The lockfile links the client generator (a dev dependency) by path: npm ci needs its manifest.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+COPY clients/typescript/generator/package.json ./clients/typescript/generator/
+# --ignore-scripts: `prepare` would build before the sources are copied; we build below.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -16,11 +20,11 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/data
 WORKDIR /app
+# The checkout's layout, as `npm start` runs it: the compiled code finds migrations/ and
+# openapi/ in the directory holding package.json (src/paths.ts).
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
-# dist/src/** keeps the source layout, so src/db/client.js finds ../../migrations and
-# src/ops/routes.js finds ../../openapi, exactly as src/**/*.ts do in a checkout.
-COPY --from=build /app/dist/src ./src
+COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY openapi ./openapi
 # The embedded store (used only without DATABASE_URL) needs a writable DATA_DIR.
@@ -33,4 +37,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # node itself is PID 1 (not npm), so SIGTERM reaches close-with-grace: in-flight requests
 # finish and the process exits 0 within SHUTDOWN_TIMEOUT_MS (10 s by default).
 STOPSIGNAL SIGTERM
-CMD ["node", "src/server.js"]
+CMD ["node", "dist/src/server.js"]
