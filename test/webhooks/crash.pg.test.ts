@@ -8,6 +8,7 @@ import { queryRows } from '../../src/db/client.js';
 import { ADMIN_TOKEN, bearer, createTestApp, type TestContext } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { freePort, type ServerProcess, sleep, startServer } from '../helpers/processes.js';
+import { requestsFor } from '../helpers/requests.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
 // At-least-once across crashes, with the real entry point on PostgreSQL: SIGKILL an instance
@@ -74,17 +75,8 @@ describe('crash safety', () => {
     receiver.secret = created.json().secret;
     receiver.delayMs = 200; // keeps deliveries in flight long enough to crash during them
     const promotionId = await ctx.fixtures.promotion(partner.id, { taskLimitPerMonth: null });
-    for (let i = 0; i < EVENTS; i++) {
-      const account = await ctx.fixtures.account();
-      const user = await ctx.fixtures.userToken(partner.id, account.id);
-      const res = await ctx.app.inject({
-        method: 'POST',
-        url: '/v2/promotions',
-        headers: bearer(user),
-        payload: { promotion_id: promotionId },
-      });
-      expect(res.statusCode).toBe(201);
-    }
+    const requests = requestsFor(ctx, () => partner);
+    for (let i = 0; i < EVENTS; i++) await requests.enrollNew(promotionId);
     const eventIds = (
       await queryRows<{ id: string }>(
         db.database.db,

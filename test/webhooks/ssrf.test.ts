@@ -9,6 +9,7 @@ import {
   type Resolver,
 } from '../../src/webhooks/ssrf.js';
 import { bearer, useTestApp } from '../helpers/app.js';
+import { requestsFor } from '../helpers/requests.js';
 
 // Without the allow flag, as in production. No test here connects anywhere but loopback:
 // refused addresses are refused before any connection.
@@ -142,15 +143,7 @@ describe('at delivery', () => {
       resolve,
     });
     const endpoint = await service.create(partner.id, { url: 'https://hooks.partner.test/in' });
-    const account = await ctx.fixtures.account();
-    const user = await ctx.fixtures.userToken(partner.id, account.id);
-    const enrolled = await ctx.app.inject({
-      method: 'POST',
-      url: '/v2/promotions',
-      headers: bearer(user),
-      payload: { promotion_id: promotionId },
-    });
-    expect(enrolled.statusCode).toBe(201);
+    await requestsFor(ctx, () => partner).enrollNew(promotionId);
 
     address = '169.254.169.254'; // DNS rebinding to the metadata service
     const dispatcher = createDispatcher({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/processes.js';
+import { requestsFor } from '../helpers/requests.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
 const ctx = useTestApp({ env: { WEBHOOK_RETRY_SCHEDULE_SECONDS: '5,60' } });
@@ -39,17 +40,13 @@ async function setup(
   return { partner, app, endpoint, promotionId };
 }
 
+/** A new account of `partner` enrolled in `promotionId` (asserts the 201). */
 async function enroll(partner: PartnerFixture, promotionId: string) {
-  const account = await ctx.fixtures.account();
-  const user = await ctx.fixtures.userToken(partner.id, account.id);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/promotions',
-    headers: bearer(user),
-    payload: { promotion_id: promotionId },
-  });
+  const requests = requestsFor(ctx, () => partner);
+  const { accountId, token: user } = await requests.user();
+  const res = await requests.enroll(user, promotionId);
   expect(res.statusCode).toBe(201);
-  return { enrollmentId: (res.json() as { enrollment_id: string }).enrollment_id, user, account };
+  return { enrollmentId: res.json().enrollment_id as string, user, account: { id: accountId } };
 }
 
 async function events(app: string, query = '') {
