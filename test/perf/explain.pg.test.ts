@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountsRepository } from '../../src/auth/accounts-repository.js';
 import { createPartnersRepository } from '../../src/auth/partners-repository.js';
 import { createTokenRepository } from '../../src/auth/token-repository.js';
 import type { Db } from '../../src/db/client.js';
-import * as schema from '../../src/db/schema.js';
 import { createEnrollmentsRepository } from '../../src/enrollments/repository.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import {
+  type Captured,
+  createExplainHarness,
+  type ExplainHarness,
+  expectNoSeqScan,
+  INDEX_SCANS,
+  nodes,
+  type PlanNode,
+} from '../helpers/explain.js';
 
 // Every hot query, planned by PostgreSQL on a seeded and ANALYZEd database, must reach its
 // rows through an index. The planner is left free (no enable_seqscan = off): with a few
@@ -18,53 +22,16 @@ const ROWS = 5_000;
 const NOW = new Date('2026-04-28T10:00:00Z');
 const ENROLLED_AT = new Date('2026-04-01T00:00:00Z');
 
-interface Captured {
-  sql: string;
-  params: unknown[];
-}
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Conflict Arbiter Indexes'?: string[];
-  Plans?: PlanNode[];
-}
-
-let testDb: TestDatabase;
-let pool: pg.Pool;
-let captured: Captured[] = [];
-/** A Db that runs the repositories' own queries and records their SQL and parameters. */
+let h: ExplainHarness;
 let loggingDb: Db;
+let pool: ExplainHarness['pool'];
 let ids: { partner: string; account: string; enrollment: string; token: string; clientId: string };
-
-/** Runs `fn` through the repositories and returns the one query it sent. */
-async function queryOf(fn: () => Promise<unknown>): Promise<Captured> {
-  captured = [];
-  await fn();
-  expect(captured).toHaveLength(1);
-  return captured[0]!;
-}
-
-async function plan(query: Captured): Promise<PlanNode> {
-  const { rows } = await pool.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-    `explain (format json) ${query.sql}`,
-    query.params,
-  );
-  return rows[0]!['QUERY PLAN'][0]!.Plan;
-}
-
-function nodes(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(nodes)];
-}
-
-const INDEX_SCANS = ['Index Scan', 'Index Only Scan', 'Bitmap Index Scan'];
+const queryOf = (fn: () => Promise<unknown>) => h.queryOf(fn);
+const plan = (query: Captured) => h.plan(query);
 
 /** Asserts no sequential scan anywhere, and that each table is read through one of its indexes. */
 function expectIndexed(root: PlanNode, tables: string[]): void {
-  const all = nodes(root);
-  const seq = all.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']);
-  expect(seq, JSON.stringify(root, null, 1)).toEqual([]);
+  const all = expectNoSeqScan(root);
   for (const table of tables) {
     const indexed = all.some((n) => {
       if (!INDEX_SCANS.includes(n['Node Type'])) return false;
@@ -76,10 +43,8 @@ function expectIndexed(root: PlanNode, tables: string[]): void {
 }
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: testDb.url, max: 2 });
-  const logger: Logger = { logQuery: (sql, params) => captured.push({ sql, params }) };
-  loggingDb = drizzle(pool, { schema, logger }) as unknown as Db;
+  h = await createExplainHarness();
+  ({ loggingDb, pool } = h);
 
   // Thousands of rows in every table a hot query touches, then fresh statistics.
   const seed = `
@@ -135,8 +100,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await testDb?.drop();
+  await h?.close();
 });
 
 describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {

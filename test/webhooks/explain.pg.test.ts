@@ -1,12 +1,15 @@
-import type { Logger } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
-import * as schema from '../../src/db/schema.js';
 import { outbox } from '../../src/outbox/outbox.js';
 import { createWebhooksRepository } from '../../src/webhooks/repository.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import {
+  type Captured,
+  createExplainHarness,
+  type ExplainHarness,
+  expectNoSeqScan,
+  INDEX_SCANS,
+  type PlanNode,
+} from '../helpers/explain.js';
 
 // The dispatcher's claim, the outbox insert and the lists, planned by PostgreSQL on a seeded
 // and ANALYZEd database, reach their rows through indexes (no sequential scan), as in
@@ -14,63 +17,25 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 const ROWS = 5_000;
 const NOW = new Date('2026-04-28T10:00:00Z');
 
-interface Captured {
-  sql: string;
-  params: unknown[];
-}
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-let testDb: TestDatabase;
-let pool: pg.Pool;
-let captured: Captured[] = [];
+let h: ExplainHarness;
+let pool: ExplainHarness['pool'];
 let loggingDb: Db;
 const partner = '00000000-0000-4000-8000-000000000002';
 const endpoint = 'we_000000000000000000000002';
+// Some of these operations send more than one statement: the first is the one planned.
+const queryOf = (fn: () => Promise<unknown>) => h.queryOf(fn, false);
+const plan = (query: Captured) => h.plan(query);
 
-async function queryOf(fn: () => Promise<unknown>): Promise<Captured> {
-  captured = [];
-  await fn();
-  expect(captured.length).toBeGreaterThanOrEqual(1);
-  return captured[0]!;
-}
-
-async function plan(query: Captured): Promise<PlanNode> {
-  const client = await pool.connect();
-  try {
-    // EXPLAIN alone does not run the statement, but the claim is an UPDATE: be sure.
-    await client.query('begin');
-    const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-      `explain (format json) ${query.sql}`,
-      query.params,
-    );
-    return rows[0]!['QUERY PLAN'][0]!.Plan;
-  } finally {
-    await client.query('rollback');
-    client.release();
-  }
-}
-
-const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
-const INDEX_SCANS = ['Index Scan', 'Index Only Scan', 'Bitmap Index Scan'];
-
+/** No sequential scan, and each named index used. */
 function expectIndexed(root: PlanNode, indexes: string[]): void {
-  const all = nodes(root);
-  const seq = all.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']);
-  expect(seq, JSON.stringify(root, null, 1)).toEqual([]);
+  const all = expectNoSeqScan(root);
   const used = all.filter((n) => INDEX_SCANS.includes(n['Node Type'])).map((n) => n['Index Name']);
   for (const index of indexes) expect(used, JSON.stringify(root, null, 1)).toContain(index);
 }
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: testDb.url, max: 2 });
-  const logger: Logger = { logQuery: (sql, params) => captured.push({ sql, params }) };
-  loggingDb = drizzle(pool, { schema, logger }) as unknown as Db;
+  h = await createExplainHarness();
+  ({ loggingDb, pool } = h);
   const pid = (g: string) => `('00000000-0000-4000-8000-' || lpad((${g})::text, 12, '0'))::uuid`;
   const eid = (g: string) => `('we_' || lpad((${g})::text, 24, '0'))`;
   const seed = `
@@ -103,8 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await testDb?.drop();
+  await h?.close();
 });
 
 describe('webhook queries use indexes on a seeded, analyzed PostgreSQL', () => {
