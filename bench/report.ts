@@ -199,7 +199,7 @@ export function renderMarkdown(report: Report): string {
     '',
     `${m.cpus} CPUs (${m.cpuModel}), ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB RAM, load average at start ${m.loadAverage.map((l) => l.toFixed(2)).join(' / ')}; Node ${m.node}; PostgreSQL ${m.postgres}. ` +
       `${m.connections} connections, ${m.warmupSeconds} s warm-up then ${m.durationSeconds} s per run; database pool ${m.poolMax} in both servers. ` +
-      'Server (`node dist/src/server.js`, as `npm start`), baseline, load generator and database share the machine.',
+      'Server (`node dist/src/server.js` with the environment `npm start` sets), baseline, load generator and database share the machine.',
     '',
   ];
   const { starved } = report;

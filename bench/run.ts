@@ -327,7 +327,7 @@ async function main(): Promise<void> {
       `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}`,
   );
   log('npm run build');
-  await buildServer(log);
+  const startEnv = await buildServer(log);
   const pools = await seed();
   const info = await machine(loadAtStart);
 
@@ -352,7 +352,7 @@ async function main(): Promise<void> {
     'server',
     SERVER_ENTRY,
     SERVER_PORT,
-    { ...serverEnv, BENCH_QUERY_COUNTER_PORT: String(SERVER_COUNTER_PORT) },
+    { ...startEnv, ...serverEnv, BENCH_QUERY_COUNTER_PORT: String(SERVER_COUNTER_PORT) },
     ['--import', QUERY_COUNTER, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])],
   );
   const baseline = await startServer(

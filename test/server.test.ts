@@ -7,6 +7,7 @@ import {
   buildCompiledServer,
   COMPILED_ENTRY,
   freePort,
+  START_ENV,
   startServer as startServerProcess,
 } from './helpers/processes.js';
 
@@ -24,7 +25,13 @@ describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(pkg.scripts.prestart).toBe('npm run build');
     expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
-    expect(pkg.scripts.start).toBe(`node ${COMPILED_ENTRY}`);
+    expect(pkg.scripts.start).toBe(
+      `MALLOC_MMAP_THRESHOLD_=${START_ENV.MALLOC_MMAP_THRESHOLD_} node ${COMPILED_ENTRY}`,
+    );
+    // The image runs node directly (PID 1), with the same environment.
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    expect(dockerfile).toContain(`MALLOC_MMAP_THRESHOLD_=${START_ENV.MALLOC_MMAP_THRESHOLD_}`);
+    expect(dockerfile).toContain(`CMD ["node", "${COMPILED_ENTRY}"]`);
     // Built on install too, so a fresh clone's `npm install` leaves a runnable dist/.
     expect(pkg.scripts.prepare).toBe('npm run build');
     expect(pkg.dependencies.tsx).toBeUndefined();

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import scalarApiReference from '@scalar/fastify-api-reference';
-import type { FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 
 export const DOCS_PREFIX = '/docs';
 
@@ -59,10 +63,11 @@ export function docsCsp(html: string): string {
   ].join('; ');
 }
 
-/** GET /docs: an interactive reference of openapi/*.yaml (Scalar, bundled, no CDN). */
-export const docsRoutes: FastifyPluginAsync = async (app) => {
-  // Encapsulated: this hook sees only the routes Scalar registers under /docs.
-  app.addHook('onSend', async (_request, reply, payload) => {
+/** The Scalar plugin in a private instance of its own, with the page's security headers. */
+async function buildReference(): Promise<FastifyInstance> {
+  const { default: scalarApiReference } = await import('@scalar/fastify-api-reference');
+  const reference = Fastify({ logger: false });
+  reference.addHook('onSend', async (_request, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof payload === 'string' && typeof type === 'string' && type.startsWith('text/html')) {
       reply.header('content-security-policy', docsCsp(payload));
@@ -71,11 +76,51 @@ export const docsRoutes: FastifyPluginAsync = async (app) => {
     }
     return payload;
   });
-
-  await app.register(scalarApiReference, {
+  await reference.register(scalarApiReference, {
     routePrefix: DOCS_PREFIX,
-    logLevel: 'warn',
     // Scalar's options are a wide union; these keys are all documented ones.
     configuration: CONFIGURATION as Parameters<typeof scalarApiReference>[1]['configuration'],
   });
+  await reference.ready();
+  return reference;
+}
+
+/** Hop-by-hop and length headers the outer reply sets itself. */
+const NOT_FORWARDED = new Set(['connection', 'content-length', 'date', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * GET /docs: an interactive reference of openapi/*.yaml (Scalar, bundled, no CDN).
+ *
+ * Scalar's plugin embeds its 4 MB browser bundle as a string: importing it costs ~20 MB of
+ * heap (~37 MB RSS) that a server nobody opens /docs on should not carry (issue 11's RSS
+ * target). So it is imported on the first visit, into a private Fastify instance, and
+ * /docs/* is answered by that instance through `inject`: same routes, redirects and headers.
+ */
+export const docsRoutes: FastifyPluginAsync = async (app) => {
+  let reference: Promise<FastifyInstance> | undefined;
+  const load = () => {
+    reference ??= buildReference().catch((error: unknown) => {
+      reference = undefined; // a failed import is retried by the next visit
+      throw error;
+    });
+    return reference;
+  };
+  app.addHook('onClose', async () => {
+    if (reference) await (await reference.catch(() => undefined))?.close();
+  });
+
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    const inner = await load();
+    const response = await inner.inject({
+      method: request.method as 'GET' | 'HEAD',
+      url: request.url,
+      headers: { accept: request.headers.accept ?? '*/*' },
+    });
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined && !NOT_FORWARDED.has(name)) reply.header(name, value);
+    }
+    return reply.code(response.statusCode).send(response.rawPayload);
+  };
+  app.get(DOCS_PREFIX, forward);
+  app.get(`${DOCS_PREFIX}/*`, forward);
 };

@@ -30,6 +30,13 @@ export interface ServerProcess {
 export const COMPILED_ENTRY = 'dist/src/server.js';
 
 /**
+ * The environment `npm start` (and the Dockerfile) sets for node: a fixed glibc mmap
+ * threshold, so scrypt's 16 MB blocks are unmapped when freed instead of being kept, one per
+ * libuv thread, by glibc's sliding threshold (issue 11's RSS target; see docs/PERFORMANCE.md).
+ */
+export const START_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
+/**
  * `npm run build` (tsc -p tsconfig.build.json into dist/), safe while another test file or
  * a running server uses dist/: tsc writes into a private directory and each file is then
  * renamed into place (atomic), so nobody ever reads a half-written module.
@@ -68,7 +75,12 @@ export function startServer(
   );
   const args = options.compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'src/server.ts'];
   const child = spawn(process.execPath, args, {
-    env: { ...inherited, LOG_LEVEL: 'info', ...env } as NodeJS.ProcessEnv,
+    env: {
+      ...inherited,
+      ...(options.compiled ? START_ENV : {}),
+      LOG_LEVEL: 'info',
+      ...env,
+    } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
