@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { TokenRow } from '../auth/token-service.js';
 import { type Db, queryRows } from '../db/client.js';
+import { timeOrderedUuid } from '../db/ids.js';
 import { prepared } from '../db/prepared.js';
 import { enrollmentEvents } from '../db/schema.js';
 import { EFFECTIVE_EXPIRES_AT, epochMs, toDate } from '../db/sql.js';
@@ -179,7 +180,7 @@ export interface EnrollInput {
  * partial unique index and the seat taken for it is rolled back with it. The expiration is
  * rule 1 without the cap: the promotion's end binds at read time (rule 10, EFFECTIVE_EXPIRES_AT).
  */
-const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknown>>(
+const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'auditId', unknown>>(
   'enrollment_enroll',
   sql`
     with p as (
@@ -217,7 +218,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
       returning id, promotion_id, enrolled_at, expires_at
     ), event as (
       insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
-      select gen_random_uuid(), id, 'enrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
+      select ${sql.placeholder('auditId')}::uuid, id, 'enrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
              ${sql.placeholder('now')}::timestamptz
       from inserted
       returning enrollment_id
@@ -239,7 +240,6 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
         'billing_cycle_end', ${rfc3339Sql(sql`${sql.placeholder('cycleEnd')}::timestamptz`)})`,
       at: sql`${sql.placeholder('now')}::timestamptz`,
       dueAt: sql`${sql.placeholder('wallNow')}::timestamptz`,
-      dedupKey: sql`'enrollment.created:' || i.id`,
     })}
     select p.status, ${epochMs(sql`p.starts_at`)} as starts_at, ${epochMs(sql`p.ends_at`)} as ends_at,
            p.max_enrollments is not null as budgeted,
@@ -257,7 +257,15 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
  */
 const unenrollStatement = prepared<
   { id: string },
-  { id: string; promotionId: string; partnerId: string; accountId: string | null; now: Date; eventId: string }
+  {
+    id: string;
+    promotionId: string;
+    partnerId: string;
+    accountId: string | null;
+    now: Date;
+    eventId: string;
+    auditId: string;
+  }
 >(
   'enrollment_unenroll',
   sql`
@@ -276,7 +284,7 @@ const unenrollStatement = prepared<
       returning en.id, en.unenrolled_at
     ), audit as (
       insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
-      select gen_random_uuid(), id, 'unenrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
+      select ${sql.placeholder('auditId')}::uuid, id, 'unenrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
              unenrolled_at
       from marked
       returning enrollment_id
@@ -304,7 +312,6 @@ const unenrollStatement = prepared<
         'billing_cycle_end', ${rfc3339Sql(sql`d.cycle_end`)})`,
       at: sql`d.at`,
       dueAt: sql`${sql.placeholder('now')}::timestamptz`,
-      dedupKey: sql`'enrollment.unenrolled:' || d.id`,
     })}
     select enrollment_id as id from audit`,
 );
@@ -315,7 +322,8 @@ export function createEnrollmentsRepository(db: Db) {
   const repository = {
     /** Enrolls in one statement; a current enrollment already there throws the unique violation (23505). */
     async enroll(input: EnrollInput, tx: Db = db): Promise<EnrollOutcome> {
-      const [row] = await enrollStatement(tx, { ...input });
+      // The audit event's key is time-ordered (src/db/ids.ts), like the webhook event's.
+      const [row] = await enrollStatement(tx, { ...input, auditId: timeOrderedUuid() });
       return row!;
     },
 
@@ -327,7 +335,13 @@ export function createEnrollmentsRepository(db: Db) {
       eventId: string,
       tx: Db = db,
     ): Promise<boolean> {
-      const rows = await unenrollStatement(tx, { ...key, ...scope, now, eventId });
+      const rows = await unenrollStatement(tx, {
+        ...key,
+        ...scope,
+        now,
+        eventId,
+        auditId: timeOrderedUuid(),
+      });
       return rows.length > 0;
     },
 

@@ -4,9 +4,9 @@ import { type Principal, parseOpaque, type TokenService } from '../auth/token-se
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { sqlState } from '../db/errors.js';
+import { newEventId } from '../db/ids.js';
 import { statementResolvingDoubt, transactionResolvingDoubt } from '../db/in-doubt.js';
 import { ApiError, ERRORS } from '../errors.js';
-import { newEventId } from '../outbox/outbox.js';
 import { cycleStart } from '../promotions/billing-cycle.js';
 import { truncateToSecond } from '../promotions/expiration.js';
 import { whyNotEnrollable } from '../promotions/rules.js';

@@ -30,9 +30,10 @@
  * rfc3339Sql(expr) formats an instant as the API does, for data built in SQL. Values are
  * bind parameters or the caller's SQL. The dispatcher (dispatcher.ts) delivers.
  */
-import { randomBytes } from 'node:crypto';
+
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { newEventId } from '../db/ids.js';
 import type { EventType } from './event-types.js';
 
 export interface OutboxEvent {
@@ -50,9 +51,6 @@ export interface OutboxEvent {
   /** At most one event per key, ever; null/undefined = no dedup. */
   dedupKey?: string | null;
 }
-
-/** `evt_` + 24 base62-ish characters; the `webhook-id` of every delivery of the event. */
-export const newEventId = () => `evt_${randomBytes(18).toString('base64url').replace(/[-_]/g, '0')}`;
 
 /** The insert of the event and its deliveries as one SQL statement. */
 export function enqueueSql(event: OutboxEvent, eventId: string = newEventId()): SQL {
