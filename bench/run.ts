@@ -275,6 +275,32 @@ async function drive(
 }
 
 /**
+ * Before every counted run (baseline and server alike): VACUUM ANALYZE, a CHECKPOINT, and no
+ * autovacuum worker left running. Otherwise the run after a write-heavy one pays for it — the
+ * server's run comes right after the baseline's of the same scenario, whose 50,000+ updates
+ * or inserts autovacuum then cleans up and the checkpointer writes out, on the same 2 cores,
+ * billed to PostgreSQL's CPU per request of the run that happens to be measured.
+ */
+async function settle(): Promise<void> {
+  const client = new pg.Client({ connectionString: DB_URL });
+  await client.connect();
+  try {
+    await client.query('vacuum (analyze)');
+    await client.query('checkpoint');
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`,
+      );
+      if (rows[0]!.n === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * post_webhook: one enabled endpoint of the POST partner subscribed to every event type, so
  * each enrollment also writes its webhook event and delivery; removed (with what it queued)
  * after the scenario. Its URL is a closed loopback port: nothing is delivered during the run.
@@ -388,8 +414,10 @@ async function main(): Promise<void> {
       for (const kind of kinds) {
         if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, true);
         log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: baseline`);
+        await settle();
         const base = await drive(baseline, baselineRequests(kind, pools, scale), kind, BASELINE_COUNTER_PORT);
         log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: server`);
+        await settle();
         const real = await drive(server, serverRequests(kind, pools, scale), kind, SERVER_COUNTER_PORT);
         into.push({ kind, server: real, baseline: base });
         if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, false);
@@ -406,6 +434,7 @@ async function main(): Promise<void> {
       for (const kind of kinds) {
         if (kind === 'mix' || kind === 'post_webhook') continue;
         log(`pgbench ${kind}`);
+        await settle();
         into[kind] = await runPgbench(DB_URL, scripts[kind], CONNECTIONS, DURATION);
       }
     };
@@ -415,6 +444,7 @@ async function main(): Promise<void> {
 
     if (SOAK > 0) {
       log(`soak: mix 80/15/5 for ${SOAK} s against the server, RSS every second`);
+      await settle();
       const run = await drive(server, serverRequests('soak', pools, false), 'soak', SERVER_COUNTER_PORT, {
         duration: SOAK,
         warmup: 0,
