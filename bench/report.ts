@@ -152,12 +152,16 @@ function verdicts(report: Report): string[] {
     );
   }
   const all = [...report.results, ...(report.scale?.results ?? [])];
-  const soakRun = report.soak ? [{ kind: 'mix' as const, server: report.soak.run }] : [];
-  const failed = [...all, ...soakRun].filter((r) => failures(r.server) > 0);
+  const soakRun = report.soak
+    ? [{ kind: 'mix' as const, server: report.soak.run, label: 'soak (mix 80/15/5)' }]
+    : [];
+  const failed = [...all.map((r) => ({ ...r, label: LABELS[r.kind] })), ...soakRun].filter(
+    (r) => failures(r.server) > 0,
+  );
   lines.push(
     failed.length === 0
       ? '- met: no errors or non-2xx answers from the server'
-      : `- **not met**: no errors — ${failed.map((r) => `${LABELS[r.kind]} ${failures(r.server)} (${JSON.stringify(r.server.statusCodes)})`).join('; ')}`,
+      : `- **not met**: no errors — ${failed.map((r) => `${r.label} ${failures(r.server)} (${JSON.stringify(r.server.statusCodes)})`).join('; ')}`,
   );
   const peak = Math.max(...[...all, ...soakRun].map((r) => r.server.peakRssBytes));
   lines.push(

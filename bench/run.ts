@@ -73,8 +73,8 @@ const GET_ENROLLMENTS = 5_000;
 // Consumed pools (one fresh account per POST, one live enrollment per DELETE) are sized for
 // these rates over warm-up + run; beyond them items repeat and the report flags it.
 const SECONDS = WARMUP + DURATION + 1;
-const SERVER_RATE = 3_500;
-const BASELINE_RATE = 12_000;
+const SERVER_RATE = 7_000;
+const BASELINE_RATE = 20_000;
 const cap = (rate: number, share = 1, seconds = SECONDS) => Math.ceil(rate * share * seconds);
 const MIX_PATTERN = Array.from({ length: 20 }, (_, i) =>
   i === 19 ? 'delete' : i % 6 === 5 ? 'post' : 'get',
