@@ -50,7 +50,15 @@ export interface Report {
   } | null;
   soak: SoakResult | null;
   /** Why the machine looked starved (then latest.* is written only with BENCH_FORCE=1). */
-  starved: { reasons: string[]; forced: boolean; maxLoad: number; maxBaselineP99Ms: number };
+  starved: {
+    reasons: string[];
+    forced: boolean;
+    maxLoad: number;
+    maxBaselineP99Ms: number;
+    maxSpeedSpread: number;
+  };
+  /** bench/calibrate.ts before each counted run: the machine's speed, in milliseconds of a fixed task. */
+  calibration: { run: string; ms: number }[];
 }
 
 /**
@@ -206,10 +214,19 @@ export function renderMarkdown(report: Report): string {
       'Server (`node dist/src/server.js` with the environment `npm start` sets), baseline, load generator and database share the machine.',
     '',
   ];
+  const times = report.calibration.map((c) => c.ms);
+  if (times.length > 0) {
+    const [low, high] = [Math.min(...times), Math.max(...times)];
+    out.push(
+      `Machine speed before each counted run (\`bench/calibrate.ts\`, a fixed single-threaded task): ${low.toFixed(0)}–${high.toFixed(0)} ms, ` +
+        `slowest ÷ fastest ${(high / low).toFixed(2)}× over ${times.length} runs.`,
+      '',
+    );
+  }
   const { starved } = report;
   if (starved.reasons.length > 0) {
     out.push(
-      `**Starved machine** (thresholds: 1-minute load average ≤ ${starved.maxLoad} at start, every baseline p99 ≤ ${starved.maxBaselineP99Ms} ms): ${starved.reasons.join('; ')}.${starved.forced ? ' Written anyway (BENCH_FORCE=1).' : ''}`,
+      `**Starved machine** (thresholds: 1-minute load average ≤ ${starved.maxLoad} at start, every baseline p99 ≤ ${starved.maxBaselineP99Ms} ms, calibration spread ≤ ${starved.maxSpeedSpread}×): ${starved.reasons.join('; ')}.${starved.forced ? ' Written anyway (BENCH_FORCE=1).' : ''}`,
       '',
     );
   }

@@ -19,6 +19,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { calibrate } from './calibrate.js';
 import type { LoadResult, LoadSpec, RequestItem } from './load.js';
 import { type PgbenchResult, pgbenchScripts, runPgbench } from './pgbench.js';
 import {
@@ -56,6 +57,11 @@ const SOAK = num('BENCH_SOAK', 0);
 // baseline's p99 at 50 connections is 20–45 ms.
 const MAX_LOAD = num('BENCH_MAX_LOAD', 1.5);
 const MAX_BASELINE_P99_MS = num('BENCH_MAX_BASELINE_P99_MS', 100);
+// The machine's own speed (bench/calibrate.ts) must hold through the bench: slowest ÷ fastest
+// calibration at most this. Quiet, it stays within a few percent.
+const MAX_SPEED_SPREAD = num('BENCH_MAX_SPEED_SPREAD', 1.2);
+/** The calibration taken before each counted run, in order. */
+const calibration: { run: string; ms: number }[] = [];
 const FORCE = env.BENCH_FORCE === '1';
 const ALL = ['get', 'post', 'delete', 'token', 'mix', 'post_webhook'] as const;
 type Kind = (typeof ALL)[number];
@@ -275,13 +281,13 @@ async function drive(
 }
 
 /**
- * Before every counted run (baseline and server alike): VACUUM ANALYZE, a CHECKPOINT, and no
- * autovacuum worker left running. Otherwise the run after a write-heavy one pays for it — the
+ * Before every counted run (baseline and server alike): VACUUM ANALYZE, a CHECKPOINT, no
+ * autovacuum worker left running, then the machine's speed (`calibrate`, recorded as `run`). Otherwise the run after a write-heavy one pays for it — the
  * server's run comes right after the baseline's of the same scenario, whose 50,000+ updates
  * or inserts autovacuum then cleans up and the checkpointer writes out, on the same 2 cores,
  * billed to PostgreSQL's CPU per request of the run that happens to be measured.
  */
-async function settle(): Promise<void> {
+async function settle(run: string): Promise<void> {
   const client = new pg.Client({ connectionString: DB_URL });
   await client.connect();
   try {
@@ -298,6 +304,7 @@ async function settle(): Promise<void> {
   } finally {
     await client.end();
   }
+  calibration.push({ run, ms: calibrate() });
 }
 
 /**
@@ -413,11 +420,12 @@ async function main(): Promise<void> {
     const pass = async (kinds: readonly Kind[], scale: boolean, into: ScenarioResult[]) => {
       for (const kind of kinds) {
         if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, true);
-        log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: baseline`);
-        await settle();
+        const name = `${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}`;
+        log(`${name}: baseline`);
+        await settle(`${name} baseline`);
         const base = await drive(baseline, baselineRequests(kind, pools, scale), kind, BASELINE_COUNTER_PORT);
-        log(`${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}: server`);
-        await settle();
+        log(`${name}: server`);
+        await settle(`${name} server`);
         const real = await drive(server, serverRequests(kind, pools, scale), kind, SERVER_COUNTER_PORT);
         into.push({ kind, server: real, baseline: base });
         if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, false);
@@ -434,7 +442,7 @@ async function main(): Promise<void> {
       for (const kind of kinds) {
         if (kind === 'mix' || kind === 'post_webhook') continue;
         log(`pgbench ${kind}`);
-        await settle();
+        await settle(`pgbench ${kind}`);
         into[kind] = await runPgbench(DB_URL, scripts[kind], CONNECTIONS, DURATION);
       }
     };
@@ -459,7 +467,7 @@ async function main(): Promise<void> {
 
     if (SOAK > 0) {
       log(`soak: mix 80/15/5 for ${SOAK} s against the server, RSS every second`);
-      await settle();
+      await settle('soak');
       const run = await drive(server, serverRequests('soak', pools, false), 'soak', SERVER_COUNTER_PORT, {
         duration: SOAK,
         warmup: 0,
@@ -487,7 +495,9 @@ async function main(): Promise<void> {
       forced: starved.length > 0 && FORCE,
       maxLoad: MAX_LOAD,
       maxBaselineP99Ms: MAX_BASELINE_P99_MS,
+      maxSpeedSpread: MAX_SPEED_SPREAD,
     },
+    calibration,
   };
   const markdown = renderMarkdown(report);
   process.stdout.write(`${markdown}\n`);
@@ -516,6 +526,15 @@ function starvation(info: Machine, all: ScenarioResult[]): string[] {
     if (r.baseline.latency.p99 > MAX_BASELINE_P99_MS) {
       reasons.push(`baseline p99 ${r.baseline.latency.p99} ms > ${MAX_BASELINE_P99_MS} ms (${r.kind})`);
     }
+  }
+  const times = calibration.map((c) => c.ms);
+  if (times.length > 1 && Math.max(...times) / Math.min(...times) > MAX_SPEED_SPREAD) {
+    const slowest = calibration.reduce((a, b) => (b.ms > a.ms ? b : a));
+    const fastest = calibration.reduce((a, b) => (b.ms < a.ms ? b : a));
+    reasons.push(
+      `the machine's speed varied: calibration ${fastest.ms.toFixed(0)} ms (${fastest.run}) to ` +
+        `${slowest.ms.toFixed(0)} ms (${slowest.run}), more than ${MAX_SPEED_SPREAD}× apart`,
+    );
   }
   return reasons;
 }
