@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 // scrypt cost for passwords and client secrets: ~50 ms on one core, off the event loop.
 const SCRYPT_N = 16_384;
@@ -6,12 +7,33 @@ const SCRYPT_R = 8;
 const SCRYPT_P = 1;
 const KEY_LENGTH = 32;
 
-function scryptAsync(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(secret, salt, KEY_LENGTH, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+/**
+ * At most one scrypt per CPU at a time; the rest wait their turn (first come, first served).
+ * Each call holds 128·N·r bytes (16 MB) while it runs and keeps a core busy, so running more
+ * at once (libuv has 4 threads) finishes none sooner and holds more memory: this bounds what a
+ * burst of logins or new client secrets can hold to 16 MB per CPU.
+ */
+export const SCRYPT_CONCURRENCY = Math.max(1, availableParallelism());
+let scryptRunning = 0;
+const scryptWaiting: (() => void)[] = [];
+
+/** scrypt calls running now (for tests: never above SCRYPT_CONCURRENCY). */
+export const scryptInFlight = (): number => scryptRunning;
+
+async function scryptAsync(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  if (scryptRunning < SCRYPT_CONCURRENCY) scryptRunning++;
+  else await new Promise<void>((resolve) => scryptWaiting.push(resolve)); // the slot is handed over
+  try {
+    return await new Promise((resolve, reject) => {
+      scrypt(secret, salt, KEY_LENGTH, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+        err ? reject(err) : resolve(key),
+      );
+    });
+  } finally {
+    const next = scryptWaiting.shift();
+    if (next) next();
+    else scryptRunning--;
+  }
 }
 
 /** A slow, salted hash: `scrypt$N$r$p$salt$hash` (base64url parts). */
