@@ -23,14 +23,14 @@
  *     type: 'enrollment.created',
  *     data: sql`${JSON.stringify(detail)}::jsonb`,  // or jsonb_build_object(…) over i
  *     at: sql`${now}::timestamptz`,
- *     dedupKey: sql`'enrollment.created:' || i.id`,
+ *     // no dedupKey: the insert of a new enrollment happens once; keys are for causes that
+ *     // can recur (usage.limit_reached:<enrollment>:<cycle>)
  *   })}
  *   select …
  *
  * rfc3339Sql(expr) formats an instant as the API does, for data built in SQL. Values are
  * bind parameters or the caller's SQL. The dispatcher (dispatcher.ts) delivers.
  */
-
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { newEventId } from '../db/ids.js';
