@@ -3,7 +3,7 @@
 # compiled server, the production dependencies, the migrations and the OpenAPI files.
 # Proven by `npm run test:docker` (scripts/test-docker.sh): build, run, curl.sh, stop.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # The lockfile links the client generator (a dev dependency) by path: npm ci needs its manifest.
 COPY package.json package-lock.json ./
@@ -14,7 +14,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # MALLOC_MMAP_THRESHOLD_ as in `npm start`: glibc hands scrypt's 16 MB blocks back to the
 # kernel instead of keeping one per libuv thread (~70 MB of RSS after a burst of logins).
 ENV NODE_ENV=production \

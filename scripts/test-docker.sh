@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # npm run test:docker — the Dockerfile and docker-compose.yml, proven on a real Docker engine.
 #
-# Image registries are unreachable here, so the Dockerfile's base image (node:20-bookworm-slim)
+# Image registries are unreachable here, so the Dockerfile's base image (node:24-bookworm-slim)
 # is replaced by a stand-in with the same name: Debian bookworm (debootstrap --variant=minbase,
-# cached under .cache/docker-base/) plus this machine's Node and npm, user `node` (uid 1000),
+# cached under .cache/docker-base/) plus the newest Node of the tag's major from the npm
+# registry (scripts/node-runtime.sh) and this machine's npm, user `node` (uid 1000),
 # the machine's CA bundle and npm registry. Then the real Dockerfile is built with the legacy
 # builder on the host network, the image is run against the machine's PostgreSQL and Redis,
 # and docker-compose.yml is validated by Debian's docker-compose.
@@ -20,7 +21,13 @@ ROOT="$PWD"
 
 PG_ADMIN_URL="${DOCKER_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 REDIS_URL_HOST="${DOCKER_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
-BASE_IMAGE="node:20-bookworm-slim" # the Dockerfile's FROM, exactly
+# The Dockerfile's FROM, exactly (both stages use the same base).
+BASE_IMAGE="$(sed -n 's/^FROM \(node:[0-9]*-bookworm-slim\).*/\1/p' Dockerfile | sort -u)"
+[[ "$BASE_IMAGE" =~ ^node:([0-9]+)-bookworm-slim$ ]] || {
+  echo "FAIL the Dockerfile's stages share one node:<major>-bookworm-slim base (found: ${BASE_IMAGE:-none})"
+  exit 1
+}
+BASE_NODE_MAJOR="${BASH_REMATCH[1]}"
 CACHE_DIR="${DOCKER_BASE_CACHE:-$ROOT/.cache/docker-base}"
 MAX_ADDED_BYTES=100000000 # the image may add < 100 MB to its base
 STOP_GRACE=15             # docker-compose.yml's stop_grace_period
@@ -158,9 +165,10 @@ build_base() {
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
     tar -C "$rootfs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
   fi
-  # This machine's Node and npm where the official image keeps them (/usr/local).
+  # The base's Node (from the npm registry) and this machine's npm, where the official image
+  # keeps them (/usr/local).
   local node_bin npm_dir
-  node_bin="$(readlink -f "$(command -v node)")"
+  node_bin="$BASE_NODE_BIN/node"
   npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
   mkdir -p "$rootfs/usr/local/bin" "$rootfs/usr/local/lib/node_modules" "$rootfs/usr/local/etc" "$rootfs/etc/ssl/certs"
   cp "$node_bin" "$rootfs/usr/local/bin/node"
@@ -183,9 +191,11 @@ if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   log "$BASE_IMAGE is already present: using it"
 else
   t0=$SECONDS
-  build_base || abort "stand-in for $BASE_IMAGE (debootstrap + this machine's Node $(node -v))"
+  BASE_NODE_BIN="$(bash scripts/node-runtime.sh "$BASE_NODE_MAJOR")" ||
+    abort "Node $BASE_NODE_MAJOR for the stand-in base from the npm registry (scripts/node-runtime.sh)"
+  build_base || abort "stand-in for $BASE_IMAGE (debootstrap + Node $("$BASE_NODE_BIN/node" -v))"
   IMPORTED_BASE=1
-  pass "stand-in for $BASE_IMAGE: bookworm minbase + Node $(node -v), user node uid 1000 ($((SECONDS - t0)) s)"
+  pass "stand-in for $BASE_IMAGE: bookworm minbase + Node $("$BASE_NODE_BIN/node" -v), user node uid 1000 ($((SECONDS - t0)) s)"
 fi
 
 # ---------------------------------------------------------------------------- build
@@ -206,6 +216,14 @@ added=$((image_size - base_size))
 log "base $base_size bytes, image $image_size bytes: the image adds $added bytes"
 check "the image adds $((added / 1000000)) MB to its base (< $((MAX_ADDED_BYTES / 1000000)) MB)" \
   test "$added" -lt "$MAX_ADDED_BYTES"
+image_node="$(docker run --rm --network host --entrypoint node "$IMAGE" --version)"
+# The image's Node is of its base's major, and package.json's engines.node admits it.
+image_node_ok() {
+  [[ "$image_node" == "v$BASE_NODE_MAJOR".* ]] &&
+    node -e 'const { refusal } = require("./scripts/check-node.cjs");
+      process.exit(refusal(process.argv[1], require("./package.json").engines.node) ? 1 : 0)' "$image_node"
+}
+check "the image runs Node $image_node: the base's major ($BASE_NODE_MAJOR), and a supported one" image_node_ok
 check "the image keeps no dev dependencies (no typescript, tsx, vitest in node_modules)" \
   docker run --rm --network host --entrypoint sh "$IMAGE" -c \
   '! [ -e node_modules/typescript ] && ! [ -e node_modules/tsx ] && ! [ -e node_modules/vitest ]'
