@@ -37,12 +37,18 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  PUBLIC_URL: urlWithProtocols(['http:', 'https:']).optional(),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:'])
+    .refine(
+      (v) => !['0.0.0.0', '[::]'].includes(new URL(v).hostname),
+      'must name an address clients can reach, not 0.0.0.0 or [::]',
+    )
+    .optional(),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(31_536_000).default(3600),
   RATE_LIMIT_PER_HOUR: positiveInt().default(9000),
   RATE_LIMIT_IP_PER_HOUR: positiveInt().default(3600),
   TRUST_PROXY: booleanString.default(false),
   SEED_DEMO: booleanString.optional(),
+  SEED_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DB_POOL_MAX: positiveInt(1000).default(10),
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt(86_400).default(60),
@@ -93,6 +99,13 @@ export interface Config {
   rateLimitIpPerHour: number;
   trustProxy: boolean;
   seedDemo: boolean;
+  /** CONTRACT §10: the bootstrap (seed) file applied at start, after migrations, before listening. */
+  seedFile: string | undefined;
+  /**
+   * Set when PUBLIC_URL was derived rather than given because HOST listens on every interface
+   * (0.0.0.0 or ::): what the server says at start, naming the issuer it chose.
+   */
+  publicUrlNotice: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   dbPoolMax: number;
   /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */
@@ -118,6 +131,30 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** Addresses that mean "every interface": never an address a client can use in a URL. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0']);
+
+/**
+ * PUBLIC_URL, or one derived from HOST and PORT. The issuer strict OAuth clients compare must
+ * be a URL they can reach, so a wildcard HOST (the image's 0.0.0.0) becomes 127.0.0.1, the
+ * address that works for a port published on the same machine, and the server says so.
+ */
+function resolvePublicUrl(e: { HOST: string; PORT: number; PUBLIC_URL?: string }): {
+  publicUrl: string;
+  notice: string | undefined;
+} {
+  if (e.PUBLIC_URL) return { publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''), notice: undefined };
+  if (WILDCARD_HOSTS.has(e.HOST)) {
+    const publicUrl = `http://127.0.0.1:${e.PORT}`;
+    return {
+      publicUrl,
+      notice: `PUBLIC_URL is not set and HOST=${e.HOST} is every interface: the issuer and absolute URLs use ${publicUrl}; set PUBLIC_URL to the URL clients reach this server at`,
+    };
+  }
+  const displayHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  return { publicUrl: `http://${displayHost}:${e.PORT}`, notice: undefined };
+}
+
 /** Parses the environment; the first problem becomes one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset, as shells and compose files often produce them.
@@ -129,7 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid ${name}: ${issue.message}`);
   }
   const e = parsed.data;
-  const displayHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  const { publicUrl, notice } = resolvePublicUrl(e);
   return {
     host: e.HOST,
     port: e.PORT,
@@ -137,12 +174,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
     adminToken: e.ADMIN_TOKEN,
-    publicUrl: (e.PUBLIC_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
+    publicUrlNotice: notice,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     rateLimitPerHour: e.RATE_LIMIT_PER_HOUR,
     rateLimitIpPerHour: e.RATE_LIMIT_IP_PER_HOUR,
     trustProxy: e.TRUST_PROXY,
-    seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
+    // A seed file declares what should exist, so the demo data stays out unless asked for.
+    seedDemo: e.SEED_DEMO ?? (!e.DATABASE_URL && !e.SEED_FILE),
+    seedFile: e.SEED_FILE,
     logLevel: e.LOG_LEVEL,
     dbPoolMax: e.DB_POOL_MAX,
     expirySweepIntervalSeconds: e.EXPIRY_SWEEP_INTERVAL_SECONDS,

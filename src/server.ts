@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel);
+  if (config.publicUrlNotice) logger.warn(config.publicUrlNotice);
   let database: Database;
   try {
     database = config.databaseUrl

@@ -200,7 +200,8 @@ describe('contract.check', () => {
     expect(
       check('GET', '/oauth/authorize?client_id=x', 200, '<html></html>', 'text/html; charset=utf-8'),
     ).toEqual([]);
-    expect(check('POST', '/v2/authorize', 302, '', '')).toEqual([]);
+    expect(check('POST', '/v2/authorize', 303, '', '')).toEqual([]);
+    expect(problems(check('POST', '/v2/authorize', 302, '', ''))).toMatch(/status 302 is not documented/);
     expect(check('GET', '/healthz', 200, { status: 'ok' })).toEqual([]);
     expect(check('GET', '/readyz', 503, envelope(503, 'service_unavailable'))).toEqual([]);
     expect(check('GET', '/metrics', 200, 'http_requests_total 1\n', 'text/plain; version=0.0.4')).toEqual([]);

@@ -12,6 +12,15 @@ import { readForm, readParams } from './form.js';
 
 const PATHS = ['/oauth/authorize', '/v2/authorize'] as const;
 
+/**
+ * The status of a redirect back to the client: 303 See Other after the consent form's POST, so
+ * every browser follows it with a GET and never re-posts the form's email and password to the
+ * client (RFC 9700, on 307 redirects); 302 for errors found on GET, as RFC 6749 §4.1.2.1 shows.
+ */
+function redirectStatus(request: FastifyRequest): 302 | 303 {
+  return request.method === 'POST' ? 303 : 302;
+}
+
 const MESSAGES = {
   invalid: 'The email or password is incorrect.',
   missing: 'Enter your email and password to approve.',
@@ -26,6 +35,9 @@ const MESSAGES = {
 export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
   const { partners, csrf, login, grantService, config } = app;
   const secureCookie = config.publicUrl.startsWith('https:');
+  // RFC 9207: every authorization response names its issuer, so a client talking to several
+  // authorization servers can tell which one answered (mix-up attacks); the metadata says so.
+  const iss = config.publicUrl;
 
   /** The browser's CSRF nonce, minted (and set as a cookie) on first sight. */
   function browserNonce(request: FastifyRequest, reply: FastifyReply): string {
@@ -87,15 +99,20 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
     );
 
   // Page errors and redirects are answered here; anything else goes to the application's handler.
-  app.setErrorHandler((err: FastifyError, _request, reply) => {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AuthorizePageError) {
       return sendHtml(securePage(reply), err.statusCode, renderErrorPage(err.title, err.message));
     }
     if (err instanceof AuthorizeRedirectError) {
       securePage(reply);
       return reply.redirect(
-        redirectWith(err.redirectUri, { error: err.error, error_description: err.message, state: err.state }),
-        302,
+        redirectWith(err.redirectUri, {
+          error: err.error,
+          error_description: err.message,
+          state: err.state,
+          iss,
+        }),
+        redirectStatus(request),
       );
     }
     // Rethrown: the OAuth scope's handler, then the application's, answer it.
@@ -116,8 +133,8 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
 
       if (form.decision === 'deny') {
         return reply.redirect(
-          redirectWith(authz.redirectUri, { error: 'access_denied', state: authz.state }),
-          302,
+          redirectWith(authz.redirectUri, { error: 'access_denied', state: authz.state, iss }),
+          redirectStatus(request),
         );
       }
       if (form.decision !== 'approve') {
@@ -155,7 +172,10 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
         scopes: authz.scopes,
         codeChallenge: authz.codeChallenge,
       });
-      return reply.redirect(redirectWith(authz.redirectUri, { code, state: authz.state }), 302);
+      return reply.redirect(
+        redirectWith(authz.redirectUri, { code, state: authz.state, iss }),
+        redirectStatus(request),
+      );
     });
   }
 };

@@ -1,18 +1,31 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FRAMEWORK_ERROR_DETAILS, isApiError, NO_STORE_HEADERS } from '../errors.js';
-import { isOAuthError } from './errors.js';
+import { isOAuthError, type OAuthError, rateLimitedOAuthError } from './errors.js';
+
+/** The endpoints OAuth client libraries call and parse as RFC 6749 (the consent page is a browser's). */
+const CLIENT_ENDPOINTS = new Set(['/oauth/token', '/oauth/revoke', '/oauth/introspect']);
+
+/** The limiter's 429 on an endpoint clients call, as the RFC 6749 error they can read; else null. */
+function clientRateLimit(err: unknown, request: FastifyRequest): OAuthError | null {
+  if (!isApiError(err) || err.code !== 'rate_limited') return null;
+  if (!CLIENT_ENDPOINTS.has(request.routeOptions.url ?? '')) return null;
+  return rateLimitedOAuthError(err.message, err.headers);
+}
 
 /**
  * The OAuth scope's error handler: RFC 6749 §5.2 bodies with `no-store`, also for bodies
- * Fastify cannot parse. Anything else (a 429, a 503, a 500) is the API's business: rethrown,
- * it reaches the application's handler and wears the envelope.
+ * Fastify cannot parse and for the per-IP request limit on the endpoints clients call (a
+ * strict client reads `{error}` there, never the envelope). Anything else (a 503, a 500, the
+ * consent form's 429) is the API's business: rethrown, it reaches the application's handler
+ * and wears the envelope.
  */
-export function oauthErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  if (isOAuthError(err)) {
+export function oauthErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const oauthError = isOAuthError(err) ? err : clientRateLimit(err, request);
+  if (oauthError) {
     return reply
-      .code(err.statusCode)
-      .headers({ ...NO_STORE_HEADERS, ...err.headers })
-      .send(err.toBody());
+      .code(oauthError.statusCode)
+      .headers({ ...NO_STORE_HEADERS, ...oauthError.headers })
+      .send(oauthError.toBody());
   }
   if (err.statusCode === 400 && !isApiError(err)) {
     return reply

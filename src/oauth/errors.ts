@@ -8,7 +8,8 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'access_denied'
   | 'unsupported_response_type'
-  | 'server_error';
+  | 'server_error'
+  | 'temporarily_unavailable';
 
 const STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -20,6 +21,8 @@ const STATUS: Record<OAuthErrorCode, number> = {
   access_denied: 403,
   unsupported_response_type: 400,
   server_error: 500,
+  // Only for a spent request limit here (see rateLimitedOAuthError), hence 429.
+  temporarily_unavailable: 429,
 };
 
 export class OAuthError extends Error {
@@ -47,3 +50,14 @@ export const invalidClient = (description = 'Client authentication failed.') =>
   new OAuthError('invalid_client', description, {
     'www-authenticate': 'Basic realm="oauth", charset="UTF-8"',
   });
+
+/**
+ * A spent request limit on an endpoint that OAuth clients call (token, revoke, introspect):
+ * RFC 6749 has no code for it, so `temporarily_unavailable`, the registered code that means
+ * "temporary overloading, try later" (RFC 6749 §4.1.2.1), with the limiter's Retry-After.
+ * Not `invalid_request` (nothing is wrong with the request, and clients do not retry it) nor
+ * `slow_down` (RFC 8628's device-flow polling signal).
+ */
+export function rateLimitedOAuthError(description: string, headers: Record<string, string>): OAuthError {
+  return new OAuthError('temporarily_unavailable', description, headers);
+}

@@ -20,6 +20,8 @@ export const metadataEndpoint: FastifyPluginAsync = async (app) => {
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     code_challenge_methods_supported: ['S256'],
+    // RFC 9207: authorization responses (codes and errors alike) carry `iss`.
+    authorization_response_iss_parameter_supported: true,
   };
   app.get('/.well-known/oauth-authorization-server', async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=3600').send(metadata),

@@ -226,7 +226,7 @@ describe('examples/partner-app', { timeout: 120_000 }, () => {
           decision: 'approve',
         }).toString(),
       });
-      expect(approved.status).toBe(302);
+      expect(approved.status).toBe(303);
       const callback = new URL(approved.headers.get('location')!);
       expect(`${callback.origin}${callback.pathname}`).toBe(callbackUrl);
       expect(callback.searchParams.get('code')).toMatch(/^ac_/);

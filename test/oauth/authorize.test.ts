@@ -31,6 +31,9 @@ function expectSafePage(headers: Record<string, unknown>, formTarget = ' http://
   );
 }
 
+/** RFC 9207: the `iss` of every authorization response, PUBLIC_URL's default here. */
+const ISSUER = 'http://127.0.0.1:3000';
+
 const redirectParams = (location: unknown) => {
   const url = new URL(location as string);
   expect(`${url.origin}${url.pathname}`).toBe(REDIRECT_URI);
@@ -182,6 +185,7 @@ describe('GET /oauth/authorize', () => {
       error,
       error_description: description,
       state: 'st-123',
+      iss: ISSUER,
     });
   });
 
@@ -192,10 +196,11 @@ describe('GET /oauth/authorize', () => {
       url: `/oauth/authorize?${authorizeQuery(partner, challenge, { scope: 'promotions:write', state: undefined })}`,
     });
     expect(res.statusCode).toBe(302);
-    // No state was sent, so none comes back.
+    // No state was sent, so none comes back; the issuer always does (RFC 9207).
     expect(redirectParams(res.headers.location)).toEqual({
       error: 'invalid_scope',
       error_description: 'The requested scope is invalid, unknown, or exceeds what the client may request.',
+      iss: ISSUER,
     });
   });
 
@@ -207,7 +212,7 @@ describe('GET /oauth/authorize', () => {
       url: `/oauth/authorize?${authorizeQuery(partner, challenge, { redirect_uri: registered, response_type: 'token' })}`,
     });
     expect(res.headers.location).toBe(
-      'http://127.0.0.1:4000/cb?tenant=7&error=unsupported_response_type&error_description=Only+response_type%3Dcode+is+supported.&state=st-123',
+      'http://127.0.0.1:4000/cb?tenant=7&error=unsupported_response_type&error_description=Only+response_type%3Dcode+is+supported.&state=st-123&iss=http%3A%2F%2F127.0.0.1%3A3000',
     );
   });
 
@@ -222,6 +227,7 @@ describe('GET /oauth/authorize', () => {
       error: 'invalid_request',
       error_description: 'The scope parameter is repeated.',
       state: 'st-123',
+      iss: ISSUER,
     });
   });
 
@@ -234,7 +240,7 @@ describe('GET /oauth/authorize', () => {
 });
 
 describe('POST /oauth/authorize', () => {
-  it('approves with good credentials: 302 with a code and the state', async () => {
+  it('approves with good credentials: 303 See Other with a code, the state and the issuer', async () => {
     const partner = await ctx.fixtures.partner();
     const account = await ctx.fixtures.account();
     const page = await openConsent(ctx, authorizeQuery(partner, challenge));
@@ -243,13 +249,15 @@ describe('POST /oauth/authorize', () => {
       password: PASSWORD,
       decision: 'approve',
     });
-    expect(res.statusCode).toBe(302);
+    // 303: the browser follows with a GET, never re-posting the email and password to the client.
+    expect(res.statusCode).toBe(303);
     expect(res.body).toBe('');
     expect(res.headers['cache-control']).toBe('no-store');
     const params = redirectParams(res.headers.location);
     expect(params).toEqual({
       code: expect.stringMatching(/^ac_[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
       state: 'st-123',
+      iss: ISSUER,
     });
     // Stored only as a hash, bound to the request, valid two minutes.
     const [id, secret] = params.code!.slice(3).split('.') as [string, string];
@@ -268,12 +276,16 @@ describe('POST /oauth/authorize', () => {
     expect(row!.secretHash).not.toContain(secret);
   });
 
-  it('denies: 302 with access_denied and the state, whatever the credentials', async () => {
+  it('denies: 303 with access_denied, the state and the issuer, whatever the credentials', async () => {
     const partner = await ctx.fixtures.partner();
     const page = await openConsent(ctx, authorizeQuery(partner, challenge));
     const res = await submitConsent(ctx, page, { decision: 'deny' }, { path: '/v2/authorize' });
-    expect(res.statusCode).toBe(302);
-    expect(redirectParams(res.headers.location)).toEqual({ error: 'access_denied', state: 'st-123' });
+    expect(res.statusCode).toBe(303);
+    expect(redirectParams(res.headers.location)).toEqual({
+      error: 'access_denied',
+      state: 'st-123',
+      iss: ISSUER,
+    });
   });
 
   it('answers bad credentials with the page again, 401, a message and no redirect', async () => {
@@ -418,7 +430,7 @@ describe('POST /oauth/authorize', () => {
         expect(locked.body).toContain('Too many failed sign-in attempts.');
         ctx.clock.advance(840_000);
         const after = await attempt(PASSWORD, '10.1.1.1');
-        expect(after.statusCode).toBe(302);
+        expect(after.statusCode).toBe(303);
       } finally {
         ctx.clock.set('2026-04-28T10:00:00Z');
       }
@@ -443,7 +455,7 @@ describe('POST /oauth/authorize', () => {
       expect(locked.headers['retry-after']).toBe('900');
       // Another address is not affected.
       const elsewhere = await submitConsent(ctx, page, good, { remoteAddress: '10.2.0.2' });
-      expect(elsewhere.statusCode).toBe(302);
+      expect(elsewhere.statusCode).toBe(303);
     });
   });
 });

@@ -127,7 +127,7 @@ describe('a partner built on @fastify/oauth2', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
     });
-    expect(approved.status).toBe(302);
+    expect(approved.status).toBe(303);
     const callback = approved.headers.get('location')!;
     expect(callback.startsWith(`${partnerBase}/callback?code=ac_`)).toBe(true);
 

@@ -99,7 +99,7 @@ export async function authorizeCode(
   const { verifier, challenge } = pkcePair();
   const page = await openConsent(ctx, authorizeQuery(partner, challenge, overrides));
   const res = await submitConsent(ctx, page, { email, password: PASSWORD, decision: 'approve' });
-  expect(res.statusCode).toBe(302);
+  expect(res.statusCode).toBe(303);
   const location = new URL(res.headers.location as string);
   return { code: location.searchParams.get('code')!, verifier };
 }

@@ -212,6 +212,13 @@ describe('GET /.well-known/oauth-authorization-server', () => {
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
     });
+  });
+
+  it('serves no OpenID configuration: this is an OAuth 2 server without ID tokens', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().errors[0].code).toBe('not_found');
   });
 });

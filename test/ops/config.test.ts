@@ -50,6 +50,35 @@ describe('operational configuration', () => {
     expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'false' }).webhookAllowPrivateUrls).toBe(false);
   });
 
+  it('never makes a wildcard HOST the issuer: 127.0.0.1 instead, and says so (issue 21 item 6)', () => {
+    for (const host of ['0.0.0.0', '::']) {
+      const config = loadConfig({ HOST: host, PORT: '3000' });
+      expect(config.publicUrl).toBe('http://127.0.0.1:3000');
+      expect(config.publicUrlNotice).toBe(
+        `PUBLIC_URL is not set and HOST=${host} is every interface: the issuer and absolute URLs use http://127.0.0.1:3000; set PUBLIC_URL to the URL clients reach this server at`,
+      );
+    }
+    expect(loadConfig({ HOST: '0.0.0.0', PUBLIC_URL: 'https://promotions.example/' })).toMatchObject({
+      publicUrl: 'https://promotions.example',
+      publicUrlNotice: undefined,
+    });
+    expect(loadConfig({ HOST: '::1', PORT: '4000' })).toMatchObject({
+      publicUrl: 'http://[::1]:4000',
+      publicUrlNotice: undefined,
+    });
+    expect(loadConfig({})).toMatchObject({ publicUrl: 'http://127.0.0.1:3000', publicUrlNotice: undefined });
+    expect(() => loadConfig({ PUBLIC_URL: 'http://0.0.0.0:3000' })).toThrow(
+      'invalid PUBLIC_URL: must name an address clients can reach, not 0.0.0.0 or [::]',
+    );
+  });
+
+  it('leaves the demo data out by default when a seed file is given', () => {
+    expect(loadConfig({}).seedDemo).toBe(true);
+    expect(loadConfig({ SEED_FILE: 'seed.yaml' })).toMatchObject({ seedDemo: false, seedFile: 'seed.yaml' });
+    expect(loadConfig({ SEED_FILE: 'seed.yaml', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).seedDemo).toBe(false);
+  });
+
   it('reads the thresholds and the Redis settings', () => {
     expect(
       loadConfig({

@@ -54,6 +54,22 @@ function expectRateLimited(res: LightMyRequestResponse, who: 'partner' | 'IP', l
   });
 }
 
+/** A 429 of an endpoint OAuth clients call: RFC 6749's body, no-store, Retry-After (issue 21 item 7). */
+function expectOAuthRateLimited(res: LightMyRequestResponse) {
+  expect(res.statusCode).toBe(429);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.headers.pragma).toBe('no-cache');
+  expect(res.headers['retry-after']).toMatch(/^\d+$/);
+  const retryAfter = Number(res.headers['retry-after']);
+  expect(retryAfter).toBeGreaterThan(3500);
+  expect(retryAfter).toBeLessThanOrEqual(3600);
+  expect(res.json()).toEqual({
+    error: 'temporarily_unavailable',
+    error_description: `This client IP's limit of 5 requests per hour is spent. Retry after ${retryAfter} seconds.`,
+  });
+}
+
 describe('rate limit headers', () => {
   it('are on every /v2 response, 401 and unknown routes included, with the reset as an epoch', async () => {
     const ip = freshIp();
@@ -174,8 +190,8 @@ describe('the IP limit', () => {
         payload: `grant_type=client_credentials&client_id=${partner.clientId}&client_secret=${secret}`,
       });
     for (let i = 0; i < 5; i++) expect((await token(`wrong${i}`)).statusCode).toBe(401);
-    // Past the limit even the right secret gets 429: guessing stops here.
-    expectRateLimited(await token(partner.clientSecret), 'IP', 5);
+    // Past the limit even the right secret gets 429: guessing stops here (as an RFC 6749 error, below).
+    expectOAuthRateLimited(await token(partner.clientSecret));
     const admin = freshIp();
     for (let i = 0; i < 5; i++) {
       const res = await ctx.admin({ method: 'GET', url: '/admin/v1/promotions', remoteAddress: admin });
@@ -186,6 +202,36 @@ describe('the IP limit', () => {
       'IP',
       5,
     );
+  });
+
+  it('answers RFC 6749 errors, not the envelope, on /oauth/token, /oauth/revoke and /oauth/introspect', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const credentials = `client_id=${partner.clientId}&client_secret=${partner.clientSecret}`;
+    const calls = [
+      ['/oauth/token', `grant_type=client_credentials&${credentials}`],
+      ['/oauth/revoke', `token=at_unknown.unknown&${credentials}`],
+      ['/oauth/introspect', `token=at_unknown.unknown&${credentials}`],
+    ] as const;
+    for (const [url, payload] of calls) {
+      const ip = freshIp();
+      const call = () => ctx.app.inject({ method: 'POST', url, remoteAddress: ip, headers: form, payload });
+      for (let i = 0; i < 5; i++) expect((await call()).statusCode, url).toBe(200);
+      expectOAuthRateLimited(await call());
+    }
+  });
+
+  it("keeps the envelope for the consent form's post, which a browser makes", async () => {
+    const ip = freshIp();
+    const post = () =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/oauth/authorize',
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'decision=deny',
+      });
+    for (let i = 0; i < 5; i++) expect((await post()).statusCode).toBe(403);
+    expectRateLimited(await post(), 'IP', 5);
   });
 
   it('counts rejections by kind in /metrics', async () => {
