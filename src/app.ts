@@ -12,6 +12,8 @@ import { adminAuthPlugin } from './admin/admin-auth.js';
 import { adminRoutes } from './admin/routes.js';
 import { bearerAuthPlugin } from './auth/bearer.js';
 import { authPlugin } from './auth/plugin.js';
+import { bootstrapPlugin } from './bootstrap/plugin.js';
+import { bootstrapRoutes } from './bootstrap/routes.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { corePlugin } from './core.js';
@@ -147,6 +149,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(usagePlugin);
   await app.register(webhooksPlugin);
   await app.register(testClocksPlugin);
+  // CONTRACT §10: the bootstrap file, applied through the repositories and services above.
+  await app.register(bootstrapPlugin);
 
   // Operations: health, readiness, metrics, the contract files and /docs; open, never limited.
   await app.register(opsRoutes);
@@ -176,6 +180,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await admin.register(adminAuthPlugin, { adminToken: options.adminToken });
       await admin.register(adminRoutes);
       await admin.register(webhookAdminRoutes);
+      await admin.register(bootstrapRoutes);
     },
     { prefix: '/admin/v1' },
   );

@@ -27,6 +27,8 @@ export const ERROR_CATALOGUE = {
   max_enrollments_below_count: { status: 409, title: 'Max Enrollments Below Count' },
   enrollment_not_active: { status: 409, title: 'Enrollment Not Active' },
   test_clock_advancing: { status: 409, title: 'Test Clock Advancing' },
+  // CONTRACT §10: a valid bootstrap document that this database cannot take as it stands.
+  bootstrap_conflict: { status: 409, title: 'Bootstrap Conflict' },
   payload_too_large: { status: 413, title: 'Payload Too Large' },
   unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency Key Reused' },

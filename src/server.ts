@@ -1,6 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import { adminTokenFile, readAdminTokenFile, writeNewAdminTokenFile } from './admin/admin-token.js';
 import { buildApp } from './app.js';
+import { SeedFileError } from './bootstrap/apply.js';
+import { isBootstrapError } from './bootstrap/problems.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, migrateDatabase, openPglite, openPostgres } from './db/client.js';
 import { createLogger } from './ops/logging.js';
@@ -13,6 +15,33 @@ function resolveAdminToken(config: Config): { token: string | null; generated: b
   const kept = readAdminTokenFile(config.dataDir);
   if (kept !== undefined) return { token: kept, generated: false };
   return { token: writeNewAdminTokenFile(config.dataDir), generated: true };
+}
+
+/** SEED_FILE applied, with one summary line of counts (never a secret); or its problems and exit 1. */
+async function applySeedFileOrExit(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  seedFile: string,
+  logger: ReturnType<typeof createLogger>,
+  database: Database,
+): Promise<void> {
+  try {
+    const { summary } = await app.bootstrap.applyFile(seedFile, process.env);
+    logger.info({ seed_file: seedFile, ...summary }, 'seed file applied');
+  } catch (err) {
+    if (err instanceof SeedFileError) {
+      process.stderr.write(`seed file error: ${err.message}\n`);
+    } else if (isBootstrapError(err)) {
+      const lines = err.lines();
+      process.stderr.write(
+        `seed file error: ${seedFile}: ${lines.length} problem${lines.length === 1 ? '' : 's'}, nothing was changed\n${lines.map((l) => `  ${l}\n`).join('')}`,
+      );
+    } else {
+      throw err;
+    }
+    await app.close();
+    await database.close();
+    process.exit(1);
+  }
 }
 
 async function main(): Promise<void> {
@@ -47,6 +76,9 @@ async function main(): Promise<void> {
   const admin = resolveAdminToken(config);
   const app = await buildApp({ config, database, adminToken: admin.token, loggerInstance: logger });
 
+  // CONTRACT §10: the bootstrap file, after the migrations and before listening. A bad one
+  // stops the start like a bad config value: its lines, exit 1, nothing changed.
+  if (config.seedFile) await applySeedFileOrExit(app, config.seedFile, logger, database);
   if (config.seedDemo) {
     const banner = await seedDemo(app, config);
     if (banner) process.stdout.write(`${banner}\n`);

@@ -9,8 +9,9 @@ import { parseArgs } from 'node:util';
 import { readAdminTokenFile } from '../../src/admin/admin-token.js';
 import { createAdminClient, PromotionsApiError, PromotionsConnectionError } from '../typescript/src/index.js';
 import { accountCommands } from './accounts.js';
+import { applyCommands } from './apply.js';
 import { clockCommands } from './clocks.js';
-import { type Commands, type Options, str, UsageError, type Values } from './command.js';
+import { CommandFailed, type Commands, type Options, str, UsageError, type Values } from './command.js';
 import { enrollmentCommands } from './enrollments.js';
 import { partnerCommands } from './partners.js';
 import { promotionCommands } from './promotions.js';
@@ -33,6 +34,7 @@ export const COMMANDS: Commands = {
   ...tokenCommands,
   ...webhookCommands,
   ...clockCommands,
+  ...applyCommands,
 };
 
 interface Io {
@@ -120,7 +122,10 @@ function describeApiError(error: PromotionsApiError): string[] {
 export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const first = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
   const [resource, action] = first.positionals;
-  const name = `${resource ?? ''} ${action ?? ''}`;
+  // `<resource> <action>`, or a one-word command (`apply`) followed by its arguments.
+  const single = resource !== undefined && COMMANDS[resource] !== undefined;
+  const words = single ? 1 : 2;
+  const name = single ? resource : `${resource ?? ''} ${action ?? ''}`;
   const command = COMMANDS[name];
   if (!command) {
     if (!resource || first.values.help) {
@@ -141,7 +146,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
       allowPositionals: true,
     });
     values = parsed.values as Values;
-    args = parsed.positionals.slice(2);
+    args = parsed.positionals.slice(words);
     if (values.help) {
       io.out(`Usage: npm run admin -- ${command.usage}\n\n${command.summary}.`);
       return EXIT.ok;
@@ -166,13 +171,18 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
   const admin = createAdminClient({ baseUrl, adminToken, retries: 2, maxDelayMs: 5_000 });
 
   try {
-    const result = await command.run(admin, values, args, { baseUrl });
+    const result = await command.run(admin, values, args, { baseUrl, env });
     io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}\nUsage: npm run admin -- ${command.usage}`);
       return EXIT.usage;
+    }
+    if (error instanceof CommandFailed) {
+      if (values.json) io.out(JSON.stringify(error.json, null, 2));
+      io.err(error.lines.join('\n'));
+      return EXIT.api;
     }
     if (error instanceof PromotionsApiError) {
       if (values.json) io.out(JSON.stringify(error.body, null, 2));

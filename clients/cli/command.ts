@@ -5,6 +5,16 @@ import type { AdminClient } from '../typescript/src/index.js';
 /** A mistake in the command line: exit 2 with the command's usage. */
 export class UsageError extends Error {}
 
+/** The command's input was refused before any call (e.g. an invalid file): exit 1 with these lines. */
+export class CommandFailed extends Error {
+  constructor(
+    readonly lines: string[],
+    readonly json: unknown,
+  ) {
+    super(lines.join('\n'));
+  }
+}
+
 export type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -18,11 +28,11 @@ export interface Command {
     admin: AdminClient,
     values: Values,
     args: string[],
-    context: { baseUrl: string },
+    context: { baseUrl: string; env: NodeJS.ProcessEnv },
   ): Promise<{ json: unknown; text: string }>;
 }
 
-/** A command group: `<resource> <action>` → its command. */
+/** A command group: `<resource> <action>` (or one word, like `apply`) → its command. */
 export type Commands = Record<string, Command>;
 
 export const str = (values: Values, name: string) => values[name] as string | undefined;

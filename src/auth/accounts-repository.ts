@@ -15,6 +15,10 @@ export function createAccountsRepository(db: Db) {
       const [row] = await tx.select().from(accounts).where(eq(accounts.id, id)).limit(1);
       return row;
     },
+    /** CONTRACT §10 (the bootstrap file): a declared account's new password. */
+    async setPasswordHash(id: string, passwordHash: string, tx: Db = db): Promise<void> {
+      await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, id));
+    },
     async findByEmail(email: string, tx: Db = db): Promise<AccountRow | undefined> {
       const [row] = await tx
         .select()

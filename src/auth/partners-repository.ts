@@ -21,6 +21,14 @@ export function createPartnersRepository(db: Db) {
       const [row] = await tx.select().from(partners).where(eq(partners.id, id)).limit(1);
       return row;
     },
+    /** CONTRACT §10 (the bootstrap file): a declared partner's changed fields. */
+    async update(
+      id: string,
+      changes: Partial<Pick<PartnerRow, 'name' | 'clientSecretHash' | 'redirectUris' | 'scopes' | 'sandbox'>>,
+      tx: Db = db,
+    ): Promise<void> {
+      await tx.update(partners).set(changes).where(eq(partners.id, id));
+    },
     async findByClientId(clientId: string, tx: Db = db): Promise<PartnerRow | undefined> {
       const [row] =
         tx === db

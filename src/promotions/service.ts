@@ -30,9 +30,10 @@ export function createPromotionService(deps: {
      * SPEC §3 rule 10: `status: ended` moves `ends_at` to now when it was later or unset, and
      * enrollments the new end has expired are expired in the same transaction, with their events.
      */
-    async update(id: string, changes: PromotionChanges): Promise<PromotionWithCount> {
+    async update(id: string, changes: PromotionChanges, outer: Db = db): Promise<PromotionWithCount> {
       const now = clock.now();
-      return db.transaction(async (tx) => {
+      // Inside a caller's transaction (the bootstrap file, CONTRACT §10) this is a savepoint.
+      return outer.transaction(async (tx) => {
         const current = await promotions.lockById(id, tx);
         if (!current) throw notFound();
         const startsAt = changes.startsAt === undefined ? current.startsAt : changes.startsAt;

@@ -171,8 +171,9 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
       id: string,
       changes: EndpointChanges,
       now: Date,
+      outer: Db = db,
     ): Promise<EndpointRow | undefined> {
-      return db.transaction(async (tx) => {
+      return outer.transaction(async (tx) => {
         const sets: SQL[] = [sql`updated_at = ${now}`];
         if (changes.url !== undefined) sets.push(sql`url = ${changes.url}`);
         if (changes.eventTypes !== undefined)
@@ -210,8 +211,8 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
      * Deliveries first, then the endpoint: the order recordAttempt locks them in, so the two
      * never deadlock.
      */
-    async deleteEndpoint(partnerId: string, id: string, now: Date): Promise<boolean> {
-      return db.transaction(async (tx) => {
+    async deleteEndpoint(partnerId: string, id: string, now: Date, outer: Db = db): Promise<boolean> {
+      return outer.transaction(async (tx) => {
         await tx.execute(
           sql`update webhook_deliveries set status = 'cancelled', updated_at = ${now}
               where status = 'pending' and endpoint_id = (
@@ -235,14 +236,24 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
       secret: string,
       now: Date,
       previousUntil: Date,
+      tx: Db = db,
     ): Promise<boolean> {
       const rows = await queryRows<{ id: string }>(
-        db,
+        tx,
         sql`update webhook_endpoints set previous_secret = secret, previous_secret_expires_at = ${previousUntil},
                    secret = ${box.seal(secret)}, updated_at = ${now}
             where id = ${id} and partner_id = ${partnerId} and deleted_at is null returning id`,
       );
       return rows.length > 0;
+    },
+
+    /** CONTRACT §10: the current signing secret, opened, to compare with a declared one. */
+    async currentSecret(id: string, tx: Db = db): Promise<string | undefined> {
+      const [r] = await queryRows<{ secret: string }>(
+        tx,
+        sql`select secret from webhook_endpoints where id = ${id} and deleted_at is null`,
+      );
+      return r ? box.open(r.secret) : undefined;
     },
 
     /** An endpoint's deliveries, newest first, with their attempts. */

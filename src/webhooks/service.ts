@@ -65,7 +65,7 @@ const timeCursor = (v: Record<string, string>) => {
   return Number.isFinite(t) && typeof v.id === 'string' ? { t, id: v.id } : null;
 };
 
-const newEndpointId = () => `we_${randomBytes(12).toString('hex')}`;
+export const newEndpointId = () => `we_${randomBytes(12).toString('hex')}`;
 
 export function createWebhookService(deps: {
   repository: WebhooksRepository;
@@ -94,6 +94,9 @@ export function createWebhookService(deps: {
   }
 
   return {
+    /** The SSRF rule of SPEC §8 on a URL: its normalised form, or ApiError invalid_request. */
+    checkUrl,
+
     async create(
       partnerId: string,
       input: { url: string; event_types?: string[]; description?: string | null },

@@ -46,6 +46,10 @@ export type UsageResult = AdminSchemas['UsageResult'];
 export type EnrollmentEvent = AdminSchemas['Event'];
 export type EventList = AdminSchemas['EventList'];
 export type TokenCreate = AdminSchemas['TokenCreate'];
+export type BootstrapApply = AdminSchemas['BootstrapApply'];
+export type BootstrapDocument = AdminSchemas['BootstrapDocument'];
+export type BootstrapResult = AdminSchemas['BootstrapResult'];
+export type BootstrapChange = AdminSchemas['BootstrapChange'];
 export type TokenResponse = OAuthComponents['schemas']['TokenResponse'];
 export type WebhookEndpoint = PromotionsSchemas['WebhookEndpoint'];
 export type WebhookEndpointWithSecret = PromotionsSchemas['WebhookEndpointWithSecret'];
@@ -396,6 +400,10 @@ export interface AdminClient {
   tokens: {
     create(body: TokenCreate): Promise<TokenResponse>;
   };
+  bootstrap: {
+    /** POST /admin/v1/bootstrap: applies (or with `dry_run`, plans) a document whose secrets are resolved. */
+    apply(body: BootstrapApply): Promise<BootstrapResult>;
+  };
   /** A partner's webhook endpoints and events (/admin/v1/partners/{id}/…). */
   webhooks(partnerId: string): WebhooksApi;
   ops: {
@@ -461,6 +469,9 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     },
     tokens: {
       create: async (body) => unwrap(await raw.POST('/admin/v1/tokens', { body })),
+    },
+    bootstrap: {
+      apply: async (body) => unwrap(await raw.POST('/admin/v1/bootstrap', { body })),
     },
     webhooks: (partnerId) => adminWebhooks(raw, partnerId),
     ops: {

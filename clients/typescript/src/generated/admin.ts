@@ -250,6 +250,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/bootstrap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a bootstrap document
+         * @description Makes the database hold what the document declares, in one transaction: a
+         *     failure anywhere changes nothing. What `npm run admin -- apply -f <file>` sends
+         *     once it has read the YAML file and resolved its secrets from the operator's
+         *     environment variables (the file names the variables, never the values); the
+         *     server applies the same file itself at start with `SEED_FILE`. The JSON Schema
+         *     of the file is `openapi/seed.schema.json`.
+         *
+         *     - Objects are identified by what the file names: a partner by `client_id`, an
+         *       account by `email` (case-insensitively), a promotion by `id`, a webhook
+         *       endpoint by its partner and `url`. A declared object that does not exist is
+         *       created; one that differs in any field is updated (absent fields take their
+         *       defaults); otherwise it is unchanged. Applying the same document again
+         *       changes nothing.
+         *     - A secret is unchanged when the declared value verifies against the stored
+         *       hash (client secrets, passwords) or equals the stored webhook secret. A
+         *       changed webhook secret rotates as `rotate_secret` does (the old one signs
+         *       beside it for 24 h).
+         *     - Nothing the document does not name is touched, unless `prune` is true. Then
+         *       webhook endpoints it does not name are deleted; promotions are deleted, or
+         *       ended (rule 10) when they have enrollments; accounts (not on a test clock)
+         *       and partners are deleted with their tokens, unless they have enrollments,
+         *       which keep them (`kept`): enrollment history is never deleted.
+         *     - `dry_run: true` answers the same plan and changes nothing.
+         *
+         *     Instances applying at once (several servers starting with one file) take
+         *     turns under a database lock; the later ones find everything unchanged.
+         */
+        post: operations["admin_bootstrap_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -856,6 +901,106 @@ export interface components {
             scope: string;
             /** @description Only with user tokens. */
             refresh_token?: string;
+        };
+        BootstrapApply: {
+            document: components["schemas"]["BootstrapDocument"];
+            /**
+             * @description Plan only (`apply --plan`): the same answer, nothing changed.
+             * @default false
+             */
+            dry_run?: boolean;
+        };
+        /** @description The bootstrap file (`openapi/seed.schema.json`) with each secret resolved: `client_secret`, `password` and `secret` instead of the `…_env` variable names. */
+        BootstrapDocument: {
+            /**
+             * @description Remove what the document does not name (see the operation).
+             * @default false
+             */
+            prune?: boolean;
+            partners?: components["schemas"]["BootstrapPartner"][];
+            accounts?: components["schemas"]["BootstrapAccount"][];
+            promotions?: components["schemas"]["BootstrapPromotion"][];
+            webhook_endpoints?: components["schemas"]["BootstrapWebhookEndpoint"][];
+        };
+        BootstrapPartner: {
+            /** @description Identifies the partner. 3–64 unreserved characters, starting with a letter or digit, never `ci_…` (the prefix of generated client ids). */
+            client_id: string;
+            name: string;
+            /** @description 16–200 printable ASCII characters; stored only as an scrypt hash. */
+            client_secret: string;
+            redirect_uris: string[];
+            /** @description Default both scopes. */
+            scopes?: components["schemas"]["Scope"][];
+            /** @default false */
+            sandbox?: boolean;
+        };
+        BootstrapAccount: {
+            /** Format: email */
+            email: string;
+            password: string;
+        };
+        BootstrapPromotion: {
+            id: components["schemas"]["PromotionSlug"];
+            /** @description The `client_id` of its partner (declared, or already in the database). */
+            partner: string;
+            name: string;
+            status?: components["schemas"]["PromotionStatus"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 (kept to the whole second); null or absent, no start.
+             */
+            starts_at?: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339; null or absent, no end. On an ended promotion an absent or later `ends_at` keeps the instant it ended (rule 10).
+             */
+            ends_at?: string | null;
+            duration_days?: number | null;
+            task_limit_per_month?: number | null;
+            max_enrollments?: number | null;
+            /** @default false */
+            allow_reenrollment?: boolean;
+        };
+        BootstrapWebhookEndpoint: {
+            /** @description The `client_id` of its partner. */
+            partner: string;
+            /** Format: uri */
+            url: string;
+            event_types?: components["schemas"]["WebhookEventType"][];
+            description?: string | null;
+            /**
+             * @default enabled
+             * @enum {string}
+             */
+            status?: "enabled" | "disabled";
+            /** @description `whsec_` + base64 of 24–64 random bytes. */
+            secret: string;
+        };
+        BootstrapChange: {
+            /** @enum {string} */
+            kind: "partner" | "account" | "promotion" | "webhook_endpoint";
+            /** @description How the document names it: client_id, email, promotion id, or "<client_id> <url>". */
+            key: string;
+            /** @description `promotions[2]` for a declared object; null for one only `prune` touches. */
+            path: string | null;
+            /** @enum {string} */
+            outcome: "created" | "updated" | "unchanged" | "deleted" | "ended" | "kept";
+            /** @description The fields an update changes (secrets by field name only). */
+            fields: string[];
+            /** @description Why `prune` ends or keeps it. */
+            detail: string | null;
+        };
+        BootstrapResult: {
+            dry_run: boolean;
+            changes: components["schemas"]["BootstrapChange"][];
+            summary: {
+                created: number;
+                updated: number;
+                unchanged: number;
+                deleted: number;
+                ended: number;
+                kept: number;
+            };
         };
         HealthStatus: {
             /** @enum {string} */
@@ -1467,6 +1612,64 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_bootstrap_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BootstrapApply"];
+            };
+        };
+        responses: {
+            /** @description What was done (or with `dry_run`, what would be), per object */
+            200: {
+                headers: {
+                    /** @description `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BootstrapResult"];
+                };
+            };
+            /** @description The document breaks the schema (`invalid_request`): one error per problem, each `detail` naming the object and the field, `source.pointer` into the body. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The document is valid but this database cannot take it (`bootstrap_conflict`): a promotion owned by another partner, a partner named that exists nowhere, an email of a test-clock account, a `max_enrollments` below the enrollments made, a webhook URL the SSRF rule refuses. One error per problem; nothing was changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is over 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];

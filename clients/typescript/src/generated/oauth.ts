@@ -48,9 +48,11 @@ export interface paths {
          * Submit the login and consent page
          * @description The form post of the consent page.
          *
-         *     - Approve with good credentials: 302 to `redirect_uri?code=…&state=…`. The
-         *       code is single-use and valid for 2 minutes.
-         *     - Deny: 302 to `redirect_uri?error=access_denied&state=…`.
+         *     - Approve with good credentials: 303 See Other to
+         *       `redirect_uri?code=…&state=…&iss=…`. The code is single-use and valid for
+         *       2 minutes. 303, not 302 or 307: the browser follows with a GET and never
+         *       re-posts the email and password to the client.
+         *     - Deny: 303 to `redirect_uri?error=access_denied&state=…&iss=…`.
          *     - Bad credentials: the page again with a message, status 401, no redirect.
          *     - Too many bad passwords for the email (5) or from the client IP (20) within
          *       15 minutes: the page again with a message, status 429 and `Retry-After`;
@@ -58,7 +60,8 @@ export interface paths {
          *     - A missing, expired (30 minutes) or wrong CSRF token, or a post from a
          *       browser without the page's `oauth_csrf` cookie: 403 error page.
          *     - The request is validated again as on `GET`: an unknown client or
-         *       redirect URI gives the 400 error page, other errors redirect.
+         *       redirect URI gives the 400 error page, other errors redirect (303).
+         *     - Every redirect carries `iss`, the issuer (RFC 9207).
          */
         post: operations["oauth_authorize_submit"];
         delete?: never;
@@ -190,6 +193,8 @@ export interface components {
             revocation_endpoint_auth_methods_supported?: string[];
             introspection_endpoint_auth_methods_supported?: string[];
             code_challenge_methods_supported?: string[];
+            /** @description RFC 9207: every authorization response (a code or an error) carries `iss`, equal to `issuer`. */
+            authorization_response_iss_parameter_supported?: boolean;
             /** Format: uri */
             service_documentation?: string;
         };
@@ -272,7 +277,7 @@ export interface components {
         /** @description RFC 6749 §5.2. */
         OAuthError: {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope";
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "temporarily_unavailable";
             error_description?: string;
         };
         /** @description The server's error envelope, the same as the public API's `PromotionErrorResponse`. */
@@ -314,7 +319,7 @@ export interface components {
                 "text/html": string;
             };
         };
-        /** @description The request names a good client and redirect URI but is otherwise invalid: redirected to `redirect_uri?error=…&error_description=…&state=…` (`invalid_request`, `unsupported_response_type`, `invalid_scope`). */
+        /** @description The request names a good client and redirect URI but is otherwise invalid: redirected to `redirect_uri?error=…&error_description=…&state=…&iss=…` (`invalid_request`, `unsupported_response_type`, `invalid_scope`); `iss` is the issuer (RFC 9207). */
         AuthorizeErrorRedirect: {
             headers: {
                 Location: components["headers"]["Location"];
@@ -322,7 +327,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Approved: `redirect_uri?code=…&state=…`. Denied: `redirect_uri?error=access_denied&state=…`. */
+        /** @description 303 See Other. Approved: `redirect_uri?code=…&state=…&iss=…`. Denied: `redirect_uri?error=access_denied&state=…&iss=…`. `iss` is the issuer (RFC 9207): a client checks it before redeeming the code. */
         AuthorizeDecisionRedirect: {
             headers: {
                 Location: components["headers"]["Location"];
@@ -396,6 +401,17 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The client IP's hourly request limit is spent: an RFC 6749 error `temporarily_unavailable` (the registered code for "temporarily unable to handle the request, retry later"), so OAuth client libraries can read it. Wait `Retry-After` seconds. */
+        OAuthRateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "Cache-Control": components["headers"]["Cache-Control"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthError"];
             };
         };
         /** @description The client IP's limit is spent (`rate_limited`) */
@@ -545,7 +561,7 @@ export interface operations {
         };
         requestBody: components["requestBodies"]["AuthorizeForm"];
         responses: {
-            302: components["responses"]["AuthorizeDecisionRedirect"];
+            303: components["responses"]["AuthorizeDecisionRedirect"];
             400: components["responses"]["AuthorizeErrorPage"];
             401: components["responses"]["AuthorizeBadCredentials"];
             403: components["responses"]["AuthorizeCsrfFailure"];
@@ -597,7 +613,7 @@ export interface operations {
         };
         requestBody: components["requestBodies"]["AuthorizeForm"];
         responses: {
-            302: components["responses"]["AuthorizeDecisionRedirect"];
+            303: components["responses"]["AuthorizeDecisionRedirect"];
             400: components["responses"]["AuthorizeErrorPage"];
             401: components["responses"]["AuthorizeBadCredentials"];
             403: components["responses"]["AuthorizeCsrfFailure"];
@@ -644,7 +660,7 @@ export interface operations {
             401: components["responses"]["InvalidClient"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["OAuthRateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -672,7 +688,7 @@ export interface operations {
             401: components["responses"]["InvalidClient"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["OAuthRateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -700,7 +716,7 @@ export interface operations {
             401: components["responses"]["InvalidClient"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["OAuthRateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

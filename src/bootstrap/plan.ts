@@ -1,0 +1,460 @@
+// CONTRACT §10: the planner. Compares a validated bootstrap document with the database and
+// says, per object, what applying it does: created, updated (which fields), unchanged, and with
+// `prune: true` deleted, ended or kept. Each planned change carries the step that makes it, run
+// by the applier (apply.ts) in the planner's transaction; the planner itself writes nothing.
+import { randomUUID } from 'node:crypto';
+import type { AccountsRepository } from '../auth/accounts-repository.js';
+import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
+import { hashSecret, verifySecret } from '../auth/secrets.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { isApiError } from '../errors.js';
+import { truncateToSecond } from '../promotions/expiration.js';
+import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from '../promotions/repository.js';
+import type { PromotionService } from '../promotions/service.js';
+import type { WebhooksRepository } from '../webhooks/repository.js';
+import { newEndpointId, ROTATION_OVERLAP_MS, type WebhookService } from '../webhooks/service.js';
+import { BootstrapError, type BootstrapProblem, formatPath, type ProblemPath } from './problems.js';
+import type { BootstrapRepository, EndpointSummary } from './repository.js';
+import type {
+  BootstrapDocument,
+  DeclaredAccount,
+  DeclaredPartner,
+  DeclaredPromotion,
+  DeclaredWebhookEndpoint,
+} from './schema.js';
+
+export type BootstrapKind = 'partner' | 'account' | 'promotion' | 'webhook_endpoint';
+export type BootstrapOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'ended' | 'kept';
+export const OUTCOMES: readonly BootstrapOutcome[] = [
+  'created',
+  'updated',
+  'unchanged',
+  'deleted',
+  'ended',
+  'kept',
+];
+
+/** One object's outcome, as the admin API, the CLI and the start-up summary report it. */
+export interface BootstrapChange {
+  kind: BootstrapKind;
+  /** How the file names it: client_id, email, promotion id, or `<client_id> <url>`. */
+  key: string;
+  /** `promotions[2]` for a declared object; null for one only `prune` touches. */
+  path: string | null;
+  outcome: BootstrapOutcome;
+  /** The fields an update changes (secrets by their field name only). */
+  fields: string[];
+  /** Why prune keeps or ends it. */
+  detail: string | null;
+}
+
+export interface PlannedChange {
+  change: BootstrapChange;
+  /** Where a failure of the step is reported (the object's path). */
+  at: ProblemPath;
+  /** Makes the change, in the applier's transaction; absent when there is nothing to do. */
+  apply?: (tx: Db) => Promise<void>;
+}
+
+export interface BootstrapDeps {
+  db: Db;
+  clock: Clock;
+  partners: PartnersRepository;
+  accounts: AccountsRepository;
+  promotions: PromotionsRepository;
+  promotionService: PromotionService;
+  webhooks: { repository: WebhooksRepository; service: WebhookService };
+  repository: BootstrapRepository;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  sameList([...new Set(a)].sort(), [...new Set(b)].sort());
+const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+const instant = (d: Date | null | undefined) => (d ? truncateToSecond(d) : null);
+const enrollmentsDetail = (n: number) => `has ${n} enrollment${n === 1 ? '' : 's'}, kept for their history`;
+
+function declared(
+  kind: BootstrapKind,
+  key: string,
+  at: ProblemPath,
+  outcome: 'created' | 'updated' | 'unchanged',
+  fields: string[] = [],
+  apply?: (tx: Db) => Promise<void>,
+): PlannedChange {
+  return { change: { kind, key, path: formatPath(at), outcome, fields, detail: null }, at, apply };
+}
+
+function unnamed(
+  kind: BootstrapKind,
+  key: string,
+  outcome: 'deleted' | 'ended' | 'kept',
+  detail: string | null,
+  apply?: (tx: Db) => Promise<void>,
+): PlannedChange {
+  return { change: { kind, key, path: null, outcome, fields: [], detail }, at: [], apply };
+}
+
+/** Plans the whole document; BootstrapError `bootstrap_conflict` listing every object this database refuses. */
+export async function planBootstrap(
+  document: BootstrapDocument,
+  deps: BootstrapDeps,
+  tx: Db,
+): Promise<PlannedChange[]> {
+  const now = deps.clock.now();
+  const conflicts: BootstrapProblem[] = [];
+  const conflict = (path: ProblemPath, message: string) => conflicts.push({ path, message });
+
+  // Partners, and every partner the file names by client_id (declared or only referenced).
+  const referenced = [...document.promotions, ...document.webhook_endpoints].map((o) => o.partner);
+  const rows = await deps.repository.partnersByClientId(
+    [...new Set([...document.partners.map((p) => p.client_id), ...referenced])],
+    tx,
+  );
+  const existing = new Map(rows.map((row) => [row.clientId, row]));
+  const partnerIds = new Map(rows.map((row) => [row.clientId, row.id]));
+  const planned: PlannedChange[] = [];
+  for (const [i, partner] of document.partners.entries()) {
+    const row = existing.get(partner.client_id);
+    if (!row) partnerIds.set(partner.client_id, randomUUID());
+    planned.push(await planPartner(partner, ['partners', i], row, partnerIds.get(partner.client_id)!, deps));
+  }
+  const partnerId = (clientId: string, at: ProblemPath) => {
+    const id = partnerIds.get(clientId);
+    if (!id)
+      conflict([...at, 'partner'], `no partner has the client_id ${clientId}: declare it under partners`);
+    return id;
+  };
+
+  const accountRows = await deps.repository.accountsByEmail(
+    document.accounts.map((a) => a.email),
+    tx,
+  );
+  const accountByEmail = new Map(accountRows.map((row) => [row.email.toLowerCase(), row]));
+  for (const [i, account] of document.accounts.entries()) {
+    const at: ProblemPath = ['accounts', i];
+    const row = accountByEmail.get(account.email.toLowerCase());
+    if (row?.testClockId) {
+      conflict(
+        [...at, 'email'],
+        'is the email of a test-clock account (SPEC §9), which a file cannot declare',
+      );
+      continue;
+    }
+    planned.push(await planAccount(account, at, row, deps));
+  }
+
+  for (const [i, promotion] of document.promotions.entries()) {
+    const at: ProblemPath = ['promotions', i];
+    const owner = partnerId(promotion.partner, at);
+    if (!owner) continue;
+    const row = await deps.promotions.findWithCount(promotion.id, tx);
+    if (row && row.partnerId !== owner) {
+      const current =
+        rows.find((r) => r.id === row.partnerId) ?? (await deps.partners.findById(row.partnerId, tx));
+      conflict(
+        [...at, 'partner'],
+        `promotion ${promotion.id} belongs to the partner ${current?.clientId ?? row.partnerId}, and a promotion's partner cannot change`,
+      );
+      continue;
+    }
+    const step = planPromotion(promotion, at, row, owner, now, deps);
+    if ('conflict' in step) conflict(...step.conflict);
+    else planned.push(step);
+  }
+
+  const endpoints = await deps.repository.endpoints(
+    document.prune ? 'all' : [...new Set(partnerIds.values())],
+    tx,
+  );
+  const matched = new Set<string>();
+  for (const [i, endpoint] of document.webhook_endpoints.entries()) {
+    const at: ProblemPath = ['webhook_endpoints', i];
+    const owner = partnerId(endpoint.partner, at);
+    if (!owner) continue;
+    const row = endpoints.find((e) => e.partnerId === owner && e.url === endpoint.url && !matched.has(e.id));
+    if (row) matched.add(row.id);
+    else {
+      try {
+        await deps.webhooks.service.checkUrl(endpoint.url);
+      } catch (err) {
+        if (!isApiError(err)) throw err;
+        conflict([...at, 'url'], err.message);
+        continue;
+      }
+    }
+    planned.push(await planEndpoint(endpoint, at, row, owner, now, deps, tx));
+  }
+
+  if (conflicts.length > 0) throw new BootstrapError('bootstrap_conflict', conflicts);
+  if (!document.prune) return planned;
+
+  // prune: true — what the file does not name goes, except what enrollments keep (their
+  // history is the audit trail, SPEC §3 rule 8): endpoints first, then promotions, accounts
+  // and partners, so nothing is deleted before what refers to it.
+  for (const endpoint of endpoints.filter((e) => !matched.has(e.id))) {
+    planned.push(
+      unnamed('webhook_endpoint', `${endpoint.clientId} ${endpoint.url}`, 'deleted', null, async (t) => {
+        await deps.webhooks.repository.deleteEndpoint(endpoint.partnerId, endpoint.id, now, t);
+      }),
+    );
+  }
+  for (const promotion of await deps.repository.unnamedPromotions(
+    document.promotions.map((p) => p.id),
+    tx,
+  )) {
+    if (promotion.enrollments === 0) {
+      planned.push(
+        unnamed('promotion', promotion.key, 'deleted', null, async (t) => {
+          if (!(await deps.repository.deletePromotion(promotion.id, t)))
+            throw new Error('enrolled meanwhile');
+        }),
+      );
+    } else if (promotion.status !== 'ended') {
+      // Ended, not deleted: its enrollments expire at once (rule 10) and stay readable.
+      planned.push(
+        unnamed('promotion', promotion.key, 'ended', enrollmentsDetail(promotion.enrollments), async (t) => {
+          await deps.promotionService.update(promotion.id, { status: 'ended' }, t);
+        }),
+      );
+    } else {
+      planned.push(unnamed('promotion', promotion.key, 'kept', enrollmentsDetail(promotion.enrollments)));
+    }
+  }
+  for (const account of await deps.repository.unnamedAccounts(
+    document.accounts.map((a) => a.email),
+    tx,
+  )) {
+    planned.push(
+      account.enrollments === 0
+        ? unnamed('account', account.key, 'deleted', null, async (t) => {
+            if (!(await deps.repository.deleteAccount(account.id, t))) throw new Error('enrolled meanwhile');
+          })
+        : unnamed('account', account.key, 'kept', enrollmentsDetail(account.enrollments)),
+    );
+  }
+  const named = [...new Set([...document.partners.map((p) => p.client_id), ...referenced])];
+  for (const partner of await deps.repository.unnamedPartners(named, tx)) {
+    planned.push(
+      partner.enrollments === 0
+        ? unnamed('partner', partner.key, 'deleted', null, async (t) => {
+            if (!(await deps.repository.deletePartner(partner.id, t))) throw new Error('enrolled meanwhile');
+          })
+        : unnamed('partner', partner.key, 'kept', enrollmentsDetail(partner.enrollments)),
+    );
+  }
+  return planned;
+}
+
+async function planPartner(
+  partner: DeclaredPartner,
+  at: ProblemPath,
+  row: PartnerRow | undefined,
+  id: string,
+  deps: BootstrapDeps,
+): Promise<PlannedChange> {
+  const scopes = [...new Set(partner.scopes)].sort();
+  if (!row) {
+    return declared('partner', partner.client_id, at, 'created', [], async (tx) => {
+      await deps.partners.insert(
+        {
+          id,
+          name: partner.name,
+          clientId: partner.client_id,
+          clientSecretHash: await hashSecret(partner.client_secret),
+          redirectUris: partner.redirect_uris,
+          scopes,
+          sandbox: partner.sandbox,
+          createdAt: deps.clock.now(),
+        },
+        tx,
+      );
+    });
+  }
+  const changes: Parameters<PartnersRepository['update']>[1] = {};
+  if (row.name !== partner.name) changes.name = partner.name;
+  if (!sameList(row.redirectUris, partner.redirect_uris)) changes.redirectUris = partner.redirect_uris;
+  if (!sameSet(row.scopes, scopes)) changes.scopes = scopes;
+  if (row.sandbox !== partner.sandbox) changes.sandbox = partner.sandbox;
+  // A secret is unchanged when the declared one verifies against the stored hash.
+  const secretChanged = !(await verifySecret(partner.client_secret, row.clientSecretHash));
+  const fields = [...wireNames(changes, PARTNER_FIELDS), ...(secretChanged ? ['client_secret'] : [])];
+  if (fields.length === 0) return declared('partner', partner.client_id, at, 'unchanged');
+  return declared('partner', partner.client_id, at, 'updated', fields, async (tx) => {
+    await deps.partners.update(
+      row.id,
+      { ...changes, ...(secretChanged ? { clientSecretHash: await hashSecret(partner.client_secret) } : {}) },
+      tx,
+    );
+  });
+}
+
+const PARTNER_FIELDS = { name: 'name', redirectUris: 'redirect_uris', scopes: 'scopes', sandbox: 'sandbox' };
+const PROMOTION_FIELDS = {
+  name: 'name',
+  status: 'status',
+  startsAt: 'starts_at',
+  endsAt: 'ends_at',
+  durationDays: 'duration_days',
+  taskLimitPerMonth: 'task_limit_per_month',
+  maxEnrollments: 'max_enrollments',
+  allowReenrollment: 'allow_reenrollment',
+};
+
+/** The wire names of the changed fields, in the file's order. */
+const wireNames = (changes: object, names: Record<string, string>) =>
+  Object.entries(names)
+    .filter(([field]) => field in changes)
+    .map(([, wire]) => wire);
+
+async function planAccount(
+  account: DeclaredAccount,
+  at: ProblemPath,
+  row: { id: string; passwordHash: string } | undefined,
+  deps: BootstrapDeps,
+): Promise<PlannedChange> {
+  if (!row) {
+    return declared('account', account.email, at, 'created', [], async (tx) => {
+      const created = await deps.accounts.insert(
+        {
+          id: randomUUID(),
+          email: account.email,
+          passwordHash: await hashSecret(account.password),
+          createdAt: deps.clock.now(),
+        },
+        tx,
+      );
+      if (!created)
+        throw new BootstrapError('bootstrap_conflict', [
+          { path: [...at, 'email'], message: 'was taken meanwhile' },
+        ]);
+    });
+  }
+  if (await verifySecret(account.password, row.passwordHash))
+    return declared('account', account.email, at, 'unchanged');
+  return declared('account', account.email, at, 'updated', ['password'], async (tx) => {
+    await deps.accounts.setPasswordHash(row.id, await hashSecret(account.password), tx);
+  });
+}
+
+function planPromotion(
+  promotion: DeclaredPromotion,
+  at: ProblemPath,
+  row: PromotionWithCount | undefined,
+  partnerId: string,
+  now: Date,
+  deps: BootstrapDeps,
+): PlannedChange | { conflict: [ProblemPath, string] } {
+  const wanted = {
+    name: promotion.name,
+    status: promotion.status,
+    startsAt: instant(promotion.starts_at),
+    endsAt: instant(promotion.ends_at),
+    durationDays: promotion.duration_days ?? null,
+    taskLimitPerMonth: promotion.task_limit_per_month ?? null,
+    maxEnrollments: promotion.max_enrollments ?? null,
+    allowReenrollment: promotion.allow_reenrollment,
+  };
+  if (!row) {
+    return declared('promotion', promotion.id, at, 'created', [], async (tx) => {
+      await deps.promotions.insert(
+        { id: promotion.id, partnerId, ...wanted, createdAt: now, updatedAt: now },
+        tx,
+      );
+    });
+  }
+  if (wanted.maxEnrollments !== null && wanted.maxEnrollments < row.displayedCount) {
+    return {
+      conflict: [
+        [...at, 'max_enrollments'],
+        `is below the ${row.displayedCount} enrollments promotion ${promotion.id} already has`,
+      ],
+    };
+  }
+  const changes: PromotionChanges = {};
+  if (row.name !== wanted.name) changes.name = wanted.name;
+  if (row.status !== wanted.status) changes.status = wanted.status;
+  if (!sameInstant(row.startsAt, wanted.startsAt)) changes.startsAt = wanted.startsAt;
+  // SPEC §3 rule 10: ending a promotion sets ends_at to the instant it ended. So for an ended
+  // promotion an absent or later ends_at keeps that instant (otherwise every apply would end
+  // it again, at a new now), and a promotion being ended without one ends now.
+  const endsAt = promotion.ends_at === undefined ? undefined : wanted.endsAt;
+  const keepsItsEnd =
+    wanted.status === 'ended' &&
+    (endsAt === undefined ||
+      (row.status === 'ended' &&
+        (endsAt === null || (row.endsAt !== null && endsAt.getTime() >= row.endsAt.getTime()))));
+  if (!keepsItsEnd && !sameInstant(row.endsAt, wanted.endsAt)) changes.endsAt = wanted.endsAt;
+  if (row.durationDays !== wanted.durationDays) changes.durationDays = wanted.durationDays;
+  if (row.taskLimitPerMonth !== wanted.taskLimitPerMonth)
+    changes.taskLimitPerMonth = wanted.taskLimitPerMonth;
+  if (row.maxEnrollments !== wanted.maxEnrollments) changes.maxEnrollments = wanted.maxEnrollments;
+  if (row.allowReenrollment !== wanted.allowReenrollment)
+    changes.allowReenrollment = wanted.allowReenrollment;
+  const fields = wireNames(changes, PROMOTION_FIELDS);
+  if (fields.length === 0) return declared('promotion', promotion.id, at, 'unchanged');
+  // Through the admin API's own rules: the window check, the budget guard, rule 10's expiries
+  // and the promotion.ended event, in the applier's transaction.
+  return declared('promotion', promotion.id, at, 'updated', fields, async (tx) => {
+    await deps.promotionService.update(promotion.id, changes, tx);
+  });
+}
+
+async function planEndpoint(
+  endpoint: DeclaredWebhookEndpoint,
+  at: ProblemPath,
+  row: EndpointSummary | undefined,
+  partnerId: string,
+  now: Date,
+  deps: BootstrapDeps,
+  tx: Db,
+): Promise<PlannedChange> {
+  const key = `${endpoint.partner} ${endpoint.url}`;
+  const eventTypes = [...new Set(endpoint.event_types)];
+  const { repository } = deps.webhooks;
+  if (!row) {
+    return declared('webhook_endpoint', key, at, 'created', [], async (t) => {
+      const created = await repository.insertEndpoint(
+        {
+          id: newEndpointId(),
+          partnerId,
+          url: endpoint.url,
+          eventTypes,
+          description: endpoint.description,
+          secret: endpoint.secret,
+          now,
+        },
+        t,
+      );
+      if (endpoint.status === 'disabled') {
+        await repository.updateEndpoint(partnerId, created.id, { status: 'disabled' }, now, t);
+      }
+    });
+  }
+  const changes: { eventTypes?: string[]; description?: string | null; status?: 'enabled' | 'disabled' } = {};
+  if (!sameSet(row.eventTypes, eventTypes)) changes.eventTypes = eventTypes;
+  if (row.description !== endpoint.description) changes.description = endpoint.description;
+  if (row.status !== endpoint.status) changes.status = endpoint.status;
+  const secretChanged = (await repository.currentSecret(row.id, tx)) !== endpoint.secret;
+  const fields = [
+    ...wireNames(changes, { eventTypes: 'event_types', description: 'description', status: 'status' }),
+    ...(secretChanged ? ['secret'] : []),
+  ];
+  if (fields.length === 0) return declared('webhook_endpoint', key, at, 'unchanged');
+  return declared('webhook_endpoint', key, at, 'updated', fields, async (t) => {
+    if (Object.keys(changes).length > 0) await repository.updateEndpoint(partnerId, row.id, changes, now, t);
+    // As rotate_secret: the old secret keeps signing beside the new one for 24 h.
+    if (secretChanged) {
+      await repository.rotateSecret(
+        partnerId,
+        row.id,
+        endpoint.secret,
+        now,
+        new Date(now.getTime() + ROTATION_OVERLAP_MS),
+        t,
+      );
+    }
+  });
+}

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { applyBootstrap, applySeedFile, type BootstrapResult } from './apply.js';
+import type { BootstrapDeps } from './plan.js';
+import { createBootstrapRepository } from './repository.js';
+import type { BootstrapDocument } from './schema.js';
+
+export interface Bootstrap {
+  /** Applies (or with `dryRun`, plans) a validated document in one transaction (CONTRACT §10). */
+  apply(document: BootstrapDocument, options: { dryRun: boolean }): Promise<BootstrapResult>;
+  /** SEED_FILE at start: read it, resolve its secrets from `env`, apply it. */
+  applyFile(path: string, env: NodeJS.ProcessEnv): Promise<BootstrapResult>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    bootstrap: Bootstrap;
+  }
+}
+
+/** The bootstrap file (CONTRACT §10), over the feature repositories and services. */
+export const bootstrapPlugin = fp(
+  async (app) => {
+    const deps: BootstrapDeps = {
+      db: app.db,
+      clock: app.clock,
+      partners: app.partners,
+      accounts: app.accounts,
+      promotions: app.promotions,
+      promotionService: app.promotionService,
+      webhooks: { repository: app.webhooks.repository, service: app.webhooks.service },
+      repository: createBootstrapRepository(app.db),
+    };
+    app.decorate('bootstrap', {
+      apply: (document, options) => applyBootstrap(document, deps, options),
+      applyFile: (path, env) => applySeedFile(path, env, deps),
+    } satisfies Bootstrap);
+  },
+  { name: 'bootstrap', dependencies: ['core', 'auth', 'promotions', 'webhooks'] },
+) satisfies FastifyPluginAsync;
