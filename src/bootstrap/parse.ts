@@ -14,6 +14,7 @@ import {
   type BootstrapDocumentInput,
   BootstrapDocumentSchema,
   BootstrapFileSchema,
+  ENV_NAME,
   SECRET_FIELDS,
 } from './schema.js';
 
@@ -62,7 +63,13 @@ function resolveSecrets(
     if (!Array.isArray(entries)) continue;
     const fields = SECRET_FIELDS[section];
     input[section] = entries.map((entry: unknown, i) => {
-      if (!isRecord(entry) || typeof entry[fields.env] !== 'string') return entry;
+      // A malformed name is the schema's problem; only well-formed ones are looked up.
+      if (
+        !isRecord(entry) ||
+        typeof entry[fields.env] !== 'string' ||
+        !ENV_NAME.test(entry[fields.env] as string)
+      )
+        return entry;
       const { [fields.env]: name, ...rest } = entry;
       const value = env[name as string];
       if (value === undefined || value === '') {

@@ -181,7 +181,8 @@ export async function planBootstrap(
         await deps.webhooks.service.checkUrl(endpoint.url);
       } catch (err) {
         if (!isApiError(err)) throw err;
-        conflict([...at, 'url'], err.message);
+        // "url must not point at a private address." → "must not point at a private address"
+        conflict([...at, 'url'], err.message.replace(/^url /, '').replace(/\.$/, ''));
         continue;
       }
     }
@@ -194,9 +195,13 @@ export async function planBootstrap(
   // prune: true — what the file does not name goes, except what enrollments keep (their
   // history is the audit trail, SPEC §3 rule 8): endpoints first, then promotions, accounts
   // and partners, so nothing is deleted before what refers to it.
-  for (const endpoint of endpoints.filter((e) => !matched.has(e.id))) {
+  const unmatched = endpoints
+    .filter((e) => !matched.has(e.id))
+    .map((e) => ({ ...e, key: `${e.clientId} ${e.url}` }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const endpoint of unmatched) {
     planned.push(
-      unnamed('webhook_endpoint', `${endpoint.clientId} ${endpoint.url}`, 'deleted', null, async (t) => {
+      unnamed('webhook_endpoint', endpoint.key, 'deleted', null, async (t) => {
         await deps.webhooks.repository.deleteEndpoint(endpoint.partnerId, endpoint.id, now, t);
       }),
     );

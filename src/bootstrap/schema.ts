@@ -19,7 +19,7 @@ import { DateTimeSchema, PromotionIdSchema } from '../schemas.js';
  */
 export const DECLARED_CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{2,63}$/;
 export const GENERATED_CLIENT_ID_PREFIX = 'ci_';
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const MAX_INT = 2_147_483_647;
 
 const ClientIdSchema = z
@@ -122,7 +122,11 @@ const WINDOW_RULE = { message: 'must be after starts_at', path: ['ends_at'] };
 const WebhookUrlSchema = z
   .string({ error: 'must be a URL' })
   .max(2048, 'must be at most 2048 characters')
-  .refine((v) => URL.canParse(v), 'must be an absolute URL');
+  .refine((v) => URL.canParse(v), 'must be an absolute URL')
+  .refine(
+    (v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol),
+    'must be an http:// or https:// URL',
+  );
 
 const webhookFields = {
   partner: PartnerRefSchema,

@@ -98,7 +98,7 @@ describe('openid-client 6 with algorithm: oauth2', () => {
     });
     expect(tokens.token_type).toBe('bearer'); // oauth4webapi lower-cases it
     expect(tokens.scope).toBe('promotions:read promotions:write');
-    expect(tokens.expiresIn()).toBe(3600);
+    expect(tokens.expires_in).toBe(3600);
     expect(tokens.refresh_token).toMatch(/^rt_/);
 
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
