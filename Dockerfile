@@ -17,6 +17,9 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 FROM node:24-bookworm-slim AS runtime
 # MALLOC_MMAP_THRESHOLD_ as in `npm start`: glibc hands scrypt's 16 MB blocks back to the
 # kernel instead of keeping one per libuv thread (~70 MB of RSS after a burst of logins).
+# HOST=0.0.0.0 without PUBLIC_URL: the server takes http://127.0.0.1:PORT as its OAuth issuer
+# (never 0.0.0.0, which no client can reach) and warns at start; set PUBLIC_URL to the URL
+# clients use.
 ENV NODE_ENV=production \
     MALLOC_MMAP_THRESHOLD_=131072 \
     HOST=0.0.0.0 \

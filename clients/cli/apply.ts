@@ -26,7 +26,7 @@ function report(file: string, result: BootstrapResult): string {
   ]);
   const head = result.dry_run ? `Plan for ${file} (nothing was changed):` : `Applied ${file}:`;
   const body =
-    rows.length > 0 ? table(['object', 'name', 'outcome', 'fields'], rows) : '(the file declares nothing)';
+    rows.length > 0 ? table(['OBJECT', 'NAME', 'OUTCOME', 'DETAIL'], rows) : '(the file declares nothing)';
   return `${head}\n${body}\n\n${result.dry_run ? 'Would be' : 'Done'}: ${summaryLine(result.summary)}.`;
 }
 
