@@ -51,7 +51,9 @@ describe('README "Running it in your CI"', { timeout: 180_000 }, () => {
     base = `http://127.0.0.1:${port}`;
     // On PostgreSQL private webhook URLs are off by default; the example's receiver is on loopback.
     db = backend === 'pg' ? await createTestDatabase() : undefined;
-    const database = db ? { DATABASE_URL: db.url!, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } : {};
+    const database: Record<string, string> = db
+      ? { DATABASE_URL: db.url!, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }
+      : {};
     server = startServer(
       {
         ...job.env,
