@@ -21,7 +21,7 @@ export const metadataEndpoint: FastifyPluginAsync = async (app) => {
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     code_challenge_methods_supported: ['S256'],
   };
-  app.get('/.well-known/oauth-authorization-server', async (_request, reply) =>
-    reply.header('cache-control', 'public, max-age=3600').send(metadata),
-  );
+  app.get('/.well-known/oauth-authorization-server', async function serveMetadata(_request, reply) {
+    return reply.header('cache-control', 'public, max-age=3600').send(metadata);
+  });
 };
