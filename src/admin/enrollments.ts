@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import { ERRORS } from '../errors.js';
 import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
+import { parseEnrollmentId } from '../rules/enrollment-id.js';
 import { errorResponses as errors } from '../schemas.js';
 import { toAdminEnrollmentResource, toEventResource } from './resources.js';
 import { AdminEnrollmentSchema, AdminEnrollmentStatusSchema, EventSchema } from './schemas.js';

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROMOTION_ID_PATTERN } from '../enrollments/enrollment-id.js';
 import { ApiError, ERRORS } from '../errors.js';
 import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
-import { truncateToSecond } from '../promotions/expiration.js';
 import type { PromotionChanges } from '../promotions/repository.js';
+import { PROMOTION_ID_PATTERN } from '../rules/enrollment-id.js';
+import { truncateToSecond } from '../rules/time.js';
 import { errorResponses as errors } from '../schemas.js';
 import { toPromotionResource } from './resources.js';
 import { CreatePromotionSchema, PromotionSchema, UpdatePromotionSchema } from './schemas.js';

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { BearerRequirement } from '../auth/authorize.js';
 import { requestToken } from '../auth/bearer.js';
 import { ERRORS } from '../errors.js';
+import type { PromotionDetail } from '../rules/enrollment-detail.js';
 import { errorResponses as errors } from '../schemas.js';
-import type { PromotionDetail } from './detail.js';
 import { JSON_TYPE, readIdempotencyKey, rememberRawBody, requestHash } from './idempotency.js';
 import {
   EnrollBodySchema,

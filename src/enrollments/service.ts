@@ -7,15 +7,15 @@ import { sqlState } from '../db/errors.js';
 import { newEventId } from '../db/ids.js';
 import { statementResolvingDoubt, transactionResolvingDoubt } from '../db/in-doubt.js';
 import { ApiError, ERRORS } from '../errors.js';
-import { cycleStart } from '../promotions/billing-cycle.js';
-import { truncateToSecond } from '../promotions/expiration.js';
-import { whyNotEnrollable } from '../promotions/rules.js';
-import { type PromotionDetail, toPromotionDetail } from './detail.js';
-import { formatEnrollmentId, parseEnrollmentId } from './enrollment-id.js';
+import { cycleStart } from '../rules/billing-cycle.js';
+import { type PromotionDetail, toPromotionDetail } from '../rules/enrollment-detail.js';
+import { formatEnrollmentId, parseEnrollmentId } from '../rules/enrollment-id.js';
+import { whyNotEnrollable } from '../rules/promotion-window.js';
+import { truncateToSecond } from '../rules/time.js';
 import type { Idempotency, StoredResponse } from './idempotency.js';
 import type { EnrollmentsRepository } from './repository.js';
 
-export type { PromotionDetail } from './detail.js';
+export type { PromotionDetail } from '../rules/enrollment-detail.js';
 
 const notFound = ERRORS.enrollmentNotFound;
 /** Matches no enrollment: a malformed id still costs the token's one round trip, never a second. */

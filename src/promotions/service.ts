@@ -2,8 +2,8 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ApiError, ERRORS } from '../errors.js';
 import { outbox } from '../outbox/outbox.js';
+import { truncateToSecond } from '../rules/time.js';
 import { promotionEndedEvent } from './events.js';
-import { truncateToSecond } from './expiration.js';
 import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from './repository.js';
 
 const notFound = ERRORS.promotionNotFound;

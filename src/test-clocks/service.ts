@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ApiError } from '../errors.js';
-import { toRfc3339, truncateToSecond } from '../promotions/expiration.js';
+import { toRfc3339, truncateToSecond } from '../rules/time.js';
 import type { RecordUsage, UsageResult, UsageService } from '../usage/service.js';
 import type { DeletedCounts, TestClockRow, TestClocksRepository } from './repository.js';
 

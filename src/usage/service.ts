@@ -1,13 +1,13 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import { enrollmentEvent } from '../enrollments/events.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ApiError } from '../errors.js';
 import { outbox } from '../outbox/outbox.js';
-import { cycleAt } from '../promotions/billing-cycle.js';
-import { isExpired, toRfc3339 } from '../promotions/expiration.js';
-import { usageCrossings } from './events.js';
+import { cycleAt } from '../rules/billing-cycle.js';
+import { parseEnrollmentId } from '../rules/enrollment-id.js';
+import { toRfc3339 } from '../rules/time.js';
+import { usageCrossings, usageRefusal } from '../rules/usage.js';
 import type { LedgerEntry, UsageRepository, UsageTarget } from './repository.js';
 
 export interface RecordUsage {
@@ -33,13 +33,6 @@ export interface UsageResult {
 }
 
 const notFound = () => new ApiError('enrollment_not_found', 'The requested enrollment was not found.');
-
-/** Usage after expiry or unenrollment is rejected entirely (SPEC §3 rule 3). */
-function whyNotActive(target: UsageTarget, at: Date): string | null {
-  if (target.unenrolledAt) return `The enrollment was unenrolled on ${toRfc3339(target.unenrolledAt)}.`;
-  if (isExpired(target.expiresAt, at)) return `The enrollment expired on ${toRfc3339(target.expiresAt!)}.`;
-  return null;
-}
 
 export function createUsageService(deps: {
   db: Db;
@@ -98,7 +91,7 @@ export function createUsageService(deps: {
           source: { pointer: '/occurred_at' },
         });
       }
-      const reason = whyNotActive(target, at);
+      const reason = usageRefusal(target, at);
       if (reason) throw new ApiError('enrollment_not_active', reason);
 
       const cycle = cycleAt(target.enrolledAt, at);

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { Agent, request } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
-import { toRfc3339 } from '../promotions/expiration.js';
+import { toRfc3339 } from '../rules/time.js';
 import type { ClaimedDelivery, DeliveryStatus, WebhooksRepository } from './repository.js';
 import { signedHeaders } from './signer.js';
 import { checkWebhookUrl, guardedLookup, type Resolver, UnsafeUrlError } from './ssrf.js';

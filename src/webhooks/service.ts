@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { ApiError } from '../errors.js';
 import { EVENT_TYPES } from '../outbox/event-types.js';
 import { encodeCursor, readCursor } from '../pagination.js';
-import { toRfc3339 } from '../promotions/expiration.js';
+import { toRfc3339 } from '../rules/time.js';
 import type {
   DeliveryRow,
   DeliveryStatus,
