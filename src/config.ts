@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   SEED_DEMO: booleanString.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DB_POOL_MAX: positiveInt(1000).default(10),
+  DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt(86_400).default(60),
   REDIS_KEY_PREFIX: z
     .string()
@@ -95,6 +96,11 @@ export interface Config {
   seedDemo: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   dbPoolMax: number;
+  /**
+   * Named prepared statements for the hot queries; false behind a transaction pooler
+   * (PgBouncer in transaction mode), which cannot keep them across transactions.
+   */
+  databasePreparedStatements: boolean;
   /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */
   expirySweepIntervalSeconds: number;
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
@@ -145,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     dbPoolMax: e.DB_POOL_MAX,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     expirySweepIntervalSeconds: e.EXPIRY_SWEEP_INTERVAL_SECONDS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     // Embedded PGlite runs every query on the event loop, so there a slow query would read as
