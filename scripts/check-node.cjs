@@ -5,7 +5,9 @@
 // one. CommonJS with nothing newer than Node 6's syntax: it must run, and say so, on any old Node.
 'use strict';
 
+// biome-ignore lint/style/useNodejsImportProtocol: `node:` specifiers need Node 14.18; this must run on older.
 const fs = require('fs');
+// biome-ignore lint/style/useNodejsImportProtocol: as above.
 const path = require('path');
 
 /** "^22.19.0 || ^24.0.0" → [{ major: 22, minor: 19, patch: 0 }, …]; only caret ranges are used. */

@@ -126,7 +126,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return parseJson(request, body as string, done);
   });
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async function echoRequestId(request, reply) {
     reply.header('x-request-id', request.id);
   });
 
@@ -188,7 +188,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // The OAuth authorization server (/oauth, /.well-known, the /v2/authorize alias): its form
   // posts are counted per IP, so client secrets and passwords cannot be brute-forced.
   await app.register(async (oauth) => {
-    oauth.addHook('onRequest', async (request) => {
+    oauth.addHook('onRequest', async function countOauthFormPost(request) {
       if (request.method === 'POST') await oauth.rateLimits.countIp(request);
     });
     await oauth.register(oauthRoutes);

@@ -51,6 +51,7 @@ const EnvSchema = z.object({
   SEED_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DB_POOL_MAX: positiveInt(1000).default(10),
+  DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt(86_400).default(60),
   REDIS_KEY_PREFIX: z
     .string()
@@ -108,6 +109,11 @@ export interface Config {
   publicUrlNotice: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   dbPoolMax: number;
+  /**
+   * Named prepared statements for the hot queries; false behind a transaction pooler
+   * (PgBouncer in transaction mode), which cannot keep them across transactions.
+   */
+  databasePreparedStatements: boolean;
   /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */
   expirySweepIntervalSeconds: number;
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
@@ -185,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedFile: e.SEED_FILE,
     logLevel: e.LOG_LEVEL,
     dbPoolMax: e.DB_POOL_MAX,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     expirySweepIntervalSeconds: e.EXPIRY_SWEEP_INTERVAL_SECONDS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     // Embedded PGlite runs every query on the event loop, so there a slow query would read as

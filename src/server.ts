@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       ? await openPostgres({
           url: config.databaseUrl,
           poolMax: config.dbPoolMax,
+          preparedStatements: config.databasePreparedStatements,
           onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
         })
       : await openPglite(config.dataDir);

@@ -23,7 +23,8 @@ const startServer = (env: Record<string, string>) => startServerProcess(env, { c
 describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
   it('is the build, then node on the compiled entry (no tsx at run time)', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-    expect(pkg.scripts.prestart).toBe('npm run build');
+    // The runtime check first (scripts/check-node.cjs, test/runtime/supported-node.test.ts).
+    expect(pkg.scripts.prestart).toBe('node scripts/check-node.cjs && npm run build');
     expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
     expect(pkg.scripts.start).toBe(
       `MALLOC_MMAP_THRESHOLD_=${START_ENV.MALLOC_MMAP_THRESHOLD_} node ${COMPILED_ENTRY}`,
@@ -33,7 +34,7 @@ describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
     expect(dockerfile).toContain(`MALLOC_MMAP_THRESHOLD_=${START_ENV.MALLOC_MMAP_THRESHOLD_}`);
     expect(dockerfile).toContain(`CMD ["node", "${COMPILED_ENTRY}"]`);
     // Built on install too, so a fresh clone's `npm install` leaves a runnable dist/.
-    expect(pkg.scripts.prepare).toBe('npm run build');
+    expect(pkg.scripts.prepare).toBe('node scripts/check-node.cjs && npm run build');
     expect(pkg.dependencies.tsx).toBeUndefined();
   });
 

@@ -19,7 +19,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: AccountSchema, ...errors(400, 401, 409, 413, 415, 503) },
       },
     },
-    async (request, reply) => {
+    async function createAccount(request, reply) {
       const account = await accounts.insert({
         id: randomUUID(),
         email: request.body.email,
@@ -46,7 +46,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: AccountSchema, ...errors(401, 404, 503) },
       },
     },
-    async (request) => {
+    async function getAccount(request) {
       const id = request.params.account_id;
       const account = z.uuid().safeParse(id).success ? await accounts.findById(id) : undefined;
       if (!account) throw ERRORS.accountNotFound();

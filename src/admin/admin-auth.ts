@@ -13,7 +13,7 @@ const REALM = 'admin';
 /** `Authorization: Bearer <ADMIN_TOKEN>` on every request of the scope it is registered in (SPEC §6). */
 export const adminAuthPlugin = fp<AdminAuthOptions>(
   async (app, { adminToken }) => {
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async function authenticateAdmin(request) {
       if (adminToken === null) {
         throw new ApiError('admin_disabled', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
       }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import { ERRORS } from '../errors.js';
 import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
+import { parseEnrollmentId } from '../rules/enrollment-id.js';
 import { errorResponses as errors } from '../schemas.js';
 import { toAdminEnrollmentResource, toEventResource } from './resources.js';
 import { AdminEnrollmentSchema, AdminEnrollmentStatusSchema, EventSchema } from './schemas.js';
@@ -22,7 +22,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: pageOf(AdminEnrollmentSchema), ...errors(400, 401, 404, 503) },
       },
     },
-    async (request) => {
+    async function listPromotionEnrollments(request) {
       const { limit, cursor, status } = request.query;
       const afterId = readCursor(cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
       if (!(await promotions.findById(request.params.promotion_id))) throw ERRORS.promotionNotFound();
@@ -50,7 +50,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: pageOf(EventSchema), ...errors(400, 401, 404, 503) },
       },
     },
-    async (request) => {
+    async function listEnrollmentEvents(request) {
       const { limit, cursor } = request.query;
       const after = readCursor(cursor, (c) => {
         const at = Number(c.t);

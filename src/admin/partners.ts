@@ -23,7 +23,7 @@ export const partnerRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request, reply) => {
+    async function createPartner(request, reply) {
       const clientSecret = `cs_${randomId(32)}`;
       const partner = await partners.insert({
         id: randomUUID(),
@@ -50,7 +50,7 @@ export const partnerRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: PartnerSchema, ...errors(401, 404, 503) },
       },
     },
-    async (request) => {
+    async function getPartner(request) {
       const id = request.params.partner_id;
       const partner = z.uuid().safeParse(id).success ? await partners.findById(id) : undefined;
       if (!partner) throw ERRORS.partnerNotFound();

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROMOTION_ID_PATTERN } from '../enrollments/enrollment-id.js';
 import { ApiError, ERRORS } from '../errors.js';
 import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
-import { truncateToSecond } from '../promotions/expiration.js';
 import type { PromotionChanges } from '../promotions/repository.js';
+import { PROMOTION_ID_PATTERN } from '../rules/enrollment-id.js';
+import { truncateToSecond } from '../rules/time.js';
 import { errorResponses as errors } from '../schemas.js';
 import { toPromotionResource } from './resources.js';
 import { CreatePromotionSchema, PromotionSchema, UpdatePromotionSchema } from './schemas.js';
@@ -23,7 +23,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: PromotionSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
       },
     },
-    async (request, reply) => {
+    async function createPromotion(request, reply) {
       const body = request.body;
       if (!(await partners.findById(body.partner_id))) {
         throw new ApiError('partner_not_found', 'The partner_id names no partner.', {
@@ -65,7 +65,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: pageOf(PromotionSchema), ...errors(400, 401, 503) },
       },
     },
-    async (request) => {
+    async function listPromotions(request) {
       const { limit, cursor, partner_id } = request.query;
       const after = readCursor(cursor, (c) => c.after ?? null);
       const rows = await promotions.list({ limit: limit + 1, after, partnerId: partner_id });
@@ -81,7 +81,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: PromotionSchema, ...errors(401, 404, 503) },
       },
     },
-    async (request) => {
+    async function getPromotion(request) {
       const id = request.params.promotion_id;
       const promotion = PROMOTION_ID_PATTERN.test(id) ? await promotions.findWithCount(id) : undefined;
       if (!promotion) throw ERRORS.promotionNotFound();
@@ -98,7 +98,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: PromotionSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
       },
     },
-    async (request) => {
+    async function updatePromotion(request) {
       const b = request.body;
       const changes: PromotionChanges = {
         name: b.name,

@@ -1,9 +1,11 @@
 import type { AccountRow } from '../auth/accounts-repository.js';
 import type { PartnerRow } from '../auth/partners-repository.js';
-import { formatEnrollmentId } from '../enrollments/enrollment-id.js';
-import type { EnrollmentView, EventRow } from '../enrollments/repository.js';
-import { usageNow } from '../promotions/billing-cycle.js';
-import { isExpired, toRfc3339OrNull as iso, toRfc3339 } from '../promotions/expiration.js';
+import type { EventRow } from '../enrollments/audit-repository.js';
+import type { EnrollmentView } from '../enrollments/views.js';
+import { usageNow } from '../rules/billing-cycle.js';
+import { adminEnrollmentStatus } from '../rules/enrollment-detail.js';
+import { formatEnrollmentId } from '../rules/enrollment-id.js';
+import { toRfc3339OrNull as iso, toRfc3339 } from '../rules/time.js';
 
 export const toPartnerResource = (p: PartnerRow) => ({
   id: p.id,
@@ -31,11 +33,7 @@ export function toAdminEnrollmentResource(view: EnrollmentView, wallNow: Date) {
     promotion_id: view.promotion_id,
     account_id: view.account_id,
     partner_id: view.partner_id,
-    status: view.unenrolled_at
-      ? ('unenrolled' as const)
-      : isExpired(view.expires_at, now)
-        ? ('expired' as const)
-        : ('enrolled' as const),
+    status: adminEnrollmentStatus({ unenrolledAt: view.unenrolled_at, expiresAt: view.expires_at }, now),
     enrollment_date: toRfc3339(view.enrolled_at),
     expiration_date: iso(view.expires_at),
     unenrolled_at: iso(view.unenrolled_at),

@@ -16,7 +16,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: TokenResponseSchema, ...errors(400, 401, 404, 413, 415, 503) },
       },
     },
-    async (request, reply) => {
+    async function mintToken(request, reply) {
       const { client_id, account_id, scope } = request.body;
       const partner = await partners.findByClientId(client_id);
       if (!partner) {

@@ -16,11 +16,12 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: UsageResultSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
       },
     },
-    async (request) =>
-      usageService.record(request.params.enrollment_id, {
+    async function recordUsage(request) {
+      return usageService.record(request.params.enrollment_id, {
         tasks: request.body.tasks,
         idempotencyKey: request.body.idempotency_key,
         occurredAt: request.body.occurred_at,
-      }),
+      });
+    },
   );
 };

@@ -68,7 +68,7 @@ export const bearerAuthPlugin = fp(
       }
     });
 
-    app.addHook('preValidation', async (request) => {
+    app.addHook('preValidation', async function authenticateBearer(request) {
       const requirement = request.routeOptions.config.auth;
       if (!requirement || requirement === 'in-operation') return;
       const { token, fromHeader, inBody } = requestToken(request, requirement.bodyToken);

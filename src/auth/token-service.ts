@@ -122,42 +122,40 @@ export function createTokenService(deps: {
     };
   }
 
-  return {
-    async issueAccessToken(input: IssueInput, tx?: Db): Promise<TokenResponse> {
-      const minted = mintOpaque('at');
-      const now = clock.now();
-      await tokens.insertAccessToken(
-        {
-          id: minted.id,
-          secretHash: minted.secretHash,
-          kind: input.kind,
-          partnerId: input.partnerId,
-          accountId: input.accountId,
-          scopes: input.scopes,
-          familyId: input.familyId ?? null,
-          testClockId: accountClock(input.accountId),
-          expiresAt: new Date(now.getTime() + accessTokenTtlSeconds * 1000),
-          createdAt: now,
-        },
-        tx,
-      );
-      return {
-        access_token: minted.value,
-        token_type: 'Bearer',
-        expires_in: accessTokenTtlSeconds,
-        scope: formatScopes(input.scopes),
-      };
-    },
+  async function issueAccessToken(input: IssueInput, tx?: Db): Promise<TokenResponse> {
+    const minted = mintOpaque('at');
+    const now = clock.now();
+    await tokens.insertAccessToken(
+      {
+        id: minted.id,
+        secretHash: minted.secretHash,
+        kind: input.kind,
+        partnerId: input.partnerId,
+        accountId: input.accountId,
+        scopes: input.scopes,
+        familyId: input.familyId ?? null,
+        testClockId: accountClock(input.accountId),
+        expiresAt: new Date(now.getTime() + accessTokenTtlSeconds * 1000),
+        createdAt: now,
+      },
+      tx,
+    );
+    return {
+      access_token: minted.value,
+      token_type: 'Bearer',
+      expires_in: accessTokenTtlSeconds,
+      scope: formatScopes(input.scopes),
+    };
+  }
 
-    /** Parses, loads and checks an access token. */
-    async verifyAccessToken(value: string): Promise<VerifyResult> {
-      const parsed = parseOpaque(value, 'at');
-      if (!parsed) return { ok: false, reason: 'malformed' };
-      return checkRow(parsed, await tokens.findAccessToken(parsed.id));
-    },
+  /** Parses, loads and checks an access token. */
+  async function verifyAccessToken(value: string): Promise<VerifyResult> {
+    const parsed = parseOpaque(value, 'at');
+    if (!parsed) return { ok: false, reason: 'malformed' };
+    return checkRow(parsed, await tokens.findAccessToken(parsed.id));
+  }
 
-    checkRow,
-  };
+  return { issueAccessToken, verifyAccessToken, checkRow };
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;

@@ -15,22 +15,23 @@ export function createVerifiedSecrets(deps: { clock: Clock }) {
   const { clock } = deps;
   const entries = new Map<string, number>();
   const keyOf = (storedHash: string, secret: string) => `${storedHash}\n${sha256(secret)}`;
-  return {
-    has(storedHash: string, secret: string): boolean {
-      const key = keyOf(storedHash, secret);
-      const until = entries.get(key);
-      if (until === undefined) return false;
-      if (until < clock.now().getTime()) {
-        entries.delete(key);
-        return false;
-      }
-      return true;
-    },
-    remember(storedHash: string, secret: string): void {
-      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-      entries.set(keyOf(storedHash, secret), clock.now().getTime() + TTL_MS);
-    },
-  };
+  function has(storedHash: string, secret: string): boolean {
+    const key = keyOf(storedHash, secret);
+    const until = entries.get(key);
+    if (until === undefined) return false;
+    if (until < clock.now().getTime()) {
+      entries.delete(key);
+      return false;
+    }
+    return true;
+  }
+
+  function remember(storedHash: string, secret: string): void {
+    if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+    entries.set(keyOf(storedHash, secret), clock.now().getTime() + TTL_MS);
+  }
+
+  return { has, remember };
 }
 
 export type VerifiedSecrets = ReturnType<typeof createVerifiedSecrets>;

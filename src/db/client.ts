@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
-import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -38,23 +38,49 @@ export interface PgOptions {
   poolMax?: number;
   connectionTimeoutMillis?: number;
   statementTimeoutMillis?: number;
+  /**
+   * false behind a transaction pooler (PgBouncer in transaction mode before 1.21): every
+   * statement is sent unnamed, since a named one prepared in one transaction's server
+   * connection does not exist in the next's; and no statement_timeout startup parameter, which
+   * such poolers refuse (set it on the role instead). Default true.
+   */
+  preparedStatements?: boolean;
   onPoolError?: (err: Error) => void;
 }
 
+/** pg's query config, whose `name` makes a named prepared statement. */
+type QueryConfigLike = { name?: string; text: string };
+
+/** Makes a client send every statement unnamed: the 2-round-trip statements stay 2 round trips. */
+function unnamedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = function unnamedQuery(config: unknown, ...rest: unknown[]) {
+    if (typeof config === 'object' && config !== null && (config as QueryConfigLike).name !== undefined) {
+      const { name: _name, ...unnamed } = config as QueryConfigLike;
+      return query(unnamed, ...rest);
+    }
+    return query(config, ...rest);
+  };
+}
+
 export async function openPostgres(options: PgOptions): Promise<Database> {
+  const pooled = options.preparedStatements === false;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax ?? 10,
     // Bounded waits so an outage or an exhausted pool becomes a 503, not a hang.
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: 30_000,
-    statement_timeout: options.statementTimeoutMillis ?? 10_000,
+    ...(pooled ? {} : { statement_timeout: options.statementTimeoutMillis ?? 10_000 }),
   });
   // A backend dying while idle emits on the pool; one dying while a client is checked out
   // (between two statements of a transaction) emits on that client. Without listeners
   // either would crash the process; the failing query itself still rejects, becoming a 503.
   pool.on('error', (err) => options.onPoolError?.(err));
-  pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.onPoolError?.(err));
+    if (pooled) unnamedStatements(client);
+  });
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'pg',
@@ -89,20 +115,45 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   };
 }
 
-/** Applies the committed migrations; on PostgreSQL under an advisory lock so instances can start together. */
+/**
+ * Applies the committed migrations (drizzle-kit's files and journal table). On PostgreSQL in
+ * ONE transaction holding a transaction-level advisory lock, so instances can start together
+ * and it works through a transaction pooler too: a session-level lock could be taken on one
+ * server connection and released on another.
+ */
 export async function migrateDatabase(database: Database, pgUrl?: string): Promise<void> {
   if (database.kind === 'pglite') {
     // biome-ignore lint/suspicious/noExplicitAny: the PGlite migrator wants its own driver type
     await migratePglite(database.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
     return;
   }
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   try {
-    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await migrateNodePg(drizzleNodePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    // What drizzle's migrator keeps: applied migrations by the folder time of their journal entry.
+    await client.query('create schema if not exists drizzle');
+    await client.query(`create table if not exists drizzle.__drizzle_migrations (
+      id serial primary key, hash text not null, created_at bigint)`);
+    const { rows } = await client.query<{ created_at: string }>(
+      'select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1',
+    );
+    const last = rows[0] ? Number(rows[0].created_at) : null;
+    for (const migration of migrations) {
+      if (last !== null && last >= migration.folderMillis) continue;
+      for (const statement of migration.sql) await client.query(statement);
+      await client.query('insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)', [
+        migration.hash,
+        migration.folderMillis,
+      ]);
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
   } finally {
-    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
     await client.end();
   }
 }

@@ -2,8 +2,8 @@
 import type { Db } from '../db/client.js';
 import type { EventType } from '../outbox/event-types.js';
 import { type OutboxEvent, outbox } from '../outbox/outbox.js';
-import { toRfc3339 } from '../promotions/expiration.js';
-import { toPromotionDetail } from './detail.js';
+import { toPromotionDetail } from '../rules/enrollment-detail.js';
+import { toRfc3339 } from '../rules/time.js';
 import type { EnrollmentsRepository, EnrollmentView } from './repository.js';
 
 type EnrollmentEventType = Extract<

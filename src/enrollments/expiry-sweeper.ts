@@ -42,48 +42,48 @@ export function createExpirySweeper(deps: {
     return total;
   }
 
-  const sweeper = {
-    /** One full sweep at `now`; tests call it directly. */
-    async sweepOnce(now: Date = clock.now()): Promise<SweepResult> {
-      const { db, onExpired } = deps;
-      const expired = await drain(async (batch) =>
-        db && onExpired
-          ? db.transaction(async (tx) => {
-              const ids = await enrollments.markExpired(now, batch, tx);
-              if (ids.length > 0) await onExpired(tx, ids, now);
-              return ids.length;
-            })
-          : (await enrollments.markExpired(now, batch)).length,
-      );
-      const keysDeleted = await drain((batch) => keys.deleteExpired(now, batch));
-      return { expired, keysDeleted };
-    },
-
-    /** Sweeps every interval until stop(); the timer never keeps the process alive. */
-    start(log: FastifyBaseLogger): void {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (running) return; // the previous sweep is still going
-        running = sweeper
-          .sweepOnce()
-          .then((r) => {
-            if (r.expired || r.keysDeleted) log.info(r, 'expiry sweep');
+  /** One full sweep at `now`; tests call it directly. */
+  async function sweepOnce(now: Date = clock.now()): Promise<SweepResult> {
+    const { db, onExpired } = deps;
+    const expired = await drain(async (batch) =>
+      db && onExpired
+        ? db.transaction(async (tx) => {
+            const ids = await enrollments.markExpired(now, batch, tx);
+            if (ids.length > 0) await onExpired(tx, ids, now);
+            return ids.length;
           })
-          .catch((err: unknown) => log.warn({ err }, 'expiry sweep failed; retrying at the next interval'))
-          .finally(() => {
-            running = null;
-          });
-      }, intervalMs);
-      timer.unref();
-    },
+        : (await enrollments.markExpired(now, batch)).length,
+    );
+    const keysDeleted = await drain((batch) => keys.deleteExpired(now, batch));
+    return { expired, keysDeleted };
+  }
 
-    /** Stops the timer and waits for a sweep in progress. */
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  /** Sweeps every interval until stop(); the timer never keeps the process alive. */
+  function start(log: FastifyBaseLogger): void {
+    if (timer) return;
+    timer = setInterval(() => {
+      if (running) return; // the previous sweep is still going
+      running = sweeper
+        .sweepOnce()
+        .then((r) => {
+          if (r.expired || r.keysDeleted) log.info(r, 'expiry sweep');
+        })
+        .catch((err: unknown) => log.warn({ err }, 'expiry sweep failed; retrying at the next interval'))
+        .finally(() => {
+          running = null;
+        });
+    }, intervalMs);
+    timer.unref();
+  }
+
+  /** Stops the timer and waits for a sweep in progress. */
+  async function stop(): Promise<void> {
+    if (timer) clearInterval(timer);
+    timer = null;
+    await running;
+  }
+
+  const sweeper = { sweepOnce, start, stop };
   return sweeper;
 }
 

@@ -126,44 +126,44 @@ export function createIdempotency(deps: { clock: Clock; keys: IdempotencyReposit
     throw inUse();
   }
 
-  return {
-    /**
-     * Runs `execute` at most once per key and request, with the claim it holds on the key.
-     * `execute` stores its response with `storeResponse` inside the transaction of its effect.
-     * 4xx errors are stored and replayed like successes (they changed nothing and will not
-     * change); any other failure gives the key back so a retry runs afresh.
-     */
-    async run(
-      scope: KeyScope,
-      hash: string,
-      execute: (claim: Claim) => Promise<StoredResponse>,
-    ): Promise<StoredResponse & { replayed: boolean }> {
-      const begun = await begin(scope, hash);
-      if ('replay' in begun) return { ...begun.replay, replayed: true };
-      const { claim } = begun;
-      try {
-        return { ...(await execute(claim)), replayed: false };
-      } catch (err) {
-        if (isApiError(err) && err.statusCode < 500 && err.code !== 'idempotency_key_in_use') {
-          const response = errorResponse(err);
-          // Not stored is not harmful: nothing changed, and a retry simply runs again.
-          await keys.complete(claim, response).catch(() => keys.release(claim).catch(() => {}));
-          return { ...response, replayed: false };
-        }
-        await keys.release(claim).catch(() => {});
-        throw err;
+  /**
+   * Runs `execute` at most once per key and request, with the claim it holds on the key.
+   * `execute` stores its response with `storeResponse` inside the transaction of its effect.
+   * 4xx errors are stored and replayed like successes (they changed nothing and will not
+   * change); any other failure gives the key back so a retry runs afresh.
+   */
+  async function run(
+    scope: KeyScope,
+    hash: string,
+    execute: (claim: Claim) => Promise<StoredResponse>,
+  ): Promise<StoredResponse & { replayed: boolean }> {
+    const begun = await begin(scope, hash);
+    if ('replay' in begun) return { ...begun.replay, replayed: true };
+    const { claim } = begun;
+    try {
+      return { ...(await execute(claim)), replayed: false };
+    } catch (err) {
+      if (isApiError(err) && err.statusCode < 500 && err.code !== 'idempotency_key_in_use') {
+        const response = errorResponse(err);
+        // Not stored is not harmful: nothing changed, and a retry simply runs again.
+        await keys.complete(claim, response).catch(() => keys.release(claim).catch(() => {}));
+        return { ...response, replayed: false };
       }
-    },
+      await keys.release(claim).catch(() => {});
+      throw err;
+    }
+  }
 
-    /**
-     * The step that makes a 2xx replayable: stores the response on the claimed key, in the
-     * transaction of the effect. A claim lost meanwhile (its lock ran out and another request
-     * took the key over) fails the transaction with 409 idempotency_key_in_use.
-     */
-    async storeResponse(claim: Claim, response: StoredResponse, tx: Db): Promise<void> {
-      if (!(await keys.complete(claim, response, tx))) throw inUse();
-    },
-  };
+  /**
+   * The step that makes a 2xx replayable: stores the response on the claimed key, in the
+   * transaction of the effect. A claim lost meanwhile (its lock ran out and another request
+   * took the key over) fails the transaction with 409 idempotency_key_in_use.
+   */
+  async function storeResponse(claim: Claim, response: StoredResponse, tx: Db): Promise<void> {
+    if (!(await keys.complete(claim, response, tx))) throw inUse();
+  }
+
+  return { run, storeResponse };
 }
 
 export type Idempotency = ReturnType<typeof createIdempotency>;

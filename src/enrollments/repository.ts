@@ -1,105 +1,35 @@
-import { randomUUID } from 'node:crypto';
+// The public API's statements (CONTRACT §4): POST and DELETE /v2/promotions each in one
+// statement after the token, and GET's token and enrollment in one query. `app.enrollments`
+// is this repository with the views, expiry and audit repositories of this folder.
 import { sql } from 'drizzle-orm';
 import type { TokenRow } from '../auth/token-service.js';
 import { type Db, queryRows } from '../db/client.js';
 import { timeOrderedUuid } from '../db/ids.js';
 import { prepared } from '../db/prepared.js';
-import { enrollmentEvents } from '../db/schema.js';
-import { EFFECTIVE_EXPIRES_AT, epochMs, toDate } from '../db/sql.js';
-import { outboxCtes, rfc3339Sql } from '../outbox/outbox.js';
-import { billingCycleSql } from '../promotions/billing-cycle-sql.js';
+import { epochMs, toDate } from '../db/sql.js';
+import { outboxCtes } from '../outbox/outbox.js';
+import { billingCycleSql } from '../rules/billing-cycle.js';
+import { promotionDetailSql } from '../rules/enrollment-detail.js';
+import type { EnrollmentKey } from '../rules/enrollment-id.js';
+import { effectiveExpirationSql, isExpiredSql, ownExpirationSql } from '../rules/expiration.js';
+import { enrollableSql } from '../rules/promotion-window.js';
+import { createAuditRepository } from './audit-repository.js';
+import { createExpiryRepository } from './expiry-repository.js';
+import {
+  createEnrollmentViews,
+  EFFECTIVE_EXPIRES_AT,
+  type EnrollmentView,
+  fromRawView,
+  type RawView,
+  selectViews,
+} from './views.js';
 
-export type EventType = (typeof enrollmentEvents.$inferInsert)['type'];
-export type ActorType = (typeof enrollmentEvents.$inferInsert)['actorType'];
+export type { EnrollmentKey } from '../rules/enrollment-id.js';
+export type { EnrollmentView } from './views.js';
 
-export interface EnrollmentKey {
-  id: string;
-  promotionId: string;
-}
-
-/** An enrollment with what a read needs: the promotion's limit and the newest usage counter. */
-export interface EnrollmentView {
-  id: string;
-  promotion_id: string;
-  account_id: string;
-  partner_id: string;
-  enrolled_at: Date;
-  /** The effective expiration (SPEC §3 rules 1 and 10): its own, or the promotion's end if earlier. */
-  expires_at: Date | null;
-  unenrolled_at: Date | null;
-  task_limit_per_month: number | null;
-  usage_cycle_start: Date | null;
-  usage_used: number | null;
-  /** SPEC §9: the time of the enrollment's test clock, its "now"; null for a live enrollment. */
-  clock_time: Date | null;
-}
-
-type RawView = Omit<
-  EnrollmentView,
-  'enrolled_at' | 'expires_at' | 'unenrolled_at' | 'usage_cycle_start' | 'clock_time'
-> & {
-  enrolled_at: number;
-  expires_at: number | null;
-  unenrolled_at: number | null;
-  usage_cycle_start: number | null;
-  clock_time: number | null;
-};
-
-function fromRaw(row: RawView): EnrollmentView {
-  return {
-    ...row,
-    enrolled_at: new Date(row.enrolled_at),
-    expires_at: toDate(row.expires_at),
-    unenrolled_at: toDate(row.unenrolled_at),
-    usage_cycle_start: toDate(row.usage_cycle_start),
-    clock_time: toDate(row.clock_time),
-  };
-}
-
-/**
- * Enrollments with their promotion's limit and newest usage counter up to their "now": the
- * time of their test clock (SPEC §9), joined by the enrollment's own row (a live one's null key
- * joins nothing), else `now`. Callers add the WHERE.
- */
-const selectViews = (now: unknown) => sql`
-        select e.id, e.promotion_id, e.account_id, e.partner_id,
-               ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(EFFECTIVE_EXPIRES_AT)} as expires_at,
-               ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at,
-               p.task_limit_per_month, ${epochMs(sql`u.cycle_start`)} as usage_cycle_start, u.used as usage_used,
-               ${epochMs(sql`tc.frozen_time`)} as clock_time
-        from enrollments e
-        join promotions p on p.id = e.promotion_id
-        left join test_clocks tc on tc.id = e.test_clock_id
-        left join lateral (
-          select cycle_start, used from usage_counters c
-          where c.enrollment_id = e.id and c.cycle_start <= coalesce(tc.frozen_time, ${now}::timestamptz)
-          order by c.cycle_start desc limit 1
-        ) u on true`;
-
-export type AdminEnrollmentStatus = 'enrolled' | 'expired' | 'unenrolled';
-
-/**
- * Status as the admin API shows it (src/admin/resources.ts); unenrolled wins over expired.
- * Over selectViews: an enrollment on a test clock is judged at its clock's time (SPEC §9).
- */
-const statusFilter = (status: AdminEnrollmentStatus, wallNow: Date) => {
-  const now = sql`coalesce(tc.frozen_time, ${wallNow}::timestamptz)`;
-  return {
-    enrolled: sql`and e.unenrolled_at is null and (${EFFECTIVE_EXPIRES_AT} is null or ${EFFECTIVE_EXPIRES_AT} >= ${now})`,
-    expired: sql`and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${now}`,
-    unenrolled: sql`and e.unenrolled_at is not null`,
-  }[status];
-};
-
-export interface EventRow {
-  id: string;
-  type: EventType;
-  actor_type: ActorType;
-  actor_id: string | null;
-  data: Record<string, unknown>;
-  /** Epoch ms with the stored precision, for the keyset cursor. */
-  created_at: number;
-}
+/** The request's instant and the enrollment date, as the statements' placeholders. */
+const NOW = sql`${sql.placeholder('now')}::timestamptz`;
+const ENROLLED_AT = sql`${sql.placeholder('enrolledAt')}::timestamptz`;
 
 type RawTokenWithView = Partial<RawView> & {
   id: string | null;
@@ -188,9 +118,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'audi
       from promotions where id = ${sql.placeholder('promotionId')} and partner_id = ${sql.placeholder('partnerId')}
     ), usable as (
       select * from p
-      where status = 'active'
-        and (starts_at is null or starts_at <= ${sql.placeholder('now')}::timestamptz)
-        and (ends_at is null or ${sql.placeholder('now')}::timestamptz < ends_at)
+      where ${enrollableSql({ status: sql`status`, startsAt: sql`starts_at`, endsAt: sql`ends_at` }, NOW)}
     ), seat as (
       update promotions pr set enrollments_count = pr.enrollments_count + 1
       from usable u
@@ -201,17 +129,15 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'audi
       from usable u
       where u.allow_reenrollment and e.promotion_id = u.id and e.account_id = ${sql.placeholder('accountId')}::uuid
         and (u.max_enrollments is null or exists (select 1 from seat)) and e.is_current
-        and (e.unenrolled_at is not null or least(e.expires_at, u.ends_at) < ${sql.placeholder('now')}::timestamptz)
+        and (e.unenrolled_at is not null or ${isExpiredSql(effectiveExpirationSql(sql`e.expires_at`, sql`u.ends_at`), NOW)})
       returning e.id
     ), inserted as (
       insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at, is_current, created_at,
                                test_clock_id)
       select ${sql.placeholder('id')}::uuid, u.id, ${sql.placeholder('accountId')}::uuid, ${sql.placeholder('partnerId')}::uuid,
-             ${sql.placeholder('enrolledAt')}::timestamptz,
-             case when u.duration_days is null then null
-                  else ((((${sql.placeholder('enrolledAt')}::timestamptz at time zone 'UTC')::date + (u.duration_days - 1))
-                         + time '23:59:59') at time zone 'UTC') end,
-             true, ${sql.placeholder('now')}::timestamptz, ${sql.placeholder('testClockId')}::text
+             ${ENROLLED_AT},
+             ${ownExpirationSql(ENROLLED_AT, sql`u.duration_days`)},
+             true, ${NOW}, ${sql.placeholder('testClockId')}::text
       from usable u
       where (u.max_enrollments is null or exists (select 1 from seat))
         and (select count(*) from retired) >= 0
@@ -219,7 +145,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'audi
     ), event as (
       insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
       select ${sql.placeholder('auditId')}::uuid, id, 'enrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
-             ${sql.placeholder('now')}::timestamptz
+             ${NOW}
       from inserted
       returning enrollment_id
     ), ${outboxCtes({
@@ -228,17 +154,19 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'audi
       source: sql`inserted i cross join usable u`,
       partnerId: sql`${sql.placeholder('partnerId')}::uuid`,
       type: 'enrollment.created',
-      data: sql`jsonb_build_object(
-        'promotion_id', i.promotion_id,
-        'enrollment_date', ${rfc3339Sql(sql`i.enrolled_at`)},
-        'expiration_date', ${rfc3339Sql(sql`least(i.expires_at, u.ends_at)`)},
-        'task_limit_per_month', u.task_limit_per_month,
-        'tasks_used_this_month', 0,
-        'status', 'enrolled',
-        'enrollment_id', i.promotion_id || ':' || i.id,
-        'billing_cycle_start', ${rfc3339Sql(sql`i.enrolled_at`)},
-        'billing_cycle_end', ${rfc3339Sql(sql`${sql.placeholder('cycleEnd')}::timestamptz`)})`,
-      at: sql`${sql.placeholder('now')}::timestamptz`,
+      // The new enrollment as GET shows it: cycle 0 starts at the enrollment date, nothing used.
+      data: promotionDetailSql({
+        promotionId: sql`i.promotion_id`,
+        id: sql`i.id`,
+        enrolledAt: sql`i.enrolled_at`,
+        expiresAt: effectiveExpirationSql(sql`i.expires_at`, sql`u.ends_at`),
+        taskLimitPerMonth: sql`u.task_limit_per_month`,
+        used: sql`0`,
+        cycleStart: sql`i.enrolled_at`,
+        cycleEnd: sql`${sql.placeholder('cycleEnd')}::timestamptz`,
+        at: NOW,
+      }),
+      at: sql`${NOW}`,
       dueAt: sql`${sql.placeholder('wallNow')}::timestamptz`,
     })}
     select p.status, ${epochMs(sql`p.starts_at`)} as starts_at, ${epochMs(sql`p.ends_at`)} as ends_at,
@@ -271,7 +199,7 @@ const unenrollStatement = prepared<
   sql`
     with target as (
       select e.id, e.promotion_id, e.enrolled_at, ${EFFECTIVE_EXPIRES_AT} as expires_at, p.task_limit_per_month,
-             coalesce(tc.frozen_time, ${sql.placeholder('now')}::timestamptz) as at
+             coalesce(tc.frozen_time, ${NOW}) as at
       from enrollments e join promotions p on p.id = e.promotion_id
       left join test_clocks tc on tc.id = e.test_clock_id
       where e.id = ${sql.placeholder('id')}::uuid and e.promotion_id = ${sql.placeholder('promotionId')}
@@ -300,246 +228,92 @@ const unenrollStatement = prepared<
       source: sql`detail d`,
       partnerId: sql`${sql.placeholder('partnerId')}::uuid`,
       type: 'enrollment.unenrolled',
-      data: sql`jsonb_build_object(
-        'promotion_id', d.promotion_id,
-        'enrollment_date', ${rfc3339Sql(sql`d.enrolled_at`)},
-        'expiration_date', ${rfc3339Sql(sql`d.expires_at`)},
-        'task_limit_per_month', d.task_limit_per_month,
-        'tasks_used_this_month', d.used,
-        'status', case when d.expires_at < d.at then 'expired' else 'enrolled' end,
-        'enrollment_id', d.promotion_id || ':' || d.id,
-        'billing_cycle_start', ${rfc3339Sql(sql`d.cycle_start`)},
-        'billing_cycle_end', ${rfc3339Sql(sql`d.cycle_end`)})`,
+      data: promotionDetailSql({
+        promotionId: sql`d.promotion_id`,
+        id: sql`d.id`,
+        enrolledAt: sql`d.enrolled_at`,
+        expiresAt: sql`d.expires_at`,
+        taskLimitPerMonth: sql`d.task_limit_per_month`,
+        used: sql`d.used`,
+        cycleStart: sql`d.cycle_start`,
+        cycleEnd: sql`d.cycle_end`,
+        at: sql`d.at`,
+      }),
       at: sql`d.at`,
-      dueAt: sql`${sql.placeholder('now')}::timestamptz`,
+      dueAt: sql`${NOW}`,
     })}
     select enrollment_id as id from audit`,
 );
 
-const EXPIRE_BATCH = 1_000;
-
 export function createEnrollmentsRepository(db: Db) {
-  const repository = {
-    /** Enrolls in one statement; a current enrollment already there throws the unique violation (23505). */
-    async enroll(input: EnrollInput, tx: Db = db): Promise<EnrollOutcome> {
-      // The audit event's key is time-ordered (src/db/ids.ts), like the webhook event's.
-      const [row] = await enrollStatement(tx, { ...input, auditId: timeOrderedUuid() });
-      return row!;
-    },
+  /** Enrolls in one statement; a current enrollment already there throws the unique violation (23505). */
+  async function enroll(input: EnrollInput, tx: Db = db): Promise<EnrollOutcome> {
+    // The audit event's key is time-ordered (src/db/ids.ts), like the webhook event's.
+    const [row] = await enrollStatement(tx, { ...input, auditId: timeOrderedUuid() });
+    return row!;
+  }
 
-    /** Unenrolls in one statement; false when there is nothing live (of this account, for a user token) to unenroll. */
-    async unenroll(
-      key: EnrollmentKey,
-      scope: { partnerId: string; accountId: string | null },
-      now: Date,
-      eventId: string,
-      tx: Db = db,
-    ): Promise<boolean> {
-      const rows = await unenrollStatement(tx, {
-        ...key,
-        ...scope,
-        now,
-        eventId,
-        auditId: timeOrderedUuid(),
-      });
-      return rows.length > 0;
-    },
+  /** Unenrolls in one statement; false when there is nothing live (of this account, for a user token) to unenroll. */
+  async function unenroll(
+    key: EnrollmentKey,
+    scope: { partnerId: string; accountId: string | null },
+    now: Date,
+    eventId: string,
+    tx: Db = db,
+  ): Promise<boolean> {
+    const rows = await unenrollStatement(tx, { ...key, ...scope, now, eventId, auditId: timeOrderedUuid() });
+    return rows.length > 0;
+  }
 
-    /** A promotion's enrollments (unenrolled ones too) by id, for keyset pagination. */
-    async listByPromotion(
-      promotionId: string,
-      options: { limit: number; afterId?: string; status?: AdminEnrollmentStatus },
-      now: Date,
-      tx: Db = db,
-    ): Promise<EnrollmentView[]> {
-      const rows = await queryRows<RawView>(
-        tx,
-        sql`${selectViews(now)}
-        where e.promotion_id = ${promotionId}
-          ${options.afterId !== undefined ? sql`and e.id > ${options.afterId}` : sql``}
-          ${options.status ? statusFilter(options.status, now) : sql``}
-        order by e.id
-        limit ${options.limit}`,
-      );
-      return rows.map(fromRaw);
-    },
+  /** The token row and the enrollment it may see, in one round trip (see tokenWithView). */
+  async function findTokenWithView(
+    tokenId: string,
+    key: EnrollmentKey,
+    now: Date,
+    tx: Db = db,
+  ): Promise<{ token: TokenRow | undefined; view: EnrollmentView | null }> {
+    const [row] = await tokenWithView(tx, { tokenId, id: key.id, promotionId: key.promotionId, now });
+    if (!row) return { token: undefined, view: null };
+    const token: TokenRow = {
+      id: row.t_id,
+      secretHash: row.t_secret_hash,
+      kind: row.t_kind,
+      partnerId: row.t_partner_id,
+      accountId: row.t_account_id,
+      scopes: row.t_scopes,
+      expiresAt: new Date(row.t_expires_at),
+      revokedAt: toDate(row.t_revoked_at),
+      testClockId: row.t_test_clock_id,
+      clockTime: toDate(row.t_clock_time),
+    };
+    return { token, view: row.id === null ? null : fromRawView(row as RawView) };
+  }
 
-    /** Whether the enrollment exists at all (unenrolled ones included): the admin sees everything. */
-    async exists(key: EnrollmentKey, tx: Db = db): Promise<boolean> {
-      const rows = await queryRows<{ id: string }>(
-        tx,
-        sql`select id from enrollments where id = ${key.id} and promotion_id = ${key.promotionId}`,
-      );
-      return rows.length > 0;
-    },
+  /** Whether an enrollment row exists: settles a commit whose acknowledgement was lost. */
+  async function existsById(id: string, tx: Db = db): Promise<boolean> {
+    const rows = await queryRows<{ one: number }>(tx, sql`select 1 as one from enrollments where id = ${id}`);
+    return rows.length > 0;
+  }
 
-    /** The audit trail, oldest first; ties in a stable order by id. */
-    async listEvents(
-      enrollmentId: string,
-      options: { limit: number; after?: { at: number; id: string } },
-      tx: Db = db,
-    ): Promise<EventRow[]> {
-      return queryRows<EventRow>(
-        tx,
-        sql`select id, type, actor_type, actor_id, data, ${epochMs(sql`created_at`)} as created_at
-            from enrollment_events
-            where enrollment_id = ${enrollmentId}
-              ${
-                options.after
-                  ? sql`and (created_at, id) > (to_timestamp(${options.after.at}::float8 / 1000), ${options.after.id}::uuid)`
-                  : sql``
-              }
-            order by created_at, id
-            limit ${options.limit}`,
-      );
-    },
+  /** Whether it is unenrolled: settles an unenrollment whose acknowledgement was lost. */
+  async function isUnenrolled(id: string, tx: Db = db): Promise<boolean> {
+    const rows = await queryRows<{ one: number }>(
+      tx,
+      sql`select 1 as one from enrollments where id = ${id} and unenrolled_at is not null`,
+    );
+    return rows.length > 0;
+  }
 
-    /**
-     * Marks up to `batch` enrollments past their effective expiration (rule 10: a promotion's
-     * end binds them) and appends their `expired` event, in one statement; the ids marked.
-     * SKIP LOCKED lets several instances sweep side by side. Which enrollments, at which time
-     * (SPEC §9: an enrollment on a test clock lives at its clock's time):
-     * - by default (the sweeper): live ones only, at `now`;
-     * - `testClockId` (a clock's advance): that clock's only, at `now`, the clock's new time;
-     * - `promotionId` (a promotion that just ended expires its enrollments at once): that
-     *   promotion's, each at its own time — `now`, or its clock's time.
-     */
-    async markExpired(
-      now: Date,
-      batch: number,
-      tx: Db = db,
-      options: { promotionId?: string; testClockId?: string } = {},
-    ): Promise<string[]> {
-      const { promotionId, testClockId } = options;
-      const eachAtOwnTime = promotionId !== undefined && testClockId === undefined;
-      const at = eachAtOwnTime
-        ? sql`coalesce(tc.frozen_time, ${now}::timestamptz)`
-        : sql`${now}::timestamptz`;
-      const rows = await queryRows<{ enrollment_id: string }>(
-        tx,
-        sql`with due as (
-              select e.id, ${EFFECTIVE_EXPIRES_AT} as expires_at, ${at} as at
-              from enrollments e join promotions p on p.id = e.promotion_id
-              ${eachAtOwnTime ? sql`left join test_clocks tc on tc.id = e.test_clock_id` : sql``}
-              where e.expired_at is null and e.unenrolled_at is null and ${EFFECTIVE_EXPIRES_AT} < ${at}
-                ${promotionId !== undefined ? sql`and e.promotion_id = ${promotionId}` : sql``}
-                ${
-                  testClockId !== undefined
-                    ? sql`and e.test_clock_id = ${testClockId}`
-                    : eachAtOwnTime
-                      ? sql``
-                      : sql`and e.test_clock_id is null`
-                }
-              order by ${EFFECTIVE_EXPIRES_AT}
-              limit ${batch}
-              for update of e skip locked
-            ), marked as (
-              update enrollments e set expired_at = due.at
-              from due where e.id = due.id
-              returning e.id, due.expires_at, due.at
-            )
-            insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
-            select gen_random_uuid(), id, 'expired', 'system', null,
-                   jsonb_build_object('expiration_date',
-                     to_char(expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
-                   at
-            from marked
-            returning enrollment_id`,
-      );
-      return rows.map((r) => r.enrollment_id);
-    },
-
-    /**
-     * Rule 10: every enrollment of a promotion whose end has passed, expired now (in batches);
-     * one on a test clock when its clock's time is past the end, at that time (SPEC §9).
-     */
-    async expireEndedPromotion(promotionId: string, now: Date, tx: Db = db): Promise<string[]> {
-      const expired: string[] = [];
-      for (;;) {
-        const batch = await repository.markExpired(now, EXPIRE_BATCH, tx, { promotionId });
-        expired.push(...batch);
-        if (batch.length < EXPIRE_BATCH) return expired;
-      }
-    },
-
-    /** Views of these enrollments (unenrolled ones too), e.g. for the webhook events of a batch. */
-    async findViewsByIds(ids: string[], now: Date, tx: Db = db): Promise<EnrollmentView[]> {
-      if (ids.length === 0) return [];
-      const rows = await queryRows<RawView>(
-        tx,
-        sql`${selectViews(now)}
-        where e.id in (${sql.join(
-          ids.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})`,
-      );
-      return rows.map(fromRaw);
-    },
-
-    /** Whether an enrollment row exists: settles a commit whose acknowledgement was lost. */
-    async existsById(id: string, tx: Db = db): Promise<boolean> {
-      const rows = await queryRows<{ one: number }>(
-        tx,
-        sql`select 1 as one from enrollments where id = ${id}`,
-      );
-      return rows.length > 0;
-    },
-
-    async isUnenrolled(id: string, tx: Db = db): Promise<boolean> {
-      const rows = await queryRows<{ one: number }>(
-        tx,
-        sql`select 1 as one from enrollments where id = ${id} and unenrolled_at is not null`,
-      );
-      return rows.length > 0;
-    },
-
-    /** The token row and the enrollment it may see, in one round trip (see tokenWithView). */
-    async findTokenWithView(
-      tokenId: string,
-      key: EnrollmentKey,
-      now: Date,
-      tx: Db = db,
-    ): Promise<{ token: TokenRow | undefined; view: EnrollmentView | null }> {
-      const [row] = await tokenWithView(tx, { tokenId, id: key.id, promotionId: key.promotionId, now });
-      if (!row) return { token: undefined, view: null };
-      const token: TokenRow = {
-        id: row.t_id,
-        secretHash: row.t_secret_hash,
-        kind: row.t_kind,
-        partnerId: row.t_partner_id,
-        accountId: row.t_account_id,
-        scopes: row.t_scopes,
-        expiresAt: new Date(row.t_expires_at),
-        revokedAt: toDate(row.t_revoked_at),
-        testClockId: row.t_test_clock_id,
-        clockTime: toDate(row.t_clock_time),
-      };
-      return { token, view: row.id === null ? null : fromRaw(row as RawView) };
-    },
-
-    async insertEvent(
-      event: {
-        enrollmentId: string;
-        type: EventType;
-        actorType: ActorType;
-        actorId: string | null;
-        data?: Record<string, unknown>;
-        at: Date;
-      },
-      tx: Db = db,
-    ): Promise<void> {
-      await tx.insert(enrollmentEvents).values({
-        id: randomUUID(),
-        enrollmentId: event.enrollmentId,
-        type: event.type,
-        actorType: event.actorType,
-        actorId: event.actorId,
-        data: event.data ?? {},
-        createdAt: event.at,
-      });
-    },
+  return {
+    enroll,
+    unenroll,
+    findTokenWithView,
+    existsById,
+    isUnenrolled,
+    ...createEnrollmentViews(db),
+    ...createExpiryRepository(db),
+    ...createAuditRepository(db),
   };
-  return repository;
 }
 
 export type EnrollmentsRepository = ReturnType<typeof createEnrollmentsRepository>;

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { BearerRequirement } from '../auth/authorize.js';
 import { requestToken } from '../auth/bearer.js';
 import { ERRORS } from '../errors.js';
+import type { PromotionDetail } from '../rules/enrollment-detail.js';
 import { errorResponses as errors } from '../schemas.js';
-import type { PromotionDetail } from './detail.js';
 import { JSON_TYPE, readIdempotencyKey, rememberRawBody, requestHash } from './idempotency.js';
 import {
   EnrollBodySchema,
@@ -42,7 +42,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: { scope: 'promotions:write', kinds: ['user'], bodyToken: true } },
       preValidation: rememberRawBody,
     },
-    async (request, reply) => {
+    async function enroll(request, reply) {
       const principal = request.principal!;
       const key = readIdempotencyKey(request);
       const response = await enrollmentService.enroll(principal, request.body.promotion_id, {
@@ -65,7 +65,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       // One service operation checks the token and reads what it may see, in one round trip.
       config: { auth: 'in-operation' },
-      preValidation: async (request) => {
+      preValidation: async function readWithToken(request) {
         const { token } = requestToken(request);
         const enrollmentId = (request.params as { enrollment_id: string }).enrollment_id;
         const read = await enrollmentService.readWithToken(token, enrollmentId, READ);
@@ -73,7 +73,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         request.enrollment = read.detail;
       },
     },
-    async (request) => {
+    async function showEnrollment(request) {
       if (!request.enrollment) throw ERRORS.enrollmentNotFound();
       return request.enrollment;
     },
@@ -90,7 +90,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
       // Zapier's pages disagree on DELETE's token, so both kinds work (SPEC §4).
       config: { auth: { scope: 'promotions:write', kinds: ['app', 'user'] } },
     },
-    async (request, reply) => {
+    async function unenroll(request, reply) {
       await enrollmentService.unenroll(request.principal!, request.params.enrollment_id);
       return reply.code(204).send(undefined);
     },

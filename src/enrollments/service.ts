@@ -7,15 +7,15 @@ import { sqlState } from '../db/errors.js';
 import { newEventId } from '../db/ids.js';
 import { statementResolvingDoubt, transactionResolvingDoubt } from '../db/in-doubt.js';
 import { ApiError, ERRORS } from '../errors.js';
-import { cycleStart } from '../promotions/billing-cycle.js';
-import { truncateToSecond } from '../promotions/expiration.js';
-import { whyNotEnrollable } from '../promotions/rules.js';
-import { type PromotionDetail, toPromotionDetail } from './detail.js';
-import { formatEnrollmentId, parseEnrollmentId } from './enrollment-id.js';
+import { cycleStart } from '../rules/billing-cycle.js';
+import { type PromotionDetail, toPromotionDetail } from '../rules/enrollment-detail.js';
+import { formatEnrollmentId, parseEnrollmentId } from '../rules/enrollment-id.js';
+import { whyNotEnrollable } from '../rules/promotion-window.js';
+import { truncateToSecond } from '../rules/time.js';
 import type { Idempotency, StoredResponse } from './idempotency.js';
 import type { EnrollmentsRepository } from './repository.js';
 
-export type { PromotionDetail } from './detail.js';
+export type { PromotionDetail } from '../rules/enrollment-detail.js';
 
 const notFound = ERRORS.enrollmentNotFound;
 /** Matches no enrollment: a malformed id still costs the token's one round trip, never a second. */
@@ -101,86 +101,86 @@ export function createEnrollmentService(deps: {
     return formatEnrollmentId(promotionId, id);
   }
 
-  return {
-    /**
-     * POST /v2/promotions. Without an Idempotency-Key: one statement, its outcome settled by
-     * asking the database when the connection drops mid-way. With one: the claimed key's
-     * response is stored in the enrollment's own transaction, so a durable enrollment always
-     * has its replay (SPEC §4).
-     */
-    async enroll(
-      principal: Principal,
-      promotionId: string,
-      options: { idempotency?: { key: string; requestHash: string } } = {},
-    ): Promise<StoredResponse & { replayed: boolean }> {
-      const id = randomUUID();
-      const landed = async () =>
-        (await enrollments.existsById(id)) ? formatEnrollmentId(promotionId, id) : null;
-      const once = options.idempotency;
-      if (!once) {
-        const enrollmentId = await statementResolvingDoubt(
-          () => insertEnrollment(principal, promotionId, id),
-          landed,
-        );
-        return { ...createdResponse(enrollmentId), replayed: false };
-      }
-      return idempotency.run({ partnerId: principal.partnerId, key: once.key }, once.requestHash, (claim) =>
-        transactionResolvingDoubt(
-          db,
-          async (tx) => {
-            const response = createdResponse(await insertEnrollment(principal, promotionId, id, tx));
-            await idempotency.storeResponse(claim, response, tx);
-            return response;
-          },
-          async () => (await landed()) !== null,
-        ),
+  /**
+   * POST /v2/promotions. Without an Idempotency-Key: one statement, its outcome settled by
+   * asking the database when the connection drops mid-way. With one: the claimed key's
+   * response is stored in the enrollment's own transaction, so a durable enrollment always
+   * has its replay (SPEC §4).
+   */
+  async function enroll(
+    principal: Principal,
+    promotionId: string,
+    options: { idempotency?: { key: string; requestHash: string } } = {},
+  ): Promise<StoredResponse & { replayed: boolean }> {
+    const id = randomUUID();
+    const landed = async () =>
+      (await enrollments.existsById(id)) ? formatEnrollmentId(promotionId, id) : null;
+    const once = options.idempotency;
+    if (!once) {
+      const enrollmentId = await statementResolvingDoubt(
+        () => insertEnrollment(principal, promotionId, id),
+        landed,
       );
-    },
+      return { ...createdResponse(enrollmentId), replayed: false };
+    }
+    return idempotency.run({ partnerId: principal.partnerId, key: once.key }, once.requestHash, (claim) =>
+      transactionResolvingDoubt(
+        db,
+        async (tx) => {
+          const response = createdResponse(await insertEnrollment(principal, promotionId, id, tx));
+          await idempotency.storeResponse(claim, response, tx);
+          return response;
+        },
+        async () => (await landed()) !== null,
+      ),
+    );
+  }
 
-    /**
-     * GET in one round trip: the access token row and the enrollment as that token may see it
-     * (its partner's; for a user token, its account's) come back from one query, whose SQL
-     * holds the visibility rule. Then the token is checked and authorized; `detail` is null
-     * when nothing visible has this id (404).
-     */
-    async readWithToken(
-      token: string,
-      enrollmentId: string,
-      requirement: BearerRequirement,
-    ): Promise<{ principal: Principal; detail: PromotionDetail | null }> {
-      const parsed = parseOpaque(token, 'at');
-      if (!parsed) throw notAuthenticated('malformed');
-      const key = parseEnrollmentId(enrollmentId);
-      const now = clock.now();
-      const { token: row, view } = await enrollments.findTokenWithView(
-        parsed.id,
-        key ?? { id: NIL_UUID, promotionId: '' },
-        now,
-      );
-      const principal = authorize(provenPrincipal(tokens.checkRow(parsed, row)), requirement);
-      // An enrollment on a test clock is shown at its clock's time (SPEC §9).
-      return { principal, detail: view ? toPromotionDetail(view, view.clock_time ?? now) : null };
-    },
+  /**
+   * GET in one round trip: the access token row and the enrollment as that token may see it
+   * (its partner's; for a user token, its account's) come back from one query, whose SQL
+   * holds the visibility rule. Then the token is checked and authorized; `detail` is null
+   * when nothing visible has this id (404).
+   */
+  async function readWithToken(
+    token: string,
+    enrollmentId: string,
+    requirement: BearerRequirement,
+  ): Promise<{ principal: Principal; detail: PromotionDetail | null }> {
+    const parsed = parseOpaque(token, 'at');
+    if (!parsed) throw notAuthenticated('malformed');
+    const key = parseEnrollmentId(enrollmentId);
+    const now = clock.now();
+    const { token: row, view } = await enrollments.findTokenWithView(
+      parsed.id,
+      key ?? { id: NIL_UUID, promotionId: '' },
+      now,
+    );
+    const principal = authorize(provenPrincipal(tokens.checkRow(parsed, row)), requirement);
+    // An enrollment on a test clock is shown at its clock's time (SPEC §9).
+    return { principal, detail: view ? toPromotionDetail(view, view.clock_time ?? now) : null };
+  }
 
-    /**
-     * DELETE (rule 8) in one statement: an app token unenrolls any of its partner's
-     * enrollments, a user token only its own account's (another's answers 404).
-     */
-    async unenroll(principal: Principal, enrollmentId: string): Promise<void> {
-      const key = parseEnrollmentId(enrollmentId);
-      if (!key) throw notFound();
-      const scope = {
-        partnerId: principal.partnerId,
-        accountId: principal.kind === 'user' ? principal.accountId : null,
-      };
-      const now = clock.now();
-      const done = await statementResolvingDoubt(
-        () => enrollments.unenroll(key, scope, now, newEventId()),
-        async () => ((await enrollments.isUnenrolled(key.id)) ? true : null),
-      );
-      if (!done) throw notFound();
-    },
-  };
+  /**
+   * DELETE (rule 8) in one statement: an app token unenrolls any of its partner's
+   * enrollments, a user token only its own account's (another's answers 404).
+   */
+  async function unenroll(principal: Principal, enrollmentId: string): Promise<void> {
+    const key = parseEnrollmentId(enrollmentId);
+    if (!key) throw notFound();
+    const scope = {
+      partnerId: principal.partnerId,
+      accountId: principal.kind === 'user' ? principal.accountId : null,
+    };
+    const now = clock.now();
+    const done = await statementResolvingDoubt(
+      () => enrollments.unenroll(key, scope, now, newEventId()),
+      async () => ((await enrollments.isUnenrolled(key.id)) ? true : null),
+    );
+    if (!done) throw notFound();
+  }
+
+  return { enroll, readWithToken, unenroll };
 }
 
 export type EnrollmentService = ReturnType<typeof createEnrollmentService>;

@@ -120,12 +120,12 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
   });
 
   for (const path of PATHS) {
-    app.get(path, async (request, reply) => {
+    app.get(path, async function showConsentPage(request, reply) {
       const authz = await resolveAuthorizationRequest(readParams(request.query), partners);
       return renderPage(request, reply, authz);
     });
 
-    app.post(path, async (request, reply) => {
+    app.post(path, async function submitConsent(request, reply) {
       securePage(reply);
       const form = readConsentForm(request);
       await checkCsrf(request, form);

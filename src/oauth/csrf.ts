@@ -44,23 +44,25 @@ export function createCsrf(deps: { db: Db; clock: Clock }) {
       .update(JSON.stringify(['v1', expiry, nonce, ...fields]))
       .digest('base64url');
 
+  async function issue(nonce: string, fields: readonly string[]): Promise<string> {
+    const expiry = Math.floor(clock.now().getTime() / 1000) + CSRF_TTL_SECONDS;
+    return `${expiry}.${mac(await serverKey(), expiry, nonce, fields)}`;
+  }
+
+  async function verify(token: string | undefined, nonce: string | undefined, fields: readonly string[]) {
+    const match = token === undefined ? null : TOKEN.exec(token);
+    if (!match || nonce === undefined || !NONCE.test(nonce)) return false;
+    const expiry = Number(match[1]);
+    if (expiry * 1000 <= clock.now().getTime()) return false;
+    const expected = Buffer.from(mac(await serverKey(), expiry, nonce, fields));
+    return timingSafeEqual(expected, Buffer.from(match[2]!));
+  }
+
   return {
     newNonce: () => randomId(16),
     isNonce: (value: string | undefined): value is string => value !== undefined && NONCE.test(value),
-
-    async issue(nonce: string, fields: readonly string[]): Promise<string> {
-      const expiry = Math.floor(clock.now().getTime() / 1000) + CSRF_TTL_SECONDS;
-      return `${expiry}.${mac(await serverKey(), expiry, nonce, fields)}`;
-    },
-
-    async verify(token: string | undefined, nonce: string | undefined, fields: readonly string[]) {
-      const match = token === undefined ? null : TOKEN.exec(token);
-      if (!match || nonce === undefined || !NONCE.test(nonce)) return false;
-      const expiry = Number(match[1]);
-      if (expiry * 1000 <= clock.now().getTime()) return false;
-      const expected = Buffer.from(mac(await serverKey(), expiry, nonce, fields));
-      return timingSafeEqual(expected, Buffer.from(match[2]!));
-    },
+    issue,
+    verify,
   };
 }
 

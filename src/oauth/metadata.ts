@@ -23,7 +23,7 @@ export const metadataEndpoint: FastifyPluginAsync = async (app) => {
     // RFC 9207: authorization responses (codes and errors alike) carry `iss`.
     authorization_response_iss_parameter_supported: true,
   };
-  app.get('/.well-known/oauth-authorization-server', async (_request, reply) =>
-    reply.header('cache-control', 'public, max-age=3600').send(metadata),
-  );
+  app.get('/.well-known/oauth-authorization-server', async function serveMetadata(_request, reply) {
+    return reply.header('cache-control', 'public, max-age=3600').send(metadata);
+  });
 };

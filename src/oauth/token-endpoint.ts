@@ -19,7 +19,7 @@ export function requireParam(form: FormBody, name: string): string {
 export const tokenEndpoint: FastifyPluginAsync = async (app) => {
   const { partners, verifiedSecrets, tokens, grantService } = app;
 
-  app.post('/oauth/token', async (request, reply) => {
+  app.post('/oauth/token', async function token(request, reply) {
     noStore(reply);
     const form = parseForm(request);
     const partner = await authenticateClient(request, form, { partners, verifiedSecrets });

@@ -6,7 +6,7 @@ import { noStore, requireParam } from './token-endpoint.js';
 export const tokenManagementEndpoints: FastifyPluginAsync = async (app) => {
   const { partners, verifiedSecrets, grantService } = app;
 
-  app.post('/oauth/revoke', async (request, reply) => {
+  app.post('/oauth/revoke', async function revoke(request, reply) {
     noStore(reply);
     const form = parseForm(request);
     const partner = await authenticateClient(request, form, { partners, verifiedSecrets });
@@ -18,7 +18,7 @@ export const tokenManagementEndpoints: FastifyPluginAsync = async (app) => {
     return reply.code(200).send({});
   });
 
-  app.post('/oauth/introspect', async (request, reply) => {
+  app.post('/oauth/introspect', async function introspect(request, reply) {
     noStore(reply);
     const form = parseForm(request);
     const partner = await authenticateClient(request, form, { partners, verifiedSecrets });

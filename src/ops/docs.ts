@@ -67,7 +67,7 @@ export function docsCsp(html: string): string {
 async function buildReference(): Promise<FastifyInstance> {
   const { default: scalarApiReference } = await import('@scalar/fastify-api-reference');
   const reference = Fastify({ logger: false });
-  reference.addHook('onSend', async (_request, reply, payload) => {
+  reference.addHook('onSend', async function rewriteDocsPage(_request, reply, payload) {
     const type = reply.getHeader('content-type');
     if (typeof payload === 'string' && typeof type === 'string' && type.startsWith('text/html')) {
       reply.header('content-security-policy', docsCsp(payload));

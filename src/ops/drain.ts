@@ -20,7 +20,7 @@ export const drainPlugin = fp(
       if (closing)
         throw ERRORS.serviceUnavailable('The server is shutting down. Retry on another connection.');
     });
-    app.addHook('onSend', async (_request, reply, payload) => {
+    app.addHook('onSend', async function closeWhileDraining(_request, reply, payload) {
       if (closing) reply.header('connection', 'close');
       return payload;
     });

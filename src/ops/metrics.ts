@@ -93,13 +93,13 @@ export const metricsPlugin = fp(
       },
     } satisfies Metrics);
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', async function recordRequestMetrics(request, reply) {
       const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
       requests.inc(labels);
       duration.observe(labels, reply.elapsedTime / 1000);
     });
 
-    app.get('/metrics', { config: { neverShed: true } }, async (_request, reply) => {
+    app.get('/metrics', { config: { neverShed: true } }, async function serveMetrics(_request, reply) {
       const body = await registry.metrics();
       return reply.type(registry.contentType).send(body);
     });

@@ -32,12 +32,12 @@ export const overloadPlugin = fp(
       maxHeapUsedBytes: config.maxHeapUsedBytes ?? 0,
       maxRssBytes: config.maxRssBytes ?? 0,
       retryAfter: RETRY_AFTER_SECONDS,
-      pressureHandler: async (request, _reply, type, value) => {
+      pressureHandler: async function noteOverload(request, _reply, type, value) {
         if (!request.routeOptions.config.neverShed) request.pressure = { type, value };
       },
     });
     app.decorateRequest('pressure', null);
-    app.addHook('preParsing', async (request) => {
+    app.addHook('preParsing', async function shedOverload(request) {
       if (!request.pressure) return;
       request.log.warn(
         { pressure: request.pressure.type, value: request.pressure.value },

@@ -166,7 +166,7 @@ export const rateLimitPlugin = fp(
         scope: kind,
       };
       const limit = app.createRateLimit(options);
-      return async (request: FastifyRequest) => {
+      return async function countRequest(request: FastifyRequest) {
         const result = await limit(request);
         if (result.isAllowed) return;
         const outcome: RateLimitOutcome = {

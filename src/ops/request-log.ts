@@ -10,7 +10,7 @@ import { routeLabel } from './metrics.js';
  */
 export const requestLogPlugin = fp(
   async (app) => {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', async function logRequest(request, reply) {
       request.log.info(
         {
           method: request.method,

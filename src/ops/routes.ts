@@ -17,7 +17,7 @@ export const opsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/healthz', { config: { neverShed: true } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', async function readiness(request, reply) {
     try {
       await database.ping();
       return { status: 'ok' };

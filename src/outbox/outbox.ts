@@ -28,8 +28,8 @@
  *   })}
  *   select …
  *
- * rfc3339Sql(expr) formats an instant as the API does, for data built in SQL. Values are
- * bind parameters or the caller's SQL. The dispatcher (dispatcher.ts) delivers.
+ * Data built in SQL uses the fragments of src/rules/ (promotionDetailSql, rfc3339Sql). Values
+ * are bind parameters or the caller's SQL. The dispatcher (dispatcher.ts) delivers.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
@@ -70,10 +70,6 @@ export function enqueueSql(event: OutboxEvent, eventId: string = newEventId()): 
     join webhook_endpoints ep
       on ep.partner_id = ev.partner_id and ep.status = 'enabled' and ev.type = any(ep.event_types)`;
 }
-
-/** An instant as the API writes it (RFC 3339, UTC, whole seconds), in SQL. */
-export const rfc3339Sql = (instant: SQL) =>
-  sql`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 export interface OutboxCteOptions {
   /** Name of the events CTE (`returning id, partner_id, type, created_at`); `<name>_deliveries` follows it. */

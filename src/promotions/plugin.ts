@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { enqueueExpired } from '../enrollments/events.js';
 import { createPromotionsRepository, type PromotionsRepository } from './repository.js';
 import { createPromotionService, type PromotionService } from './service.js';
 
@@ -23,11 +22,7 @@ export const promotionsPlugin = fp(
         clock: app.clock,
         promotions,
         // Rule 10: a promotion's end binds its live enrollments at once, with their events.
-        expireEnrollments: async (promotionId, now, tx) => {
-          const ids = await app.enrollments.expireEndedPromotion(promotionId, now, tx);
-          if (ids.length > 0) await enqueueExpired(app.enrollments)(tx, ids, now);
-          return ids;
-        },
+        expireEnrollments: app.expireEndedPromotion,
       }),
     );
   },

@@ -1,4 +1,4 @@
-import { toRfc3339OrNull as iso, toRfc3339 } from './expiration.js';
+import { toRfc3339OrNull as iso, toRfc3339 } from '../rules/time.js';
 import type { PromotionWithCount } from './repository.js';
 
 /** A promotion as the API shows it (the admin API, and the `promotion.ended` webhook's data). */

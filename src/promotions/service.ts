@@ -2,8 +2,8 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ApiError, ERRORS } from '../errors.js';
 import { outbox } from '../outbox/outbox.js';
+import { truncateToSecond } from '../rules/time.js';
 import { promotionEndedEvent } from './events.js';
-import { truncateToSecond } from './expiration.js';
 import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from './repository.js';
 
 const notFound = ERRORS.promotionNotFound;
@@ -23,49 +23,49 @@ export function createPromotionService(deps: {
 }) {
   const { db, clock, promotions, expireEnrollments } = deps;
 
-  return {
-    /**
-     * One transaction on the locked row: the window is checked against the stored values,
-     * and the budget guard (max_enrollments never below the count) is part of the UPDATE.
-     * SPEC §3 rule 10: `status: ended` moves `ends_at` to now when it was later or unset, and
-     * enrollments the new end has expired are expired in the same transaction, with their events.
-     */
-    async update(id: string, changes: PromotionChanges, outer: Db = db): Promise<PromotionWithCount> {
-      const now = clock.now();
-      // Inside a caller's transaction (the bootstrap file, CONTRACT §10) this is a savepoint.
-      return outer.transaction(async (tx) => {
-        const current = await promotions.lockById(id, tx);
-        if (!current) throw notFound();
-        const startsAt = changes.startsAt === undefined ? current.startsAt : changes.startsAt;
-        let endsAt = changes.endsAt === undefined ? current.endsAt : changes.endsAt;
-        if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
-          throw new ApiError('invalid_request', 'ends_at must be after starts_at.', {
-            source: { pointer: changes.endsAt === undefined ? '/starts_at' : '/ends_at' },
-          });
-        }
-        const end = lastSecondBefore(now);
-        const started = !startsAt || startsAt.getTime() < end.getTime();
-        if (changes.status === 'ended' && started && (!endsAt || endsAt.getTime() > end.getTime())) {
-          endsAt = end;
-          changes = { ...changes, endsAt };
-        }
-        if (!(await promotions.update(id, changes, now, tx))) {
-          const count = (await promotions.findWithCount(id, tx))?.displayedCount ?? 0;
-          throw new ApiError(
-            'max_enrollments_below_count',
-            `max_enrollments (${changes.maxEnrollments}) is below enrollments_count (${count}).`,
-            { source: { pointer: '/max_enrollments' } },
-          );
-        }
-        if (endsAt && endsAt.getTime() < now.getTime()) await expireEnrollments(id, now, tx);
-        const updated = await promotions.findWithCount(id, tx);
-        if (!updated) throw notFound();
-        if (current.status !== 'ended' && updated.status === 'ended')
-          await outbox.enqueue(tx, promotionEndedEvent(updated, now));
-        return updated;
-      });
-    },
-  };
+  /**
+   * One transaction on the locked row: the window is checked against the stored values,
+   * and the budget guard (max_enrollments never below the count) is part of the UPDATE.
+   * SPEC §3 rule 10: `status: ended` moves `ends_at` to now when it was later or unset, and
+   * enrollments the new end has expired are expired in the same transaction, with their events.
+   */
+  async function update(id: string, changes: PromotionChanges, outer: Db = db): Promise<PromotionWithCount> {
+    const now = clock.now();
+    // Inside a caller's transaction (the bootstrap file, CONTRACT §10) this is a savepoint.
+    return outer.transaction(async (tx) => {
+      const current = await promotions.lockById(id, tx);
+      if (!current) throw notFound();
+      const startsAt = changes.startsAt === undefined ? current.startsAt : changes.startsAt;
+      let endsAt = changes.endsAt === undefined ? current.endsAt : changes.endsAt;
+      if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
+        throw new ApiError('invalid_request', 'ends_at must be after starts_at.', {
+          source: { pointer: changes.endsAt === undefined ? '/starts_at' : '/ends_at' },
+        });
+      }
+      const end = lastSecondBefore(now);
+      const started = !startsAt || startsAt.getTime() < end.getTime();
+      if (changes.status === 'ended' && started && (!endsAt || endsAt.getTime() > end.getTime())) {
+        endsAt = end;
+        changes = { ...changes, endsAt };
+      }
+      if (!(await promotions.update(id, changes, now, tx))) {
+        const count = (await promotions.findWithCount(id, tx))?.displayedCount ?? 0;
+        throw new ApiError(
+          'max_enrollments_below_count',
+          `max_enrollments (${changes.maxEnrollments}) is below enrollments_count (${count}).`,
+          { source: { pointer: '/max_enrollments' } },
+        );
+      }
+      if (endsAt && endsAt.getTime() < now.getTime()) await expireEnrollments(id, now, tx);
+      const updated = await promotions.findWithCount(id, tx);
+      if (!updated) throw notFound();
+      if (current.status !== 'ended' && updated.status === 'ended')
+        await outbox.enqueue(tx, promotionEndedEvent(updated, now));
+      return updated;
+    });
+  }
+
+  return { update };
 }
 
 export type PromotionService = ReturnType<typeof createPromotionService>;

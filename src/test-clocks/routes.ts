@@ -37,7 +37,7 @@ function decodeCursor(cursor: string | undefined): string | undefined {
 export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
   const { partners, testClockService: service } = app;
 
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', async function requireSandboxPartner(request) {
     const principal = request.principal;
     if (!principal) return; // unreachable: every route here declares its bearer requirement
     const partner = await partners.findById(principal.partnerId);
@@ -59,7 +59,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { auth: AUTH },
     },
-    async (request, reply) => {
+    async function createTestClock(request, reply) {
       const created = await service.create(request.principal!.partnerId, {
         frozenTime: request.body.frozen_time,
         name: request.body.name ?? null,
@@ -81,7 +81,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { auth: AUTH },
     },
-    async (request) => {
+    async function listTestClocks(request) {
       const { limit, cursor } = request.query;
       const rows = await service.list(request.principal!.partnerId, {
         limit: limit + 1,
@@ -105,8 +105,11 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { auth: AUTH },
     },
-    async (request) =>
-      toTestClockResource(await service.get(request.principal!.partnerId, request.params.test_clock_id)),
+    async function getTestClock(request) {
+      return toTestClockResource(
+        await service.get(request.principal!.partnerId, request.params.test_clock_id),
+      );
+    },
   );
 
   app.delete(
@@ -119,7 +122,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { auth: AUTH },
     },
-    async (request, reply) => {
+    async function deleteTestClock(request, reply) {
       await service.delete(request.principal!.partnerId, request.params.test_clock_id);
       return reply.code(204).send(undefined);
     },
@@ -136,14 +139,15 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { auth: AUTH },
     },
-    async (request) =>
-      toTestClockResource(
+    async function advanceTestClock(request) {
+      return toTestClockResource(
         await service.advance(
           request.principal!.partnerId,
           request.params.test_clock_id,
           request.body.frozen_time,
         ),
-      ),
+      );
+    },
   );
 
   app.post(
@@ -157,7 +161,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { auth: AUTH },
     },
-    async (request, reply) => {
+    async function createClockAccount(request, reply) {
       const created = await service.createAccount(
         request.principal!.partnerId,
         request.params.test_clock_id,
@@ -178,10 +182,11 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { auth: AUTH },
     },
-    async (request) =>
-      service.recordUsage(request.principal!.partnerId, request.params.enrollment_id, {
+    async function recordClockUsage(request) {
+      return service.recordUsage(request.principal!.partnerId, request.params.enrollment_id, {
         tasks: request.body.tasks,
         idempotencyKey: request.body.idempotency_key,
-      }),
+      });
+    },
   );
 };

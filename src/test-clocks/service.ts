@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ApiError } from '../errors.js';
-import { toRfc3339, truncateToSecond } from '../promotions/expiration.js';
+import { toRfc3339, truncateToSecond } from '../rules/time.js';
 import type { RecordUsage, UsageResult, UsageService } from '../usage/service.js';
 import type { DeletedCounts, TestClockRow, TestClocksRepository } from './repository.js';
 
@@ -95,135 +95,147 @@ export function createTestClockService(deps: {
     return settled(found, clock.now());
   }
 
-  return {
-    async create(partnerId: string, input: { frozenTime: Date; name: string | null }): Promise<TestClockRow> {
-      return clocks.insert({
-        id: `clock_${randomId(16)}`,
-        partnerId,
-        frozenTime: truncateToSecond(input.frozenTime),
-        name: input.name,
-        now: clock.now(),
-      });
-    },
+  async function create(
+    partnerId: string,
+    input: { frozenTime: Date; name: string | null },
+  ): Promise<TestClockRow> {
+    return clocks.insert({
+      id: `clock_${randomId(16)}`,
+      partnerId,
+      frozenTime: truncateToSecond(input.frozenTime),
+      name: input.name,
+      now: clock.now(),
+    });
+  }
 
-    get,
+  async function list(
+    partnerId: string,
+    options: { limit: number; afterId?: string },
+  ): Promise<TestClockRow[]> {
+    const now = clock.now();
+    return (await clocks.list(partnerId, options)).map((c) => settled(c, now));
+  }
 
-    async list(partnerId: string, options: { limit: number; afterId?: string }): Promise<TestClockRow[]> {
-      const now = clock.now();
-      return (await clocks.list(partnerId, options)).map((c) => settled(c, now));
-    },
-
-    /**
-     * Moves the clock forward to `to`: claimed (`advancing`, so a concurrent advance gets
-     * 409), then in one transaction everything that fell due up to `to` happens — the clock's
-     * enrollments past their effective expiration (rules 1 and 10) are expired in expiry order
-     * with their `expired` events, by the sweeper's own `markExpired` — and the clock reads `to`
-     * and is `ready` again. Billing cycles need nothing: they are derived from the clock's time
-     * at every read. A failure gives the clock back at its old time.
-     */
-    async advance(partnerId: string, id: string, requested: Date): Promise<TestClockRow> {
-      const current = await get(partnerId, id);
-      if (current.status === 'advancing') throw advancing();
-      const to = truncateToSecond(requested);
-      if (to.getTime() < current.frozen_time.getTime()) {
-        throw new ApiError(
-          'invalid_request',
-          `frozen_time must not be earlier than the clock's current time (${toRfc3339(current.frozen_time)}): clocks only move forward.`,
-          { source: { pointer: '/frozen_time' } },
-        );
-      }
-      const limit = addYears(current.frozen_time, MAX_ADVANCE_YEARS);
-      if (to.getTime() > limit.getTime()) {
-        throw new ApiError(
-          'invalid_request',
-          `An advance moves a clock at most ${MAX_ADVANCE_YEARS} years, here up to ${toRfc3339(limit)}.`,
-          { source: { pointer: '/frozen_time' } },
-        );
-      }
-      const now = clock.now();
-      const claim = {
-        from: current.frozen_time,
-        now,
-        leaseUntil: new Date(now.getTime() + ADVANCE_LEASE_MS),
-      };
-      if (!(await clocks.claimAdvance(partnerId, id, claim))) throw advancing();
-      try {
-        return await db.transaction(async (tx) => {
-          // The clock moves first, inside this transaction: what the sweep reads of its
-          // enrollments (the webhook events' data) is then at the new time too.
-          const moved = await clocks.finishAdvance(id, to, tx);
-          for (;;) {
-            const expired = await enrollments.markExpired(to, SWEEP_BATCH, tx, { testClockId: id });
-            if (expired.length > 0 && onExpired) await onExpired(tx, expired, now);
-            if (expired.length < SWEEP_BATCH) break;
-          }
-          return moved;
-        });
-      } catch (err) {
-        await clocks.release(id).catch(() => undefined);
-        throw err;
-      }
-    },
-
-    /**
-     * A test account on the clock and a user token for it (`promotions:read promotions:write`),
-     * in one transaction: the token copies the account's clock, so everything it does lives
-     * at the clock's time. The account has no password: it never signs in on the consent page.
-     */
-    async createAccount(partnerId: string, id: string, email: string | undefined): Promise<ClockAccount> {
-      const target = await get(partnerId, id);
-      const now = clock.now();
-      const address =
-        email ??
-        `${target.id.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomId(6)
-          .toLowerCase()
-          .replace(/[^a-z0-9]/g, '')}@test-clocks.invalid`;
-      return db.transaction(async (tx) => {
-        const account = await accounts.insert(
-          {
-            id: randomUUID(),
-            email: address,
-            passwordHash: NO_PASSWORD,
-            testClockId: target.id,
-            createdAt: now,
-          },
-          tx,
-        );
-        if (!account) {
-          throw new ApiError('email_taken', 'An account with this email already exists.', {
-            source: { pointer: '/email' },
-          });
+  /**
+   * Moves the clock forward to `to`: claimed (`advancing`, so a concurrent advance gets
+   * 409), then in one transaction everything that fell due up to `to` happens — the clock's
+   * enrollments past their effective expiration (rules 1 and 10) are expired in expiry order
+   * with their `expired` events, by the sweeper's own `markExpired` — and the clock reads `to`
+   * and is `ready` again. Billing cycles need nothing: they are derived from the clock's time
+   * at every read. A failure gives the clock back at its old time.
+   */
+  async function advance(partnerId: string, id: string, requested: Date): Promise<TestClockRow> {
+    const current = await get(partnerId, id);
+    if (current.status === 'advancing') throw advancing();
+    const to = truncateToSecond(requested);
+    if (to.getTime() < current.frozen_time.getTime()) {
+      throw new ApiError(
+        'invalid_request',
+        `frozen_time must not be earlier than the clock's current time (${toRfc3339(current.frozen_time)}): clocks only move forward.`,
+        { source: { pointer: '/frozen_time' } },
+      );
+    }
+    const limit = addYears(current.frozen_time, MAX_ADVANCE_YEARS);
+    if (to.getTime() > limit.getTime()) {
+      throw new ApiError(
+        'invalid_request',
+        `An advance moves a clock at most ${MAX_ADVANCE_YEARS} years, here up to ${toRfc3339(limit)}.`,
+        { source: { pointer: '/frozen_time' } },
+      );
+    }
+    const now = clock.now();
+    const claim = {
+      from: current.frozen_time,
+      now,
+      leaseUntil: new Date(now.getTime() + ADVANCE_LEASE_MS),
+    };
+    if (!(await clocks.claimAdvance(partnerId, id, claim))) throw advancing();
+    try {
+      return await db.transaction(async (tx) => {
+        // The clock moves first, inside this transaction: what the sweep reads of its
+        // enrollments (the webhook events' data) is then at the new time too.
+        const moved = await clocks.finishAdvance(id, to, tx);
+        for (;;) {
+          const expired = await enrollments.markExpired(to, SWEEP_BATCH, tx, { testClockId: id });
+          if (expired.length > 0 && onExpired) await onExpired(tx, expired, now);
+          if (expired.length < SWEEP_BATCH) break;
         }
-        const token: TokenResponse = await tokens.issueAccessToken(
-          { kind: 'user', partnerId, accountId: account.id, scopes: ['promotions:read', 'promotions:write'] },
-          tx,
-        );
-        return {
-          account_id: account.id,
-          email: account.email,
-          access_token: token.access_token,
-          token_type: token.token_type,
-          scope: token.scope,
-          expires_in: token.expires_in,
-        };
+        return moved;
       });
-    },
+    } catch (err) {
+      await clocks.release(id).catch(() => undefined);
+      throw err;
+    }
+  }
 
-    /** Usage at clock time, only on an enrollment of one of this partner's clocks (else 404). */
-    async recordUsage(partnerId: string, enrollmentId: string, input: RecordUsage): Promise<UsageResult> {
-      return usageService.record(enrollmentId, input, { clockPartnerId: partnerId });
-    },
+  /**
+   * A test account on the clock and a user token for it (`promotions:read promotions:write`),
+   * in one transaction: the token copies the account's clock, so everything it does lives
+   * at the clock's time. The account has no password: it never signs in on the consent page.
+   */
+  async function createAccount(
+    partnerId: string,
+    id: string,
+    email: string | undefined,
+  ): Promise<ClockAccount> {
+    const target = await get(partnerId, id);
+    const now = clock.now();
+    const address =
+      email ??
+      `${target.id.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomId(6)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')}@test-clocks.invalid`;
+    return db.transaction(async (tx) => {
+      const account = await accounts.insert(
+        {
+          id: randomUUID(),
+          email: address,
+          passwordHash: NO_PASSWORD,
+          testClockId: target.id,
+          createdAt: now,
+        },
+        tx,
+      );
+      if (!account) {
+        throw new ApiError('email_taken', 'An account with this email already exists.', {
+          source: { pointer: '/email' },
+        });
+      }
+      const token: TokenResponse = await tokens.issueAccessToken(
+        { kind: 'user', partnerId, accountId: account.id, scopes: ['promotions:read', 'promotions:write'] },
+        tx,
+      );
+      return {
+        account_id: account.id,
+        email: account.email,
+        access_token: token.access_token,
+        token_type: token.token_type,
+        scope: token.scope,
+        expires_in: token.expires_in,
+      };
+    });
+  }
 
-    /** Deletes the clock and everything attached to it, in one transaction; the rows deleted per table. */
-    async delete(partnerId: string, id: string): Promise<DeletedCounts> {
-      return db.transaction(async (tx) => {
-        const locked = await clocks.lock(partnerId, id, tx);
-        if (!locked) throw notFound();
-        if (isAdvancing(locked, clock.now())) throw advancing();
-        return clocks.deleteCascade(id, tx);
-      });
-    },
-  };
+  /** Usage at clock time, only on an enrollment of one of this partner's clocks (else 404). */
+  async function recordUsage(
+    partnerId: string,
+    enrollmentId: string,
+    input: RecordUsage,
+  ): Promise<UsageResult> {
+    return usageService.record(enrollmentId, input, { clockPartnerId: partnerId });
+  }
+
+  /** Deletes the clock and everything attached to it, in one transaction; the rows deleted per table. */
+  async function deleteClock(partnerId: string, id: string): Promise<DeletedCounts> {
+    return db.transaction(async (tx) => {
+      const locked = await clocks.lock(partnerId, id, tx);
+      if (!locked) throw notFound();
+      if (isAdvancing(locked, clock.now())) throw advancing();
+      return clocks.deleteCascade(id, tx);
+    });
+  }
+
+  return { create, get, list, advance, createAccount, recordUsage, delete: deleteClock };
 }
 
 export type TestClockService = ReturnType<typeof createTestClockService>;

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { EFFECTIVE_EXPIRES_AT, epochMs, toDate } from '../db/sql.js';
+import { epochMs, toDate } from '../db/sql.js';
+import { effectiveExpirationSql } from '../rules/expiration.js';
+import { acceptedTasksSql } from '../rules/usage.js';
 
 /** What recording usage needs to know about an enrollment, read under a share lock. */
 export interface UsageTarget {
@@ -24,9 +26,6 @@ export interface LedgerEntry {
   tasksAccepted: number;
 }
 
-// Usage without a limit is still capped by the int4 column.
-const INT4_MAX = 2_147_483_647;
-
 /**
  * The enrollment, its effective expiration (rule 10) and its promotion's limit. FOR SHARE
  * makes a concurrent unenroll wait for this transaction (and this one wait for it), so usage
@@ -46,7 +45,7 @@ const lockTargetStatement = prepared<
   { id: string; promotionId: string }
 >(
   'usage_lock_target',
-  sql`select e.id, ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(EFFECTIVE_EXPIRES_AT)} as expires_at,
+  sql`select e.id, ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(effectiveExpirationSql(sql`e.expires_at`, sql`p.ends_at`))} as expires_at,
              ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at, p.task_limit_per_month,
              e.test_clock_id, ${epochMs(sql`tc.frozen_time`)} as clock_time, tc.partner_id as clock_partner_id
       from enrollments e join promotions p on p.id = e.promotion_id
@@ -145,11 +144,10 @@ export function createUsageRepository(db: Db) {
             for update`,
       );
       if (!locked) throw new Error('usage counter vanished inside its transaction');
-      const cap = limit ?? INT4_MAX;
       const [row] = await queryRows<{ after: number }>(
         tx,
         sql`update usage_counters
-            set used = used + least(${tasks}::int, greatest(${cap}::int - used, 0))
+            set used = used + ${acceptedTasksSql(sql`used`, sql`${tasks}`, sql`${limit}::int`)}
             where enrollment_id = ${enrollmentId} and cycle_start = ${cycleStart}
             returning used as after`,
       );

@@ -1,13 +1,13 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import { enrollmentEvent } from '../enrollments/events.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ApiError } from '../errors.js';
 import { outbox } from '../outbox/outbox.js';
-import { cycleAt } from '../promotions/billing-cycle.js';
-import { isExpired, toRfc3339 } from '../promotions/expiration.js';
-import { usageCrossings } from './events.js';
+import { cycleAt } from '../rules/billing-cycle.js';
+import { parseEnrollmentId } from '../rules/enrollment-id.js';
+import { toRfc3339 } from '../rules/time.js';
+import { usageCrossings, usageRefusal } from '../rules/usage.js';
 import type { LedgerEntry, UsageRepository, UsageTarget } from './repository.js';
 
 export interface RecordUsage {
@@ -34,13 +34,6 @@ export interface UsageResult {
 
 const notFound = () => new ApiError('enrollment_not_found', 'The requested enrollment was not found.');
 
-/** Usage after expiry or unenrollment is rejected entirely (SPEC §3 rule 3). */
-function whyNotActive(target: UsageTarget, at: Date): string | null {
-  if (target.unenrolledAt) return `The enrollment was unenrolled on ${toRfc3339(target.unenrolledAt)}.`;
-  if (isExpired(target.expiresAt, at)) return `The enrollment expired on ${toRfc3339(target.expiresAt!)}.`;
-  return null;
-}
-
 export function createUsageService(deps: {
   db: Db;
   clock: Clock;
@@ -60,119 +53,119 @@ export function createUsageService(deps: {
     };
   }
 
-  return {
-    /**
-     * SPEC §3 rules 2 and 3 in one transaction: the ledger entry (claimed by its
-     * idempotency key), the capped counter of the cycle the tasks ran in, and the events.
-     */
-    async record(
-      enrollmentId: string,
-      input: RecordUsage,
-      options: RecordOptions = {},
-    ): Promise<UsageResult> {
-      const key = parseEnrollmentId(enrollmentId);
-      if (!key) throw notFound();
-      // The future is judged at the enrollment's own time, once its row (and clock) is read.
-      const wallNow = clock.now();
-      const idempotencyKey = input.idempotencyKey ?? null;
+  /**
+   * SPEC §3 rules 2 and 3 in one transaction: the ledger entry (claimed by its
+   * idempotency key), the capped counter of the cycle the tasks ran in, and the events.
+   */
+  async function record(
+    enrollmentId: string,
+    input: RecordUsage,
+    options: RecordOptions = {},
+  ): Promise<UsageResult> {
+    const key = parseEnrollmentId(enrollmentId);
+    if (!key) throw notFound();
+    // The future is judged at the enrollment's own time, once its row (and clock) is read.
+    const wallNow = clock.now();
+    const idempotencyKey = input.idempotencyKey ?? null;
 
-      return db.transaction(async (tx) => {
-        const target = await usage.lockTarget(key, tx);
-        if (!target) throw notFound();
-        if (options.clockPartnerId !== undefined && target.clockPartnerId !== options.clockPartnerId) {
-          throw notFound();
-        }
-        // SPEC §9: an enrollment on a test clock lives at its clock's time, read with its row.
-        const now = target.clockTime ?? wallNow;
-        const at = input.occurredAt ?? now;
-        if (at.getTime() > now.getTime()) {
-          throw new ApiError('invalid_request', 'occurred_at must not be in the future.', {
-            source: { pointer: '/occurred_at' },
-          });
-        }
-        if (idempotencyKey !== null) {
-          const earlier = await usage.findEntry(target.id, idempotencyKey, tx);
-          if (earlier) return replay(target, earlier, now, tx);
-        }
-        if (at.getTime() < target.enrolledAt.getTime()) {
-          throw new ApiError('invalid_request', 'occurred_at must not be before the enrollment date.', {
-            source: { pointer: '/occurred_at' },
-          });
-        }
-        const reason = whyNotActive(target, at);
-        if (reason) throw new ApiError('enrollment_not_active', reason);
+    return db.transaction(async (tx) => {
+      const target = await usage.lockTarget(key, tx);
+      if (!target) throw notFound();
+      if (options.clockPartnerId !== undefined && target.clockPartnerId !== options.clockPartnerId) {
+        throw notFound();
+      }
+      // SPEC §9: an enrollment on a test clock lives at its clock's time, read with its row.
+      const now = target.clockTime ?? wallNow;
+      const at = input.occurredAt ?? now;
+      if (at.getTime() > now.getTime()) {
+        throw new ApiError('invalid_request', 'occurred_at must not be in the future.', {
+          source: { pointer: '/occurred_at' },
+        });
+      }
+      if (idempotencyKey !== null) {
+        const earlier = await usage.findEntry(target.id, idempotencyKey, tx);
+        if (earlier) return replay(target, earlier, now, tx);
+      }
+      if (at.getTime() < target.enrolledAt.getTime()) {
+        throw new ApiError('invalid_request', 'occurred_at must not be before the enrollment date.', {
+          source: { pointer: '/occurred_at' },
+        });
+      }
+      const reason = usageRefusal(target, at);
+      if (reason) throw new ApiError('enrollment_not_active', reason);
 
-        const cycle = cycleAt(target.enrolledAt, at);
-        const entryId = usage.newEntryId();
-        const claimed = await usage.claimEntry(
-          {
-            id: entryId,
-            enrollmentId: target.id,
-            cycleStart: cycle.start,
+      const cycle = cycleAt(target.enrolledAt, at);
+      const entryId = usage.newEntryId();
+      const claimed = await usage.claimEntry(
+        {
+          id: entryId,
+          enrollmentId: target.id,
+          cycleStart: cycle.start,
+          tasks: input.tasks,
+          idempotencyKey,
+          occurredAt: at,
+          now,
+        },
+        tx,
+      );
+      if (!claimed) {
+        // A concurrent request with the same key committed first: answer as it did.
+        const earlier = await usage.findEntry(target.id, idempotencyKey!, tx);
+        if (!earlier) throw new Error('idempotent usage entry vanished');
+        return replay(target, earlier, now, tx);
+      }
+
+      const limit = target.taskLimitPerMonth;
+      const { before, after } = await usage.addCapped(target.id, cycle.start, input.tasks, limit, tx);
+      const accepted = after - before;
+      const rejected = input.tasks - accepted;
+      await usage.settleEntry(entryId, accepted, tx);
+
+      const actor = { actorType: 'admin' as const, actorId: null, at: now };
+      await enrollments.insertEvent(
+        {
+          enrollmentId: target.id,
+          type: 'usage_recorded',
+          ...actor,
+          data: {
             tasks: input.tasks,
-            idempotencyKey,
-            occurredAt: at,
-            now,
+            accepted,
+            rejected,
+            billing_cycle_start: toRfc3339(cycle.start),
+            occurred_at: toRfc3339(at),
+            ...(idempotencyKey !== null ? { idempotency_key: idempotencyKey } : {}),
           },
-          tx,
-        );
-        if (!claimed) {
-          // A concurrent request with the same key committed first: answer as it did.
-          const earlier = await usage.findEntry(target.id, idempotencyKey!, tx);
-          if (!earlier) throw new Error('idempotent usage entry vanished');
-          return replay(target, earlier, now, tx);
-        }
-
-        const limit = target.taskLimitPerMonth;
-        const { before, after } = await usage.addCapped(target.id, cycle.start, input.tasks, limit, tx);
-        const accepted = after - before;
-        const rejected = input.tasks - accepted;
-        await usage.settleEntry(entryId, accepted, tx);
-
-        const actor = { actorType: 'admin' as const, actorId: null, at: now };
+        },
+        tx,
+      );
+      if (limit !== null && before < limit && after >= limit) {
         await enrollments.insertEvent(
           {
             enrollmentId: target.id,
-            type: 'usage_recorded',
+            type: 'limit_reached',
             ...actor,
-            data: {
-              tasks: input.tasks,
-              accepted,
-              rejected,
-              billing_cycle_start: toRfc3339(cycle.start),
-              occurred_at: toRfc3339(at),
-              ...(idempotencyKey !== null ? { idempotency_key: idempotencyKey } : {}),
-            },
+            data: { task_limit_per_month: limit, billing_cycle_start: toRfc3339(cycle.start) },
           },
           tx,
         );
-        if (limit !== null && before < limit && after >= limit) {
-          await enrollments.insertEvent(
-            {
-              enrollmentId: target.id,
-              type: 'limit_reached',
-              ...actor,
-              data: { task_limit_per_month: limit, billing_cycle_start: toRfc3339(cycle.start) },
-            },
-            tx,
-          );
-        }
+      }
 
-        // SPEC §8: 80% and limit webhooks, once per enrollment and cycle (dedup key), in this transaction.
-        for (const type of usageCrossings(before, after, limit, rejected)) {
-          const [view] = await enrollments.findViewsByIds([target.id], wallNow, tx);
-          if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, wallNow, cycle.start));
-        }
+      // SPEC §8: 80% and limit webhooks, once per enrollment and cycle (dedup key), in this transaction.
+      for (const type of usageCrossings(before, after, limit, rejected)) {
+        const [view] = await enrollments.findViewsByIds([target.id], wallNow, tx);
+        if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, wallNow, cycle.start));
+      }
 
-        const current = cycleAt(target.enrolledAt, now);
-        const usedNow =
-          current.start.getTime() === cycle.start.getTime()
-            ? after
-            : await usage.usedInCycle(target.id, current.start, tx);
-        return { accepted, rejected, tasks_used_this_month: usedNow, task_limit_per_month: limit };
-      });
-    },
-  };
+      const current = cycleAt(target.enrolledAt, now);
+      const usedNow =
+        current.start.getTime() === cycle.start.getTime()
+          ? after
+          : await usage.usedInCycle(target.id, current.start, tx);
+      return { accepted, rejected, tasks_used_this_month: usedNow, task_limit_per_month: limit };
+    });
+  }
+
+  return { record };
 }
 
 export type UsageService = ReturnType<typeof createUsageService>;

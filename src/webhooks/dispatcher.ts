@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { Agent, request } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
-import { toRfc3339 } from '../promotions/expiration.js';
+import { toRfc3339 } from '../rules/time.js';
 import type { ClaimedDelivery, DeliveryStatus, WebhooksRepository } from './repository.js';
 import { signedHeaders } from './signer.js';
 import { checkWebhookUrl, guardedLookup, type Resolver, UnsafeUrlError } from './ssrf.js';
@@ -231,63 +231,63 @@ export function createDispatcher(options: DispatcherOptions) {
     }
   }
 
-  const dispatcher = {
-    /** Claims and sends what is due at `clock.now()`, batch after batch; tests call it directly. */
-    async runOnce(): Promise<AttemptResult[]> {
-      const results: AttemptResult[] = [];
-      for (let i = 0; i < DISPATCH_MAX_BATCHES && !stopping; i++) {
-        const now = clock.now();
-        const claimed = await repository.claim(now, batchSize, new Date(now.getTime() + leaseMs));
-        const settled = await Promise.all(claimed.map(deliver));
-        for (const r of settled) if (r) results.push(r);
-        if (claimed.length < batchSize) break;
-      }
+  /** Claims and sends what is due at `clock.now()`, batch after batch; tests call it directly. */
+  async function runOnce(): Promise<AttemptResult[]> {
+    const results: AttemptResult[] = [];
+    for (let i = 0; i < DISPATCH_MAX_BATCHES && !stopping; i++) {
       const now = clock.now();
-      if (!stopping && now.getTime() - lastPrune >= PRUNE_EVERY_MS) {
-        lastPrune = now.getTime();
-        const pruned = await repository.prune(now);
-        if (pruned) log?.info({ pruned }, 'webhook events past retention deleted');
-      }
-      return results;
-    },
+      const claimed = await repository.claim(now, batchSize, new Date(now.getTime() + leaseMs));
+      const settled = await Promise.all(claimed.map(deliver));
+      for (const r of settled) if (r) results.push(r);
+      if (claimed.length < batchSize) break;
+    }
+    const now = clock.now();
+    if (!stopping && now.getTime() - lastPrune >= PRUNE_EVERY_MS) {
+      lastPrune = now.getTime();
+      const pruned = await repository.prune(now);
+      if (pruned) log?.info({ pruned }, 'webhook events past retention deleted');
+    }
+    return results;
+  }
 
-    /** Polls every `pollIntervalMs` until stop(); the timer never keeps the process alive. */
-    start(): void {
-      if (timer || stopping) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = dispatcher
-          .runOnce()
-          .catch((err: unknown) => log?.warn({ err }, 'webhook dispatch failed; retrying at the next tick'))
-          .finally(() => {
-            running = null;
-          });
-      }, pollIntervalMs);
-      timer.unref();
-    },
-
-    /** Stops claiming; in-flight attempts get `graceMs`, then are aborted and released. */
-    async stop(): Promise<void> {
-      stopping = true;
-      if (timer) clearInterval(timer);
-      timer = null;
-      if (running) {
-        let graceTimer: NodeJS.Timeout | undefined;
-        const grace = new Promise((r) => {
-          graceTimer = setTimeout(r, graceMs);
+  /** Polls every `pollIntervalMs` until stop(); the timer never keeps the process alive. */
+  function start(): void {
+    if (timer || stopping) return;
+    timer = setInterval(() => {
+      if (running) return;
+      running = dispatcher
+        .runOnce()
+        .catch((err: unknown) => log?.warn({ err }, 'webhook dispatch failed; retrying at the next tick'))
+        .finally(() => {
+          running = null;
         });
-        await Promise.race([running, grace]);
-        clearTimeout(graceTimer);
-        if (inFlight.size > 0) {
-          const pending = [...inFlight];
-          shutdown.abort();
-          await running;
-          await repository.release(pending, clock.now()).catch(() => {});
-        }
+    }, pollIntervalMs);
+    timer.unref();
+  }
+
+  /** Stops claiming; in-flight attempts get `graceMs`, then are aborted and released. */
+  async function stop(): Promise<void> {
+    stopping = true;
+    if (timer) clearInterval(timer);
+    timer = null;
+    if (running) {
+      let graceTimer: NodeJS.Timeout | undefined;
+      const grace = new Promise((r) => {
+        graceTimer = setTimeout(r, graceMs);
+      });
+      await Promise.race([running, grace]);
+      clearTimeout(graceTimer);
+      if (inFlight.size > 0) {
+        const pending = [...inFlight];
+        shutdown.abort();
+        await running;
+        await repository.release(pending, clock.now()).catch(() => {});
       }
-      await agent.close().catch(() => {});
-    },
-  };
+    }
+    await agent.close().catch(() => {});
+  }
+
+  const dispatcher = { runOnce, start, stop };
   return dispatcher;
 }
 

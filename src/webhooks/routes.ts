@@ -57,7 +57,7 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request, reply) => {
+    async function createEndpoint(request, reply) {
       const created = await service.create(await o.partnerOf(request), request.body);
       const location = request.url.split('?')[0]!.replace(/\/+$/, '');
       return reply.code(201).header('location', `${location}/${created.id}`).send(created);
@@ -75,7 +75,9 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request) => service.list(await o.partnerOf(request), request.query),
+    async function listEndpoints(request) {
+      return service.list(await o.partnerOf(request), request.query);
+    },
   );
 
   app.get(
@@ -88,8 +90,9 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request) =>
-      service.get(await o.partnerOf(request), (request.params as { endpoint_id: string }).endpoint_id),
+    async function getEndpoint(request) {
+      return service.get(await o.partnerOf(request), (request.params as { endpoint_id: string }).endpoint_id);
+    },
   );
 
   app.patch(
@@ -103,12 +106,13 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request) =>
-      service.update(
+    async function updateEndpoint(request) {
+      return service.update(
         await o.partnerOf(request),
         (request.params as { endpoint_id: string }).endpoint_id,
         request.body,
-      ),
+      );
+    },
   );
 
   app.delete(
@@ -121,7 +125,7 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request, reply) => {
+    async function deleteEndpoint(request, reply) {
       await service.remove(
         await o.partnerOf(request),
         (request.params as { endpoint_id: string }).endpoint_id,
@@ -140,11 +144,12 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request) =>
-      service.rotateSecret(
+    async function rotateEndpointSecret(request) {
+      return service.rotateSecret(
         await o.partnerOf(request),
         (request.params as { endpoint_id: string }).endpoint_id,
-      ),
+      );
+    },
   );
 
   app.get(
@@ -158,12 +163,13 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request) =>
-      service.deliveries(
+    async function listDeliveries(request) {
+      return service.deliveries(
         await o.partnerOf(request),
         (request.params as { endpoint_id: string }).endpoint_id,
         request.query,
-      ),
+      );
+    },
   );
 
   app.get(
@@ -177,7 +183,9 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request) => service.events(await o.partnerOf(request), request.query),
+    async function listEvents(request) {
+      return service.events(await o.partnerOf(request), request.query);
+    },
   );
 
   app.post(
@@ -190,7 +198,7 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
       },
       ...pre,
     },
-    async (request, reply) => {
+    async function redeliverEvent(request, reply) {
       const result = await service.redeliver(
         await o.partnerOf(request),
         (request.params as { event_id: string }).event_id,
@@ -205,7 +213,9 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   registerWebhookRoutes(app, {
     base: '',
     baseParams: {},
-    partnerOf: async (request) => request.principal!.partnerId,
+    partnerOf: async function partnerOfToken(request) {
+      return request.principal!.partnerId;
+    },
     auth: { scope: 'promotions:write', kinds: ['app'] },
     common: [400, 401, 403, 429, 503],
     operationPrefix: '',

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { ApiError } from '../errors.js';
 import { EVENT_TYPES } from '../outbox/event-types.js';
 import { encodeCursor, readCursor } from '../pagination.js';
-import { toRfc3339 } from '../promotions/expiration.js';
+import { toRfc3339 } from '../rules/time.js';
 import type {
   DeliveryRow,
   DeliveryStatus,
@@ -93,134 +93,135 @@ export function createWebhookService(deps: {
     return endpoint;
   }
 
-  return {
-    /** The SSRF rule of SPEC §8 on a URL: its normalised form, or ApiError invalid_request. */
-    checkUrl,
+  async function create(
+    partnerId: string,
+    input: { url: string; event_types?: string[]; description?: string | null },
+  ) {
+    const url = await checkUrl(input.url);
+    const secret = generateSecret();
+    const endpoint = await repository.insertEndpoint({
+      id: newEndpointId(),
+      partnerId,
+      url,
+      eventTypes: input.event_types ?? [...EVENT_TYPES],
+      description: input.description ?? null,
+      secret,
+      now: clock.now(),
+    });
+    return { ...toEndpointResource(endpoint), secret };
+  }
 
-    async create(
-      partnerId: string,
-      input: { url: string; event_types?: string[]; description?: string | null },
-    ) {
-      const url = await checkUrl(input.url);
-      const secret = generateSecret();
-      const endpoint = await repository.insertEndpoint({
-        id: newEndpointId(),
+  async function get(partnerId: string, id: string) {
+    return toEndpointResource(await ownEndpoint(partnerId, id));
+  }
+
+  async function list(partnerId: string, query: { limit: number; cursor?: string }) {
+    const after = readCursor(query.cursor, (v) => (typeof v.after === 'string' ? v.after : null));
+    const rows = await repository.listEndpoints(partnerId, { limit: query.limit, afterId: after });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toEndpointResource),
+      next_cursor: rows.length > query.limit && last ? encodeCursor({ after: last.id }) : null,
+    };
+  }
+
+  async function update(
+    partnerId: string,
+    id: string,
+    input: {
+      url?: string;
+      event_types?: string[];
+      description?: string | null;
+      status?: 'enabled' | 'disabled';
+    },
+  ) {
+    await ownEndpoint(partnerId, id);
+    const changes: EndpointChanges = {
+      url: input.url === undefined ? undefined : await checkUrl(input.url),
+      eventTypes: input.event_types,
+      description: input.description,
+      status: input.status,
+    };
+    const updated = await repository.updateEndpoint(partnerId, id, changes, clock.now());
+    if (!updated) throw endpointNotFound();
+    return toEndpointResource(updated);
+  }
+
+  async function remove(partnerId: string, id: string): Promise<void> {
+    if (!ENDPOINT_ID.test(id) || !(await repository.deleteEndpoint(partnerId, id, clock.now())))
+      throw endpointNotFound();
+  }
+
+  async function rotateSecret(partnerId: string, id: string) {
+    const secret = generateSecret();
+    const now = clock.now();
+    const rotated =
+      ENDPOINT_ID.test(id) &&
+      (await repository.rotateSecret(
         partnerId,
-        url,
-        eventTypes: input.event_types ?? [...EVENT_TYPES],
-        description: input.description ?? null,
+        id,
         secret,
-        now: clock.now(),
-      });
-      return { ...toEndpointResource(endpoint), secret };
-    },
+        now,
+        new Date(now.getTime() + ROTATION_OVERLAP_MS),
+      ));
+    if (!rotated) throw endpointNotFound();
+    return { secret };
+  }
 
-    async get(partnerId: string, id: string) {
-      return toEndpointResource(await ownEndpoint(partnerId, id));
-    },
+  async function deliveries(
+    partnerId: string,
+    id: string,
+    query: { limit: number; cursor?: string; status?: DeliveryStatus },
+  ) {
+    await ownEndpoint(partnerId, id);
+    const before = readCursor(query.cursor, (v) => {
+      const c = timeCursor(v);
+      return c && UUID.test(c.id) ? c : null;
+    });
+    const rows = await repository.listDeliveries(id, { limit: query.limit, status: query.status, before });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toDeliveryResource),
+      next_cursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
+          : null,
+    };
+  }
 
-    async list(partnerId: string, query: { limit: number; cursor?: string }) {
-      const after = readCursor(query.cursor, (v) => (typeof v.after === 'string' ? v.after : null));
-      const rows = await repository.listEndpoints(partnerId, { limit: query.limit, afterId: after });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(toEndpointResource),
-        next_cursor: rows.length > query.limit && last ? encodeCursor({ after: last.id }) : null,
-      };
-    },
+  async function events(
+    partnerId: string,
+    query: { limit: number; cursor?: string; type?: string; since?: Date },
+  ) {
+    const after = readCursor(query.cursor, timeCursor);
+    const rows = await repository.listEvents(
+      partnerId,
+      { limit: query.limit, type: query.type, since: query.since, after },
+      clock.now(),
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toEventResource),
+      next_cursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
+          : null,
+    };
+  }
 
-    async update(
-      partnerId: string,
-      id: string,
-      input: {
-        url?: string;
-        event_types?: string[];
-        description?: string | null;
-        status?: 'enabled' | 'disabled';
-      },
-    ) {
-      await ownEndpoint(partnerId, id);
-      const changes: EndpointChanges = {
-        url: input.url === undefined ? undefined : await checkUrl(input.url),
-        eventTypes: input.event_types,
-        description: input.description,
-        status: input.status,
-      };
-      const updated = await repository.updateEndpoint(partnerId, id, changes, clock.now());
-      if (!updated) throw endpointNotFound();
-      return toEndpointResource(updated);
-    },
+  async function redeliver(partnerId: string, eventId: string) {
+    const count = EVENT_ID.test(eventId)
+      ? await repository.redeliver(partnerId, eventId, clock.now())
+      : undefined;
+    if (count === undefined) throw eventNotFound();
+    return { event_id: eventId, deliveries: count };
+  }
 
-    async remove(partnerId: string, id: string): Promise<void> {
-      if (!ENDPOINT_ID.test(id) || !(await repository.deleteEndpoint(partnerId, id, clock.now())))
-        throw endpointNotFound();
-    },
-
-    async rotateSecret(partnerId: string, id: string) {
-      const secret = generateSecret();
-      const now = clock.now();
-      const rotated =
-        ENDPOINT_ID.test(id) &&
-        (await repository.rotateSecret(
-          partnerId,
-          id,
-          secret,
-          now,
-          new Date(now.getTime() + ROTATION_OVERLAP_MS),
-        ));
-      if (!rotated) throw endpointNotFound();
-      return { secret };
-    },
-
-    async deliveries(
-      partnerId: string,
-      id: string,
-      query: { limit: number; cursor?: string; status?: DeliveryStatus },
-    ) {
-      await ownEndpoint(partnerId, id);
-      const before = readCursor(query.cursor, (v) => {
-        const c = timeCursor(v);
-        return c && UUID.test(c.id) ? c : null;
-      });
-      const rows = await repository.listDeliveries(id, { limit: query.limit, status: query.status, before });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(toDeliveryResource),
-        next_cursor:
-          rows.length > query.limit && last
-            ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
-            : null,
-      };
-    },
-
-    async events(partnerId: string, query: { limit: number; cursor?: string; type?: string; since?: Date }) {
-      const after = readCursor(query.cursor, timeCursor);
-      const rows = await repository.listEvents(
-        partnerId,
-        { limit: query.limit, type: query.type, since: query.since, after },
-        clock.now(),
-      );
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(toEventResource),
-        next_cursor:
-          rows.length > query.limit && last
-            ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
-            : null,
-      };
-    },
-
-    async redeliver(partnerId: string, eventId: string) {
-      const count = EVENT_ID.test(eventId)
-        ? await repository.redeliver(partnerId, eventId, clock.now())
-        : undefined;
-      if (count === undefined) throw eventNotFound();
-      return { event_id: eventId, deliveries: count };
-    },
-  };
+  // checkUrl: the SSRF rule of SPEC §8 on a URL, for the bootstrap file (CONTRACT §10) too.
+  return { checkUrl, create, get, list, update, remove, rotateSecret, deliveries, events, redeliver };
 }
 
 export type WebhookService = ReturnType<typeof createWebhookService>;

@@ -4,6 +4,8 @@ import { type Database, migrateDatabase, openPglite, openPostgres } from '../../
 
 export type Backend = 'pglite' | 'pg';
 export const backend: Backend = process.env.TEST_DB === 'pg' ? 'pg' : 'pglite';
+/** false in the CI leg behind PgBouncer's transaction pooling, as an operator would set it there. */
+export const PREPARED_STATEMENTS = process.env.DATABASE_PREPARED_STATEMENTS !== 'false';
 
 export interface TestDatabase {
   database: Database;
@@ -29,7 +31,11 @@ export async function createTestDatabase(options: { poolMax?: number } = {}): Pr
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await openPostgres({ url: url.toString(), poolMax: options.poolMax ?? 10 });
+  const database = await openPostgres({
+    url: url.toString(),
+    poolMax: options.poolMax ?? 10,
+    preparedStatements: PREPARED_STATEMENTS,
+  });
   await migrateDatabase(database, url.toString());
   return {
     database,

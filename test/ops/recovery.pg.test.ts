@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres } from '../../src/db/client.js';
 import { bearer, createTestApp, type TestContext } from '../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, PREPARED_STATEMENTS, type TestDatabase } from '../helpers/database.js';
 
 /** A TCP proxy we can cut and restore: an outage of PostgreSQL or Redis without touching either. */
 class Outage {
@@ -54,7 +54,11 @@ beforeAll(async () => {
   // The app reaches the test database and Redis only through the proxies.
   const url = new URL(db.url!);
   url.host = `127.0.0.1:${pgProxy.port}`;
-  const viaProxy = await openPostgres({ url: url.toString(), connectionTimeoutMillis: 2_000 });
+  const viaProxy = await openPostgres({
+    url: url.toString(),
+    connectionTimeoutMillis: 2_000,
+    preparedStatements: PREPARED_STATEMENTS,
+  });
   ctx = await createTestApp({
     database: { ...db, database: viaProxy },
     env: {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cycleAt } from '../../src/promotions/billing-cycle.js';
-import { toRfc3339 } from '../../src/promotions/expiration.js';
+import { cycleAt } from '../../src/rules/billing-cycle.js';
+import { toRfc3339 } from '../../src/rules/time.js';
 import { useTestApp } from '../helpers/app.js';
 import { clockCalls } from './helpers.js';
 

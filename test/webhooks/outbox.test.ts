@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { outbox, outboxCtes, rfc3339Sql } from '../../src/outbox/outbox.js';
+import { outbox, outboxCtes } from '../../src/outbox/outbox.js';
+import { rfc3339Sql } from '../../src/rules/time.js';
 import { bearer, useTestApp } from '../helpers/app.js';
 
 const ctx = useTestApp();

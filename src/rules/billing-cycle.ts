@@ -1,10 +1,8 @@
-// SPEC §3 rule 2: monthly billing cycles anchored on the enrollment instant. Pure UTC arithmetic.
-
-function assertValidDate(d: Date, name: string): void {
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) {
-    throw new RangeError(`${name} must be a valid Date`);
-  }
-}
+// CONTRACT §3 rule 2: monthly billing cycles anchored on the enrollment instant, as the
+// TypeScript reference (pure UTC arithmetic) and the SQL fragment of the statements that report
+// an enrollment in the same round trip; test/rules/billing-cycle-sql.test.ts holds them equal.
+import { type SQL, sql } from 'drizzle-orm';
+import { assertValidDate } from './time.js';
 
 function daysInMonth(year: number, month: number): number {
   // Day 0 of the next month is the last day of this one.
@@ -70,4 +68,26 @@ export function usageNow(counter: UsageCounter, now: Date): { used: number; star
       ? (counter.usage_used ?? 0)
       : 0;
   return { used, start: cycle.start, end: cycle.end };
+}
+
+/**
+ * cycleAt in SQL: a subquery giving `cycle_start` and `cycle_end` of the cycle that contains
+ * `at` (cycle 0 before the anchor). PostgreSQL's month arithmetic on a timestamp clamps the day
+ * to the month's length and keeps the time of day, and each cycle is counted from the anchor,
+ * never from the previous cycle, exactly as cycleStart does.
+ */
+export function billingCycleSql(anchor: SQL, at: SQL): SQL {
+  const a = sql`(${anchor} at time zone 'UTC')`;
+  const t = sql`(${at} at time zone 'UTC')`;
+  const startOf = (k: SQL) => sql`((${a} + make_interval(months => ${k})) at time zone 'UTC')`;
+  return sql`(
+    select ${startOf(sql`k.k`)} as cycle_start, ${startOf(sql`k.k + 1`)} as cycle_end
+    from (
+      select greatest(0, m.k0 - case when ${startOf(sql`m.k0`)} > ${at} then 1 else 0 end) as k
+      from (
+        select ((extract(year from ${t}) - extract(year from ${a})) * 12
+                + extract(month from ${t}) - extract(month from ${a}))::int as k0
+      ) m
+    ) k
+  )`;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeExpiration, isExpired, toRfc3339, truncateToSecond } from './expiration.js';
+import { computeExpiration, isExpired } from './expiration.js';
+import { toRfc3339, truncateToSecond } from './time.js';
 
 const d = (iso: string) => new Date(iso);
 const DAY_MS = 86_400_000;

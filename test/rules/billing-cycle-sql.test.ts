@@ -5,8 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { epochMs } from '../../src/db/sql.js';
-import { cycleAt } from '../../src/promotions/billing-cycle.js';
-import { billingCycleSql } from '../../src/promotions/billing-cycle-sql.js';
+import { billingCycleSql, cycleAt } from '../../src/rules/billing-cycle.js';
 import { useTestApp } from '../helpers/app.js';
 
 const ctx = useTestApp();
