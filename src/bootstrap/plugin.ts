@@ -31,10 +31,13 @@ export const bootstrapPlugin = fp(
       webhooks: { repository: app.webhooks.repository, service: app.webhooks.service },
       repository: createBootstrapRepository(app.db),
     };
-    app.decorate('bootstrap', {
-      apply: (document, options) => applyBootstrap(document, deps, options),
-      applyFile: (path, env) => applySeedFile(path, env, deps),
-    } satisfies Bootstrap);
+    function apply(document: BootstrapDocument, options: { dryRun: boolean }) {
+      return applyBootstrap(document, deps, options);
+    }
+    function applyFile(path: string, env: NodeJS.ProcessEnv) {
+      return applySeedFile(path, env, deps);
+    }
+    app.decorate('bootstrap', { apply, applyFile } satisfies Bootstrap);
   },
   { name: 'bootstrap', dependencies: ['core', 'auth', 'promotions', 'webhooks'] },
 ) satisfies FastifyPluginAsync;
