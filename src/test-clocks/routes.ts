@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BearerRequirement } from '../auth/authorize.js';
-import { ApiError, ERRORS } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { errorResponses as errors } from '../schemas.js';
 import {
   AdvanceTestClockSchema,
@@ -41,12 +41,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
     const principal = request.principal;
     if (!principal) return; // unreachable: every route here declares its bearer requirement
     const partner = await partners.findById(principal.partnerId);
-    if (!partner?.sandbox) {
-      throw new ApiError(
-        'permission_denied',
-        'Test helpers are only for sandbox partners; this partner is live (ask for a sandbox partner).',
-      );
-    }
+    if (!partner?.sandbox) throw ERRORS.livePartner();
   });
 
   app.post(

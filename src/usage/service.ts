@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
 import { enrollmentEvent } from '../enrollments/events.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { outbox } from '../outbox/outbox.js';
 import { cycleAt } from '../promotions/billing-cycle.js';
 import { isExpired, toRfc3339 } from '../promotions/expiration.js';
@@ -32,7 +32,7 @@ export interface UsageResult {
   task_limit_per_month: number | null;
 }
 
-const notFound = () => new ApiError('enrollment_not_found', 'The requested enrollment was not found.');
+const notFound = ERRORS.enrollmentNotFound;
 
 /** Usage after expiry or unenrollment is rejected entirely (SPEC §3 rule 3). */
 function whyNotActive(target: UsageTarget, at: Date): string | null {
@@ -84,22 +84,14 @@ export function createUsageService(deps: {
       // SPEC §9: an enrollment on a test clock lives at its clock's time, read with its row.
       const now = target.clockTime ?? wallNow;
       const at = input.occurredAt ?? now;
-      if (at.getTime() > now.getTime()) {
-        throw new ApiError('invalid_request', 'occurred_at must not be in the future.', {
-          source: { pointer: '/occurred_at' },
-        });
-      }
+      if (at.getTime() > now.getTime()) throw ERRORS.occurredInFuture();
       if (idempotencyKey !== null) {
         const earlier = await usage.findEntry(target.id, idempotencyKey, tx);
         if (earlier) return replay(target, earlier, now, tx);
       }
-      if (at.getTime() < target.enrolledAt.getTime()) {
-        throw new ApiError('invalid_request', 'occurred_at must not be before the enrollment date.', {
-          source: { pointer: '/occurred_at' },
-        });
-      }
+      if (at.getTime() < target.enrolledAt.getTime()) throw ERRORS.occurredBeforeEnrollment();
       const reason = whyNotActive(target, at);
-      if (reason) throw new ApiError('enrollment_not_active', reason);
+      if (reason) throw ERRORS.enrollmentNotActive(reason);
 
       const cycle = cycleAt(target.enrolledAt, at);
       const entryId = usage.newEntryId();

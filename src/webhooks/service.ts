@@ -2,7 +2,7 @@
 // SSRF check at creation and on every URL change, secrets shown only at create and rotate.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { EVENT_TYPES } from '../outbox/event-types.js';
 import { encodeCursor, readCursor } from '../pagination.js';
 import { toRfc3339 } from '../promotions/expiration.js';
@@ -20,9 +20,8 @@ import { checkWebhookUrl, type Resolver, UnsafeUrlError } from './ssrf.js';
 /** The previous secret keeps signing this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-const endpointNotFound = () =>
-  new ApiError('webhook_endpoint_not_found', 'The requested webhook endpoint was not found.');
-const eventNotFound = () => new ApiError('event_not_found', 'The requested event was not found.');
+const endpointNotFound = ERRORS.webhookEndpointNotFound;
+const eventNotFound = ERRORS.eventNotFound;
 const ENDPOINT_ID = /^we_[A-Za-z0-9]{1,64}$/;
 const EVENT_ID = /^evt_[A-Za-z0-9]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -80,9 +79,7 @@ export function createWebhookService(deps: {
       return (await checkWebhookUrl(url, { allowPrivate: deps.allowPrivateUrls, resolve: deps.resolve }))
         .href;
     } catch (err) {
-      if (err instanceof UnsafeUrlError) {
-        throw new ApiError('invalid_request', err.message, { source: { pointer: '/url' } });
-      }
+      if (err instanceof UnsafeUrlError) throw ERRORS.unsafeWebhookUrl(err.message);
       throw err;
     }
   }
