@@ -789,6 +789,42 @@ export interface components {
                 "application/json": components["schemas"]["PromotionErrorResponse"];
             };
         };
+        /** @description Any request: no route matches its method and path (`not_found`). Under `/v2` it carries the `X-RateLimit-*` headers too. Not in Zapier's file. */
+        RouteNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Any request: a method the server refuses for the path (`method_not_allowed`). Not in Zapier's file. */
+        MethodNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Any request: a path segment of the URL is longer than 500 characters (`uri_too_long`), answered before routing. Not in Zapier's file. */
+        UriTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Any request: the request line and headers exceed 16 KiB (`request_header_fields_too_large`), answered before routing, then the connection is closed. Not in Zapier's file. */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
     };
     parameters: {
         /**
