@@ -4,12 +4,12 @@ import type { BearerRequirement } from '../auth/authorize.js';
 import { ERRORS } from '../errors.js';
 import { type CursorPayload, ListQuerySchema, readCursor, toPage } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
+import { UsageResultSchema } from '../usage/schemas.js';
 import {
   AdvanceTestClockSchema,
   ClockAccountSchema,
   ClockUsageBodySchema,
   ClockUsageParamsSchema,
-  ClockUsageResultSchema,
   CreateClockAccountSchema,
   CreateTestClockSchema,
   TestClockListSchema,
@@ -171,7 +171,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'test_helpers_usage_create',
         params: ClockUsageParamsSchema,
         body: ClockUsageBodySchema,
-        response: { 200: ClockUsageResultSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 429, 503) },
+        response: { 200: UsageResultSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 429, 503) },
       },
       config: { auth: AUTH },
     },

@@ -38,10 +38,3 @@ export const ClockUsageBodySchema = z.object({
   tasks: z.number().int().min(1).max(1_000_000),
   idempotency_key: z.string().min(1).max(255).optional(),
 });
-
-export const ClockUsageResultSchema = z.object({
-  accepted: z.number().int(),
-  rejected: z.number().int(),
-  tasks_used_this_month: z.number().int(),
-  task_limit_per_month: z.number().int().nullable(),
-});

@@ -9,6 +9,7 @@ import { cycleAt } from '../promotions/billing-cycle.js';
 import { isExpired, toRfc3339 } from '../promotions/expiration.js';
 import { usageCrossings } from './events.js';
 import type { LedgerEntry, UsageRepository, UsageTarget } from './repository.js';
+import type { UsageResult } from './schemas.js';
 
 export interface RecordUsage {
   tasks: number;
@@ -25,12 +26,7 @@ export interface RecordOptions {
   clockPartnerId?: string;
 }
 
-export interface UsageResult {
-  accepted: number;
-  rejected: number;
-  tasks_used_this_month: number;
-  task_limit_per_month: number | null;
-}
+export type { UsageResult } from './schemas.js';
 
 const notFound = ERRORS.enrollmentNotFound;
 
