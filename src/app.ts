@@ -20,8 +20,8 @@ import { corePlugin } from './core.js';
 import type { Database } from './db/client.js';
 import { enrollmentsPlugin } from './enrollments/plugin.js';
 import { enrollmentRoutes } from './enrollments/routes.js';
-import { errorHandler, frameworkError } from './error-handler.js';
-import { ApiError, ERRORS } from './errors.js';
+import { errorHandler } from './error-handler.js';
+import { ERRORS } from './errors.js';
 import { oauthRoutes } from './oauth/routes.js';
 import { docsRoutes } from './ops/docs.js';
 import { drainPlugin } from './ops/drain.js';
@@ -57,10 +57,10 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
   const error =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? new ApiError('request_header_fields_too_large', 'The request line and headers exceed 16 KiB.')
+      ? ERRORS.headersTooLarge()
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? null
-        : new ApiError('invalid_request', 'The request is not valid HTTP/1.1.');
+        : ERRORS.malformedHttp();
   if (!error) {
     socket.destroy();
     return;
@@ -95,12 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Errors raised before routing (a malformed URL) wear the envelope too, with their own status.
     frameworkErrors: (err, _request, reply) => {
       const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
-      const error = frameworkError(
-        status,
-        status === 414
-          ? 'A path segment of the URL is longer than 500 characters.'
-          : 'The request URL is malformed.',
-      );
+      const error = status === 414 ? ERRORS.pathSegmentTooLong() : ERRORS.malformedUrl(status);
       (reply as FastifyReply).code(error.statusCode).send(error.toEnvelope());
     },
     // What Node's HTTP parser refuses before Fastify sees a request wears the envelope too.

@@ -2,25 +2,13 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable, isDataException } from './db/errors.js';
 import {
-  ApiError,
+  type ApiError,
   ERRORS,
-  type ErrorCode,
   type ErrorSource,
   FRAMEWORK_ERROR_DETAILS,
+  FRAMEWORK_STATUS_CODES,
   isApiError,
 } from './errors.js';
-
-// Fastify's own 4xx, mapped onto the catalogue so they wear the envelope too, each with its own status.
-const FRAMEWORK_STATUS_CODES: Record<number, ErrorCode> = {
-  400: 'invalid_request',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'payload_too_large',
-  414: 'uri_too_long',
-  415: 'unsupported_media_type',
-  431: 'request_header_fields_too_large',
-  503: 'service_unavailable',
-};
 
 function validationDetail(err: FastifyError): { detail: string; source?: ErrorSource } {
   const issue = err.validation?.[0];
@@ -39,11 +27,6 @@ function validationDetail(err: FastifyError): { detail: string; source?: ErrorSo
   return { detail: `${parameter}: ${message}`, source: { parameter } };
 }
 
-/** Fastify's own client error as the catalogue's error of the same status (400 when it has none). */
-export function frameworkError(status: number, detail: string): ApiError {
-  return new ApiError(FRAMEWORK_STATUS_CODES[status] ?? 'invalid_request', detail);
-}
-
 /** Any error as the envelope's ApiError; null when it is unexpected (a 500). */
 export function toApiError(err: FastifyError, request: FastifyRequest): ApiError | null {
   if (isApiError(err)) return err;
@@ -54,20 +37,17 @@ export function toApiError(err: FastifyError, request: FastifyRequest): ApiError
   }
   if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
     const { detail, source } = validationDetail(err);
-    return new ApiError('invalid_request', detail, { source });
+    return ERRORS.schemaViolation(detail, source);
   }
   if (isDatabaseUnavailable(err)) return ERRORS.serviceUnavailable();
   if (isDataException(err)) {
     // The statement failed, so nothing changed; the input was at fault, not the server.
-    return new ApiError(
-      'invalid_request',
-      'The request contains a value that cannot be stored (for example a NUL character).',
-    );
+    return ERRORS.unstorableValue();
   }
   if (status === 503) return ERRORS.serviceUnavailable();
   if (status >= 400 && status < 500) {
     const known = FRAMEWORK_STATUS_CODES[status] !== undefined;
-    return frameworkError(
+    return ERRORS.frameworkError(
       status,
       FRAMEWORK_ERROR_DETAILS[err.code] ?? (known ? err.message : 'The request is invalid.'),
     );

@@ -100,22 +100,429 @@ export const RETRY_AFTER_SECONDS = 5;
 export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
 const retryAfter = { 'retry-after': String(RETRY_AFTER_SECONDS) };
+const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+// Fastify's own 4xx, mapped onto the catalogue so they wear the envelope too, each with its own status.
+export const FRAMEWORK_STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  431: 'request_header_fields_too_large',
+  503: 'service_unavailable',
+};
+
+// The errors, one factory per error raised; the parameters are the variable parts of its detail.
+
+// Requests the framework or the HTTP parser refuses (src/error-handler.ts, src/app.ts).
+
+function routeNotFound(method: string, url: string): ApiError {
+  return new ApiError('not_found', `No route matches ${method} ${url.split('?')[0]}.`);
+}
+
+/** Fastify's own client error as the catalogue's error of the same status (400 when it has none). */
+function frameworkError(status: number, detail: string): ApiError {
+  return new ApiError(FRAMEWORK_STATUS_CODES[status] ?? 'invalid_request', detail);
+}
+
+/** A body, query or path that breaks its route's schema; the detail is the validator's. */
+function schemaViolation(detail: string, source?: ErrorSource): ApiError {
+  return new ApiError('invalid_request', detail, { source });
+}
+
+function unstorableValue(): ApiError {
+  return new ApiError(
+    'invalid_request',
+    'The request contains a value that cannot be stored (for example a NUL character).',
+  );
+}
+
+function pathSegmentTooLong(): ApiError {
+  return new ApiError('uri_too_long', 'A path segment of the URL is longer than 500 characters.');
+}
+
+/** A URL the router cannot read, with the status Fastify gave it. */
+function malformedUrl(status: number): ApiError {
+  return frameworkError(status, 'The request URL is malformed.');
+}
+
+function headersTooLarge(): ApiError {
+  return new ApiError('request_header_fields_too_large', 'The request line and headers exceed 16 KiB.');
+}
+
+function malformedHttp(): ApiError {
+  return new ApiError('invalid_request', 'The request is not valid HTTP/1.1.');
+}
+
+function invalidCursor(): ApiError {
+  return new ApiError('invalid_request', 'The cursor is invalid.', { source: { parameter: 'cursor' } });
+}
+
+// Bearer tokens (src/auth/): the WWW-Authenticate challenge is the caller's (RFC 6750 §3).
+
+function notAuthenticated(wwwAuthenticate: string): ApiError {
+  return new ApiError(
+    'not_authenticated',
+    'User must be authenticated to access this resource. No valid user access token was provided.',
+    { headers: { 'www-authenticate': wwwAuthenticate } },
+  );
+}
+
+function tokenInQuery(): ApiError {
+  return new ApiError('invalid_request', 'Access tokens are not accepted in the query string.', {
+    source: { parameter: 'access_token' },
+  });
+}
+
+function invalidBodyToken(): ApiError {
+  return new ApiError('invalid_request', 'user_access_token must be a non-empty string.', {
+    source: { pointer: '/user_access_token' },
+  });
+}
+
+function tokensOfDifferentPartners(): ApiError {
+  return new ApiError(
+    'permission_denied',
+    'The tokens in the header and the body belong to different partners.',
+  );
+}
+
+function userTokenRequired(): ApiError {
+  return new ApiError(
+    'permission_denied',
+    'This action needs a user access token; an app token was provided.',
+  );
+}
+
+function appTokenRequired(): ApiError {
+  return new ApiError(
+    'permission_denied',
+    'This action needs an app access token (client credentials); a user token was provided.',
+  );
+}
+
+function insufficientScope(scope: string, wwwAuthenticate: string): ApiError {
+  return new ApiError(
+    'permission_denied',
+    `You do not have permission to perform this action. It requires the ${scope} scope.`,
+    { headers: { 'www-authenticate': wwwAuthenticate } },
+  );
+}
+
+// The admin API's own token (src/admin/admin-auth.ts).
+
+function adminDisabled(): ApiError {
+  return new ApiError('admin_disabled', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
+}
+
+function adminTokenMissing(wwwAuthenticate: string): ApiError {
+  return new ApiError('not_authenticated', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>.', {
+    headers: { 'www-authenticate': wwwAuthenticate },
+  });
+}
+
+function adminTokenInvalid(wwwAuthenticate: string): ApiError {
+  return new ApiError('not_authenticated', 'The admin token is invalid.', {
+    headers: { 'www-authenticate': wwwAuthenticate },
+  });
+}
+
+// Resources that are not there (or not the caller's, which answers the same).
+
+function enrollmentNotFound(): ApiError {
+  return new ApiError('enrollment_not_found', 'The requested enrollment was not found.');
+}
+
+function promotionNotFound(): ApiError {
+  return new ApiError('promotion_not_found', 'The requested promotion was not found.');
+}
+
+/** POST /v2/promotions: the body's promotion_id names no promotion of this partner. */
+function unknownPromotionId(): ApiError {
+  return new ApiError(
+    'promotion_not_found',
+    'The requested promotion was not found. The specified promotion_id may be invalid.',
+    { source: { pointer: '/promotion_id' } },
+  );
+}
+
+function partnerNotFound(): ApiError {
+  return new ApiError('partner_not_found', 'The requested partner was not found.');
+}
+
+function unknownPartnerId(): ApiError {
+  return new ApiError('partner_not_found', 'The partner_id names no partner.', {
+    source: { pointer: '/partner_id' },
+  });
+}
+
+function unknownClientId(): ApiError {
+  return new ApiError('partner_not_found', 'No partner has this client_id.', {
+    source: { pointer: '/client_id' },
+  });
+}
+
+function accountNotFound(): ApiError {
+  return new ApiError('account_not_found', 'The requested account was not found.');
+}
+
+function unknownAccountId(): ApiError {
+  return new ApiError('account_not_found', 'The account_id names no account.', {
+    source: { pointer: '/account_id' },
+  });
+}
+
+function webhookEndpointNotFound(): ApiError {
+  return new ApiError('webhook_endpoint_not_found', 'The requested webhook endpoint was not found.');
+}
+
+function eventNotFound(): ApiError {
+  return new ApiError('event_not_found', 'The requested event was not found.');
+}
+
+function testClockNotFound(): ApiError {
+  return new ApiError('test_clock_not_found', 'The requested test clock was not found.');
+}
+
+// Enrolling (SPEC §3) and its Idempotency-Key (SPEC §4).
+
+function enrollNeedsUserToken(): ApiError {
+  return new ApiError('permission_denied', 'Enrolling needs a user access token.');
+}
+
+function alreadyEnrolled(): ApiError {
+  return new ApiError(
+    'already_enrolled',
+    'The provided account is already enrolled in the specified promotion.',
+  );
+}
+
+/** `reason`: why the promotion's status or window refuses enrollment now (whyNotEnrollable). */
+function promotionNotActive(reason: string): ApiError {
+  return new ApiError('promotion_not_active', reason);
+}
+
+function promotionFull(): ApiError {
+  return new ApiError('promotion_full', 'The promotion has reached its maximum number of enrollments.');
+}
+
+function invalidIdempotencyKey(): ApiError {
+  return new ApiError('invalid_request', 'Idempotency-Key must be 1 to 255 printable ASCII characters.', {
+    source: { header: IDEMPOTENCY_KEY_HEADER },
+  });
+}
+
+function idempotencyKeyInUse(): ApiError {
+  return new ApiError(
+    'idempotency_key_in_use',
+    'A request with this Idempotency-Key is still being processed. Retry later.',
+    { source: { header: IDEMPOTENCY_KEY_HEADER } },
+  );
+}
+
+function idempotencyKeyReused(): ApiError {
+  return new ApiError(
+    'idempotency_key_reused',
+    'This Idempotency-Key was already used with a different request body.',
+    { source: { header: IDEMPOTENCY_KEY_HEADER } },
+  );
+}
+
+// Usage (SPEC §3 rules 2 and 3).
+
+function occurredInFuture(): ApiError {
+  return new ApiError('invalid_request', 'occurred_at must not be in the future.', {
+    source: { pointer: '/occurred_at' },
+  });
+}
+
+function occurredBeforeEnrollment(): ApiError {
+  return new ApiError('invalid_request', 'occurred_at must not be before the enrollment date.', {
+    source: { pointer: '/occurred_at' },
+  });
+}
+
+/** `reason`: when the enrollment was unenrolled or expired. */
+function enrollmentNotActive(reason: string): ApiError {
+  return new ApiError('enrollment_not_active', reason);
+}
+
+// Admin: partners, accounts, promotions, tokens.
+
+function emailTaken(): ApiError {
+  return new ApiError('email_taken', 'An account with this email already exists.', {
+    source: { pointer: '/email' },
+  });
+}
+
+function promotionExists(id: string): ApiError {
+  return new ApiError('promotion_exists', `A promotion with id ${id} already exists.`, {
+    source: { pointer: '/id' },
+  });
+}
+
+/** `field`: `ends_at` when the request set it, else `starts_at` (the one that moved). */
+function endsBeforeStart(field: 'starts_at' | 'ends_at'): ApiError {
+  return new ApiError('invalid_request', 'ends_at must be after starts_at.', {
+    source: { pointer: `/${field}` },
+  });
+}
+
+function maxEnrollmentsBelowCount(maxEnrollments: number | null | undefined, count: number): ApiError {
+  return new ApiError(
+    'max_enrollments_below_count',
+    `max_enrollments (${maxEnrollments}) is below enrollments_count (${count}).`,
+    { source: { pointer: '/max_enrollments' } },
+  );
+}
+
+function scopeNotAllowed(allowedScopes: readonly string[]): ApiError {
+  return new ApiError(
+    'invalid_scope',
+    `The scope must be within the partner's allowed scopes (${allowedScopes.join(' ')}).`,
+    { source: { pointer: '/scope' } },
+  );
+}
+
+// Webhooks (SPEC §8).
+
+/** `reason`: the SSRF check's words (UnsafeUrlError). */
+function unsafeWebhookUrl(reason: string): ApiError {
+  return new ApiError('invalid_request', reason, { source: { pointer: '/url' } });
+}
+
+// Test clocks (SPEC §9).
+
+function livePartner(): ApiError {
+  return new ApiError(
+    'permission_denied',
+    'Test helpers are only for sandbox partners; this partner is live (ask for a sandbox partner).',
+  );
+}
+
+function testClockAdvancing(): ApiError {
+  return new ApiError(
+    'test_clock_advancing',
+    'The test clock is advancing; retry when it is ready again (GET shows its status).',
+  );
+}
+
+/** `current`: the clock's time, RFC 3339. */
+function clockMovedBack(current: string): ApiError {
+  return new ApiError(
+    'invalid_request',
+    `frozen_time must not be earlier than the clock's current time (${current}): clocks only move forward.`,
+    { source: { pointer: '/frozen_time' } },
+  );
+}
+
+/** `limit`: the latest time this advance may reach, RFC 3339. */
+function advanceTooFar(maxYears: number, limit: string): ApiError {
+  return new ApiError(
+    'invalid_request',
+    `An advance moves a clock at most ${maxYears} years, here up to ${limit}.`,
+    { source: { pointer: '/frozen_time' } },
+  );
+}
+
+// Limits, overload and failures.
+
+function rateLimited(counter: 'partner' | 'ip', limit: number, retryAfterSeconds: number): ApiError {
+  return new ApiError(
+    'rate_limited',
+    `${counter === 'partner' ? "This partner's" : "This client IP's"} limit of ${limit} requests per hour is spent. Retry after ${retryAfterSeconds} seconds.`,
+    { headers: { 'retry-after': String(retryAfterSeconds) } },
+  );
+}
+
+function internal(): ApiError {
+  return new ApiError('internal_error', 'An unexpected error occurred.');
+}
+
+/** 503 with Retry-After, as each cause tells it: the database, overload, shutdown. */
+function serviceUnavailable(): ApiError {
+  return new ApiError('service_unavailable', 'The service is temporarily unavailable. Retry later.', {
+    headers: retryAfter,
+  });
+}
+
+function databaseUnreachable(): ApiError {
+  return new ApiError('service_unavailable', 'The database is unreachable.', { headers: retryAfter });
+}
+
+function overloaded(): ApiError {
+  return new ApiError('service_unavailable', 'The server is overloaded. Retry later.', {
+    headers: retryAfter,
+  });
+}
+
+function shuttingDown(): ApiError {
+  return new ApiError('service_unavailable', 'The server is shutting down. Retry on another connection.', {
+    headers: retryAfter,
+  });
+}
 
 /**
- * The errors raised in more than one place, each detail written once (after supabase/storage's
- * `ERRORS`). One-off errors are built where they are raised, still from the catalogue's codes.
+ * Every API error, each detail written once (after supabase/storage's `ERRORS`): raise them as
+ * `throw ERRORS.partnerNotFound()`, never as an ApiError built where it is raised.
  */
 export const ERRORS = {
-  routeNotFound: (method: string, url: string) =>
-    new ApiError('not_found', `No route matches ${method} ${url.split('?')[0]}.`),
-  enrollmentNotFound: () => new ApiError('enrollment_not_found', 'The requested enrollment was not found.'),
-  promotionNotFound: () => new ApiError('promotion_not_found', 'The requested promotion was not found.'),
-  partnerNotFound: () => new ApiError('partner_not_found', 'The requested partner was not found.'),
-  accountNotFound: () => new ApiError('account_not_found', 'The requested account was not found.'),
-  invalidCursor: () =>
-    new ApiError('invalid_request', 'The cursor is invalid.', { source: { parameter: 'cursor' } }),
-  internal: () => new ApiError('internal_error', 'An unexpected error occurred.'),
-  /** 503 with Retry-After: the database is unreachable, the process overloaded or closing. */
-  serviceUnavailable: (detail = 'The service is temporarily unavailable. Retry later.') =>
-    new ApiError('service_unavailable', detail, { headers: retryAfter }),
+  routeNotFound,
+  frameworkError,
+  schemaViolation,
+  unstorableValue,
+  pathSegmentTooLong,
+  malformedUrl,
+  headersTooLarge,
+  malformedHttp,
+  invalidCursor,
+  notAuthenticated,
+  tokenInQuery,
+  invalidBodyToken,
+  tokensOfDifferentPartners,
+  userTokenRequired,
+  appTokenRequired,
+  insufficientScope,
+  adminDisabled,
+  adminTokenMissing,
+  adminTokenInvalid,
+  enrollmentNotFound,
+  promotionNotFound,
+  unknownPromotionId,
+  partnerNotFound,
+  unknownPartnerId,
+  unknownClientId,
+  accountNotFound,
+  unknownAccountId,
+  webhookEndpointNotFound,
+  eventNotFound,
+  testClockNotFound,
+  enrollNeedsUserToken,
+  alreadyEnrolled,
+  promotionNotActive,
+  promotionFull,
+  invalidIdempotencyKey,
+  idempotencyKeyInUse,
+  idempotencyKeyReused,
+  occurredInFuture,
+  occurredBeforeEnrollment,
+  enrollmentNotActive,
+  emailTaken,
+  promotionExists,
+  endsBeforeStart,
+  maxEnrollmentsBelowCount,
+  scopeNotAllowed,
+  unsafeWebhookUrl,
+  livePartner,
+  testClockAdvancing,
+  clockMovedBack,
+  advanceTooFar,
+  rateLimited,
+  internal,
+  serviceUnavailable,
+  databaseUnreachable,
+  overloaded,
+  shuttingDown,
 } as const;

@@ -60,6 +60,29 @@ export function readCursor<After>(
 }
 
 /**
+ * A (time, id) keyset position, for lists ordered by an instant and then the id (either
+ * direction): the last row's instant in epoch milliseconds and its id.
+ */
+export interface TimeKey {
+  at: number;
+  id: string;
+}
+
+/** The cursor payload of a (time, id) position. */
+export function timeKeyCursor(at: Date | number, id: string): CursorPayload {
+  return { t: String(typeof at === 'number' ? at : at.getTime()), id };
+}
+
+/** A (time, id) payload read back for readCursor; null unless its id matches `idPattern` (when given). */
+export function readTimeKey(payload: CursorPayload, idPattern?: RegExp): TimeKey | null {
+  const { t, id } = payload;
+  const at = Number(t);
+  if (!t || !Number.isFinite(at) || id === undefined) return null;
+  if (idPattern && !idPattern.test(id)) return null;
+  return { at, id };
+}
+
+/**
  * A page from rows fetched with `limit + 1` (the extra row only tells that there is more):
  * the first `limit` rows as resources, and the cursor of the last one when more follow.
  */

@@ -2,12 +2,14 @@
 // deliveries` and `events list|redeliver`, over the admin mirror
 // /admin/v1/partners/{id}/webhook_endpoints, listed in admin.ts's COMMANDS. The endpoint's URL
 // is --endpoint-url, since --url is the server's.
-import type {
-  WebhookDeliveryList,
-  WebhookDeliveryStatus,
-  WebhookEndpoint,
-  WebhookEndpointCreate,
-  WebhookEventType,
+import {
+  WEBHOOK_EVENT_TYPES as EVENT_TYPES,
+  isWebhookEventType,
+  type WebhookDeliveryList,
+  type WebhookDeliveryStatus,
+  type WebhookEndpoint,
+  type WebhookEndpointCreate,
+  type WebhookEventType,
 } from '../typescript/src/index.js';
 import {
   type Commands,
@@ -23,14 +25,6 @@ import {
 } from './command.js';
 import { type Cell, record, table } from './table.js';
 
-const EVENT_TYPES = [
-  'enrollment.created',
-  'enrollment.unenrolled',
-  'enrollment.expired',
-  'usage.threshold_reached',
-  'usage.limit_reached',
-  'promotion.ended',
-];
 const PAGE = { limit: { type: 'string' }, cursor: { type: 'string' } } as const;
 const PARTNER = { partner: { type: 'string' } } as const;
 
@@ -39,7 +33,7 @@ const page = (values: Values) =>
 
 function eventTypes(values: Values): WebhookEventType[] | undefined {
   const types = list(values, 'event-type');
-  const unknown = types?.find((t) => !EVENT_TYPES.includes(t));
+  const unknown = types?.find((t) => !isWebhookEventType(t));
   if (unknown)
     throw new UsageError(`--event-type must be one of ${EVENT_TYPES.join(', ')}, not "${unknown}"`);
   return types as WebhookEventType[] | undefined;
@@ -202,7 +196,7 @@ export const webhookCommands: Commands = {
     async run(admin, values) {
       const partner = required(values, 'partner');
       const type = str(values, 'type');
-      if (type !== undefined && !EVENT_TYPES.includes(type))
+      if (type !== undefined && !isWebhookEventType(type))
         throw new UsageError(`--type must be one of ${EVENT_TYPES.join(', ')}, not "${type}"`);
       const p = await admin.webhooks(partner).events(
         defined({

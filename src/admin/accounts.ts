@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hashSecret } from '../auth/secrets.js';
-import { ApiError, ERRORS } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { errorResponses as errors } from '../schemas.js';
 import { toAccountResource } from './resources.js';
 import { AccountSchema, CreateAccountSchema } from './schemas.js';
@@ -26,11 +26,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
         passwordHash: await hashSecret(request.body.password),
         createdAt: clock.now(),
       });
-      if (!account) {
-        throw new ApiError('email_taken', 'An account with this email already exists.', {
-          source: { pointer: '/email' },
-        });
-      }
+      if (!account) throw ERRORS.emailTaken();
       return reply
         .code(201)
         .header('location', `/admin/v1/accounts/${account.id}`)

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { challenge, parseBearerHeader } from '../auth/authorize.js';
 import { safeEqual } from '../auth/secrets.js';
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 
 export interface AdminAuthOptions {
   /** null: the admin API answers 503 admin_disabled. */
@@ -14,19 +14,11 @@ const REALM = 'admin';
 export const adminAuthPlugin = fp<AdminAuthOptions>(
   async (app, { adminToken }) => {
     app.addHook('onRequest', async function authenticateAdmin(request) {
-      if (adminToken === null) {
-        throw new ApiError('admin_disabled', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
-      }
+      if (adminToken === null) throw ERRORS.adminDisabled();
       const token = parseBearerHeader(request.headers.authorization);
-      if (!token) {
-        throw new ApiError('not_authenticated', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>.', {
-          headers: { 'www-authenticate': challenge(REALM) },
-        });
-      }
+      if (!token) throw ERRORS.adminTokenMissing(challenge(REALM));
       if (!safeEqual(token, adminToken)) {
-        throw new ApiError('not_authenticated', 'The admin token is invalid.', {
-          headers: { 'www-authenticate': challenge(REALM, { error: 'invalid_token' }) },
-        });
+        throw ERRORS.adminTokenInvalid(challenge(REALM, { error: 'invalid_token' }));
       }
     });
   },

@@ -1,13 +1,27 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERRORS } from '../errors.js';
-import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
+import {
+  type CursorPayload,
+  ListQuerySchema,
+  pageOf,
+  readCursor,
+  readTimeKey,
+  type TimeKey,
+  timeKeyCursor,
+  toPage,
+} from '../pagination.js';
 import { parseEnrollmentId } from '../rules/enrollment-id.js';
 import { errorResponses as errors } from '../schemas.js';
 import { toAdminEnrollmentResource, toEventResource } from './resources.js';
 import { AdminEnrollmentSchema, AdminEnrollmentStatusSchema, EventSchema } from './schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An enrollment's events page by (created_at, id). */
+function readEventCursor(payload: CursorPayload): TimeKey | null {
+  return readTimeKey(payload, UUID);
+}
 
 /** /admin/v1: a promotion's enrollments (unenrolled ones too) and an enrollment's audit trail. */
 export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -52,14 +66,11 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function listEnrollmentEvents(request) {
       const { limit, cursor } = request.query;
-      const after = readCursor(cursor, (c) => {
-        const at = Number(c.t);
-        return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
-      });
+      const after = readCursor(cursor, readEventCursor);
       const key = parseEnrollmentId(request.params.enrollment_id);
       if (!key || !(await enrollments.exists(key))) throw ERRORS.enrollmentNotFound();
       const rows = await enrollments.listEvents(key.id, { limit: limit + 1, after });
-      return toPage(rows, limit, toEventResource, (last) => ({ t: String(last.created_at), id: last.id }));
+      return toPage(rows, limit, toEventResource, (last) => timeKeyCursor(last.created_at, last.id));
     },
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError, ERRORS } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
 import type { PromotionChanges } from '../promotions/repository.js';
 import { PROMOTION_ID_PATTERN } from '../rules/enrollment-id.js';
@@ -25,11 +25,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function createPromotion(request, reply) {
       const body = request.body;
-      if (!(await partners.findById(body.partner_id))) {
-        throw new ApiError('partner_not_found', 'The partner_id names no partner.', {
-          source: { pointer: '/partner_id' },
-        });
-      }
+      if (!(await partners.findById(body.partner_id))) throw ERRORS.unknownPartnerId();
       const now = clock.now();
       const created = await promotions.insert({
         id: body.id,
@@ -45,11 +41,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
         createdAt: now,
         updatedAt: now,
       });
-      if (!created) {
-        throw new ApiError('promotion_exists', `A promotion with id ${body.id} already exists.`, {
-          source: { pointer: '/id' },
-        });
-      }
+      if (!created) throw ERRORS.promotionExists(body.id);
       return reply
         .code(201)
         .header('location', `/admin/v1/promotions/${created.id}`)

@@ -101,13 +101,6 @@ export const UsageBodySchema = z.object({
   occurred_at: DateTimeSchema.optional(),
 });
 
-export const UsageResultSchema = z.object({
-  accepted: z.number().int(),
-  rejected: z.number().int(),
-  tasks_used_this_month: z.number().int(),
-  task_limit_per_month: z.number().int().nullable(),
-});
-
 export const AdminEnrollmentStatusSchema = z.enum(['enrolled', 'expired', 'unenrolled']);
 
 export const AdminEnrollmentSchema = z.object({

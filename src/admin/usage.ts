@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses as errors } from '../schemas.js';
-import { UsageBodySchema, UsageResultSchema } from './schemas.js';
+import { UsageResultSchema } from '../usage/schemas.js';
+import { UsageBodySchema } from './schemas.js';
 
 /** /admin/v1/enrollments/:id/usage: tasks used, recorded through the usage service (SPEC rules). */
 export const usageRoutes: FastifyPluginAsyncZod = async (app) => {

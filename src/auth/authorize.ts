@@ -1,7 +1,7 @@
 // RFC 6750 for every bearer-token audience: which token a request carries, and whether the
 // proven principal may do what the route needs. No Fastify here: the /v2 scope's hook and the
 // one-round-trip read of an enrollment both call these.
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { Scope } from './scopes.js';
 import type { Principal, TokenKind, VerifyResult } from './token-service.js';
 
@@ -42,16 +42,10 @@ export type NotAuthenticatedReason = keyof typeof REASONS;
 
 /** 401 with the RFC 6750 challenge: `invalid_token` when a token was sent, a bare challenge when none was. */
 export const notAuthenticated = (reason?: NotAuthenticatedReason) =>
-  new ApiError(
-    'not_authenticated',
-    'User must be authenticated to access this resource. No valid user access token was provided.',
-    {
-      headers: {
-        'www-authenticate': reason
-          ? challenge(REALM, { error: 'invalid_token', error_description: REASONS[reason] })
-          : challenge(REALM),
-      },
-    },
+  ERRORS.notAuthenticated(
+    reason
+      ? challenge(REALM, { error: 'invalid_token', error_description: REASONS[reason] })
+      : challenge(REALM),
   );
 
 /** A verified token's principal, or the 401 that its failure answers. */
@@ -63,22 +57,12 @@ export function provenPrincipal(verified: VerifyResult): Principal {
 /** Token kind, then scope (403 with `insufficient_scope` naming the scope needed). */
 export function authorize(principal: Principal, requirement: BearerRequirement): Principal {
   if (!requirement.kinds.includes(principal.kind)) {
-    throw new ApiError(
-      'permission_denied',
-      principal.kind === 'app'
-        ? 'This action needs a user access token; an app token was provided.'
-        : 'This action needs an app access token (client credentials); a user token was provided.',
-    );
+    throw principal.kind === 'app' ? ERRORS.userTokenRequired() : ERRORS.appTokenRequired();
   }
   if (!principal.scopes.includes(requirement.scope)) {
-    throw new ApiError(
-      'permission_denied',
-      `You do not have permission to perform this action. It requires the ${requirement.scope} scope.`,
-      {
-        headers: {
-          'www-authenticate': challenge(REALM, { error: 'insufficient_scope', scope: requirement.scope }),
-        },
-      },
+    throw ERRORS.insufficientScope(
+      requirement.scope,
+      challenge(REALM, { error: 'insufficient_scope', scope: requirement.scope }),
     );
   }
   return principal;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import {
   authorize,
   type BearerRequirement,
@@ -31,9 +31,7 @@ export function requestToken(
 ): { token: string; fromHeader: string | undefined; inBody: boolean } {
   const query = request.query as Record<string, unknown> | undefined;
   if (query && typeof query === 'object' && 'access_token' in query) {
-    throw new ApiError('invalid_request', 'Access tokens are not accepted in the query string.', {
-      source: { parameter: 'access_token' },
-    });
+    throw ERRORS.tokenInQuery();
   }
   const fromHeader = parseBearerHeader(request.headers.authorization);
   if (fromHeader === null) throw notAuthenticated('scheme');
@@ -41,11 +39,7 @@ export function requestToken(
     const body = request.body as Record<string, unknown> | undefined;
     const candidate = body && typeof body === 'object' ? body.user_access_token : undefined;
     if (candidate !== undefined && candidate !== null) {
-      if (typeof candidate !== 'string' || candidate.length === 0) {
-        throw new ApiError('invalid_request', 'user_access_token must be a non-empty string.', {
-          source: { pointer: '/user_access_token' },
-        });
-      }
+      if (typeof candidate !== 'string' || candidate.length === 0) throw ERRORS.invalidBodyToken();
       return { token: candidate, fromHeader, inBody: true };
     }
   }
@@ -76,12 +70,7 @@ export const bearerAuthPlugin = fp(
       if (inBody && fromHeader !== undefined) {
         // The header then carries the partner's app token: it must be valid and the same partner's.
         const app = provenPrincipal(await tokens.verifyAccessToken(fromHeader));
-        if (app.partnerId !== principal.partnerId) {
-          throw new ApiError(
-            'permission_denied',
-            'The tokens in the header and the body belong to different partners.',
-          );
-        }
+        if (app.partnerId !== principal.partnerId) throw ERRORS.tokensOfDifferentPartners();
       }
       request.principal = authorize(principal, requirement);
     });

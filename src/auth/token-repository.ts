@@ -43,7 +43,11 @@ export function createTokenRepository(db: Db) {
       return rows.length > 0;
     },
 
-    async revokeFamily(familyId: string, at: Date, tx: Db = db): Promise<void> {
+    /**
+     * The access-token half of revoking a token family; the family as a whole (its refresh
+     * tokens too) is revoked by GrantsRepository.revokeFamily, which calls this.
+     */
+    async revokeFamilyAccessTokens(familyId: string, at: Date, tx: Db = db): Promise<void> {
       await tx
         .update(accessTokens)
         .set({ revokedAt: at })

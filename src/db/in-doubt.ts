@@ -9,6 +9,31 @@ export interface InDoubtOptions {
 }
 
 /**
+ * The outcome of a change is in doubt after `err` (a lost connection): asks `recover`, once
+ * the database answers again, what the change did. Its result stands; null (it did not land)
+ * or a database that never answers within the attempts leaves `err` standing, as does any
+ * other failure of `recover`.
+ */
+async function resolveDoubt<T>(
+  err: unknown,
+  recover: () => Promise<T | null>,
+  options: InDoubtOptions,
+): Promise<T> {
+  const attempts = options.attempts ?? 20;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const landed = await recover();
+      if (landed === null) throw err;
+      return landed;
+    } catch (checkErr) {
+      if (checkErr === err || !isDatabaseUnavailable(checkErr)) throw err;
+      await sleep(options.delayMs ?? 500);
+    }
+  }
+  throw err;
+}
+
+/**
  * Runs `work` in a transaction. If COMMIT fails on a lost connection, the outcome is in
  * doubt; rather than answer an error for a change that may be durable (SPEC §3 rule 9),
  * ask the database, once it answers again, whether the change landed (`committed`).
@@ -32,17 +57,9 @@ export async function transactionResolvingDoubt<T>(
     return result as T;
   } catch (err) {
     if (!workDone || !isDatabaseUnavailable(err)) throw err;
-    const attempts = options.attempts ?? 20;
-    for (let i = 0; i < attempts; i++) {
-      try {
-        if (await committed()) return result as T;
-        throw err;
-      } catch (checkErr) {
-        if (checkErr === err || !isDatabaseUnavailable(checkErr)) throw err;
-        await sleep(options.delayMs ?? 500);
-      }
-    }
-    throw err;
+    // Boxed, so that a work whose result is null is not mistaken for "did not land".
+    const landed = await resolveDoubt(err, async () => ((await committed()) ? { result } : null), options);
+    return landed.result as T;
   }
 }
 
@@ -60,17 +77,6 @@ export async function statementResolvingDoubt<T>(
     return await work();
   } catch (err) {
     if (!isDatabaseUnavailable(err)) throw err;
-    const attempts = options.attempts ?? 20;
-    for (let i = 0; i < attempts; i++) {
-      try {
-        const landed = await recover();
-        if (landed === null) throw err;
-        return landed;
-      } catch (checkErr) {
-        if (checkErr === err || !isDatabaseUnavailable(checkErr)) throw err;
-        await sleep(options.delayMs ?? 500);
-      }
-    }
-    throw err;
+    return resolveDoubt(err, recover, options);
   }
 }

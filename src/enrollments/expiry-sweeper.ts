@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { createPoller, type Poller } from '../poller.js';
 import type { IdempotencyRepository } from './idempotency-repository.js';
 import type { EnrollmentsRepository } from './repository.js';
 
@@ -29,8 +30,7 @@ export function createExpirySweeper(deps: {
 }) {
   const { clock, enrollments, keys, intervalMs } = deps;
   const batchSize = deps.batchSize ?? SWEEP_BATCH_SIZE;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
+  let poller: Poller | null = null;
 
   async function drain(step: (batch: number) => Promise<number>): Promise<number> {
     let total = 0;
@@ -60,26 +60,22 @@ export function createExpirySweeper(deps: {
 
   /** Sweeps every interval until stop(); the timer never keeps the process alive. */
   function start(log: FastifyBaseLogger): void {
-    if (timer) return;
-    timer = setInterval(() => {
-      if (running) return; // the previous sweep is still going
-      running = sweeper
-        .sweepOnce()
-        .then((r) => {
-          if (r.expired || r.keysDeleted) log.info(r, 'expiry sweep');
-        })
-        .catch((err: unknown) => log.warn({ err }, 'expiry sweep failed; retrying at the next interval'))
-        .finally(() => {
-          running = null;
-        });
-    }, intervalMs);
-    timer.unref();
+    if (poller) return;
+    async function sweepAndLog(): Promise<void> {
+      const result = await sweeper.sweepOnce();
+      if (result.expired || result.keysDeleted) log.info(result, 'expiry sweep');
+    }
+    function logFailure(err: unknown): void {
+      log.warn({ err }, 'expiry sweep failed; retrying at the next interval');
+    }
+    poller = createPoller({ intervalMs, run: sweepAndLog, onError: logFailure });
+    poller.start();
   }
 
   /** Stops the timer and waits for a sweep in progress. */
   async function stop(): Promise<void> {
-    if (timer) clearInterval(timer);
-    timer = null;
+    const running = poller?.stop();
+    poller = null;
     await running;
   }
 

@@ -5,12 +5,11 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { ApiError, isApiError } from '../errors.js';
+import { type ApiError, ERRORS, isApiError } from '../errors.js';
 import type { Claim, IdempotencyRepository, KeyScope, StoredResponse } from './idempotency-repository.js';
 
 export type { Claim, StoredResponse } from './idempotency-repository.js';
 
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a running request owns its key; after that (its process died) a retry may take over. */
 export const IDEMPOTENCY_LOCK_MS = 30 * 1000;
@@ -23,9 +22,7 @@ export function readIdempotencyKey(request: FastifyRequest): string | undefined 
   const value = request.headers['idempotency-key'];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !KEY_PATTERN.test(value)) {
-    throw new ApiError('invalid_request', 'Idempotency-Key must be 1 to 255 printable ASCII characters.', {
-      source: { header: IDEMPOTENCY_HEADER },
-    });
+    throw ERRORS.invalidIdempotencyKey();
   }
   return value;
 }
@@ -74,14 +71,7 @@ export function requestHash(
   return createHash('sha256').update(material).digest('hex');
 }
 
-const inUse = () =>
-  new ApiError(
-    'idempotency_key_in_use',
-    'A request with this Idempotency-Key is still being processed. Retry later.',
-    {
-      source: { header: IDEMPOTENCY_HEADER },
-    },
-  );
+const inUse = ERRORS.idempotencyKeyInUse;
 
 /** An error the handler answered with, as it will be stored and replayed. */
 export function errorResponse(err: ApiError): StoredResponse {
@@ -104,13 +94,7 @@ export function createIdempotency(deps: { clock: Clock; keys: IdempotencyReposit
       const record = await keys.find(scope);
       // Released (or expired) between the two statements: claim again.
       if (!record || record.expiresAt.getTime() <= now.getTime()) continue;
-      if (record.requestHash !== hash) {
-        throw new ApiError(
-          'idempotency_key_reused',
-          'This Idempotency-Key was already used with a different request body.',
-          { source: { header: IDEMPOTENCY_HEADER } },
-        );
-      }
+      if (record.requestHash !== hash) throw ERRORS.idempotencyKeyReused();
       if (record.responseStatus !== null && record.responseBody !== null) {
         return {
           replay: {

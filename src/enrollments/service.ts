@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import { sqlState } from '../db/errors.js';
 import { newEventId } from '../db/ids.js';
 import { statementResolvingDoubt, transactionResolvingDoubt } from '../db/in-doubt.js';
-import { ApiError, ERRORS } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { cycleStart } from '../rules/billing-cycle.js';
 import { type PromotionDetail, toPromotionDetail } from '../rules/enrollment-detail.js';
 import { formatEnrollmentId, parseEnrollmentId } from '../rules/enrollment-id.js';
@@ -49,7 +49,7 @@ export function createEnrollmentService(deps: {
     tx: Db = db,
   ): Promise<string> {
     const accountId = principal.accountId;
-    if (!accountId) throw new ApiError('permission_denied', 'Enrolling needs a user access token.');
+    if (!accountId) throw ERRORS.enrollNeedsUserToken();
     // SPEC §9: a clock account's request lives at its clock's time, read with its token.
     const wallNow = clock.now();
     const now = principal.clockTime ?? wallNow;
@@ -73,19 +73,10 @@ export function createEnrollmentService(deps: {
       );
     } catch (err) {
       if (sqlState(err) !== UNIQUE_VIOLATION) throw err;
-      throw new ApiError(
-        'already_enrolled',
-        'The provided account is already enrolled in the specified promotion.',
-      );
+      throw ERRORS.alreadyEnrolled();
     }
     // Another partner's promotion answers exactly like a missing one (rule 7).
-    if (outcome.status === null) {
-      throw new ApiError(
-        'promotion_not_found',
-        'The requested promotion was not found. The specified promotion_id may be invalid.',
-        { source: { pointer: '/promotion_id' } },
-      );
-    }
+    if (outcome.status === null) throw ERRORS.unknownPromotionId();
     if (outcome.inserted === 0) {
       const reason = whyNotEnrollable(
         {
@@ -95,8 +86,8 @@ export function createEnrollmentService(deps: {
         },
         now,
       );
-      if (reason) throw new ApiError('promotion_not_active', reason);
-      throw new ApiError('promotion_full', 'The promotion has reached its maximum number of enrollments.');
+      if (reason) throw ERRORS.promotionNotActive(reason);
+      throw ERRORS.promotionFull();
     }
     return formatEnrollmentId(promotionId, id);
   }

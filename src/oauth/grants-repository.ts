@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import type { TokenRepository } from '../auth/token-repository.js';
 import type { Db } from '../db/client.js';
-import { accessTokens, authorizationCodes, refreshTokens } from '../db/schema.js';
+import { authorizationCodes, refreshTokens } from '../db/schema.js';
 
 export type AuthorizationCodeRow = typeof authorizationCodes.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
@@ -10,7 +11,7 @@ export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
  * redeemed and a refresh token rotated by a conditional UPDATE … RETURNING, so of two
  * concurrent requests exactly one gets the row back.
  */
-export function createGrantsRepository(db: Db) {
+export function createGrantsRepository(db: Db, tokens: Pick<TokenRepository, 'revokeFamilyAccessTokens'>) {
   return {
     async insertCode(row: typeof authorizationCodes.$inferInsert, tx: Db = db): Promise<void> {
       await tx.insert(authorizationCodes).values(row);
@@ -52,16 +53,16 @@ export function createGrantsRepository(db: Db) {
       return row;
     },
 
-    /** Revokes every refresh and access token of a family (one authorization's lineage). */
+    /**
+     * Revokes every refresh and access token of a family (one authorization's lineage): the
+     * one place a family is revoked. Its access tokens are the token repository's rows.
+     */
     async revokeFamily(familyId: string, at: Date, tx: Db = db): Promise<void> {
       await tx
         .update(refreshTokens)
         .set({ revokedAt: at })
         .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
-      await tx
-        .update(accessTokens)
-        .set({ revokedAt: at })
-        .where(and(eq(accessTokens.familyId, familyId), isNull(accessTokens.revokedAt)));
+      await tokens.revokeFamilyAccessTokens(familyId, at, tx);
     },
   };
 }

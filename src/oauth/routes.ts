@@ -35,7 +35,7 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
     createGrantService({
       db,
       clock,
-      grants: createGrantsRepository(db),
+      grants: createGrantsRepository(db, tokenRepository),
       tokens,
       tokenRepository,
       issuer: config.publicUrl,

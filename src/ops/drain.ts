@@ -17,8 +17,7 @@ export const drainPlugin = fp(
       closing = true;
     });
     app.addHook('onRequest', async () => {
-      if (closing)
-        throw ERRORS.serviceUnavailable('The server is shutting down. Retry on another connection.');
+      if (closing) throw ERRORS.shuttingDown();
     });
     app.addHook('onSend', async function closeWhileDraining(_request, reply, payload) {
       if (closing) reply.header('connection', 'close');

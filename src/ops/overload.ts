@@ -43,7 +43,7 @@ export const overloadPlugin = fp(
         { pressure: request.pressure.type, value: request.pressure.value },
         'overloaded: request shed',
       );
-      throw ERRORS.serviceUnavailable('The server is overloaded. Retry later.');
+      throw ERRORS.overloaded();
     });
   },
   { name: 'overload', dependencies: ['core'] },

@@ -7,7 +7,7 @@ import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { RateLimitKind } from './metrics.js';
 import { connectRedis, type RedisConnection } from './redis.js';
 
@@ -124,11 +124,7 @@ function resilientStore(deps: StoreDeps) {
 }
 
 const rateLimitedError = (outcome: RateLimitOutcome) =>
-  new ApiError(
-    'rate_limited',
-    `${outcome.kind === 'partner' ? "This partner's" : "This client IP's"} limit of ${outcome.limit} requests per hour is spent. Retry after ${outcome.retryAfter} seconds.`,
-    { headers: { 'retry-after': String(outcome.retryAfter) } },
-  );
+  ERRORS.rateLimited(outcome.kind, outcome.limit, outcome.retryAfter);
 
 /**
  * Rate limits (SPEC §4) with @fastify/rate-limit's limiters and stores, but our own hooks: a

@@ -23,7 +23,7 @@ export const opsRoutes: FastifyPluginAsync = async (app) => {
       return { status: 'ok' };
     } catch (err) {
       request.log.warn({ err }, 'readiness check failed');
-      const unavailable = ERRORS.serviceUnavailable('The database is unreachable.');
+      const unavailable = ERRORS.databaseUnreachable();
       return reply.code(503).headers(unavailable.headers).send(unavailable.toEnvelope());
     }
   });

@@ -112,24 +112,6 @@ export function createPromotionsRepository(db: Db) {
         .returning({ id: promotions.id });
       return rows.length > 0;
     },
-
-    /**
-     * Takes one seat of a budgeted promotion. The conditional UPDATE is the guard of rule 5:
-     * it never lets the counter pass max_enrollments, whatever the concurrency.
-     */
-    async takeSeat(id: string, tx: Db = db): Promise<boolean> {
-      const rows = await tx
-        .update(promotions)
-        .set({ enrollmentsCount: sql`${promotions.enrollmentsCount} + 1` })
-        .where(
-          and(
-            eq(promotions.id, id),
-            sql`${promotions.maxEnrollments} is not null and ${promotions.enrollmentsCount} < ${promotions.maxEnrollments}`,
-          ),
-        )
-        .returning({ id: promotions.id });
-      return rows.length > 0;
-    },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { ApiError, ERRORS } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { outbox } from '../outbox/outbox.js';
 import { truncateToSecond } from '../rules/time.js';
 import { promotionEndedEvent } from './events.js';
@@ -38,9 +38,7 @@ export function createPromotionService(deps: {
       const startsAt = changes.startsAt === undefined ? current.startsAt : changes.startsAt;
       let endsAt = changes.endsAt === undefined ? current.endsAt : changes.endsAt;
       if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
-        throw new ApiError('invalid_request', 'ends_at must be after starts_at.', {
-          source: { pointer: changes.endsAt === undefined ? '/starts_at' : '/ends_at' },
-        });
+        throw ERRORS.endsBeforeStart(changes.endsAt === undefined ? 'starts_at' : 'ends_at');
       }
       const end = lastSecondBefore(now);
       const started = !startsAt || startsAt.getTime() < end.getTime();
@@ -50,11 +48,7 @@ export function createPromotionService(deps: {
       }
       if (!(await promotions.update(id, changes, now, tx))) {
         const count = (await promotions.findWithCount(id, tx))?.displayedCount ?? 0;
-        throw new ApiError(
-          'max_enrollments_below_count',
-          `max_enrollments (${changes.maxEnrollments}) is below enrollments_count (${count}).`,
-          { source: { pointer: '/max_enrollments' } },
-        );
+        throw ERRORS.maxEnrollmentsBelowCount(changes.maxEnrollments, count);
       }
       if (endsAt && endsAt.getTime() < now.getTime()) await expireEnrollments(id, now, tx);
       const updated = await promotions.findWithCount(id, tx);

@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BearerRequirement } from '../auth/authorize.js';
-import { ApiError, ERRORS } from '../errors.js';
+import { ERRORS } from '../errors.js';
+import { type CursorPayload, ListQuerySchema, readCursor, toPage } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
+import { UsageResultSchema } from '../usage/schemas.js';
 import {
   AdvanceTestClockSchema,
   ClockAccountSchema,
   ClockUsageBodySchema,
   ClockUsageParamsSchema,
-  ClockUsageResultSchema,
   CreateClockAccountSchema,
   CreateTestClockSchema,
-  ListTestClocksQuerySchema,
   TestClockListSchema,
   TestClockParamsSchema,
   TestClockSchema,
@@ -21,12 +21,14 @@ import { toTestClockResource } from './service.js';
 /** SPEC §9: every test helper is the sandbox partner's own, with its app token. */
 const AUTH: BearerRequirement = { scope: 'promotions:write', kinds: ['app'] };
 
-const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^clock_[A-Za-z0-9_-]{1,64}$/.test(id)) throw ERRORS.invalidCursor();
-  return id;
+const CLOCK_ID = /^clock_[A-Za-z0-9_-]{1,64}$/;
+
+/** Test clocks page by id. */
+function readClockCursor(payload: CursorPayload): string | null {
+  return payload.after !== undefined && CLOCK_ID.test(payload.after) ? payload.after : null;
+}
+function clockCursor(clock: { id: string }): CursorPayload {
+  return { after: clock.id };
 }
 
 /**
@@ -41,12 +43,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
     const principal = request.principal;
     if (!principal) return; // unreachable: every route here declares its bearer requirement
     const partner = await partners.findById(principal.partnerId);
-    if (!partner?.sandbox) {
-      throw new ApiError(
-        'permission_denied',
-        'Test helpers are only for sandbox partners; this partner is live (ask for a sandbox partner).',
-      );
-    }
+    if (!partner?.sandbox) throw ERRORS.livePartner();
   });
 
   app.post(
@@ -76,7 +73,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         operationId: 'test_clocks_list',
-        querystring: ListTestClocksQuerySchema,
+        querystring: ListQuerySchema,
         response: { 200: TestClockListSchema, ...errors(400, 401, 403, 429, 503) },
       },
       config: { auth: AUTH },
@@ -85,13 +82,9 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       const { limit, cursor } = request.query;
       const rows = await service.list(request.principal!.partnerId, {
         limit: limit + 1,
-        afterId: decodeCursor(cursor),
+        afterId: readCursor(cursor, readClockCursor),
       });
-      const page = rows.slice(0, limit);
-      return {
-        data: page.map(toTestClockResource),
-        next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null,
-      };
+      return toPage(rows, limit, toTestClockResource, clockCursor);
     },
   );
 
@@ -178,7 +171,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'test_helpers_usage_create',
         params: ClockUsageParamsSchema,
         body: ClockUsageBodySchema,
-        response: { 200: ClockUsageResultSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 429, 503) },
+        response: { 200: UsageResultSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 429, 503) },
       },
       config: { auth: AUTH },
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf } from '../pagination.js';
 import { DateTimeSchema } from '../schemas.js';
 
 export const TestClockSchema = z.object({
@@ -9,10 +10,7 @@ export const TestClockSchema = z.object({
   created_at: z.string(),
 });
 
-export const TestClockListSchema = z.object({
-  data: z.array(TestClockSchema),
-  next_cursor: z.string().nullable(),
-});
+export const TestClockListSchema = pageOf(TestClockSchema);
 
 export const CreateTestClockSchema = z.object({
   frozen_time: DateTimeSchema,
@@ -22,11 +20,6 @@ export const CreateTestClockSchema = z.object({
 export const AdvanceTestClockSchema = z.object({ frozen_time: DateTimeSchema });
 
 export const TestClockParamsSchema = z.object({ test_clock_id: z.string().max(100) });
-
-export const ListTestClocksQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(500).optional(),
-});
 
 export const CreateClockAccountSchema = z.object({ email: z.email().max(320).optional() });
 
@@ -44,11 +37,4 @@ export const ClockUsageParamsSchema = z.object({ enrollment_id: z.string() });
 export const ClockUsageBodySchema = z.object({
   tasks: z.number().int().min(1).max(1_000_000),
   idempotency_key: z.string().min(1).max(255).optional(),
-});
-
-export const ClockUsageResultSchema = z.object({
-  accepted: z.number().int(),
-  rejected: z.number().int(),
-  tasks_used_this_month: z.number().int(),
-  task_limit_per_month: z.number().int().nullable(),
 });

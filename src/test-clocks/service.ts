@@ -5,7 +5,7 @@ import type { TokenResponse, TokenService } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { toRfc3339, truncateToSecond } from '../rules/time.js';
 import type { RecordUsage, UsageResult, UsageService } from '../usage/service.js';
 import type { DeletedCounts, TestClockRow, TestClocksRepository } from './repository.js';
@@ -44,12 +44,8 @@ export interface ClockAccount {
   expires_in: number;
 }
 
-const notFound = () => new ApiError('test_clock_not_found', 'The requested test clock was not found.');
-const advancing = () =>
-  new ApiError(
-    'test_clock_advancing',
-    'The test clock is advancing; retry when it is ready again (GET shows its status).',
-  );
+const notFound = ERRORS.testClockNotFound;
+const advancing = ERRORS.testClockAdvancing;
 
 /** Advancing, under a claim whose lease still holds (a dead advance's clock is ready again). */
 const isAdvancing = (c: TestClockRow, now: Date) =>
@@ -129,19 +125,11 @@ export function createTestClockService(deps: {
     if (current.status === 'advancing') throw advancing();
     const to = truncateToSecond(requested);
     if (to.getTime() < current.frozen_time.getTime()) {
-      throw new ApiError(
-        'invalid_request',
-        `frozen_time must not be earlier than the clock's current time (${toRfc3339(current.frozen_time)}): clocks only move forward.`,
-        { source: { pointer: '/frozen_time' } },
-      );
+      throw ERRORS.clockMovedBack(toRfc3339(current.frozen_time));
     }
     const limit = addYears(current.frozen_time, MAX_ADVANCE_YEARS);
     if (to.getTime() > limit.getTime()) {
-      throw new ApiError(
-        'invalid_request',
-        `An advance moves a clock at most ${MAX_ADVANCE_YEARS} years, here up to ${toRfc3339(limit)}.`,
-        { source: { pointer: '/frozen_time' } },
-      );
+      throw ERRORS.advanceTooFar(MAX_ADVANCE_YEARS, toRfc3339(limit));
     }
     const now = clock.now();
     const claim = {
@@ -196,11 +184,7 @@ export function createTestClockService(deps: {
         },
         tx,
       );
-      if (!account) {
-        throw new ApiError('email_taken', 'An account with this email already exists.', {
-          source: { pointer: '/email' },
-        });
-      }
+      if (!account) throw ERRORS.emailTaken();
       const token: TokenResponse = await tokens.issueAccessToken(
         { kind: 'user', partnerId, accountId: account.id, scopes: ['promotions:read', 'promotions:write'] },
         tx,

@@ -2,13 +2,14 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { enrollmentEvent } from '../enrollments/events.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { outbox } from '../outbox/outbox.js';
 import { cycleAt } from '../rules/billing-cycle.js';
 import { parseEnrollmentId } from '../rules/enrollment-id.js';
 import { toRfc3339 } from '../rules/time.js';
 import { usageCrossings, usageRefusal } from '../rules/usage.js';
 import type { LedgerEntry, UsageRepository, UsageTarget } from './repository.js';
+import type { UsageResult } from './schemas.js';
 
 export interface RecordUsage {
   tasks: number;
@@ -25,14 +26,9 @@ export interface RecordOptions {
   clockPartnerId?: string;
 }
 
-export interface UsageResult {
-  accepted: number;
-  rejected: number;
-  tasks_used_this_month: number;
-  task_limit_per_month: number | null;
-}
+export type { UsageResult } from './schemas.js';
 
-const notFound = () => new ApiError('enrollment_not_found', 'The requested enrollment was not found.');
+const notFound = ERRORS.enrollmentNotFound;
 
 export function createUsageService(deps: {
   db: Db;
@@ -77,22 +73,14 @@ export function createUsageService(deps: {
       // SPEC §9: an enrollment on a test clock lives at its clock's time, read with its row.
       const now = target.clockTime ?? wallNow;
       const at = input.occurredAt ?? now;
-      if (at.getTime() > now.getTime()) {
-        throw new ApiError('invalid_request', 'occurred_at must not be in the future.', {
-          source: { pointer: '/occurred_at' },
-        });
-      }
+      if (at.getTime() > now.getTime()) throw ERRORS.occurredInFuture();
       if (idempotencyKey !== null) {
         const earlier = await usage.findEntry(target.id, idempotencyKey, tx);
         if (earlier) return replay(target, earlier, now, tx);
       }
-      if (at.getTime() < target.enrolledAt.getTime()) {
-        throw new ApiError('invalid_request', 'occurred_at must not be before the enrollment date.', {
-          source: { pointer: '/occurred_at' },
-        });
-      }
+      if (at.getTime() < target.enrolledAt.getTime()) throw ERRORS.occurredBeforeEnrollment();
       const reason = usageRefusal(target, at);
-      if (reason) throw new ApiError('enrollment_not_active', reason);
+      if (reason) throw ERRORS.enrollmentNotActive(reason);
 
       const cycle = cycleAt(target.enrolledAt, at);
       const entryId = usage.newEntryId();

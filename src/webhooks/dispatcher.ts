@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { Agent, request } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
+import { createPoller } from '../poller.js';
 import { toRfc3339 } from '../rules/time.js';
 import type { ClaimedDelivery, DeliveryStatus, WebhooksRepository } from './repository.js';
 import { signedHeaders } from './signer.js';
@@ -110,8 +111,6 @@ export function createDispatcher(options: DispatcherOptions) {
     bodyTimeout: timeoutMs,
   });
 
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
   let stopping = false;
   let lastPrune = 0;
   const shutdown = new AbortController();
@@ -250,26 +249,24 @@ export function createDispatcher(options: DispatcherOptions) {
     return results;
   }
 
+  function dispatchDue(): Promise<AttemptResult[]> {
+    return dispatcher.runOnce();
+  }
+  function logDispatchFailure(err: unknown): void {
+    log?.warn({ err }, 'webhook dispatch failed; retrying at the next tick');
+  }
+  const poller = createPoller({ intervalMs: pollIntervalMs, run: dispatchDue, onError: logDispatchFailure });
+
   /** Polls every `pollIntervalMs` until stop(); the timer never keeps the process alive. */
   function start(): void {
-    if (timer || stopping) return;
-    timer = setInterval(() => {
-      if (running) return;
-      running = dispatcher
-        .runOnce()
-        .catch((err: unknown) => log?.warn({ err }, 'webhook dispatch failed; retrying at the next tick'))
-        .finally(() => {
-          running = null;
-        });
-    }, pollIntervalMs);
-    timer.unref();
+    if (stopping) return;
+    poller.start();
   }
 
   /** Stops claiming; in-flight attempts get `graceMs`, then are aborted and released. */
   async function stop(): Promise<void> {
     stopping = true;
-    if (timer) clearInterval(timer);
-    timer = null;
+    const running = poller.stop();
     if (running) {
       let graceTimer: NodeJS.Timeout | undefined;
       const grace = new Promise((r) => {

@@ -2,9 +2,16 @@
 // SSRF check at creation and on every URL change, secrets shown only at create and rotate.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { ApiError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { EVENT_TYPES } from '../outbox/event-types.js';
-import { encodeCursor, readCursor } from '../pagination.js';
+import {
+  type CursorPayload,
+  readCursor,
+  readTimeKey,
+  type TimeKey,
+  timeKeyCursor,
+  toPage,
+} from '../pagination.js';
 import { toRfc3339 } from '../rules/time.js';
 import type {
   DeliveryRow,
@@ -20,9 +27,8 @@ import { checkWebhookUrl, type Resolver, UnsafeUrlError } from './ssrf.js';
 /** The previous secret keeps signing this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-const endpointNotFound = () =>
-  new ApiError('webhook_endpoint_not_found', 'The requested webhook endpoint was not found.');
-const eventNotFound = () => new ApiError('event_not_found', 'The requested event was not found.');
+const endpointNotFound = ERRORS.webhookEndpointNotFound;
+const eventNotFound = ERRORS.eventNotFound;
 const ENDPOINT_ID = /^we_[A-Za-z0-9]{1,64}$/;
 const EVENT_ID = /^evt_[A-Za-z0-9]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,10 +66,26 @@ export const toEventResource = (e: EventRow) => ({
   data: e.data,
 });
 
-const timeCursor = (v: Record<string, string>) => {
-  const t = Number(v.t);
-  return Number.isFinite(t) && typeof v.id === 'string' ? { t, id: v.id } : null;
-};
+// Cursors: endpoints page by id; deliveries (newest first) and events by (created_at, id).
+function readEndpointCursor(payload: CursorPayload): string | null {
+  return payload.after ?? null;
+}
+function endpointCursor(endpoint: EndpointRow): CursorPayload {
+  return { after: endpoint.id };
+}
+function readDeliveryCursor(payload: CursorPayload): TimeKey | null {
+  return readTimeKey(payload, UUID);
+}
+function readEventCursor(payload: CursorPayload): TimeKey | null {
+  return readTimeKey(payload);
+}
+function createdCursor(row: DeliveryRow | EventRow): CursorPayload {
+  return timeKeyCursor(row.createdAt, row.id);
+}
+/** The repository's spelling of a (time, id) position. */
+function repositoryKey(key: TimeKey | undefined): { t: number; id: string } | undefined {
+  return key && { t: key.at, id: key.id };
+}
 
 export const newEndpointId = () => `we_${randomBytes(12).toString('hex')}`;
 
@@ -80,9 +102,7 @@ export function createWebhookService(deps: {
       return (await checkWebhookUrl(url, { allowPrivate: deps.allowPrivateUrls, resolve: deps.resolve }))
         .href;
     } catch (err) {
-      if (err instanceof UnsafeUrlError) {
-        throw new ApiError('invalid_request', err.message, { source: { pointer: '/url' } });
-      }
+      if (err instanceof UnsafeUrlError) throw ERRORS.unsafeWebhookUrl(err.message);
       throw err;
     }
   }
@@ -116,14 +136,9 @@ export function createWebhookService(deps: {
   }
 
   async function list(partnerId: string, query: { limit: number; cursor?: string }) {
-    const after = readCursor(query.cursor, (v) => (typeof v.after === 'string' ? v.after : null));
-    const rows = await repository.listEndpoints(partnerId, { limit: query.limit, afterId: after });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toEndpointResource),
-      next_cursor: rows.length > query.limit && last ? encodeCursor({ after: last.id }) : null,
-    };
+    const afterId = readCursor(query.cursor, readEndpointCursor);
+    const rows = await repository.listEndpoints(partnerId, { limit: query.limit, afterId });
+    return toPage(rows, query.limit, toEndpointResource, endpointCursor);
   }
 
   async function update(
@@ -175,41 +190,22 @@ export function createWebhookService(deps: {
     query: { limit: number; cursor?: string; status?: DeliveryStatus },
   ) {
     await ownEndpoint(partnerId, id);
-    const before = readCursor(query.cursor, (v) => {
-      const c = timeCursor(v);
-      return c && UUID.test(c.id) ? c : null;
-    });
+    const before = repositoryKey(readCursor(query.cursor, readDeliveryCursor));
     const rows = await repository.listDeliveries(id, { limit: query.limit, status: query.status, before });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toDeliveryResource),
-      next_cursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
-          : null,
-    };
+    return toPage(rows, query.limit, toDeliveryResource, createdCursor);
   }
 
   async function events(
     partnerId: string,
     query: { limit: number; cursor?: string; type?: string; since?: Date },
   ) {
-    const after = readCursor(query.cursor, timeCursor);
+    const after = repositoryKey(readCursor(query.cursor, readEventCursor));
     const rows = await repository.listEvents(
       partnerId,
       { limit: query.limit, type: query.type, since: query.since, after },
       clock.now(),
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toEventResource),
-      next_cursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
-          : null,
-    };
+    return toPage(rows, query.limit, toEventResource, createdCursor);
   }
 
   async function redeliver(partnerId: string, eventId: string) {

@@ -409,6 +409,42 @@ describe('events: once per cause, in the transaction of the change', () => {
     const since = await events(app, '?since=2026-04-28T10:00:01Z');
     expect(since.data).toEqual([]);
   });
+
+  it('pages deliveries newest first through an opaque cursor; a cursor it did not make is 400', async () => {
+    const { partner, app, endpoint, promotionId } = await setup({ eventTypes: ['enrollment.created'] });
+    for (let i = 0; i < 3; i++) await enroll(partner, promotionId);
+    const all = await deliveries(app, endpoint.id);
+    expect(all.data).toHaveLength(3);
+    expect(all.next_cursor).toBeNull();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await deliveries(app, endpoint.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.data.map((d) => d.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(all.data.map((d) => d.id));
+
+    for (const bad of ['nonsense', Buffer.from('{"t":"1","id":"not-a-uuid"}').toString('base64url')]) {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `/v2/webhook_endpoints/${endpoint.id}/deliveries?cursor=${bad}`,
+        headers: bearer(app),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({
+        errors: [
+          {
+            status: '400',
+            code: 'invalid_request',
+            title: 'Invalid Request',
+            detail: 'The cursor is invalid.',
+            source: { parameter: 'cursor' },
+          },
+        ],
+      });
+    }
+  });
 });
 
 describe('delivery, retries and failure', () => {

@@ -26,7 +26,14 @@ const header = (name) =>
 mkdirSync(out, { recursive: true });
 for (const name of SPECS) {
   const source = pathToFileURL(join(root, 'openapi', `${name}.yaml`));
-  const ast = await openapiTS(source, { alphabetize: false, exportType: false, defaultNonNullable: false });
+  const ast = await openapiTS(source, {
+    alphabetize: false,
+    exportType: false,
+    defaultNonNullable: false,
+    // Each enum's values as a constant too (e.g. webhookEventTypeValues), so clients and the CLI
+    // list them from the contract instead of copying them.
+    enumValues: true,
+  });
   writeFileSync(join(out, `${name}.ts`), header(name) + astToString(ast));
 }
 

@@ -11,8 +11,10 @@ export type { ErrorSource } from './errors.js';
 export { PromotionsApiError, PromotionsConnectionError, parseRetryAfter } from './errors.js';
 export { type FetchLike, type RetryOptions, withRetries } from './retry.js';
 export {
+  isWebhookEventType,
   type VerifiedWebhook,
   verifyWebhook,
+  WEBHOOK_EVENT_TYPES,
   type WebhookEventType,
   type WebhookPayload,
   WebhookVerificationError,

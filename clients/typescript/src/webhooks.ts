@@ -1,10 +1,18 @@
 // Receiving webhooks: verification per Standard Webhooks with the `standardwebhooks` package.
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import type { components } from './generated/promotions.js';
+import { type components, webhookEventTypeValues } from './generated/promotions.js';
 
 export { WebhookVerificationError };
 
 export type WebhookEventType = components['schemas']['WebhookEventType'];
+
+/** Every webhook event type, in the order openapi/promotions.yaml lists them (`WebhookEventType`). */
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = webhookEventTypeValues;
+
+/** Whether `value` is one of the event types. */
+export function isWebhookEventType(value: string): value is WebhookEventType {
+  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+}
 
 /** The body of a delivery (SPEC §8). `data` is the enrollment as GET shows it, or the promotion. */
 export interface WebhookPayload {

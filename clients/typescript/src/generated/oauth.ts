@@ -722,3 +722,21 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const authorizeFormResponse_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuthorizeForm"]["response_type"]> = ["code"];
+export const authorizeFormCode_challenge_methodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuthorizeForm"]["code_challenge_method"]> = ["S256"];
+export const authorizeFormDecisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuthorizeForm"]["decision"]> = ["approve", "deny"];
+export const tokenRequestGrant_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TokenRequest"]["grant_type"]> = ["authorization_code", "client_credentials", "refresh_token"];
+export const tokenFormToken_type_hintValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TokenForm"]["token_type_hint"]> = ["access_token", "refresh_token"];
+export const tokenResponseToken_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TokenResponse"]["token_type"]> = ["Bearer"];
+export const introspectionResponseToken_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IntrospectionResponse"]["token_type"]> = ["Bearer", "refresh_token"];
+export const oAuthErrorErrorValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OAuthError"]["error"]> = ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"];
+export const componentsParametersResponseTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["parameters"]["ResponseType"]> = ["code"];
+export const componentsParametersCodeChallengeMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["parameters"]["CodeChallengeMethod"]> = ["S256"];

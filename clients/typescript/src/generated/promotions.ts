@@ -789,6 +789,42 @@ export interface components {
                 "application/json": components["schemas"]["PromotionErrorResponse"];
             };
         };
+        /** @description Any request: no route matches its method and path (`not_found`). Under `/v2` it carries the `X-RateLimit-*` headers too. Not in Zapier's file. */
+        RouteNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Any request: a method the server refuses for the path (`method_not_allowed`). Not in Zapier's file. */
+        MethodNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Any request: a path segment of the URL is longer than 500 characters (`uri_too_long`), answered before routing. Not in Zapier's file. */
+        UriTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
+        /** @description Any request: the request line and headers exceed 16 KiB (`request_header_fields_too_large`), answered before routing, then the connection is closed. Not in Zapier's file. */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PromotionErrorResponse"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1869,3 +1905,20 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsV2PromotionsPostResponses201HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v2/promotions"]["post"]["responses"]["201"]["headers"]["Idempotent-Replayed"]> = ["true"];
+export const pathsV2Webhook_endpointsEndpoint_idDeliveriesGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v2/webhook_endpoints/{endpoint_id}/deliveries"]["get"]["parameters"]["query"]["status"]> = ["pending", "succeeded", "failed", "cancelled"];
+export const webhookEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventType"]> = ["enrollment.created", "enrollment.unenrolled", "enrollment.expired", "usage.threshold_reached", "usage.limit_reached", "promotion.ended"];
+export const webhookEndpointUpdateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEndpointUpdate"]["status"]> = ["enabled", "disabled"];
+export const webhookEndpointStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEndpoint"]["status"]> = ["enabled", "disabled"];
+export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookDelivery"]["status"]> = ["pending", "succeeded", "failed", "cancelled"];
+export const promotionDetailStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PromotionDetail"]["status"]> = ["enrolled", "expired"];
+export const testClockStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TestClock"]["status"]> = ["ready", "advancing"];
+export const testClockAccountToken_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TestClockAccount"]["token_type"]> = ["Bearer"];
