@@ -84,6 +84,36 @@ export function envelope(code: ErrorCode, detail: string, source?: ErrorSource):
 
 export const isApiError = (err: unknown): err is ApiError => err instanceof ApiError;
 
+/** One problem of a request's document: its detail line and where in the body it points. */
+export interface DocumentProblem {
+  detail: string;
+  pointer: string;
+}
+
+/** An ApiError that lists every problem of one request, one envelope entry each (CONTRACT §10). */
+export class ApiErrorList extends ApiError {
+  readonly problems: DocumentProblem[];
+
+  constructor(code: ErrorCode, problems: DocumentProblem[]) {
+    super(code, problems.map((p) => p.detail).join('\n'));
+    this.name = 'ApiErrorList';
+    this.problems = problems;
+  }
+
+  override toEnvelope(): ErrorEnvelope {
+    const { status, title } = ERROR_CATALOGUE[this.code];
+    return {
+      errors: this.problems.map((p) => ({
+        status: String(status),
+        code: this.code,
+        title,
+        detail: p.detail,
+        source: { pointer: p.pointer },
+      })),
+    };
+  }
+}
+
 /** Fastify's own client errors, told in words a partner engineer can act on. */
 export const FRAMEWORK_ERROR_DETAILS: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Requests with a body must be application/json.',
@@ -393,6 +423,16 @@ function unsafeWebhookUrl(reason: string): ApiError {
   return new ApiError('invalid_request', reason, { source: { pointer: '/url' } });
 }
 
+// The bootstrap file (CONTRACT §10): every problem at once, nothing changed.
+
+function invalidBootstrapDocument(problems: DocumentProblem[]): ApiErrorList {
+  return new ApiErrorList('invalid_request', problems);
+}
+
+function bootstrapConflict(problems: DocumentProblem[]): ApiErrorList {
+  return new ApiErrorList('bootstrap_conflict', problems);
+}
+
 // Test clocks (SPEC §9).
 
 function livePartner(): ApiError {
@@ -515,6 +555,8 @@ export const ERRORS = {
   maxEnrollmentsBelowCount,
   scopeNotAllowed,
   unsafeWebhookUrl,
+  invalidBootstrapDocument,
+  bootstrapConflict,
   livePartner,
   testClockAdvancing,
   clockMovedBack,

@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { adminTokenFile, readAdminTokenFile, writeNewAdminTokenFile } from './admin/admin-token.js';
 import { buildApp } from './app.js';
 import { SeedFileError } from './bootstrap/apply.js';
-import { isBootstrapError } from './bootstrap/problems.js';
+import { isBootstrapError, problemLines } from './bootstrap/problems.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, migrateDatabase, openPglite, openPostgres } from './db/client.js';
 import { createLogger } from './ops/logging.js';
@@ -31,7 +31,7 @@ async function applySeedFileOrExit(
     if (err instanceof SeedFileError) {
       process.stderr.write(`seed file error: ${err.message}\n`);
     } else if (isBootstrapError(err)) {
-      const lines = err.lines();
+      const lines = problemLines(err);
       process.stderr.write(
         `seed file error: ${seedFile}: ${lines.length} problem${lines.length === 1 ? '' : 's'}, nothing was changed\n${lines.map((l) => `  ${l}\n`).join('')}`,
       );

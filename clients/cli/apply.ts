@@ -4,7 +4,7 @@
 // (created / updated / unchanged, and with prune: deleted / ended / kept) and a summary.
 import { readFileSync } from 'node:fs';
 import { parseBootstrapFile } from '../../src/bootstrap/parse.js';
-import { isBootstrapError } from '../../src/bootstrap/problems.js';
+import { isBootstrapError, problemLines as linesOf } from '../../src/bootstrap/problems.js';
 import { type BootstrapResult, PromotionsApiError } from '../typescript/src/index.js';
 import { CommandFailed, type Commands, required, UsageError } from './command.js';
 import { table } from './table.js';
@@ -60,7 +60,7 @@ export const applyCommands: Commands = {
         ({ input } = parseBootstrapFile(text, env));
       } catch (err) {
         if (!isBootstrapError(err)) throw err;
-        const lines = err.lines();
+        const lines = linesOf(err);
         throw new CommandFailed(
           [
             `error: ${file}: ${lines.length} problem${lines.length === 1 ? '' : 's'}, nothing was changed`,

@@ -12,7 +12,7 @@ import {
   OUTCOMES,
   planBootstrap,
 } from './plan.js';
-import { BootstrapError, isBootstrapError } from './problems.js';
+import { bootstrapConflict, isBootstrapError } from './problems.js';
 import type { BootstrapDocument } from './schema.js';
 
 export interface BootstrapResult {
@@ -44,7 +44,7 @@ export async function applyBootstrap(
         } catch (err) {
           // A rule the feature services keep (a budget raced below, a window) names the object.
           if (isApiError(err) && !isBootstrapError(err)) {
-            throw new BootstrapError('bootstrap_conflict', [{ path: step.at, message: err.message }]);
+            throw bootstrapConflict([{ path: step.at, message: err.message }]);
           }
           throw err;
         }

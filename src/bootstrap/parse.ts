@@ -3,9 +3,9 @@
 // both come through here, so both report the same lines.
 import { parseDocument } from 'yaml';
 import {
-  BootstrapError,
   type BootstrapProblem,
   bootstrapErrorMap,
+  invalidDocument,
   problemsOf,
   sortProblems,
 } from './problems.js';
@@ -32,8 +32,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 function readYaml(text: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new BootstrapError(
-      'invalid_request',
+    throw invalidDocument(
       doc.errors.map((error) => {
         const at = error.linePos?.[0];
         // Only the first line: the rest is a frame of the file's text.
@@ -95,7 +94,7 @@ function onTheVariable(problem: BootstrapProblem, raw: Record<string, unknown>):
 }
 
 /**
- * Parses and validates a bootstrap file. Throws BootstrapError (`invalid_request`) listing
+ * Parses and validates a bootstrap file. Throws a BootstrapError (`invalid_request`) listing
  * every problem found: YAML syntax first; else the file's schema and its variables together;
  * else the resolved secrets and what spans objects (a client_id or email declared twice).
  */
@@ -104,12 +103,11 @@ export function parseBootstrapFile(text: string, env: NodeJS.ProcessEnv): Parsed
   const file = BootstrapFileSchema.safeParse(raw, { error: bootstrapErrorMap });
   const { input, problems: unset } = resolveSecrets(raw, env);
   const problems = [...(file.success ? [] : problemsOf(file.error.issues, true)), ...unset];
-  if (problems.length > 0) throw new BootstrapError('invalid_request', sortProblems(problems));
+  if (problems.length > 0) throw invalidDocument(sortProblems(problems));
 
   const document = BootstrapDocumentSchema.safeParse(input, { error: bootstrapErrorMap });
   if (!document.success) {
-    throw new BootstrapError(
-      'invalid_request',
+    throw invalidDocument(
       problemsOf(document.error.issues, true).map((p) => onTheVariable(p, raw as Record<string, unknown>)),
     );
   }
@@ -119,7 +117,6 @@ export function parseBootstrapFile(text: string, env: NodeJS.ProcessEnv): Parsed
 /** A resolved document as the admin API receives it; BootstrapError (`invalid_request`) when invalid. */
 export function parseBootstrapDocument(input: unknown): BootstrapDocument {
   const document = BootstrapDocumentSchema.safeParse(input, { error: bootstrapErrorMap });
-  if (!document.success)
-    throw new BootstrapError('invalid_request', problemsOf(document.error.issues, false));
+  if (!document.success) throw invalidDocument(problemsOf(document.error.issues, false));
   return document.data;
 }

@@ -14,7 +14,7 @@ import type { PromotionService } from '../promotions/service.js';
 import { truncateToSecond } from '../rules/time.js';
 import type { WebhooksRepository } from '../webhooks/repository.js';
 import { newEndpointId, ROTATION_OVERLAP_MS, type WebhookService } from '../webhooks/service.js';
-import { BootstrapError, type BootstrapProblem, formatPath, type ProblemPath } from './problems.js';
+import { type BootstrapProblem, bootstrapConflict, formatPath, type ProblemPath } from './problems.js';
 import type { BootstrapRepository, EndpointSummary } from './repository.js';
 import type {
   BootstrapDocument,
@@ -189,7 +189,7 @@ export async function planBootstrap(
     planned.push(await planEndpoint(endpoint, at, row, owner, now, deps, tx));
   }
 
-  if (conflicts.length > 0) throw new BootstrapError('bootstrap_conflict', conflicts);
+  if (conflicts.length > 0) throw bootstrapConflict(conflicts);
   if (!document.prune) return planned;
 
   // prune: true — what the file does not name goes, except what enrollments keep (their
@@ -331,10 +331,7 @@ async function planAccount(
         },
         tx,
       );
-      if (!created)
-        throw new BootstrapError('bootstrap_conflict', [
-          { path: [...at, 'email'], message: 'was taken meanwhile' },
-        ]);
+      if (!created) throw bootstrapConflict([{ path: [...at, 'email'], message: 'was taken meanwhile' }]);
     });
   }
   if (await verifySecret(account.password, row.passwordHash))

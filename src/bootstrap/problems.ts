@@ -2,7 +2,7 @@
 // object and the field: `promotions[2].duration_days: must be a positive integer`. The same
 // lines stop the server's start, fail the CLI, and are the `detail`s of the admin API's error.
 import type { z } from 'zod';
-import { ApiError, ERROR_CATALOGUE, type ErrorEnvelope } from '../errors.js';
+import { ApiErrorList, type DocumentProblem, ERRORS } from '../errors.js';
 
 export type ProblemPath = (string | number)[];
 
@@ -103,32 +103,22 @@ export function sortProblems(problems: BootstrapProblem[]): BootstrapProblem[] {
  * it as it stands (a promotion owned by another partner, an unknown partner, an unsafe URL…).
  * The envelope lists every problem, each with a `source.pointer` into the request's `document`.
  */
-export class BootstrapError extends ApiError {
-  readonly problems: BootstrapProblem[];
+export type BootstrapError = ApiErrorList;
 
-  constructor(code: 'invalid_request' | 'bootstrap_conflict', problems: BootstrapProblem[]) {
-    super(code, problems.map(formatProblem).join('\n'));
-    this.name = 'BootstrapError';
-    this.problems = problems;
-  }
+const asDocumentProblem = (problem: BootstrapProblem): DocumentProblem => ({
+  detail: formatProblem(problem),
+  pointer: `/document${problem.path.map((p) => `/${p}`).join('')}`,
+});
 
-  /** The lines, one per problem. */
-  lines(): string[] {
-    return this.problems.map(formatProblem);
-  }
-
-  override toEnvelope(): ErrorEnvelope {
-    const { status, title } = ERROR_CATALOGUE[this.code];
-    return {
-      errors: this.problems.map((problem) => ({
-        status: String(status),
-        code: this.code,
-        title,
-        detail: formatProblem(problem),
-        source: { pointer: `/document${problem.path.map((p) => `/${p}`).join('')}` },
-      })),
-    };
-  }
+export function invalidDocument(problems: BootstrapProblem[]): BootstrapError {
+  return ERRORS.invalidBootstrapDocument(problems.map(asDocumentProblem));
 }
 
-export const isBootstrapError = (err: unknown): err is BootstrapError => err instanceof BootstrapError;
+export function bootstrapConflict(problems: BootstrapProblem[]): BootstrapError {
+  return ERRORS.bootstrapConflict(problems.map(asDocumentProblem));
+}
+
+export const isBootstrapError = (err: unknown): err is BootstrapError => err instanceof ApiErrorList;
+
+/** The problem lines, one per problem, as the start-up and the CLI print them. */
+export const problemLines = (err: BootstrapError): string[] => err.problems.map((p) => p.detail);
