@@ -2285,4 +2285,7 @@ export const adminEnrollmentStatusValues: ReadonlyArray<FlattenedDeepRequired<co
 export const eventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Event"]["type"]> = ["enrolled", "unenrolled", "expired", "usage_recorded", "limit_reached"];
 export const eventActor_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Event"]["actor_type"]> = ["partner", "admin", "system"];
 export const tokenResponseToken_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TokenResponse"]["token_type"]> = ["Bearer"];
+export const bootstrapWebhookEndpointStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapWebhookEndpoint"]["status"]> = ["enabled", "disabled"];
+export const bootstrapChangeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapChange"]["kind"]> = ["partner", "account", "promotion", "webhook_endpoint"];
+export const bootstrapChangeOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapChange"]["outcome"]> = ["created", "updated", "unchanged", "deleted", "ended", "kept"];
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok"];

@@ -737,6 +737,6 @@ export const tokenRequestGrant_typeValues: ReadonlyArray<FlattenedDeepRequired<c
 export const tokenFormToken_type_hintValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TokenForm"]["token_type_hint"]> = ["access_token", "refresh_token"];
 export const tokenResponseToken_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TokenResponse"]["token_type"]> = ["Bearer"];
 export const introspectionResponseToken_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IntrospectionResponse"]["token_type"]> = ["Bearer", "refresh_token"];
-export const oAuthErrorErrorValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OAuthError"]["error"]> = ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"];
+export const oAuthErrorErrorValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OAuthError"]["error"]> = ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "temporarily_unavailable"];
 export const componentsParametersResponseTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["parameters"]["ResponseType"]> = ["code"];
 export const componentsParametersCodeChallengeMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["parameters"]["CodeChallengeMethod"]> = ["S256"];
