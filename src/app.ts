@@ -10,6 +10,7 @@ import Fastify, {
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { adminAuthPlugin } from './admin/admin-auth.js';
 import { adminRoutes } from './admin/routes.js';
+import { auditPlugin } from './audit/plugin.js';
 import { bearerAuthPlugin } from './auth/bearer.js';
 import { authPlugin } from './auth/plugin.js';
 import { type Clock, systemClock } from './clock.js';
@@ -21,6 +22,7 @@ import { enrollmentRoutes } from './enrollments/routes.js';
 import { errorHandler, frameworkError } from './error-handler.js';
 import { ApiError, ERRORS } from './errors.js';
 import { oauthRoutes } from './oauth/routes.js';
+import { operatorsPlugin } from './operators/plugin.js';
 import { docsRoutes } from './ops/docs.js';
 import { drainPlugin } from './ops/drain.js';
 import { metricsPlugin } from './ops/metrics.js';
@@ -124,6 +126,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return parseJson(request, body as string, done);
   });
   app.decorateRequest('principal', null);
+  app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -141,6 +144,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(requestLogPlugin);
   await app.register(rateLimitPlugin);
   await app.register(overloadPlugin);
+  await app.register(auditPlugin);
+  await app.register(operatorsPlugin);
   await app.register(authPlugin);
   await app.register(enrollmentsPlugin);
   await app.register(promotionsPlugin);
@@ -169,7 +174,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     { prefix: '/v2' },
   );
 
-  // The operator's API, behind ADMIN_TOKEN, counted per IP.
+  // The operator's API, behind ADMIN_TOKEN or an operator's API key, counted per IP; every
+  // route declares the role it needs (CONTRACT §11).
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', admin.rateLimits.countIp);

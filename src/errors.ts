@@ -16,6 +16,8 @@ export const ERROR_CATALOGUE = {
   webhook_endpoint_not_found: { status: 404, title: 'Webhook Endpoint Not Found' },
   event_not_found: { status: 404, title: 'Event Not Found' },
   test_clock_not_found: { status: 404, title: 'Test Clock Not Found' },
+  operator_not_found: { status: 404, title: 'Operator Not Found' },
+  api_key_not_found: { status: 404, title: 'API Key Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   uri_too_long: { status: 414, title: 'URI Too Long' },
   already_enrolled: { status: 409, title: 'Already Enrolled' },
@@ -27,6 +29,7 @@ export const ERROR_CATALOGUE = {
   max_enrollments_below_count: { status: 409, title: 'Max Enrollments Below Count' },
   enrollment_not_active: { status: 409, title: 'Enrollment Not Active' },
   test_clock_advancing: { status: 409, title: 'Test Clock Advancing' },
+  last_owner: { status: 409, title: 'Last Owner' },
   payload_too_large: { status: 413, title: 'Payload Too Large' },
   unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency Key Reused' },
@@ -110,6 +113,11 @@ export const ERRORS = {
   promotionNotFound: () => new ApiError('promotion_not_found', 'The requested promotion was not found.'),
   partnerNotFound: () => new ApiError('partner_not_found', 'The requested partner was not found.'),
   accountNotFound: () => new ApiError('account_not_found', 'The requested account was not found.'),
+  operatorNotFound: () => new ApiError('operator_not_found', 'The requested operator was not found.'),
+  apiKeyNotFound: () => new ApiError('api_key_not_found', 'The requested API key was not found.'),
+  /** CONTRACT §11: the caller's role is below the one the action needs. */
+  roleRequired: (need: string, have: string) =>
+    new ApiError('permission_denied', `This action needs the ${need} role; the caller has the ${have} role.`),
   invalidCursor: () =>
     new ApiError('invalid_request', 'The cursor is invalid.', { source: { parameter: 'cursor' } }),
   internal: () => new ApiError('internal_error', 'An unexpected error occurred.'),

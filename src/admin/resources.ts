@@ -1,19 +1,8 @@
 import type { AccountRow } from '../auth/accounts-repository.js';
-import type { PartnerRow } from '../auth/partners-repository.js';
 import { formatEnrollmentId } from '../enrollments/enrollment-id.js';
 import type { EnrollmentView, EventRow } from '../enrollments/repository.js';
 import { usageNow } from '../promotions/billing-cycle.js';
 import { isExpired, toRfc3339OrNull as iso, toRfc3339 } from '../promotions/expiration.js';
-
-export const toPartnerResource = (p: PartnerRow) => ({
-  id: p.id,
-  name: p.name,
-  client_id: p.clientId,
-  redirect_uris: p.redirectUris,
-  scopes: p.scopes,
-  sandbox: p.sandbox,
-  created_at: toRfc3339(p.createdAt),
-});
 
 export const toAccountResource = (a: AccountRow) => ({
   id: a.id,
@@ -55,4 +44,5 @@ export const toEventResource = (e: EventRow) => ({
   created_at: toRfc3339(new Date(e.created_at)),
 });
 
+export { toPartnerResource } from '../auth/partner-service.js';
 export { toPromotionResource } from '../promotions/resource.js';

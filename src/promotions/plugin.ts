@@ -22,6 +22,8 @@ export const promotionsPlugin = fp(
         db: app.db,
         clock: app.clock,
         promotions,
+        partners: app.partners,
+        auditLog: app.auditLog,
         // Rule 10: a promotion's end binds its live enrollments at once, with their events.
         expireEnrollments: async (promotionId, now, tx) => {
           const ids = await app.enrollments.expireEndedPromotion(promotionId, now, tx);
@@ -31,5 +33,5 @@ export const promotionsPlugin = fp(
       }),
     );
   },
-  { name: 'promotions', dependencies: ['core', 'enrollments'] },
+  { name: 'promotions', dependencies: ['core', 'auth', 'audit', 'enrollments'] },
 ) satisfies FastifyPluginAsync;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditContext, AuditLog } from '../audit/audit-log.js';
 import type { AccountsRepository } from '../auth/accounts-repository.js';
 import { randomId } from '../auth/secrets.js';
 import type { TokenResponse, TokenService } from '../auth/token-service.js';
@@ -86,8 +87,10 @@ export function createTestClockService(deps: {
    * `enrollment.expired` events.
    */
   onExpired?: (tx: Db, enrollmentIds: string[], now: Date) => Promise<void>;
+  /** CONTRACT §11: an operator's advance (admin API, console) is audited in its transaction. */
+  auditLog?: AuditLog;
 }) {
-  const { db, clock, clocks, accounts, enrollments, tokens, usageService, onExpired } = deps;
+  const { db, clock, clocks, accounts, enrollments, tokens, usageService, onExpired, auditLog } = deps;
 
   async function get(partnerId: string, id: string): Promise<TestClockRow> {
     const found = await clocks.find(partnerId, id);
@@ -121,7 +124,12 @@ export function createTestClockService(deps: {
      * and is `ready` again. Billing cycles need nothing: they are derived from the clock's time
      * at every read. A failure gives the clock back at its old time.
      */
-    async advance(partnerId: string, id: string, requested: Date): Promise<TestClockRow> {
+    async advance(
+      partnerId: string,
+      id: string,
+      requested: Date,
+      audit?: AuditContext,
+    ): Promise<TestClockRow> {
       const current = await get(partnerId, id);
       if (current.status === 'advancing') throw advancing();
       const to = truncateToSecond(requested);
@@ -157,6 +165,14 @@ export function createTestClockService(deps: {
             if (expired.length > 0 && onExpired) await onExpired(tx, expired, now);
             if (expired.length < SWEEP_BATCH) break;
           }
+          await auditLog?.record(tx, audit, {
+            action: 'test_clock.advanced',
+            objectType: 'test_clock',
+            objectId: id,
+            changes: {
+              frozen_time: { before: toRfc3339(current.frozen_time), after: toRfc3339(moved.frozen_time) },
+            },
+          });
           return moved;
         });
       } catch (err) {

@@ -1,3 +1,4 @@
+import type { AuditContext, AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { parseEnrollmentId } from '../enrollments/enrollment-id.js';
@@ -23,6 +24,8 @@ export interface RecordOptions {
    * clock's time.
    */
   clockPartnerId?: string;
+  /** CONTRACT §11: an operator's write, recorded in the audit log in the usage's transaction. */
+  audit?: AuditContext;
 }
 
 export interface UsageResult {
@@ -46,8 +49,26 @@ export function createUsageService(deps: {
   clock: Clock;
   usage: UsageRepository;
   enrollments: EnrollmentsRepository;
+  auditLog: AuditLog;
 }) {
-  const { db, clock, usage, enrollments } = deps;
+  const { db, clock, usage, enrollments, auditLog } = deps;
+
+  /** The audit entry of one usage call: the cycle's counter before and after (none changed on a replay). */
+  const recorded = (
+    tx: Db,
+    options: RecordOptions,
+    enrollmentId: string,
+    counter: { before: number; after: number } | null,
+  ) =>
+    auditLog.record(tx, options.audit, {
+      action: 'usage.recorded',
+      objectType: 'enrollment',
+      objectId: enrollmentId,
+      changes:
+        counter && counter.before !== counter.after
+          ? { tasks_used: { before: counter.before, after: counter.after } }
+          : {},
+    });
 
   /** A repeated idempotency key answers as the first request did, and changes nothing. */
   async function replay(target: UsageTarget, entry: LedgerEntry, now: Date, tx: Db): Promise<UsageResult> {
@@ -92,7 +113,10 @@ export function createUsageService(deps: {
         }
         if (idempotencyKey !== null) {
           const earlier = await usage.findEntry(target.id, idempotencyKey, tx);
-          if (earlier) return replay(target, earlier, now, tx);
+          if (earlier) {
+            await recorded(tx, options, enrollmentId, null);
+            return replay(target, earlier, now, tx);
+          }
         }
         if (at.getTime() < target.enrolledAt.getTime()) {
           throw new ApiError('invalid_request', 'occurred_at must not be before the enrollment date.', {
@@ -120,6 +144,7 @@ export function createUsageService(deps: {
           // A concurrent request with the same key committed first: answer as it did.
           const earlier = await usage.findEntry(target.id, idempotencyKey!, tx);
           if (!earlier) throw new Error('idempotent usage entry vanished');
+          await recorded(tx, options, enrollmentId, null);
           return replay(target, earlier, now, tx);
         }
 
@@ -164,6 +189,7 @@ export function createUsageService(deps: {
           if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, wallNow, cycle.start));
         }
 
+        await recorded(tx, options, enrollmentId, { before, after });
         const current = cycleAt(target.enrolledAt, now);
         const usedNow =
           current.start.getTime() === cycle.start.getTime()
