@@ -15,6 +15,7 @@ import { bearerAuthPlugin } from './auth/bearer.js';
 import { authPlugin } from './auth/plugin.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { consoleRoutes } from './console/routes.js';
 import { corePlugin } from './core.js';
 import type { Database } from './db/client.js';
 import { enrollmentsPlugin } from './enrollments/plugin.js';
@@ -185,6 +186,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     { prefix: '/admin/v1' },
   );
+
+  // The operators' console (CONTRACT §11): HTML pages behind a session cookie, roles and audit
+  // through the admin API's own services; its form posts are counted per IP.
+  await app.register(consoleRoutes, { prefix: '/console' });
 
   // The OAuth authorization server (/oauth, /.well-known, the /v2/authorize alias): its form
   // posts are counted per IP, so client secrets and passwords cannot be brute-forced.
