@@ -16,7 +16,10 @@ export const DEMO_OPERATOR_EMAIL = 'operator@example.com';
  * user token so the printed curl line works at once. Runs once per store.
  */
 export async function seedDemo(
-  app: Pick<FastifyInstance, 'db' | 'partners' | 'accounts' | 'promotions' | 'tokens' | 'clock' | 'operatorService'>,
+  app: Pick<
+    FastifyInstance,
+    'db' | 'partners' | 'accounts' | 'promotions' | 'tokens' | 'clock' | 'operatorService'
+  >,
   config: Config,
 ): Promise<string | null> {
   const { db, partners, accounts, promotions, tokens, clock, operatorService } = app;
@@ -61,7 +64,11 @@ export async function seedDemo(
     scopes: [...SCOPES],
   });
   const operatorPassword = randomId(12);
-  await operatorService.createOperator({ email: DEMO_OPERATOR_EMAIL, password: operatorPassword, role: 'owner' });
+  await operatorService.createOperator({
+    email: DEMO_OPERATOR_EMAIL,
+    password: operatorPassword,
+    role: 'owner',
+  });
   await db.insert(meta).values({ key: 'demo_seeded', value: now.toISOString() });
 
   const base = config.publicUrl;
