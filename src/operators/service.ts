@@ -18,8 +18,8 @@ const API_KEY = /^adk_([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_ID = /^[A-Za-z0-9_-]{22}$/;
 
-/** Whether a bearer value is shaped like an operator's API key (it is then checked as one). */
-export const looksLikeApiKey = (value: string): boolean => value.startsWith('adk_');
+/** Whether a bearer value is shaped like an operator's API key (it is then checked as one, never as ADMIN_TOKEN). */
+export const looksLikeApiKey = (value: string): boolean => API_KEY.test(value);
 
 export function toOperatorResource(o: OperatorRow) {
   return {
