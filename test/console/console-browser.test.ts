@@ -255,6 +255,15 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
     const events = await page.locator('#enrollment-events tbody .badge').allTextContents();
     expect(events).toEqual(['enrolled', 'usage_recorded']);
     await check(page, 'enrollment');
+
+    // By its id: htmx is told to navigate (HX-Redirect) instead of swapping a redirect's page.
+    await page.goto(`${base}/console/enrollments`);
+    await page.getByLabel('Enrollment id or account email').fill(enrollmentId);
+    await Promise.all([
+      page.waitForURL(`${base}/console/enrollments/${encodeURIComponent(enrollmentId)}`),
+      page.getByRole('button', { name: 'Search' }).click(),
+    ]);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Enrollment');
   });
 
   it('shows a failed webhook delivery and redelivers it', async () => {
@@ -326,6 +335,13 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
     await check(page, 'operators');
 
     await page.getByRole('link', { name: 'Audit log' }).click();
+    // The filters swap the table in place (htmx) and push the URL.
+    await page.getByLabel('Action', { exact: true }).fill('promotion.created');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/\/console\/audit-log\?.*action=promotion.created/);
+    await expect(page.locator('#audit-entries tbody tr').count()).resolves.toBe(1);
+    await page.getByRole('link', { name: 'Clear filters' }).click();
+    await page.waitForURL(`${base}/console/audit-log`);
     const rows = page.locator('#audit-entries tbody tr');
     const actions = await page.locator('#audit-entries tbody .badge').allTextContents();
     // Newest first; the usage came through the admin API with ADMIN_TOKEN, the rest from here.

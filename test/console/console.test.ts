@@ -12,6 +12,7 @@ import { queryRows } from '../../src/db/client.js';
 import { consoleSessions } from '../../src/db/schema.js';
 import { OPERATOR_PASSWORD, operatorWithKey } from '../admin/operator-helpers.js';
 import { createTestApp, useTestApp } from '../helpers/app.js';
+import { requestsFor } from '../helpers/requests.js';
 import { csrfOf, FORM, setCookie, signedIn, signIn } from './console-helpers.js';
 
 const ctx = useTestApp();
@@ -452,6 +453,25 @@ describe('content', () => {
     expect(second.body).toContain('many_26');
     expect(second.body).not.toContain('rel="next"');
     expect(second.body).toContain('← First page');
+  });
+
+  it('finds an enrollment by id: a 303 to its page, or HX-Redirect for htmx', async () => {
+    const partner = await ctx.fixtures.partner();
+    const promotion = await ctx.fixtures.promotion(partner.id);
+    const { enrollmentId } = await requestsFor(ctx, () => partner).enrollNew(promotion);
+    const viewer = await signedIn(ctx, 'viewer');
+    const url = `/console/enrollments?q=${encodeURIComponent(enrollmentId)}`;
+    const plain = await viewer.get(url);
+    expect(plain.statusCode).toBe(303);
+    expect(plain.headers.location).toBe(`/console/enrollments/${encodeURIComponent(enrollmentId)}`);
+    const enhanced = await ctx.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: viewer.cookie, 'hx-request': 'true' },
+    });
+    expect(enhanced.statusCode).toBe(200);
+    expect(enhanced.headers['hx-redirect']).toBe(`/console/enrollments/${encodeURIComponent(enrollmentId)}`);
+    expect(enhanced.body).toBe('');
   });
 
   it('shows designed empty states and a 404 page for what does not exist', async () => {

@@ -48,14 +48,14 @@ export const auditLogPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       }
       const filtered = FILTERS.some((k) => filters[k]);
       const form = html`<form class="filters" method="get" action="/console/audit-log"
- hx-get="/console/audit-log" hx-target="#audit-entries" hx-select="#audit-entries" hx-swap="outerHTML" hx-push-url="true">
+ hx-get="/console/audit-log" hx-target="#audit-results" hx-select="#audit-results" hx-swap="outerHTML" hx-push-url="true">
 <div class="row">
 ${field({ name: 'actor', label: 'Actor', value: filters.actor ?? '', hint: 'email, operator id or admin_token' })}
 ${field({ name: 'action', label: 'Action', value: filters.action ?? '', hint: 'e.g. promotion.updated' })}
 ${field({ name: 'object_type', label: 'Object type', value: filters.object_type ?? '', hint: 'e.g. promotion' })}
 ${field({ name: 'object_id', label: 'Object id', value: filters.object_id ?? '' })}
 </div>
-<button type="submit">Filter</button>${filtered ? html` <a href="/console/audit-log">Clear</a>` : ''}
+<button type="submit">Filter</button> <a href="/console/audit-log">Clear filters</a>
 </form>`;
       return sendPage(
         reply,
@@ -63,8 +63,9 @@ ${field({ name: 'object_id', label: 'Object id', value: filters.object_id ?? '' 
         page(ctx, {
           title: 'Audit log',
           nav: 'audit',
-          notice: problem ? notice('error', problem.message) : null,
           body: html`${form}
+<div id="audit-results">
+${problem ? notice('error', problem.message) : ''}
 ${table({
   id: 'audit-entries',
   caption: filtered ? 'Matching changes, newest first' : 'Every change, newest first',
@@ -102,7 +103,8 @@ ${table({
     },
     { label: 'Request', cell: (e) => html`<code class="muted">${e.request_id}</code>` },
   ],
-})}`,
+})}
+</div>`,
         }),
       );
     });

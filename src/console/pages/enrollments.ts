@@ -106,7 +106,11 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         } else if (q !== '') {
           const key = parseEnrollmentId(q);
           if (key && (await enrollments.exists(key))) {
-            return reply.redirect(`/console/enrollments/${encodeURIComponent(q)}`, 303);
+            const url = `/console/enrollments/${encodeURIComponent(q)}`;
+            // htmx follows a 303 inside fetch and would swap the wrong page: it navigates on HX-Redirect.
+            if (request.headers['hx-request'] === 'true')
+              return reply.header('hx-redirect', url).code(200).send('');
+            return reply.redirect(url, 303);
           }
           results = empty(
             'No such enrollment',
