@@ -171,8 +171,9 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
       id: string,
       changes: EndpointChanges,
       now: Date,
+      outer: Db = db,
     ): Promise<EndpointRow | undefined> {
-      return db.transaction(async (tx) => {
+      return outer.transaction(async (tx) => {
         const sets: SQL[] = [sql`updated_at = ${now}`];
         if (changes.url !== undefined) sets.push(sql`url = ${changes.url}`);
         if (changes.eventTypes !== undefined)
@@ -210,8 +211,8 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
      * Deliveries first, then the endpoint: the order recordAttempt locks them in, so the two
      * never deadlock.
      */
-    async deleteEndpoint(partnerId: string, id: string, now: Date): Promise<boolean> {
-      return db.transaction(async (tx) => {
+    async deleteEndpoint(partnerId: string, id: string, now: Date, outer: Db = db): Promise<boolean> {
+      return outer.transaction(async (tx) => {
         await tx.execute(
           sql`update webhook_deliveries set status = 'cancelled', updated_at = ${now}
               where status = 'pending' and endpoint_id = (
@@ -235,9 +236,10 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
       secret: string,
       now: Date,
       previousUntil: Date,
+      tx: Db = db,
     ): Promise<boolean> {
       const rows = await queryRows<{ id: string }>(
-        db,
+        tx,
         sql`update webhook_endpoints set previous_secret = secret, previous_secret_expires_at = ${previousUntil},
                    secret = ${box.seal(secret)}, updated_at = ${now}
             where id = ${id} and partner_id = ${partnerId} and deleted_at is null returning id`,
@@ -336,8 +338,13 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
     },
 
     /** A new delivery of the event to every enabled endpoint subscribed to its type; how many. */
-    async redeliver(partnerId: string, eventId: string, now: Date): Promise<number | undefined> {
-      return db.transaction(async (tx) => {
+    async redeliver(
+      partnerId: string,
+      eventId: string,
+      now: Date,
+      outer: Db = db,
+    ): Promise<number | undefined> {
+      return outer.transaction(async (tx) => {
         const [event] = await queryRows<{ id: string }>(
           tx,
           sql`select id from webhook_events where id = ${eventId} and partner_id = ${partnerId}`,
