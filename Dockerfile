@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: compile TypeScript with the dev dependencies, then ship only the
-# compiled server, the production dependencies, the migrations and the OpenAPI files.
+# compiled server, the production dependencies, the migrations, the OpenAPI files and the
+# console's stylesheet.
 # Proven by `npm run test:docker` (scripts/test-docker.sh): build, run, curl.sh, stop.
 
 FROM node:24-bookworm-slim AS build
@@ -33,6 +34,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY openapi ./openapi
+# The console's stylesheet (src/console/assets.ts finds it from the project root).
+COPY src/console/assets ./src/console/assets
 # The embedded store (used only without DATABASE_URL) needs a writable DATA_DIR.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

@@ -10,12 +10,14 @@ import Fastify, {
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { adminAuthPlugin } from './admin/admin-auth.js';
 import { adminRoutes } from './admin/routes.js';
+import { auditPlugin } from './audit/plugin.js';
 import { bearerAuthPlugin } from './auth/bearer.js';
 import { authPlugin } from './auth/plugin.js';
 import { bootstrapPlugin } from './bootstrap/plugin.js';
 import { bootstrapRoutes } from './bootstrap/routes.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { consoleRoutes } from './console/routes.js';
 import { corePlugin } from './core.js';
 import type { Database } from './db/client.js';
 import { enrollmentsPlugin } from './enrollments/plugin.js';
@@ -23,6 +25,7 @@ import { enrollmentRoutes } from './enrollments/routes.js';
 import { errorHandler } from './error-handler.js';
 import { ERRORS } from './errors.js';
 import { oauthRoutes } from './oauth/routes.js';
+import { operatorsPlugin } from './operators/plugin.js';
 import { docsRoutes } from './ops/docs.js';
 import { drainPlugin } from './ops/drain.js';
 import { metricsPlugin } from './ops/metrics.js';
@@ -121,6 +124,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return parseJson(request, body as string, done);
   });
   app.decorateRequest('principal', null);
+  app.decorateRequest('actor', null);
   app.addHook('onRequest', async function echoRequestId(request, reply) {
     reply.header('x-request-id', request.id);
   });
@@ -138,6 +142,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(requestLogPlugin);
   await app.register(rateLimitPlugin);
   await app.register(overloadPlugin);
+  await app.register(auditPlugin);
+  await app.register(operatorsPlugin);
   await app.register(authPlugin);
   await app.register(enrollmentsPlugin);
   await app.register(promotionsPlugin);
@@ -168,7 +174,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     { prefix: '/v2' },
   );
 
-  // The operator's API, behind ADMIN_TOKEN, counted per IP.
+  // The operator's API, behind ADMIN_TOKEN or an operator's API key, counted per IP; every
+  // route declares the role it needs (CONTRACT §11).
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', admin.rateLimits.countIp);
@@ -179,6 +186,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     { prefix: '/admin/v1' },
   );
+
+  // The operators' console (CONTRACT §11): HTML pages behind a session cookie, roles and audit
+  // through the admin API's own services; its form posts are counted per IP.
+  await app.register(consoleRoutes, { prefix: '/console' });
 
   // The OAuth authorization server (/oauth, /.well-known, the /v2/authorize alias): its form
   // posts are counted per IP, so client secrets and passwords cannot be brute-forced.

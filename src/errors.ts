@@ -16,6 +16,8 @@ export const ERROR_CATALOGUE = {
   webhook_endpoint_not_found: { status: 404, title: 'Webhook Endpoint Not Found' },
   event_not_found: { status: 404, title: 'Event Not Found' },
   test_clock_not_found: { status: 404, title: 'Test Clock Not Found' },
+  operator_not_found: { status: 404, title: 'Operator Not Found' },
+  api_key_not_found: { status: 404, title: 'API Key Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   uri_too_long: { status: 414, title: 'URI Too Long' },
   already_enrolled: { status: 409, title: 'Already Enrolled' },
@@ -29,6 +31,7 @@ export const ERROR_CATALOGUE = {
   test_clock_advancing: { status: 409, title: 'Test Clock Advancing' },
   // CONTRACT §10: a valid bootstrap document that this database cannot take as it stands.
   bootstrap_conflict: { status: 409, title: 'Bootstrap Conflict' },
+  last_owner: { status: 409, title: 'Last Owner' },
   payload_too_large: { status: 413, title: 'Payload Too Large' },
   unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency Key Reused' },
@@ -248,15 +251,69 @@ function adminDisabled(): ApiError {
 }
 
 function adminTokenMissing(wwwAuthenticate: string): ApiError {
-  return new ApiError('not_authenticated', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>.', {
-    headers: { 'www-authenticate': wwwAuthenticate },
-  });
+  return new ApiError(
+    'not_authenticated',
+    'The admin API needs Authorization: Bearer <ADMIN_TOKEN or an operator API key>.',
+    { headers: { 'www-authenticate': wwwAuthenticate } },
+  );
 }
 
 function adminTokenInvalid(wwwAuthenticate: string): ApiError {
   return new ApiError('not_authenticated', 'The admin token is invalid.', {
     headers: { 'www-authenticate': wwwAuthenticate },
   });
+}
+
+/** CONTRACT §11: an `adk_…` operator key that is unknown, revoked, or whose operator is disabled. */
+function apiKeyInvalid(wwwAuthenticate: string): ApiError {
+  return new ApiError('not_authenticated', 'The API key is invalid, revoked, or its operator is disabled.', {
+    headers: { 'www-authenticate': wwwAuthenticate },
+  });
+}
+
+/** CONTRACT §11: `GET /admin/v1/audit_log?actor=` names no actor. */
+function invalidActorFilter(): ApiError {
+  return new ApiError('invalid_request', 'actor: must be an operator id, an email or admin_token.', {
+    source: { parameter: 'actor' },
+  });
+}
+
+/** CONTRACT §11: demoting or disabling the last enabled owner. */
+function lastOwner(field: 'role' | 'disabled'): ApiError {
+  return new ApiError('last_owner', 'This is the last enabled owner: make another operator an owner first.', {
+    source: { pointer: `/${field}` },
+  });
+}
+
+function operatorEmailTaken(): ApiError {
+  return new ApiError('email_taken', 'An operator with this email already exists.', {
+    source: { pointer: '/email' },
+  });
+}
+
+/** CONTRACT §11: a key's role is at most its operator's. */
+function keyRoleAboveOperator(operatorRole: string): ApiError {
+  return new ApiError('invalid_request', `A key's role cannot exceed its operator's (${operatorRole}).`, {
+    source: { pointer: '/role' },
+  });
+}
+
+/** CONTRACT §11: the console's forms are posted url-encoded. */
+function formNotUrlencoded(): ApiError {
+  return new ApiError('unsupported_media_type', 'Forms are posted as application/x-www-form-urlencoded.');
+}
+
+/** CONTRACT §11: a console form's field, told in the form's own words. */
+function invalidForm(detail: string, pointer?: string): ApiError {
+  return new ApiError('invalid_request', detail, pointer === undefined ? {} : { source: { pointer } });
+}
+
+/** CONTRACT §11: the caller's role is below the one the action needs. */
+function roleRequired(need: string, have: string): ApiError {
+  return new ApiError(
+    'permission_denied',
+    `This action needs the ${need} role; the caller has the ${have} role.`,
+  );
 }
 
 // Resources that are not there (or not the caller's, which answers the same).
@@ -292,6 +349,14 @@ function unknownClientId(): ApiError {
   return new ApiError('partner_not_found', 'No partner has this client_id.', {
     source: { pointer: '/client_id' },
   });
+}
+
+function operatorNotFound(): ApiError {
+  return new ApiError('operator_not_found', 'The requested operator was not found.');
+}
+
+function apiKeyNotFound(): ApiError {
+  return new ApiError('api_key_not_found', 'The requested API key was not found.');
 }
 
 function accountNotFound(): ApiError {
@@ -528,6 +593,14 @@ export const ERRORS = {
   adminDisabled,
   adminTokenMissing,
   adminTokenInvalid,
+  apiKeyInvalid,
+  roleRequired,
+  invalidActorFilter,
+  lastOwner,
+  operatorEmailTaken,
+  keyRoleAboveOperator,
+  formNotUrlencoded,
+  invalidForm,
   enrollmentNotFound,
   promotionNotFound,
   unknownPromotionId,
@@ -535,6 +608,8 @@ export const ERRORS = {
   unknownPartnerId,
   unknownClientId,
   accountNotFound,
+  operatorNotFound,
+  apiKeyNotFound,
   unknownAccountId,
   webhookEndpointNotFound,
   eventNotFound,

@@ -8,16 +8,21 @@ import { meta, partners as partnersTable } from './db/schema.js';
 
 export const DEMO_PROMOTION_ID = 'demo_promotion';
 export const DEMO_EMAIL = 'demo@example.com';
+/** CONTRACT §11: the demo owner who signs in to /console. */
+export const DEMO_OPERATOR_EMAIL = 'operator@example.com';
 
 /**
  * First start of an empty embedded store: a demo partner, account and promotion, and a
  * user token so the printed curl line works at once. Runs once per store.
  */
 export async function seedDemo(
-  app: Pick<FastifyInstance, 'db' | 'partners' | 'accounts' | 'promotions' | 'tokens' | 'clock'>,
+  app: Pick<
+    FastifyInstance,
+    'db' | 'partners' | 'accounts' | 'promotions' | 'tokens' | 'clock' | 'operatorService'
+  >,
   config: Config,
 ): Promise<string | null> {
-  const { db, partners, accounts, promotions, tokens, clock } = app;
+  const { db, partners, accounts, promotions, tokens, clock, operatorService } = app;
   const [seeded] = await db.select().from(meta).where(eq(meta.key, 'demo_seeded')).limit(1);
   const [anyPartner] = await db.select({ id: partnersTable.id }).from(partnersTable).limit(1);
   // Only an empty store gets demo data; an operator's own data is never mixed with it.
@@ -58,6 +63,12 @@ export async function seedDemo(
     accountId: account.id,
     scopes: [...SCOPES],
   });
+  const operatorPassword = randomId(12);
+  await operatorService.createOperator({
+    email: DEMO_OPERATOR_EMAIL,
+    password: operatorPassword,
+    role: 'owner',
+  });
   await db.insert(meta).values({ key: 'demo_seeded', value: now.toISOString() });
 
   const base = config.publicUrl;
@@ -75,6 +86,9 @@ export async function seedDemo(
     '',
     'Get an app token (client credentials):',
     `  curl -s -X POST ${base}/oauth/token -u '${partner.clientId}:${clientSecret}' -d grant_type=client_credentials`,
+    '',
+    `Operator console: ${base}/console`,
+    `  sign in as   ${DEMO_OPERATOR_EMAIL}  password=${operatorPassword}  (owner)`,
     '',
   ].join('\n');
 }

@@ -75,6 +75,30 @@ describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
     const tokenResponse = JSON.parse(execFileSync('sh', ['-c', tokenLine!.trim()], { encoding: 'utf8' }));
     expect(tokenResponse).toMatchObject({ token_type: 'Bearer', scope: 'promotions:read promotions:write' });
 
+    // CONTRACT §11: the console's URL and its owner's sign-in are printed, and they work.
+    const base = `http://127.0.0.1:${port}`;
+    expect(out).toContain(`Operator console: ${base}/console`);
+    const [, email, password] = /sign in as\s+(\S+)\s+password=(\S+)\s+\(owner\)/.exec(out) ?? [];
+    expect(email).toBe('operator@example.com');
+    const form = await fetch(`${base}/console/sign-in`);
+    expect(form.status).toBe(200);
+    const nonce = form.headers.getSetCookie()[0]!.split(';')[0]!;
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())![1]!;
+    const signedIn = await fetch(`${base}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: nonce },
+      body: new URLSearchParams({ csrf_token: csrf, email: email!, password: password! }),
+    });
+    expect(signedIn.status).toBe(303);
+    const session = signedIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('console_session='))!
+      .split(';')[0]!;
+    const promotions = await fetch(`${base}/console/promotions`, { headers: { cookie: session } });
+    expect(promotions.status).toBe(200);
+    expect(await promotions.text()).toContain('demo_promotion');
+
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
   });

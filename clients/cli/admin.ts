@@ -10,9 +10,11 @@ import { readAdminTokenFile } from '../../src/admin/admin-token.js';
 import { createAdminClient, PromotionsApiError, PromotionsConnectionError } from '../typescript/src/index.js';
 import { accountCommands } from './accounts.js';
 import { applyCommands } from './apply.js';
+import { auditCommands } from './audit.js';
 import { clockCommands } from './clocks.js';
 import { CommandFailed, type Commands, type Options, str, UsageError, type Values } from './command.js';
 import { enrollmentCommands } from './enrollments.js';
+import { operatorCommands } from './operators.js';
 import { partnerCommands } from './partners.js';
 import { promotionCommands } from './promotions.js';
 import { tokenCommands } from './tokens.js';
@@ -35,6 +37,8 @@ export const COMMANDS: Commands = {
   ...webhookCommands,
   ...clockCommands,
   ...applyCommands,
+  ...operatorCommands,
+  ...auditCommands,
 };
 
 interface Io {
@@ -74,6 +78,8 @@ const FLAG_OF: Record<string, string> = {
   frozen_time: '--frozen-time',
   limit: '--limit',
   cursor: '--cursor',
+  role: '--role',
+  actor: '--actor',
 };
 
 export function helpText(): string {
@@ -86,7 +92,7 @@ export function helpText(): string {
     '',
     'Global options:',
     `  --url <url>      the server (default $PROMOTIONS_URL or ${DEFAULT_URL})`,
-    '  --token <token>  the admin token (default $ADMIN_TOKEN, else the file $DATA_DIR/admin-token)',
+    '  --token <token>  the admin token or an operator API key (default $ADMIN_TOKEN, else $DATA_DIR/admin-token)',
     '  --json           print the raw JSON answer',
     "  -h, --help       this help, or a command's with `<command> --help`",
     '',
@@ -110,6 +116,9 @@ function describeApiError(error: PromotionsApiError): string[] {
     lines.push(
       'hint: pass --token or set ADMIN_TOKEN (the server prints the token on first start and keeps it in DATA_DIR/admin-token)',
     );
+  }
+  if (error.code === 'permission_denied' && error.detail.startsWith('This action needs the')) {
+    lines.push('hint: ask an owner for a key with a higher role (npm run admin -- keys create …)');
   }
   if (error.code === 'admin_disabled') {
     lines.push('hint: start the server with ADMIN_TOKEN set to enable the admin API');

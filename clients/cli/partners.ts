@@ -1,6 +1,15 @@
 import type { Partner } from '../typescript/src/index.js';
-import { type Commands, defined, list, required, UsageError } from './command.js';
-import { record } from './table.js';
+import {
+  type Commands,
+  defined,
+  list,
+  more,
+  PAGE_OPTIONS,
+  pageQuery,
+  required,
+  UsageError,
+} from './command.js';
+import { record, table } from './table.js';
 
 const partnerRecord = (p: Partner, clientSecret?: string) =>
   record([
@@ -40,6 +49,35 @@ export const partnerCommands: Commands = {
       return {
         json: p,
         text: `${partnerRecord(p, p.client_secret)}\n\nThe client secret is shown only now: store it.`,
+      };
+    },
+  },
+  'partners list': {
+    usage: 'partners list [--limit N] [--cursor C]',
+    summary: 'List partners by name',
+    options: { ...PAGE_OPTIONS },
+    async run(admin, values) {
+      const page = await admin.partners.list(pageQuery(values));
+      return {
+        json: page,
+        text:
+          table(
+            ['ID', 'NAME', 'CLIENT ID', 'SANDBOX'],
+            page.data.map((p) => [p.id, p.name, p.client_id, p.sandbox]),
+          ) + more(page.next_cursor, 'partners list'),
+      };
+    },
+  },
+  'partners rotate-secret': {
+    usage: 'partners rotate-secret <partner_id>',
+    summary: 'Give a partner a new client secret (printed once; the old one stops working); owners only',
+    options: {},
+    args: ['partner_id'],
+    async run(admin, _values, [id]) {
+      const p = await admin.partners.rotateSecret(id!);
+      return {
+        json: p,
+        text: `${partnerRecord(p, p.client_secret)}\n\nThe new client secret is shown only now: store it.`,
       };
     },
   },

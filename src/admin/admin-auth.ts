@@ -1,26 +1,76 @@
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AuditContext } from '../audit/audit-log.js';
 import { challenge, parseBearerHeader } from '../auth/authorize.js';
 import { safeEqual } from '../auth/secrets.js';
 import { ERRORS } from '../errors.js';
+import { ADMIN_TOKEN_ACTOR, type AdminActor, isRole, type Role, roleAllows } from '../operators/roles.js';
+import { looksLikeApiKey } from '../operators/service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** CONTRACT §11: who calls the admin API or the console, once authenticated; null before. */
+    actor: AdminActor | null;
+  }
+  interface FastifyContextConfig {
+    /** CONTRACT §11: the role an admin or console route needs; a route without one fails at start-up. */
+    role?: Role;
+  }
+}
 
 export interface AdminAuthOptions {
-  /** null: the admin API answers 503 admin_disabled. */
+  /** The bootstrap owner token; null: only operators' API keys are accepted (else 503 admin_disabled). */
   adminToken: string | null;
 }
 
 const REALM = 'admin';
 
-/** `Authorization: Bearer <ADMIN_TOKEN>` on every request of the scope it is registered in (SPEC §6). */
+/** The audit context of an admin API request (CONTRACT §11): its actor, its id, via the API. */
+export function apiAudit(request: FastifyRequest): AuditContext {
+  if (!request.actor) throw new Error('apiAudit before admin authentication');
+  return { actor: request.actor, requestId: request.id, via: 'api' };
+}
+
+/** Refuses a route to a caller whose role is below the one the route declares (403 permission_denied). */
+export function requireRole(actor: AdminActor, need: Role | undefined): void {
+  if (need !== undefined && !roleAllows(actor.role, need)) throw ERRORS.roleRequired(need, actor.role);
+}
+
+/**
+ * `Authorization: Bearer <ADMIN_TOKEN | operator API key>` on every request of the scope it is
+ * registered in (SPEC §6, CONTRACT §11): the caller becomes `request.actor`, then its role is
+ * checked against the route's `config.role` before the body is even read. ADMIN_TOKEN is the
+ * bootstrap owner; an `adk_…` value is always checked as an operator's key.
+ */
 export const adminAuthPlugin = fp<AdminAuthOptions>(
   async (app, { adminToken }) => {
-    app.addHook('onRequest', async function authenticateAdmin(request) {
+    const { operatorService } = app;
+
+    app.addHook('onRoute', function requireDeclaredRole(route) {
+      if (!isRole(route.config?.role)) {
+        throw new Error(`${route.method} ${route.url} must declare config.role (viewer, editor or owner)`);
+      }
+    });
+
+    async function authenticate(header: string | undefined): Promise<AdminActor> {
+      const token = parseBearerHeader(header);
+      if (token && looksLikeApiKey(token)) {
+        const actor = await operatorService.verifyApiKey(token);
+        if (!actor) throw ERRORS.apiKeyInvalid(challenge(REALM, { error: 'invalid_token' }));
+        return actor;
+      }
       if (adminToken === null) throw ERRORS.adminDisabled();
-      const token = parseBearerHeader(request.headers.authorization);
       if (!token) throw ERRORS.adminTokenMissing(challenge(REALM));
       if (!safeEqual(token, adminToken)) {
         throw ERRORS.adminTokenInvalid(challenge(REALM, { error: 'invalid_token' }));
       }
+      return ADMIN_TOKEN_ACTOR;
+    }
+
+    app.addHook('onRequest', async function authenticateAdmin(request) {
+      request.actor = await authenticate(request.headers.authorization);
+      requireRole(request.actor, request.routeOptions.config.role);
     });
   },
-  { name: 'admin-auth' },
+  { name: 'admin-auth', dependencies: ['operators'] },
 );

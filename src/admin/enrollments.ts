@@ -35,6 +35,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: ListQuerySchema.extend({ status: AdminEnrollmentStatusSchema.optional() }),
         response: { 200: pageOf(AdminEnrollmentSchema), ...errors(400, 401, 404, 503) },
       },
+      config: { role: 'viewer' },
     },
     async function listPromotionEnrollments(request) {
       const { limit, cursor, status } = request.query;
@@ -63,6 +64,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: ListQuerySchema,
         response: { 200: pageOf(EventSchema), ...errors(400, 401, 404, 503) },
       },
+      config: { role: 'viewer' },
     },
     async function listEnrollmentEvents(request) {
       const { limit, cursor } = request.query;

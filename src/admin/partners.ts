@@ -1,60 +1,69 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SCOPES } from '../auth/scopes.js';
-import { hashSecret, randomId } from '../auth/secrets.js';
-import { ERRORS } from '../errors.js';
+import { ListQuerySchema, pageOf } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
-import { toPartnerResource } from './resources.js';
+import { apiAudit } from './admin-auth.js';
 import { CreatePartnerSchema, PartnerSchema } from './schemas.js';
 
-/** /admin/v1/partners: OAuth clients; the client secret is shown once, at creation. */
+const PartnerParams = z.object({ partner_id: z.string() });
+const PartnerWithSecretSchema = PartnerSchema.extend({ client_secret: z.string() });
+
+/** /admin/v1/partners: OAuth clients; the client secret is shown once, at creation or rotation. */
 export const partnerRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { partners, clock } = app;
+  const { partnerService } = app;
 
   app.post(
     '/partners',
     {
       schema: {
         body: CreatePartnerSchema,
-        response: {
-          201: PartnerSchema.extend({ client_secret: z.string() }),
-          ...errors(400, 401, 413, 415, 503),
-        },
+        response: { 201: PartnerWithSecretSchema, ...errors(400, 401, 403, 413, 415, 503) },
       },
+      config: { role: 'owner' },
     },
     async function createPartner(request, reply) {
-      const clientSecret = `cs_${randomId(32)}`;
-      const partner = await partners.insert({
-        id: randomUUID(),
-        name: request.body.name,
-        clientId: `ci_${randomId(16)}`,
-        clientSecretHash: await hashSecret(clientSecret),
-        redirectUris: request.body.redirect_uris,
-        scopes: [...(request.body.scopes ?? SCOPES)].sort(),
-        sandbox: request.body.sandbox,
-        createdAt: clock.now(),
-      });
-      return reply
-        .code(201)
-        .header('location', `/admin/v1/partners/${partner.id}`)
-        .send({ ...toPartnerResource(partner), client_secret: clientSecret });
+      const partner = await partnerService.createPartner(request.body, apiAudit(request));
+      return reply.code(201).header('location', `/admin/v1/partners/${partner.id}`).send(partner);
+    },
+  );
+
+  app.get(
+    '/partners',
+    {
+      schema: {
+        querystring: ListQuerySchema,
+        response: { 200: pageOf(PartnerSchema), ...errors(400, 401, 503) },
+      },
+      config: { role: 'viewer' },
+    },
+    async function listPartners(request) {
+      return partnerService.listPartners(request.query);
     },
   );
 
   app.get(
     '/partners/:partner_id',
     {
-      schema: {
-        params: z.object({ partner_id: z.string() }),
-        response: { 200: PartnerSchema, ...errors(401, 404, 503) },
-      },
+      schema: { params: PartnerParams, response: { 200: PartnerSchema, ...errors(401, 404, 503) } },
+      config: { role: 'viewer' },
     },
     async function getPartner(request) {
-      const id = request.params.partner_id;
-      const partner = z.uuid().safeParse(id).success ? await partners.findById(id) : undefined;
-      if (!partner) throw ERRORS.partnerNotFound();
-      return toPartnerResource(partner);
+      return partnerService.getPartner(request.params.partner_id);
+    },
+  );
+
+  app.post(
+    '/partners/:partner_id/rotate_secret',
+    {
+      schema: {
+        params: PartnerParams,
+        response: { 200: PartnerWithSecretSchema, ...errors(401, 403, 404, 503) },
+      },
+      config: { role: 'owner' },
+    },
+    async function rotatePartnerSecret(request, reply) {
+      const partner = await partnerService.rotatePartnerSecret(request.params.partner_id, apiAudit(request));
+      return reply.header('cache-control', 'no-store').send(partner);
     },
   );
 };

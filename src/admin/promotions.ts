@@ -6,6 +6,7 @@ import type { PromotionChanges } from '../promotions/repository.js';
 import { PROMOTION_ID_PATTERN } from '../rules/enrollment-id.js';
 import { truncateToSecond } from '../rules/time.js';
 import { errorResponses as errors } from '../schemas.js';
+import { apiAudit } from './admin-auth.js';
 import { toPromotionResource } from './resources.js';
 import { CreatePromotionSchema, PromotionSchema, UpdatePromotionSchema } from './schemas.js';
 
@@ -13,39 +14,38 @@ const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : d);
 
 /** /admin/v1/promotions: create, list (by id), read and change promotions. */
 export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { partners, promotions, promotionService, clock } = app;
+  const { promotions, promotionService } = app;
 
   app.post(
     '/promotions',
     {
       schema: {
         body: CreatePromotionSchema,
-        response: { 201: PromotionSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
+        response: { 201: PromotionSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 503) },
       },
+      config: { role: 'editor' },
     },
     async function createPromotion(request, reply) {
       const body = request.body;
-      if (!(await partners.findById(body.partner_id))) throw ERRORS.unknownPartnerId();
-      const now = clock.now();
-      const created = await promotions.insert({
-        id: body.id,
-        partnerId: body.partner_id,
-        name: body.name,
-        status: body.status ?? 'active',
-        startsAt: second(body.starts_at) ?? null,
-        endsAt: second(body.ends_at) ?? null,
-        durationDays: body.duration_days ?? null,
-        taskLimitPerMonth: body.task_limit_per_month ?? null,
-        maxEnrollments: body.max_enrollments ?? null,
-        allowReenrollment: body.allow_reenrollment ?? false,
-        createdAt: now,
-        updatedAt: now,
-      });
-      if (!created) throw ERRORS.promotionExists(body.id);
+      const created = await promotionService.create(
+        {
+          id: body.id,
+          partnerId: body.partner_id,
+          name: body.name,
+          status: body.status,
+          startsAt: body.starts_at,
+          endsAt: body.ends_at,
+          durationDays: body.duration_days,
+          taskLimitPerMonth: body.task_limit_per_month,
+          maxEnrollments: body.max_enrollments,
+          allowReenrollment: body.allow_reenrollment,
+        },
+        apiAudit(request),
+      );
       return reply
         .code(201)
         .header('location', `/admin/v1/promotions/${created.id}`)
-        .send(toPromotionResource({ ...created, displayedCount: 0 }));
+        .send(toPromotionResource(created));
     },
   );
 
@@ -56,6 +56,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: ListQuerySchema.extend({ partner_id: z.uuid().optional() }),
         response: { 200: pageOf(PromotionSchema), ...errors(400, 401, 503) },
       },
+      config: { role: 'viewer' },
     },
     async function listPromotions(request) {
       const { limit, cursor, partner_id } = request.query;
@@ -72,6 +73,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ promotion_id: z.string() }),
         response: { 200: PromotionSchema, ...errors(401, 404, 503) },
       },
+      config: { role: 'viewer' },
     },
     async function getPromotion(request) {
       const id = request.params.promotion_id;
@@ -87,8 +89,9 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         params: z.object({ promotion_id: z.string() }),
         body: UpdatePromotionSchema,
-        response: { 200: PromotionSchema, ...errors(400, 401, 404, 409, 413, 415, 503) },
+        response: { 200: PromotionSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 503) },
       },
+      config: { role: 'editor' },
     },
     async function updatePromotion(request) {
       const b = request.body;
@@ -105,7 +108,9 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
       for (const k of Object.keys(changes) as (keyof PromotionChanges)[]) {
         if (changes[k] === undefined) delete changes[k];
       }
-      return toPromotionResource(await promotionService.update(request.params.promotion_id, changes));
+      return toPromotionResource(
+        await promotionService.update(request.params.promotion_id, changes, apiAudit(request)),
+      );
     },
   );
 };

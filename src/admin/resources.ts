@@ -1,21 +1,10 @@
 import type { AccountRow } from '../auth/accounts-repository.js';
-import type { PartnerRow } from '../auth/partners-repository.js';
 import type { EventRow } from '../enrollments/audit-repository.js';
 import type { EnrollmentView } from '../enrollments/views.js';
 import { usageNow } from '../rules/billing-cycle.js';
 import { adminEnrollmentStatus } from '../rules/enrollment-detail.js';
 import { formatEnrollmentId } from '../rules/enrollment-id.js';
 import { toRfc3339OrNull as iso, toRfc3339 } from '../rules/time.js';
-
-export const toPartnerResource = (p: PartnerRow) => ({
-  id: p.id,
-  name: p.name,
-  client_id: p.clientId,
-  redirect_uris: p.redirectUris,
-  scopes: p.scopes,
-  sandbox: p.sandbox,
-  created_at: toRfc3339(p.createdAt),
-});
 
 export const toAccountResource = (a: AccountRow) => ({
   id: a.id,
@@ -53,4 +42,5 @@ export const toEventResource = (e: EventRow) => ({
   created_at: toRfc3339(new Date(e.created_at)),
 });
 
+export { toPartnerResource } from '../auth/partner-service.js';
 export { toPromotionResource } from '../promotions/resource.js';

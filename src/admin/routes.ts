@@ -1,12 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { accountRoutes } from './accounts.js';
+import { auditLogRoutes } from './audit-log.js';
 import { enrollmentRoutes } from './enrollments.js';
+import { operatorRoutes } from './operators.js';
 import { partnerRoutes } from './partners.js';
 import { promotionRoutes } from './promotions.js';
+import { testClockAdminRoutes } from './test-clocks.js';
 import { tokenRoutes } from './tokens.js';
 import { usageRoutes } from './usage.js';
 
-/** /admin/v1: the operator's surface, behind ADMIN_TOKEN (admin-auth.ts), one file per resource. */
+/**
+ * /admin/v1: the operator's surface, behind ADMIN_TOKEN or an operator's API key
+ * (admin-auth.ts), one file per resource; each route declares the role it needs (CONTRACT §11).
+ */
 export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(partnerRoutes);
   await app.register(accountRoutes);
@@ -14,4 +20,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(enrollmentRoutes);
   await app.register(usageRoutes);
   await app.register(tokenRoutes);
+  await app.register(testClockAdminRoutes);
+  await app.register(operatorRoutes);
+  await app.register(auditLogRoutes);
 };

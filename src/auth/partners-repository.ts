@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { partners } from '../db/schema.js';
 
@@ -21,6 +21,34 @@ export function createPartnersRepository(db: Db) {
       const [row] = await tx.select().from(partners).where(eq(partners.id, id)).limit(1);
       return row;
     },
+    /** By name, then id: keyset pagination stable under inserts. */
+    async list(
+      options: { limit: number; after?: { name: string; id: string } },
+      tx: Db = db,
+    ): Promise<PartnerRow[]> {
+      const after = options.after;
+      return tx
+        .select()
+        .from(partners)
+        .where(
+          after
+            ? or(gt(partners.name, after.name), and(eq(partners.name, after.name), gt(partners.id, after.id)))
+            : undefined,
+        )
+        .orderBy(asc(partners.name), asc(partners.id))
+        .limit(options.limit);
+    },
+
+    /** A new client secret hash; undefined when there is no such partner. */
+    async setSecretHash(id: string, clientSecretHash: string, tx: Db = db): Promise<PartnerRow | undefined> {
+      const [row] = await tx
+        .update(partners)
+        .set({ clientSecretHash })
+        .where(eq(partners.id, id))
+        .returning();
+      return row;
+    },
+
     /** CONTRACT §10 (the bootstrap file): a declared partner's changed fields. */
     async update(
       id: string,

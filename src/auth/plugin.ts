@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AccountsRepository, createAccountsRepository } from './accounts-repository.js';
+import { createPartnerService, type PartnerService } from './partner-service.js';
 import { createPartnersRepository, type PartnersRepository } from './partners-repository.js';
 import { createTokenRepository, type TokenRepository } from './token-repository.js';
 import { createTokenService, type TokenService } from './token-service.js';
@@ -9,6 +10,8 @@ import { createVerifiedSecrets, type VerifiedSecrets } from './verified-secrets.
 declare module 'fastify' {
   interface FastifyInstance {
     partners: PartnersRepository;
+    /** The operator's partners: registration and secret rotation, audited (SPEC §6, CONTRACT §11). */
+    partnerService: PartnerService;
     accounts: AccountsRepository;
     tokenRepository: TokenRepository;
     /** Issues and verifies access tokens; every audience's authentication goes through it. */
@@ -22,7 +25,12 @@ declare module 'fastify' {
 export const authPlugin = fp(
   async (app) => {
     const tokenRepository = createTokenRepository(app.db);
-    app.decorate('partners', createPartnersRepository(app.db));
+    const partners = createPartnersRepository(app.db);
+    app.decorate('partners', partners);
+    app.decorate(
+      'partnerService',
+      createPartnerService({ clock: app.clock, partners, auditLog: app.auditLog }),
+    );
     app.decorate('accounts', createAccountsRepository(app.db));
     app.decorate('tokenRepository', tokenRepository);
     app.decorate('verifiedSecrets', createVerifiedSecrets({ clock: app.clock }));
@@ -35,5 +43,5 @@ export const authPlugin = fp(
       }),
     );
   },
-  { name: 'auth', dependencies: ['core'] },
+  { name: 'auth', dependencies: ['core', 'audit'] },
 ) satisfies FastifyPluginAsync;

@@ -3,6 +3,7 @@
 // starting together with the same file apply it one after the other (the later ones find
 // everything unchanged). A dry run (`--plan`) plans in the same way and writes nothing.
 import { readFile } from 'node:fs/promises';
+import type { AuditContext } from '../audit/audit-log.js';
 import { isApiError } from '../errors.js';
 import { parseBootstrapFile } from './parse.js';
 import {
@@ -31,11 +32,12 @@ export function summarize(changes: BootstrapChange[]): Record<BootstrapOutcome, 
 export async function applyBootstrap(
   document: BootstrapDocument,
   deps: BootstrapDeps,
-  options: { dryRun: boolean },
+  /** `audit`: who applies it through the admin API (CONTRACT §11); none at start. */
+  options: { dryRun: boolean; audit?: AuditContext },
 ): Promise<BootstrapResult> {
   const changes = await deps.db.transaction(async (tx) => {
     if (!options.dryRun) await deps.repository.lock(tx);
-    const planned = await planBootstrap(document, deps, tx);
+    const planned = await planBootstrap(document, { ...deps, audit: options.audit }, tx);
     if (!options.dryRun) {
       for (const step of planned) {
         if (!step.apply) continue;

@@ -3,17 +3,26 @@
 // `prune: true` deleted, ended or kept. Each planned change carries the step that makes it, run
 // by the applier (apply.ts) in the planner's transaction; the planner itself writes nothing.
 import { randomUUID } from 'node:crypto';
+import { toAccountResource } from '../admin/resources.js';
+import { type AuditContext, type AuditEntry, type AuditLog, changesBetween } from '../audit/audit-log.js';
 import type { AccountsRepository } from '../auth/accounts-repository.js';
+import { toPartnerResource } from '../auth/partner-service.js';
 import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
 import { hashSecret, verifySecret } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { isApiError } from '../errors.js';
 import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from '../promotions/repository.js';
+import { toPromotionResource } from '../promotions/resource.js';
 import type { PromotionService } from '../promotions/service.js';
 import { truncateToSecond } from '../rules/time.js';
 import type { WebhooksRepository } from '../webhooks/repository.js';
-import { newEndpointId, ROTATION_OVERLAP_MS, type WebhookService } from '../webhooks/service.js';
+import {
+  newEndpointId,
+  ROTATION_OVERLAP_MS,
+  toEndpointResource,
+  type WebhookService,
+} from '../webhooks/service.js';
 import { type BootstrapProblem, bootstrapConflict, formatPath, type ProblemPath } from './problems.js';
 import type { BootstrapRepository, EndpointSummary } from './repository.js';
 import type {
@@ -66,7 +75,24 @@ export interface BootstrapDeps {
   promotionService: PromotionService;
   webhooks: { repository: WebhooksRepository; service: WebhookService };
   repository: BootstrapRepository;
+  auditLog: AuditLog;
 }
+
+/**
+ * One apply's dependencies: the app's, and who applies it. Through the admin API every change
+ * is audited in the apply's transaction (CONTRACT §11); at start (SEED_FILE) there is no actor,
+ * and nothing is recorded, as for the demo seed.
+ */
+export type ApplyDeps = BootstrapDeps & { audit?: AuditContext };
+
+/** Records one entry of an applied change (nothing without an actor). */
+const audited = (deps: ApplyDeps, tx: Db, entry: AuditEntry) => deps.auditLog.record(tx, deps.audit, entry);
+const gone = (objectType: string, objectId: string): AuditEntry => ({
+  action: `${objectType}.deleted`,
+  objectType,
+  objectId,
+  changes: {},
+});
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
@@ -100,7 +126,7 @@ function unnamed(
 /** Plans the whole document; BootstrapError `bootstrap_conflict` listing every object this database refuses. */
 export async function planBootstrap(
   document: BootstrapDocument,
-  deps: BootstrapDeps,
+  deps: ApplyDeps,
   tx: Db,
 ): Promise<PlannedChange[]> {
   const now = deps.clock.now();
@@ -203,6 +229,7 @@ export async function planBootstrap(
     planned.push(
       unnamed('webhook_endpoint', endpoint.key, 'deleted', null, async (t) => {
         await deps.webhooks.repository.deleteEndpoint(endpoint.partnerId, endpoint.id, now, t);
+        await audited(deps, t, gone('webhook_endpoint', endpoint.id));
       }),
     );
   }
@@ -215,13 +242,14 @@ export async function planBootstrap(
         unnamed('promotion', promotion.key, 'deleted', null, async (t) => {
           if (!(await deps.repository.deletePromotion(promotion.id, t)))
             throw new Error('enrolled meanwhile');
+          await audited(deps, t, gone('promotion', promotion.id));
         }),
       );
     } else if (promotion.status !== 'ended') {
       // Ended, not deleted: its enrollments expire at once (rule 10) and stay readable.
       planned.push(
         unnamed('promotion', promotion.key, 'ended', enrollmentsDetail(promotion.enrollments), async (t) => {
-          await deps.promotionService.update(promotion.id, { status: 'ended' }, t);
+          await deps.promotionService.update(promotion.id, { status: 'ended' }, deps.audit, t);
         }),
       );
     } else {
@@ -236,6 +264,7 @@ export async function planBootstrap(
       account.enrollments === 0
         ? unnamed('account', account.key, 'deleted', null, async (t) => {
             if (!(await deps.repository.deleteAccount(account.id, t))) throw new Error('enrolled meanwhile');
+            await audited(deps, t, gone('account', account.id));
           })
         : unnamed('account', account.key, 'kept', enrollmentsDetail(account.enrollments)),
     );
@@ -246,6 +275,7 @@ export async function planBootstrap(
       partner.enrollments === 0
         ? unnamed('partner', partner.key, 'deleted', null, async (t) => {
             if (!(await deps.repository.deletePartner(partner.id, t))) throw new Error('enrolled meanwhile');
+            await audited(deps, t, gone('partner', partner.id));
           })
         : unnamed('partner', partner.key, 'kept', enrollmentsDetail(partner.enrollments)),
     );
@@ -258,12 +288,12 @@ async function planPartner(
   at: ProblemPath,
   row: PartnerRow | undefined,
   id: string,
-  deps: BootstrapDeps,
+  deps: ApplyDeps,
 ): Promise<PlannedChange> {
   const scopes = [...new Set(partner.scopes)].sort();
   if (!row) {
     return declared('partner', partner.client_id, at, 'created', [], async (tx) => {
-      await deps.partners.insert(
+      const created = await deps.partners.insert(
         {
           id,
           name: partner.name,
@@ -276,6 +306,12 @@ async function planPartner(
         },
         tx,
       );
+      await audited(deps, tx, {
+        action: 'partner.created',
+        objectType: 'partner',
+        objectId: id,
+        changes: changesBetween(null, toPartnerResource(created)),
+      });
     });
   }
   const changes: Parameters<PartnersRepository['update']>[1] = {};
@@ -293,6 +329,25 @@ async function planPartner(
       { ...changes, ...(secretChanged ? { clientSecretHash: await hashSecret(partner.client_secret) } : {}) },
       tx,
     );
+    const before = toPartnerResource(row);
+    const after = toPartnerResource({ ...row, ...changes });
+    if (Object.keys(changes).length > 0) {
+      await audited(deps, tx, {
+        action: 'partner.updated',
+        objectType: 'partner',
+        objectId: row.id,
+        changes: changesBetween(before, after),
+      });
+    }
+    // As rotate_secret: the audit log says the secret changed, never what it is.
+    if (secretChanged) {
+      await audited(deps, tx, {
+        action: 'partner.secret_rotated',
+        objectType: 'partner',
+        objectId: row.id,
+        changes: {},
+      });
+    }
   });
 }
 
@@ -318,7 +373,7 @@ async function planAccount(
   account: DeclaredAccount,
   at: ProblemPath,
   row: { id: string; passwordHash: string } | undefined,
-  deps: BootstrapDeps,
+  deps: ApplyDeps,
 ): Promise<PlannedChange> {
   if (!row) {
     return declared('account', account.email, at, 'created', [], async (tx) => {
@@ -332,12 +387,24 @@ async function planAccount(
         tx,
       );
       if (!created) throw bootstrapConflict([{ path: [...at, 'email'], message: 'was taken meanwhile' }]);
+      await audited(deps, tx, {
+        action: 'account.created',
+        objectType: 'account',
+        objectId: created.id,
+        changes: changesBetween(null, toAccountResource(created)),
+      });
     });
   }
   if (await verifySecret(account.password, row.passwordHash))
     return declared('account', account.email, at, 'unchanged');
   return declared('account', account.email, at, 'updated', ['password'], async (tx) => {
     await deps.accounts.setPasswordHash(row.id, await hashSecret(account.password), tx);
+    await audited(deps, tx, {
+      action: 'account.password_changed',
+      objectType: 'account',
+      objectId: row.id,
+      changes: {},
+    });
   });
 }
 
@@ -347,7 +414,7 @@ function planPromotion(
   row: PromotionWithCount | undefined,
   partnerId: string,
   now: Date,
-  deps: BootstrapDeps,
+  deps: ApplyDeps,
 ): PlannedChange | { conflict: [ProblemPath, string] } {
   const wanted = {
     name: promotion.name,
@@ -361,10 +428,17 @@ function planPromotion(
   };
   if (!row) {
     return declared('promotion', promotion.id, at, 'created', [], async (tx) => {
-      await deps.promotions.insert(
+      const created = await deps.promotions.insert(
         { id: promotion.id, partnerId, ...wanted, createdAt: now, updatedAt: now },
         tx,
       );
+      if (!created) throw bootstrapConflict([{ path: [...at, 'id'], message: 'was taken meanwhile' }]);
+      await audited(deps, tx, {
+        action: 'promotion.created',
+        objectType: 'promotion',
+        objectId: created.id,
+        changes: changesBetween(null, toPromotionResource({ ...created, displayedCount: 0 })),
+      });
     });
   }
   if (wanted.maxEnrollments !== null && wanted.maxEnrollments < row.displayedCount) {
@@ -400,7 +474,7 @@ function planPromotion(
   // Through the admin API's own rules: the window check, the budget guard, rule 10's expiries
   // and the promotion.ended event, in the applier's transaction.
   return declared('promotion', promotion.id, at, 'updated', fields, async (tx) => {
-    await deps.promotionService.update(promotion.id, changes, tx);
+    await deps.promotionService.update(promotion.id, changes, deps.audit, tx);
   });
 }
 
@@ -410,7 +484,7 @@ async function planEndpoint(
   row: EndpointSummary | undefined,
   partnerId: string,
   now: Date,
-  deps: BootstrapDeps,
+  deps: ApplyDeps,
   tx: Db,
 ): Promise<PlannedChange> {
   const key = `${endpoint.partner} ${endpoint.url}`;
@@ -430,9 +504,18 @@ async function planEndpoint(
         },
         t,
       );
-      if (endpoint.status === 'disabled') {
-        await repository.updateEndpoint(partnerId, created.id, { status: 'disabled' }, now, t);
-      }
+      const resource =
+        endpoint.status === 'disabled'
+          ? toEndpointResource(
+              (await repository.updateEndpoint(partnerId, created.id, { status: 'disabled' }, now, t))!,
+            )
+          : toEndpointResource(created);
+      await audited(deps, t, {
+        action: 'webhook_endpoint.created',
+        objectType: 'webhook_endpoint',
+        objectId: created.id,
+        changes: { partner_id: { before: null, after: partnerId }, ...changesBetween(null, resource) },
+      });
     });
   }
   const changes: { eventTypes?: string[]; description?: string | null; status?: 'enabled' | 'disabled' } = {};
@@ -446,7 +529,21 @@ async function planEndpoint(
   ];
   if (fields.length === 0) return declared('webhook_endpoint', key, at, 'unchanged');
   return declared('webhook_endpoint', key, at, 'updated', fields, async (t) => {
-    if (Object.keys(changes).length > 0) await repository.updateEndpoint(partnerId, row.id, changes, now, t);
+    if (Object.keys(changes).length > 0) {
+      const updated = await repository.updateEndpoint(partnerId, row.id, changes, now, t);
+      const before = { event_types: row.eventTypes, description: row.description, status: row.status };
+      const after = {
+        event_types: updated!.eventTypes,
+        description: updated!.description,
+        status: updated!.status,
+      };
+      await audited(deps, t, {
+        action: 'webhook_endpoint.updated',
+        objectType: 'webhook_endpoint',
+        objectId: row.id,
+        changes: changesBetween(before, after),
+      });
+    }
     // As rotate_secret: the old secret keeps signing beside the new one for 24 h.
     if (secretChanged) {
       await repository.rotateSecret(
@@ -457,6 +554,12 @@ async function planEndpoint(
         new Date(now.getTime() + ROTATION_OVERLAP_MS),
         t,
       );
+      await audited(deps, t, {
+        action: 'webhook_endpoint.secret_rotated',
+        objectType: 'webhook_endpoint',
+        objectId: row.id,
+        changes: {},
+      });
     }
   });
 }

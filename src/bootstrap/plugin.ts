@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AuditContext } from '../audit/audit-log.js';
 import { applyBootstrap, applySeedFile, type BootstrapResult } from './apply.js';
 import type { BootstrapDeps } from './plan.js';
 import { createBootstrapRepository } from './repository.js';
@@ -7,7 +8,10 @@ import type { BootstrapDocument } from './schema.js';
 
 export interface Bootstrap {
   /** Applies (or with `dryRun`, plans) a validated document in one transaction (CONTRACT §10). */
-  apply(document: BootstrapDocument, options: { dryRun: boolean }): Promise<BootstrapResult>;
+  apply(
+    document: BootstrapDocument,
+    options: { dryRun: boolean; audit?: AuditContext },
+  ): Promise<BootstrapResult>;
   /** SEED_FILE at start: read it, resolve its secrets from `env`, apply it. */
   applyFile(path: string, env: NodeJS.ProcessEnv): Promise<BootstrapResult>;
 }
@@ -30,8 +34,9 @@ export const bootstrapPlugin = fp(
       promotionService: app.promotionService,
       webhooks: { repository: app.webhooks.repository, service: app.webhooks.service },
       repository: createBootstrapRepository(app.db),
+      auditLog: app.auditLog,
     };
-    function apply(document: BootstrapDocument, options: { dryRun: boolean }) {
+    function apply(document: BootstrapDocument, options: { dryRun: boolean; audit?: AuditContext }) {
       return applyBootstrap(document, deps, options);
     }
     function applyFile(path: string, env: NodeJS.ProcessEnv) {
@@ -39,5 +44,5 @@ export const bootstrapPlugin = fp(
     }
     app.decorate('bootstrap', { apply, applyFile } satisfies Bootstrap);
   },
-  { name: 'bootstrap', dependencies: ['core', 'auth', 'promotions', 'webhooks'] },
+  { name: 'bootstrap', dependencies: ['core', 'audit', 'auth', 'promotions', 'webhooks'] },
 ) satisfies FastifyPluginAsync;

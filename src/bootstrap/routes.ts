@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { apiAudit } from '../admin/admin-auth.js';
 import { errorResponses as errors } from '../schemas.js';
 import { parseBootstrapDocument } from './parse.js';
 import { OUTCOMES } from './plan.js';
@@ -40,12 +41,17 @@ export const bootstrapRoutes: FastifyPluginAsyncZod = async (app) => {
       bodyLimit: BOOTSTRAP_BODY_LIMIT,
       schema: {
         body: ApplyBodySchema,
-        response: { 200: BootstrapResultSchema, ...errors(400, 401, 409, 413, 415, 503) },
+        response: { 200: BootstrapResultSchema, ...errors(400, 401, 403, 409, 413, 415, 503) },
       },
+      // It registers partners and sets their secrets, as only owners may (CONTRACT §11).
+      config: { role: 'owner' },
     },
     async function applyBootstrapDocument(request, reply) {
       const document = parseBootstrapDocument(request.body.document);
-      const result = await app.bootstrap.apply(document, { dryRun: request.body.dry_run });
+      const result = await app.bootstrap.apply(document, {
+        dryRun: request.body.dry_run,
+        audit: apiAudit(request),
+      });
       return reply.header('cache-control', 'no-store').send(result);
     },
   );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -429,4 +430,99 @@ export const webhookAttempts = pgTable(
     durationMs: integer('duration_ms').notNull(),
   },
   (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.at)],
+);
+
+/**
+ * CONTRACT §11: the people who run the server. The password is kept only as an scrypt hash;
+ * the email is unique case-insensitively. A disabled operator's keys and sessions stop working.
+ */
+export const operators = pgTable(
+  'operators',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['viewer', 'editor', 'owner'] }).notNull(),
+    disabledAt: ts('disabled_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('operators_email_lower_key').on(sql`lower(${t.email})`),
+    check('operators_role_check', sql`${t.role} in ('viewer', 'editor', 'owner')`),
+  ],
+);
+
+/**
+ * Admin API keys of an operator: `adk_<id>.<secret>` on the wire, only sha-256 of the secret
+ * stored (the id finds the row in O(1), the secret is compared in constant time). A key's role
+ * is at most its operator's; the lower of the two applies.
+ */
+export const adminApiKeys = pgTable(
+  'admin_api_keys',
+  {
+    id: text('id').primaryKey(),
+    operatorId: uuid('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['viewer', 'editor', 'owner'] }).notNull(),
+    secretHash: text('secret_hash').notNull(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('admin_api_keys_operator_idx').on(t.operatorId, t.createdAt),
+    check('admin_api_keys_role_check', sql`${t.role} in ('viewer', 'editor', 'owner')`),
+  ],
+);
+
+/** Console sign-ins: the cookie is `<id>.<secret>`, only sha-256 of the secret stored, so any instance checks it. */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    id: text('id').primaryKey(),
+    operatorId: uuid('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    secretHash: text('secret_hash').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('console_sessions_operator_idx').on(t.operatorId),
+    index('console_sessions_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/**
+ * CONTRACT §11: who changed what through the admin API, the CLI or the console. One row per
+ * admin write, written in the transaction of the change (src/audit/). `seq` orders the rows
+ * (keyset pagination, newest first); `changes` holds `{field: {before, after}}` of the changed
+ * fields only, never a secret.
+ */
+export const adminAuditLog = pgTable(
+  'admin_audit_log',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull().unique(),
+    at: ts('at').notNull(),
+    actorKind: text('actor_kind', { enum: ['admin_token', 'api_key', 'session'] }).notNull(),
+    actorOperatorId: uuid('actor_operator_id'),
+    actorEmail: text('actor_email'),
+    actorApiKeyId: text('actor_api_key_id'),
+    action: text('action').notNull(),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id').notNull(),
+    changes: jsonb('changes').$type<Record<string, { before: unknown; after: unknown }>>().notNull(),
+    requestId: text('request_id').notNull(),
+    via: text('via', { enum: ['api', 'console'] }).notNull(),
+  },
+  (t) => [
+    index('admin_audit_log_object_idx').on(t.objectType, t.objectId, t.seq),
+    index('admin_audit_log_actor_idx').on(t.actorOperatorId, t.seq),
+    index('admin_audit_log_action_idx').on(t.action, t.seq),
+    index('admin_audit_log_at_idx').on(t.at),
+  ],
 );

@@ -21,10 +21,12 @@ export const promotionsPlugin = fp(
         db: app.db,
         clock: app.clock,
         promotions,
+        partners: app.partners,
+        auditLog: app.auditLog,
         // Rule 10: a promotion's end binds its live enrollments at once, with their events.
         expireEnrollments: app.expireEndedPromotion,
       }),
     );
   },
-  { name: 'promotions', dependencies: ['core', 'enrollments'] },
+  { name: 'promotions', dependencies: ['core', 'auth', 'audit', 'enrollments'] },
 ) satisfies FastifyPluginAsync;

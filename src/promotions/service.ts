@@ -1,10 +1,18 @@
+import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';
+import type { PartnersRepository } from '../auth/partners-repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ERRORS } from '../errors.js';
 import { outbox } from '../outbox/outbox.js';
 import { truncateToSecond } from '../rules/time.js';
 import { promotionEndedEvent } from './events.js';
-import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from './repository.js';
+import type {
+  NewPromotion,
+  PromotionChanges,
+  PromotionsRepository,
+  PromotionWithCount,
+} from './repository.js';
+import { toPromotionResource } from './resource.js';
 
 const notFound = ERRORS.promotionNotFound;
 
@@ -14,14 +22,76 @@ export type ExpireEnrollments = (promotionId: string, now: Date, tx: Db) => Prom
 /** The last whole second before `now`: a promotion ended now is over for a read at the same instant. */
 const lastSecondBefore = (now: Date) => truncateToSecond(new Date(now.getTime() - 1));
 
-/** The operator's changes to a promotion: status, window and limits (SPEC §6). */
+/** A new promotion's fields (SPEC §6); the absent ones take their defaults. */
+export type NewPromotionInput = Pick<NewPromotion, 'id' | 'partnerId' | 'name'> &
+  Partial<
+    Pick<
+      NewPromotion,
+      | 'status'
+      | 'startsAt'
+      | 'endsAt'
+      | 'durationDays'
+      | 'taskLimitPerMonth'
+      | 'maxEnrollments'
+      | 'allowReenrollment'
+    >
+  >;
+
+const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : (d ?? null));
+
+/** The operator's promotions: creation, and changes to status, window and limits (SPEC §6). */
 export function createPromotionService(deps: {
   db: Db;
   clock: Clock;
   promotions: PromotionsRepository;
+  partners: PartnersRepository;
   expireEnrollments: ExpireEnrollments;
+  auditLog: AuditLog;
 }) {
-  const { db, clock, promotions, expireEnrollments } = deps;
+  const { db, clock, promotions, partners, expireEnrollments, auditLog } = deps;
+
+  /**
+   * Creates a promotion of an existing partner (404 partner_not_found, 409 promotion_exists),
+   * with its audit entry (CONTRACT §11) in the same transaction.
+   */
+  async function create(input: NewPromotionInput, audit?: AuditContext): Promise<PromotionWithCount> {
+    const now = clock.now();
+    return auditLog.write(audit, async (tx) => {
+      if (!(await partners.findById(input.partnerId, tx))) {
+        throw ERRORS.unknownPartnerId();
+      }
+      const created = await promotions.insert(
+        {
+          id: input.id,
+          partnerId: input.partnerId,
+          name: input.name,
+          status: input.status ?? 'active',
+          startsAt: second(input.startsAt),
+          endsAt: second(input.endsAt),
+          durationDays: input.durationDays ?? null,
+          taskLimitPerMonth: input.taskLimitPerMonth ?? null,
+          maxEnrollments: input.maxEnrollments ?? null,
+          allowReenrollment: input.allowReenrollment ?? false,
+          createdAt: now,
+          updatedAt: now,
+        },
+        tx,
+      );
+      if (!created) {
+        throw ERRORS.promotionExists(input.id);
+      }
+      const result = { ...created, displayedCount: 0 };
+      return {
+        result,
+        entry: {
+          action: 'promotion.created',
+          objectType: 'promotion',
+          objectId: created.id,
+          changes: changesBetween(null, toPromotionResource(result)),
+        },
+      };
+    });
+  }
 
   /**
    * One transaction on the locked row: the window is checked against the stored values,
@@ -29,7 +99,12 @@ export function createPromotionService(deps: {
    * SPEC §3 rule 10: `status: ended` moves `ends_at` to now when it was later or unset, and
    * enrollments the new end has expired are expired in the same transaction, with their events.
    */
-  async function update(id: string, changes: PromotionChanges, outer: Db = db): Promise<PromotionWithCount> {
+  async function update(
+    id: string,
+    changes: PromotionChanges,
+    audit?: AuditContext,
+    outer: Db = db,
+  ): Promise<PromotionWithCount> {
     const now = clock.now();
     // Inside a caller's transaction (the bootstrap file, CONTRACT §10) this is a savepoint.
     return outer.transaction(async (tx) => {
@@ -55,11 +130,18 @@ export function createPromotionService(deps: {
       if (!updated) throw notFound();
       if (current.status !== 'ended' && updated.status === 'ended')
         await outbox.enqueue(tx, promotionEndedEvent(updated, now));
+      const before = toPromotionResource({ ...current, displayedCount: updated.displayedCount });
+      await auditLog.record(tx, audit, {
+        action: 'promotion.updated',
+        objectType: 'promotion',
+        objectId: id,
+        changes: changesBetween(before, toPromotionResource(updated)),
+      });
       return updated;
     });
   }
 
-  return { update };
+  return { create, update };
 }
 
 export type PromotionService = ReturnType<typeof createPromotionService>;

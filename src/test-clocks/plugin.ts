@@ -28,8 +28,9 @@ export const testClocksPlugin = fp(
         usageService: app.usageService,
         // SPEC §8: an advance's expiries write their enrollment.expired events like the sweeper's.
         onExpired: enqueueExpired(app.enrollments),
+        auditLog: app.auditLog,
       }),
     );
   },
-  { name: 'test-clocks', dependencies: ['core', 'auth', 'enrollments', 'usage'] },
+  { name: 'test-clocks', dependencies: ['core', 'audit', 'auth', 'enrollments', 'usage'] },
 ) satisfies FastifyPluginAsync;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BearerRequirement } from '../auth/authorize.js';
 import { ERRORS } from '../errors.js';
-import { type CursorPayload, ListQuerySchema, readCursor, toPage } from '../pagination.js';
+import { ListQuerySchema } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
 import { UsageResultSchema } from '../usage/schemas.js';
 import {
@@ -20,16 +20,6 @@ import { toTestClockResource } from './service.js';
 
 /** SPEC §9: every test helper is the sandbox partner's own, with its app token. */
 const AUTH: BearerRequirement = { scope: 'promotions:write', kinds: ['app'] };
-
-const CLOCK_ID = /^clock_[A-Za-z0-9_-]{1,64}$/;
-
-/** Test clocks page by id. */
-function readClockCursor(payload: CursorPayload): string | null {
-  return payload.after !== undefined && CLOCK_ID.test(payload.after) ? payload.after : null;
-}
-function clockCursor(clock: { id: string }): CursorPayload {
-  return { after: clock.id };
-}
 
 /**
  * `/v2/test_helpers` (SPEC §9), inside the /v2 scope (bearer authentication, rate limits):
@@ -79,12 +69,7 @@ export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: AUTH },
     },
     async function listTestClocks(request) {
-      const { limit, cursor } = request.query;
-      const rows = await service.list(request.principal!.partnerId, {
-        limit: limit + 1,
-        afterId: readCursor(cursor, readClockCursor),
-      });
-      return toPage(rows, limit, toTestClockResource, clockCursor);
+      return service.listPage(request.principal!.partnerId, request.query);
     },
   );
 

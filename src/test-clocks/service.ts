@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditContext, AuditLog } from '../audit/audit-log.js';
 import type { AccountsRepository } from '../auth/accounts-repository.js';
 import { randomId } from '../auth/secrets.js';
 import type { TokenResponse, TokenService } from '../auth/token-service.js';
@@ -6,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ERRORS } from '../errors.js';
+import { type CursorPayload, readCursor, toPage } from '../pagination.js';
 import { toRfc3339, truncateToSecond } from '../rules/time.js';
 import type { RecordUsage, UsageResult, UsageService } from '../usage/service.js';
 import type { DeletedCounts, TestClockRow, TestClocksRepository } from './repository.js';
@@ -68,6 +70,17 @@ function addYears(d: Date, years: number): Date {
  * the rows that carry its id (accounts, tokens, enrollments); here only the clock itself,
  * its advance (which makes what fell due happen, in order), its accounts and its deletion.
  */
+const CLOCK_ID = /^clock_[A-Za-z0-9_-]{1,64}$/;
+
+/** Test clocks page by id. */
+function readClockCursor(payload: CursorPayload): string | null {
+  return payload.after !== undefined && CLOCK_ID.test(payload.after) ? payload.after : null;
+}
+
+function clockCursor(clock: { id: string }): CursorPayload {
+  return { after: clock.id };
+}
+
 export function createTestClockService(deps: {
   db: Db;
   clock: Clock;
@@ -82,8 +95,10 @@ export function createTestClockService(deps: {
    * `enrollment.expired` events.
    */
   onExpired?: (tx: Db, enrollmentIds: string[], now: Date) => Promise<void>;
+  /** CONTRACT §11: an operator's advance (admin API, console) is audited in its transaction. */
+  auditLog?: AuditLog;
 }) {
-  const { db, clock, clocks, accounts, enrollments, tokens, usageService, onExpired } = deps;
+  const { db, clock, clocks, accounts, enrollments, tokens, usageService, onExpired, auditLog } = deps;
 
   async function get(partnerId: string, id: string): Promise<TestClockRow> {
     const found = await clocks.find(partnerId, id);
@@ -104,6 +119,15 @@ export function createTestClockService(deps: {
     });
   }
 
+  /** A partner's clocks, a page at a time by id (the partner's API and the admin mirror). */
+  async function listPage(partnerId: string, query: { limit: number; cursor?: string }) {
+    const rows = await list(partnerId, {
+      limit: query.limit + 1,
+      afterId: readCursor(query.cursor, readClockCursor),
+    });
+    return toPage(rows, query.limit, toTestClockResource, clockCursor);
+  }
+
   async function list(
     partnerId: string,
     options: { limit: number; afterId?: string },
@@ -120,7 +144,12 @@ export function createTestClockService(deps: {
    * and is `ready` again. Billing cycles need nothing: they are derived from the clock's time
    * at every read. A failure gives the clock back at its old time.
    */
-  async function advance(partnerId: string, id: string, requested: Date): Promise<TestClockRow> {
+  async function advance(
+    partnerId: string,
+    id: string,
+    requested: Date,
+    audit?: AuditContext,
+  ): Promise<TestClockRow> {
     const current = await get(partnerId, id);
     if (current.status === 'advancing') throw advancing();
     const to = truncateToSecond(requested);
@@ -148,6 +177,14 @@ export function createTestClockService(deps: {
           if (expired.length > 0 && onExpired) await onExpired(tx, expired, now);
           if (expired.length < SWEEP_BATCH) break;
         }
+        await auditLog?.record(tx, audit, {
+          action: 'test_clock.advanced',
+          objectType: 'test_clock',
+          objectId: id,
+          changes: {
+            frozen_time: { before: toRfc3339(current.frozen_time), after: toRfc3339(moved.frozen_time) },
+          },
+        });
         return moved;
       });
     } catch (err) {
@@ -184,7 +221,9 @@ export function createTestClockService(deps: {
         },
         tx,
       );
-      if (!account) throw ERRORS.emailTaken();
+      if (!account) {
+        throw ERRORS.emailTaken();
+      }
       const token: TokenResponse = await tokens.issueAccessToken(
         { kind: 'user', partnerId, accountId: account.id, scopes: ['promotions:read', 'promotions:write'] },
         tx,
@@ -219,7 +258,7 @@ export function createTestClockService(deps: {
     });
   }
 
-  return { create, get, list, advance, createAccount, recordUsage, delete: deleteClock };
+  return { create, get, list, listPage, advance, createAccount, recordUsage, delete: deleteClock };
 }
 
 export type TestClockService = ReturnType<typeof createTestClockService>;

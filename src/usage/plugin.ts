@@ -19,8 +19,9 @@ export const usagePlugin = fp(
         clock: app.clock,
         usage: createUsageRepository(app.db),
         enrollments: app.enrollments,
+        auditLog: app.auditLog,
       }),
     );
   },
-  { name: 'usage', dependencies: ['core', 'enrollments'] },
+  { name: 'usage', dependencies: ['core', 'audit', 'enrollments'] },
 ) satisfies FastifyPluginAsync;

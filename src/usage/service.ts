@@ -1,3 +1,4 @@
+import type { AuditContext, AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { enrollmentEvent } from '../enrollments/events.js';
@@ -10,6 +11,8 @@ import { toRfc3339 } from '../rules/time.js';
 import { usageCrossings, usageRefusal } from '../rules/usage.js';
 import type { LedgerEntry, UsageRepository, UsageTarget } from './repository.js';
 import type { UsageResult } from './schemas.js';
+
+export type { UsageResult } from './schemas.js';
 
 export interface RecordUsage {
   tasks: number;
@@ -24,9 +27,9 @@ export interface RecordOptions {
    * clock's time.
    */
   clockPartnerId?: string;
+  /** CONTRACT §11: an operator's write, recorded in the audit log in the usage's transaction. */
+  audit?: AuditContext;
 }
-
-export type { UsageResult } from './schemas.js';
 
 const notFound = ERRORS.enrollmentNotFound;
 
@@ -35,8 +38,26 @@ export function createUsageService(deps: {
   clock: Clock;
   usage: UsageRepository;
   enrollments: EnrollmentsRepository;
+  auditLog: AuditLog;
 }) {
-  const { db, clock, usage, enrollments } = deps;
+  const { db, clock, usage, enrollments, auditLog } = deps;
+
+  /** The audit entry of one usage call: the cycle's counter before and after (none changed on a replay). */
+  const recorded = (
+    tx: Db,
+    options: RecordOptions,
+    enrollmentId: string,
+    counter: { before: number; after: number } | null,
+  ) =>
+    auditLog.record(tx, options.audit, {
+      action: 'usage.recorded',
+      objectType: 'enrollment',
+      objectId: enrollmentId,
+      changes:
+        counter && counter.before !== counter.after
+          ? { tasks_used: { before: counter.before, after: counter.after } }
+          : {},
+    });
 
   /** A repeated idempotency key answers as the first request did, and changes nothing. */
   async function replay(target: UsageTarget, entry: LedgerEntry, now: Date, tx: Db): Promise<UsageResult> {
@@ -76,7 +97,10 @@ export function createUsageService(deps: {
       if (at.getTime() > now.getTime()) throw ERRORS.occurredInFuture();
       if (idempotencyKey !== null) {
         const earlier = await usage.findEntry(target.id, idempotencyKey, tx);
-        if (earlier) return replay(target, earlier, now, tx);
+        if (earlier) {
+          await recorded(tx, options, enrollmentId, null);
+          return replay(target, earlier, now, tx);
+        }
       }
       if (at.getTime() < target.enrolledAt.getTime()) throw ERRORS.occurredBeforeEnrollment();
       const reason = usageRefusal(target, at);
@@ -100,6 +124,7 @@ export function createUsageService(deps: {
         // A concurrent request with the same key committed first: answer as it did.
         const earlier = await usage.findEntry(target.id, idempotencyKey!, tx);
         if (!earlier) throw new Error('idempotent usage entry vanished');
+        await recorded(tx, options, enrollmentId, null);
         return replay(target, earlier, now, tx);
       }
 
@@ -144,6 +169,7 @@ export function createUsageService(deps: {
         if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, wallNow, cycle.start));
       }
 
+      await recorded(tx, options, enrollmentId, { before, after });
       const current = cycleAt(target.enrolledAt, now);
       const usedNow =
         current.start.getTime() === cycle.start.getTime()

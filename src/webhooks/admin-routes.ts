@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { apiAudit } from '../admin/admin-auth.js';
 import { ERRORS } from '../errors.js';
 import { registerWebhookRoutes } from './routes.js';
 
@@ -20,5 +21,8 @@ export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     common: [400, 401, 503],
     operationPrefix: 'admin_',
+    // CONTRACT §11: reads for viewers, changes for editors, a new signing secret for owners.
+    roles: { read: 'viewer', write: 'editor', secret: 'owner' },
+    audit: apiAudit,
   });
 };

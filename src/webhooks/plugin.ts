@@ -77,10 +77,15 @@ export const webhooksPlugin = fp(
     });
     app.decorate('webhooks', {
       repository,
-      service: createWebhookService({ repository, clock, allowPrivateUrls: config.webhookAllowPrivateUrls }),
+      service: createWebhookService({
+        repository,
+        clock,
+        allowPrivateUrls: config.webhookAllowPrivateUrls,
+        auditLog: app.auditLog,
+      }),
       dispatcher,
     } satisfies Webhooks);
     app.addHook('onClose', async () => dispatcher.stop());
   },
-  { name: 'webhooks', dependencies: ['core', 'metrics'] },
+  { name: 'webhooks', dependencies: ['core', 'metrics', 'audit'] },
 ) satisfies FastifyPluginAsync;

@@ -347,8 +347,13 @@ export function createWebhooksRepository(db: Db, box: SecretBox = plaintextBox) 
     },
 
     /** A new delivery of the event to every enabled endpoint subscribed to its type; how many. */
-    async redeliver(partnerId: string, eventId: string, now: Date): Promise<number | undefined> {
-      return db.transaction(async (tx) => {
+    async redeliver(
+      partnerId: string,
+      eventId: string,
+      now: Date,
+      outer: Db = db,
+    ): Promise<number | undefined> {
+      return outer.transaction(async (tx) => {
         const [event] = await queryRows<{ id: string }>(
           tx,
           sql`select id from webhook_events where id = ${eventId} and partner_id = ${partnerId}`,

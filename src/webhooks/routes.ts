@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AuditContext } from '../audit/audit-log.js';
 import type { BearerRequirement } from '../auth/authorize.js';
+import type { Role } from '../operators/roles.js';
 import { pageOf } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
 import {
@@ -27,6 +29,10 @@ export interface WebhookRouteOptions {
   partnerOf(request: FastifyRequest): Promise<string>;
   /** Public API: the bearer requirement its scope enforces (`config.auth`). */
   auth?: BearerRequirement;
+  /** Admin mirror (CONTRACT §11): the role reads, writes and secret rotation need (`config.role`). */
+  roles?: { read: Role; write: Role; secret: Role };
+  /** Admin mirror: the audit context of a write. */
+  audit?: (request: FastifyRequest) => AuditContext;
   /** Error statuses every route may answer besides its own. */
   common: number[];
   operationPrefix: string;
@@ -43,7 +49,10 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
   const eventParams = z.object({ ...o.baseParams, event_id: z.string() });
   const baseParams = z.object(o.baseParams);
   const err = (...statuses: number[]) => errors(...new Set([...statuses, ...o.common]));
-  const pre = o.auth ? { config: { auth: o.auth } } : {};
+  const config = (access: 'read' | 'write' | 'secret') => ({
+    config: { ...(o.auth ? { auth: o.auth } : {}), ...(o.roles ? { role: o.roles[access] } : {}) },
+  });
+  const audit = (request: FastifyRequest) => o.audit?.(request);
   const op = (name: string) => `${o.operationPrefix}${name}`;
 
   app.post(
@@ -55,10 +64,10 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         body: CreateEndpointSchema,
         response: { 201: EndpointWithSecretSchema, ...err(400, 404, 413, 415) },
       },
-      ...pre,
+      ...config('write'),
     },
     async function createEndpoint(request, reply) {
-      const created = await service.create(await o.partnerOf(request), request.body);
+      const created = await service.create(await o.partnerOf(request), request.body, audit(request));
       const location = request.url.split('?')[0]!.replace(/\/+$/, '');
       return reply.code(201).header('location', `${location}/${created.id}`).send(created);
     },
@@ -73,7 +82,7 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         querystring: EndpointListQuerySchema,
         response: { 200: pageOf(EndpointSchema), ...err(400, 404) },
       },
-      ...pre,
+      ...config('read'),
     },
     async function listEndpoints(request) {
       return service.list(await o.partnerOf(request), request.query);
@@ -88,7 +97,7 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         params: endpointParams,
         response: { 200: EndpointSchema, ...err(404) },
       },
-      ...pre,
+      ...config('read'),
     },
     async function getEndpoint(request) {
       return service.get(await o.partnerOf(request), (request.params as { endpoint_id: string }).endpoint_id);
@@ -104,13 +113,14 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         body: UpdateEndpointSchema,
         response: { 200: EndpointSchema, ...err(400, 404, 413, 415) },
       },
-      ...pre,
+      ...config('write'),
     },
     async function updateEndpoint(request) {
       return service.update(
         await o.partnerOf(request),
         (request.params as { endpoint_id: string }).endpoint_id,
         request.body,
+        audit(request),
       );
     },
   );
@@ -123,12 +133,13 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         params: endpointParams,
         response: { 204: z.undefined(), ...err(404) },
       },
-      ...pre,
+      ...config('write'),
     },
     async function deleteEndpoint(request, reply) {
       await service.remove(
         await o.partnerOf(request),
         (request.params as { endpoint_id: string }).endpoint_id,
+        audit(request),
       );
       return (reply as FastifyReply).code(204).send();
     },
@@ -142,12 +153,13 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         params: endpointParams,
         response: { 200: SecretSchema, ...err(404) },
       },
-      ...pre,
+      ...config('secret'),
     },
     async function rotateEndpointSecret(request) {
       return service.rotateSecret(
         await o.partnerOf(request),
         (request.params as { endpoint_id: string }).endpoint_id,
+        audit(request),
       );
     },
   );
@@ -161,7 +173,7 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         querystring: DeliveryListQuerySchema,
         response: { 200: pageOf(DeliverySchema), ...err(400, 404) },
       },
-      ...pre,
+      ...config('read'),
     },
     async function listDeliveries(request) {
       return service.deliveries(
@@ -181,7 +193,7 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         querystring: EventListQuerySchema,
         response: { 200: pageOf(WebhookEventSchema), ...err(400, 404) },
       },
-      ...pre,
+      ...config('read'),
     },
     async function listEvents(request) {
       return service.events(await o.partnerOf(request), request.query);
@@ -196,12 +208,13 @@ export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOpti
         params: eventParams,
         response: { 202: RedeliverSchema, ...err(404) },
       },
-      ...pre,
+      ...config('write'),
     },
     async function redeliverEvent(request, reply) {
       const result = await service.redeliver(
         await o.partnerOf(request),
         (request.params as { event_id: string }).event_id,
+        audit(request),
       );
       return reply.code(202).send(result);
     },

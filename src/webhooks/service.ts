@@ -1,6 +1,7 @@
 // The rules of SPEC §8's API: ownership (another partner's endpoint or event is 404), the
 // SSRF check at creation and on every URL change, secrets shown only at create and rotate.
 import { randomBytes } from 'node:crypto';
+import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { ERRORS } from '../errors.js';
 import { EVENT_TYPES } from '../outbox/event-types.js';
@@ -94,8 +95,16 @@ export function createWebhookService(deps: {
   clock: Clock;
   allowPrivateUrls: boolean;
   resolve?: Resolver;
+  /** CONTRACT §11: an operator's changes (the admin mirror, the console) are audited in their transaction. */
+  auditLog: AuditLog;
 }) {
-  const { repository, clock } = deps;
+  const { repository, clock, auditLog } = deps;
+  const endpointEntry = (action: string, id: string, changes = {}) => ({
+    action: `webhook_endpoint.${action}`,
+    objectType: 'webhook_endpoint',
+    objectId: id,
+    changes,
+  });
 
   async function checkUrl(url: string): Promise<string> {
     try {
@@ -116,19 +125,32 @@ export function createWebhookService(deps: {
   async function create(
     partnerId: string,
     input: { url: string; event_types?: string[]; description?: string | null },
+    audit?: AuditContext,
   ) {
     const url = await checkUrl(input.url);
     const secret = generateSecret();
-    const endpoint = await repository.insertEndpoint({
-      id: newEndpointId(),
-      partnerId,
-      url,
-      eventTypes: input.event_types ?? [...EVENT_TYPES],
-      description: input.description ?? null,
-      secret,
-      now: clock.now(),
+    return auditLog.write(audit, async (tx) => {
+      const endpoint = await repository.insertEndpoint(
+        {
+          id: newEndpointId(),
+          partnerId,
+          url,
+          eventTypes: input.event_types ?? [...EVENT_TYPES],
+          description: input.description ?? null,
+          secret,
+          now: clock.now(),
+        },
+        tx,
+      );
+      const resource = toEndpointResource(endpoint);
+      return {
+        result: { ...resource, secret },
+        entry: endpointEntry('created', endpoint.id, {
+          partner_id: { before: null, after: partnerId },
+          ...changesBetween(null, resource),
+        }),
+      };
     });
-    return { ...toEndpointResource(endpoint), secret };
   }
 
   async function get(partnerId: string, id: string) {
@@ -150,6 +172,7 @@ export function createWebhookService(deps: {
       description?: string | null;
       status?: 'enabled' | 'disabled';
     },
+    audit?: AuditContext,
   ) {
     await ownEndpoint(partnerId, id);
     const changes: EndpointChanges = {
@@ -158,30 +181,36 @@ export function createWebhookService(deps: {
       description: input.description,
       status: input.status,
     };
-    const updated = await repository.updateEndpoint(partnerId, id, changes, clock.now());
-    if (!updated) throw endpointNotFound();
-    return toEndpointResource(updated);
+    return auditLog.write(audit, async (tx) => {
+      const before = await repository.findEndpoint(partnerId, id, tx);
+      const updated = await repository.updateEndpoint(partnerId, id, changes, clock.now(), tx);
+      if (!before || !updated) throw endpointNotFound();
+      const result = toEndpointResource(updated);
+      return {
+        result,
+        entry: endpointEntry('updated', id, changesBetween(toEndpointResource(before), result)),
+      };
+    });
   }
 
-  async function remove(partnerId: string, id: string): Promise<void> {
-    if (!ENDPOINT_ID.test(id) || !(await repository.deleteEndpoint(partnerId, id, clock.now())))
-      throw endpointNotFound();
+  async function remove(partnerId: string, id: string, audit?: AuditContext): Promise<void> {
+    if (!ENDPOINT_ID.test(id)) throw endpointNotFound();
+    await auditLog.write(audit, async (tx) => {
+      if (!(await repository.deleteEndpoint(partnerId, id, clock.now(), tx))) throw endpointNotFound();
+      return { result: undefined, entry: endpointEntry('deleted', id) };
+    });
   }
 
-  async function rotateSecret(partnerId: string, id: string) {
+  async function rotateSecret(partnerId: string, id: string, audit?: AuditContext) {
+    if (!ENDPOINT_ID.test(id)) throw endpointNotFound();
     const secret = generateSecret();
     const now = clock.now();
-    const rotated =
-      ENDPOINT_ID.test(id) &&
-      (await repository.rotateSecret(
-        partnerId,
-        id,
-        secret,
-        now,
-        new Date(now.getTime() + ROTATION_OVERLAP_MS),
-      ));
-    if (!rotated) throw endpointNotFound();
-    return { secret };
+    return auditLog.write(audit, async (tx) => {
+      const until = new Date(now.getTime() + ROTATION_OVERLAP_MS);
+      if (!(await repository.rotateSecret(partnerId, id, secret, now, until, tx))) throw endpointNotFound();
+      // The action says the secret changed; its value is never recorded.
+      return { result: { secret }, entry: endpointEntry('secret_rotated', id) };
+    });
   }
 
   async function deliveries(
@@ -208,12 +237,21 @@ export function createWebhookService(deps: {
     return toPage(rows, query.limit, toEventResource, createdCursor);
   }
 
-  async function redeliver(partnerId: string, eventId: string) {
-    const count = EVENT_ID.test(eventId)
-      ? await repository.redeliver(partnerId, eventId, clock.now())
-      : undefined;
-    if (count === undefined) throw eventNotFound();
-    return { event_id: eventId, deliveries: count };
+  async function redeliver(partnerId: string, eventId: string, audit?: AuditContext) {
+    if (!EVENT_ID.test(eventId)) throw eventNotFound();
+    return auditLog.write(audit, async (tx) => {
+      const count = await repository.redeliver(partnerId, eventId, clock.now(), tx);
+      if (count === undefined) throw eventNotFound();
+      return {
+        result: { event_id: eventId, deliveries: count },
+        entry: {
+          action: 'event.redelivered',
+          objectType: 'event',
+          objectId: eventId,
+          changes: { deliveries: { before: null, after: count } },
+        },
+      };
+    });
   }
 
   // checkUrl: the SSRF rule of SPEC §8 on a URL, for the bootstrap file (CONTRACT §10) too.

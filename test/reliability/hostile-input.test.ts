@@ -169,6 +169,8 @@ const TARGETS: Record<string, Target> = {
     path: (s) => `/admin/v1/partners/${s}`,
     headers: () => bearer(ADMIN_TOKEN),
     format: 'envelope',
+    // An empty segment is the list itself (trailing slashes are ignored).
+    mayList: true,
   },
   'POST /admin/v1/tokens': {
     method: 'POST',

@@ -141,6 +141,7 @@ describe('at delivery', () => {
       clock: ctx.clock,
       allowPrivateUrls: false,
       resolve,
+      auditLog: ctx.app.auditLog,
     });
     const endpoint = await service.create(partner.id, { url: 'https://hooks.partner.test/in' });
     await requestsFor(ctx, () => partner).enrollNew(promotionId);

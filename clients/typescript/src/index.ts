@@ -52,6 +52,20 @@ export type BootstrapApply = AdminSchemas['BootstrapApply'];
 export type BootstrapDocument = AdminSchemas['BootstrapDocument'];
 export type BootstrapResult = AdminSchemas['BootstrapResult'];
 export type BootstrapChange = AdminSchemas['BootstrapChange'];
+export type PartnerList = AdminSchemas['PartnerList'];
+export type Role = AdminSchemas['Role'];
+export type Operator = AdminSchemas['Operator'];
+export type OperatorCreate = AdminSchemas['OperatorCreate'];
+export type OperatorUpdate = AdminSchemas['OperatorUpdate'];
+export type OperatorList = AdminSchemas['OperatorList'];
+export type ApiKey = AdminSchemas['ApiKey'];
+export type ApiKeyWithSecret = AdminSchemas['ApiKeyWithSecret'];
+export type ApiKeyCreate = AdminSchemas['ApiKeyCreate'];
+export type ApiKeyList = AdminSchemas['ApiKeyList'];
+export type AuditEntry = AdminSchemas['AuditEntry'];
+export type AuditLogList = AdminSchemas['AuditLogList'];
+export type AdminTestClock = AdminSchemas['TestClock'];
+export type AdminTestClockList = AdminSchemas['TestClockList'];
 export type TokenResponse = OAuthComponents['schemas']['TokenResponse'];
 export type WebhookEndpoint = PromotionsSchemas['WebhookEndpoint'];
 export type WebhookEndpointWithSecret = PromotionsSchemas['WebhookEndpointWithSecret'];
@@ -368,7 +382,19 @@ export async function getClientCredentialsToken(options: ClientCredentialsOption
 // Admin API: /admin/v1 and the operational endpoints
 
 export interface AdminClientOptions extends ClientOptions {
+  /** ADMIN_TOKEN (the bootstrap owner) or an operator's API key (`adk_…`). */
   adminToken: string;
+}
+
+/** Filters of `GET /admin/v1/audit_log`. */
+export interface AuditLogQuery extends PageQuery {
+  /** An operator's id or email, or `admin_token`. */
+  actor?: string;
+  action?: string;
+  object_type?: string;
+  object_id?: string;
+  since?: string;
+  until?: string;
 }
 
 export interface PageQuery {
@@ -379,7 +405,10 @@ export interface PageQuery {
 export interface AdminClient {
   partners: {
     create(body: PartnerCreate): Promise<PartnerWithSecret>;
+    list(query?: PageQuery): Promise<PartnerList>;
     get(partnerId: string): Promise<Partner>;
+    /** A new client secret, shown only in the answer; the old one stops working. */
+    rotateSecret(partnerId: string): Promise<PartnerWithSecret>;
   };
   accounts: {
     create(body: AccountCreate): Promise<Account>;
@@ -408,6 +437,26 @@ export interface AdminClient {
   };
   /** A partner's webhook endpoints and events (/admin/v1/partners/{id}/…). */
   webhooks(partnerId: string): WebhooksApi;
+  /** A sandbox partner's test clocks, read and advanced by an operator (/admin/v1/partners/{id}/test_clocks). */
+  testClocks(partnerId: string): {
+    list(query?: PageQuery): Promise<AdminTestClockList>;
+    get(testClockId: string): Promise<AdminTestClock>;
+    advance(testClockId: string, frozenTime: Instant): Promise<AdminTestClock>;
+  };
+  /** The people who run the server and their API keys (owners only). */
+  operators: {
+    create(body: OperatorCreate): Promise<Operator>;
+    list(query?: PageQuery): Promise<OperatorList>;
+    get(operatorId: string): Promise<Operator>;
+    update(operatorId: string, body: OperatorUpdate): Promise<Operator>;
+    createApiKey(operatorId: string, body: ApiKeyCreate): Promise<ApiKeyWithSecret>;
+    listApiKeys(operatorId: string, query?: PageQuery): Promise<ApiKeyList>;
+    revokeApiKey(operatorId: string, keyId: string): Promise<void>;
+  };
+  /** Who changed what, newest first. */
+  auditLog: {
+    list(query?: AuditLogQuery): Promise<AuditLogList>;
+  };
   ops: {
     healthz(): Promise<{ status: 'ok' }>;
     readyz(): Promise<{ status: 'ok' }>;
@@ -423,14 +472,22 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   raw.use(bearer(() => options.adminToken));
   const promotion = (promotionId: string) => ({ params: { path: { promotion_id: promotionId } } });
   const enrollment = (enrollmentId: string) => ({ path: { enrollment_id: enrollmentId } });
+  const operator = (operatorId: string) => ({ path: { operator_id: operatorId } });
 
   return {
     raw,
     partners: {
       create: async (body) => unwrap(await raw.POST('/admin/v1/partners', { body })),
+      list: async (query = {}) => unwrap(await raw.GET('/admin/v1/partners', { params: { query } })),
       get: async (partnerId) =>
         unwrap(
           await raw.GET('/admin/v1/partners/{partner_id}', { params: { path: { partner_id: partnerId } } }),
+        ),
+      rotateSecret: async (partnerId) =>
+        unwrap(
+          await raw.POST('/admin/v1/partners/{partner_id}/rotate_secret', {
+            params: { path: { partner_id: partnerId } },
+          }),
         ),
     },
     accounts: {
@@ -476,6 +533,62 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       apply: async (body) => unwrap(await raw.POST('/admin/v1/bootstrap', { body })),
     },
     webhooks: (partnerId) => adminWebhooks(raw, partnerId),
+    testClocks: (partnerId) => {
+      const clock = (id: string) => ({ path: { partner_id: partnerId, test_clock_id: id } });
+      return {
+        list: async (query = {}) =>
+          unwrap(
+            await raw.GET('/admin/v1/partners/{partner_id}/test_clocks', {
+              params: { path: { partner_id: partnerId }, query },
+            }),
+          ),
+        get: async (id) =>
+          unwrap(
+            await raw.GET('/admin/v1/partners/{partner_id}/test_clocks/{test_clock_id}', {
+              params: clock(id),
+            }),
+          ),
+        advance: async (id, frozenTime) =>
+          unwrap(
+            await raw.POST('/admin/v1/partners/{partner_id}/test_clocks/{test_clock_id}/advance', {
+              params: clock(id),
+              body: { frozen_time: instant(frozenTime) },
+            }),
+          ),
+      };
+    },
+    operators: {
+      create: async (body) => unwrap(await raw.POST('/admin/v1/operators', { body })),
+      list: async (query = {}) => unwrap(await raw.GET('/admin/v1/operators', { params: { query } })),
+      get: async (operatorId) =>
+        unwrap(await raw.GET('/admin/v1/operators/{operator_id}', { params: operator(operatorId) })),
+      update: async (operatorId, body) =>
+        unwrap(await raw.PATCH('/admin/v1/operators/{operator_id}', { params: operator(operatorId), body })),
+      createApiKey: async (operatorId, body) =>
+        unwrap(
+          await raw.POST('/admin/v1/operators/{operator_id}/api_keys', {
+            params: operator(operatorId),
+            body,
+          }),
+        ),
+      listApiKeys: async (operatorId, query = {}) =>
+        unwrap(
+          await raw.GET('/admin/v1/operators/{operator_id}/api_keys', {
+            params: { ...operator(operatorId), query },
+          }),
+        ),
+      revokeApiKey: async (operatorId, keyId) => {
+        unwrap(
+          await raw.DELETE('/admin/v1/operators/{operator_id}/api_keys/{key_id}', {
+            params: { path: { operator_id: operatorId, key_id: keyId } },
+            parseAs: 'text',
+          }),
+        );
+      },
+    },
+    auditLog: {
+      list: async (query = {}) => unwrap(await raw.GET('/admin/v1/audit_log', { params: { query } })),
+    },
     ops: {
       healthz: async () => unwrap(await raw.GET('/healthz')),
       readyz: async () => unwrap(await raw.GET('/readyz')),

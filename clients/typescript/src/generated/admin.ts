@@ -9,7 +9,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List partners
+         * @description Every partner by name (no secrets).
+         */
+        get: operations["admin_partners_list"];
         put?: never;
         /**
          * Register a partner
@@ -244,6 +248,209 @@ export interface paths {
          * @description Issues a token as `/oauth/token` returns it, for sandboxes and partners' CI: a user token (with a refresh token) for the account when `account_id` is given, else an app token. A scope outside the partner's allowed scopes answers 400 `invalid_scope`.
          */
         post: operations["admin_tokens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/partners/{partner_id}/rotate_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a partner's client secret
+         * @description A new `client_secret`, shown only in this answer; the old one stops working at once (access tokens already issued keep working until they expire or are revoked). The audit log records the rotation, never the secret.
+         */
+        post: operations["admin_partners_rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/partners/{partner_id}/test_clocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a partner's test clocks
+         * @description A sandbox partner's test clocks (SPEC §9) by id; a live partner has none.
+         */
+        get: operations["admin_test_clocks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/partners/{partner_id}/test_clocks/{test_clock_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                test_clock_id: components["parameters"]["TestClockId"];
+            };
+            cookie?: never;
+        };
+        /** Get a test clock */
+        get: operations["admin_test_clocks_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/partners/{partner_id}/test_clocks/{test_clock_id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                test_clock_id: components["parameters"]["TestClockId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Advance a test clock
+         * @description As the sandbox partner's own `POST /v2/test_helpers/test_clocks/{id}/advance` (SPEC §9): forward only, at most 2 years; everything that falls due in between happens before the answer. Recorded in the audit log (`test_clock.advanced`).
+         */
+        post: operations["admin_test_clocks_advance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List operators
+         * @description Every operator, disabled ones too, by email.
+         */
+        get: operations["admin_operators_list"];
+        put?: never;
+        /**
+         * Create an operator
+         * @description A person who runs the server, with a role (`viewer`, `editor` or `owner`). The password (at least 12 characters; used to sign in to `/console`) is stored only as a hash. The email is unique, case-insensitively.
+         */
+        post: operations["admin_operators_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/operators/{operator_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        /** Get an operator */
+        get: operations["admin_operators_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an operator's role, or disable it
+         * @description A new `role`, or `disabled: true` (its API keys and console sessions stop working at once) and `disabled: false` to enable it again. The last enabled owner cannot be demoted or disabled (409 `last_owner`).
+         */
+        patch: operations["admin_operators_update"];
+        trace?: never;
+    };
+    "/admin/v1/operators/{operator_id}/api_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List an operator's API keys
+         * @description Newest first, revoked ones too; never the key values.
+         */
+        get: operations["admin_api_keys_list"];
+        put?: never;
+        /**
+         * Create an admin API key
+         * @description A key bound to the operator, used as `Authorization: Bearer adk_…` on `/admin/v1`. Its `role` is at most the operator's (default: the operator's); the lower of the two applies, so demoting the operator narrows its keys too. The `key` appears only in this answer; only a hash is stored.
+         */
+        post: operations["admin_api_keys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/operators/{operator_id}/api_keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an admin API key
+         * @description The key stops working at once; it stays listed with `revoked_at`. A second revoke answers 404.
+         */
+        delete: operations["admin_api_keys_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/audit_log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the audit log
+         * @description Every admin write (API, CLI, console), newest first: who (`actor`), what (`action`, e.g. `promotion.updated`), on which object, the before/after of the fields it changed (never a secret: a rotation is an action without values), the request id and whether it came through the API or the console. Entries are written in the transaction of the change, so a change that answered 2xx always has its entry and one that failed has none.
+         */
+        get: operations["admin_audit_log_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -583,6 +790,114 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description `viewer` reads everything; `editor` also changes promotions, accounts, enrollments, usage, webhooks and test clocks; `owner` also partners, secrets, minted tokens, operators and API keys.
+         * @enum {string}
+         */
+        Role: "viewer" | "editor" | "owner";
+        Operator: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            disabled: boolean;
+            disabled_at: components["schemas"]["NullableTimestamp"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        OperatorCreate: {
+            /** Format: email */
+            email: string;
+            password: string;
+            role: components["schemas"]["Role"];
+        };
+        OperatorUpdate: {
+            role?: components["schemas"]["Role"];
+            /** @description true disables the operator; false enables it again. */
+            disabled?: boolean;
+        };
+        OperatorList: {
+            data: components["schemas"]["Operator"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        ApiKey: {
+            /** @description The key's public id (the part after `adk_`, before the dot). */
+            id: string;
+            /** Format: uuid */
+            operator_id: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            created_at: components["schemas"]["Timestamp"];
+            last_used_at: components["schemas"]["NullableTimestamp"];
+            revoked_at: components["schemas"]["NullableTimestamp"];
+        };
+        ApiKeyWithSecret: components["schemas"]["ApiKey"] & {
+            /** @description The key itself, shown only in this answer. */
+            key: string;
+        };
+        ApiKeyCreate: {
+            name: string;
+            role?: components["schemas"]["Role"];
+        };
+        ApiKeyList: {
+            data: components["schemas"]["ApiKey"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        AuditEntry: {
+            /**
+             * Format: uuid
+             * @description Time-ordered (UUID version 7).
+             */
+            id: string;
+            at: components["schemas"]["Timestamp"];
+            actor: {
+                /** @enum {string} */
+                kind: "admin_token" | "api_key" | "session";
+                operator_id: string | null;
+                email: string | null;
+                api_key_id: string | null;
+            };
+            /** @description `<object type>.<what happened>`, e.g. `promotion.updated`, `partner.secret_rotated`. */
+            action: string;
+            object_type: string;
+            object_id: string;
+            /** @description The changed fields only, each `{before, after}` (`before` is null on creation); never a secret. */
+            changes: {
+                [key: string]: {
+                    before: unknown;
+                    after: unknown;
+                };
+            };
+            /** @description The request's `X-Request-Id`. */
+            request_id: string;
+            /** @enum {string} */
+            via: "api" | "console";
+        };
+        AuditLogList: {
+            data: components["schemas"]["AuditEntry"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        PartnerList: {
+            data: components["schemas"]["Partner"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /** @description A sandbox partner's test clock (SPEC §9), as `/v2/test_helpers` shows it. */
+        TestClock: {
+            id: string;
+            frozen_time: components["schemas"]["Timestamp"];
+            name: string | null;
+            /** @enum {string} */
+            status: "ready" | "advancing";
+            created_at: components["schemas"]["Timestamp"];
+        };
+        TestClockList: {
+            data: components["schemas"]["TestClock"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        TestClockAdvance: {
+            /** Format: date-time */
+            frozen_time: string;
+        };
         /**
          * @description An event type (SPEC §8).
          * @enum {string}
@@ -1032,6 +1347,33 @@ export interface components {
         };
     };
     responses: {
+        /** @description The caller's role is below the one the operation needs (`permission_denied`, CONTRACT §11); the detail names both. The operation's `x-required-role` says which role it needs. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such operator (`operator_not_found`) */
+        OperatorNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such partner, or no such test clock of it (`partner_not_found`, `test_clock_not_found`) */
+        TestClockOrPartnerNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The body is not valid JSON or breaks the schema, or a parameter is invalid (`invalid_request`); `source` points at the culprit. */
         BadRequest: {
             headers: {
@@ -1041,7 +1383,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description No admin token, or a wrong one (`not_authenticated`). */
+        /** @description No admin token or API key, a wrong one, or a revoked key or disabled operator (`not_authenticated`). */
         Unauthorized: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
@@ -1146,6 +1488,8 @@ export interface components {
         };
     };
     parameters: {
+        OperatorId: string;
+        TestClockId: string;
         PartnerId: string;
         AccountId: string;
         PromotionId: components["schemas"]["PromotionSlug"];
@@ -1178,6 +1522,36 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    admin_partners_list: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of partners */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
     admin_partners_create: {
         parameters: {
             query?: never;
@@ -1203,6 +1577,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
@@ -1262,6 +1637,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description An account with this email exists (`email_taken`) */
             409: {
                 headers: {
@@ -1363,6 +1739,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PartnerNotFound"];
             /** @description A promotion with this id exists (`promotion_exists`) */
             409: {
@@ -1434,6 +1811,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PromotionNotFound"];
             /** @description `max_enrollments` would be below the enrollments already made (`max_enrollments_below_count`) */
             409: {
@@ -1516,6 +1894,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["EnrollmentNotFound"];
             /** @description The enrollment is expired or unenrolled (`enrollment_not_active`) */
             409: {
@@ -1602,6 +1981,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No partner with this `client_id` (`partner_not_found`), or no account with this `account_id` (`account_not_found`) */
             404: {
                 headers: {
@@ -1613,6 +1993,431 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_partners_rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partner with its new client secret (shown only here) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerWithSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["PartnerNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_test_clocks_list: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of test clocks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PartnerNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_test_clocks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                test_clock_id: components["parameters"]["TestClockId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test clock */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["TestClockOrPartnerNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_test_clocks_advance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                test_clock_id: components["parameters"]["TestClockId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestClockAdvance"];
+            };
+        };
+        responses: {
+            /** @description The clock, ready at its new time */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["TestClockOrPartnerNotFound"];
+            /** @description Another advance of this clock is running (`test_clock_advancing`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_operators_list: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of operators */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_operators_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorCreate"];
+            };
+        };
+        responses: {
+            /** @description The operator */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description An operator with this email exists (`email_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_operators_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operator */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["OperatorNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_operators_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorUpdate"];
+            };
+        };
+        responses: {
+            /** @description The operator */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["OperatorNotFound"];
+            /** @description The change would leave no enabled owner (`last_owner`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_api_keys_list: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["OperatorNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_api_keys_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description The key with its value (shown only here) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["OperatorNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_api_keys_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such operator, or no live key of it (`operator_not_found`, `api_key_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_audit_log_list: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description An operator's id or email, or `admin_token`. */
+                actor?: string;
+                /** @description e.g. `promotion.updated`. */
+                action?: string;
+                /** @description e.g. `promotion`, `partner`, `enrollment`, `webhook_endpoint`, `operator`. */
+                object_type?: string;
+                object_id?: string;
+                /** @description Entries at or after this instant. */
+                since?: string;
+                /** @description Entries before this instant. */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminUnavailable"];
@@ -1652,6 +2457,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description The document is valid but this database cannot take it (`bootstrap_conflict`): a promotion owned by another partner, a partner named that exists nowhere, an email of a test-clock account, a `max_enrollments` below the enrollments made, a webhook URL the SSRF rule refuses. One error per problem; nothing was changed. */
             409: {
                 headers: {
@@ -1913,6 +2719,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
@@ -2001,6 +2808,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
@@ -2059,6 +2867,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
@@ -2105,6 +2914,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
@@ -2252,6 +3062,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
@@ -2275,6 +3086,10 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsAdminV1PartnersPartner_idWebhook_endpointsEndpoint_idDeliveriesGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/admin/v1/partners/{partner_id}/webhook_endpoints/{endpoint_id}/deliveries"]["get"]["parameters"]["query"]["status"]> = ["pending", "succeeded", "failed", "cancelled"];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["viewer", "editor", "owner"];
+export const auditEntryActorKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditEntry"]["actor"]["kind"]> = ["admin_token", "api_key", "session"];
+export const auditEntryViaValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditEntry"]["via"]> = ["api", "console"];
+export const testClockStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TestClock"]["status"]> = ["ready", "advancing"];
 export const webhookEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventType"]> = ["enrollment.created", "enrollment.unenrolled", "enrollment.expired", "usage.threshold_reached", "usage.limit_reached", "promotion.ended"];
 export const webhookEndpointUpdateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEndpointUpdate"]["status"]> = ["enabled", "disabled"];
 export const webhookEndpointStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEndpoint"]["status"]> = ["enabled", "disabled"];

@@ -1,0 +1,130 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ApiKeyListQuerySchema,
+  ApiKeySchema,
+  ApiKeyWithSecretSchema,
+  CreateApiKeySchema,
+  CreateOperatorSchema,
+  OperatorListQuerySchema,
+  OperatorSchema,
+  UpdateOperatorSchema,
+} from '../operators/schemas.js';
+import { pageOf } from '../pagination.js';
+import { errorResponses as errors } from '../schemas.js';
+import { apiAudit } from './admin-auth.js';
+
+const OperatorParams = z.object({ operator_id: z.string() });
+const KeyParams = OperatorParams.extend({ key_id: z.string() });
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+/** /admin/v1/operators (CONTRACT §11): the people who run the server and their API keys; owners only. */
+export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { operatorService } = app;
+
+  app.post(
+    '/operators',
+    {
+      schema: {
+        body: CreateOperatorSchema,
+        response: { 201: OperatorSchema, ...errors(400, 401, 403, 409, 413, 415, 503) },
+      },
+      config: { role: 'owner' },
+    },
+    async function createOperator(request, reply) {
+      const operator = await operatorService.createOperator(request.body, apiAudit(request));
+      return reply.code(201).header('location', `/admin/v1/operators/${operator.id}`).send(operator);
+    },
+  );
+
+  app.get(
+    '/operators',
+    {
+      schema: {
+        querystring: OperatorListQuerySchema,
+        response: { 200: pageOf(OperatorSchema), ...errors(400, 401, 403, 503) },
+      },
+      config: { role: 'owner' },
+    },
+    async function listOperators(request) {
+      return operatorService.listOperators(request.query);
+    },
+  );
+
+  app.get(
+    '/operators/:operator_id',
+    {
+      schema: { params: OperatorParams, response: { 200: OperatorSchema, ...errors(401, 403, 404, 503) } },
+      config: { role: 'owner' },
+    },
+    async function getOperator(request) {
+      return operatorService.getOperator(request.params.operator_id);
+    },
+  );
+
+  app.patch(
+    '/operators/:operator_id',
+    {
+      schema: {
+        params: OperatorParams,
+        body: UpdateOperatorSchema,
+        response: { 200: OperatorSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 503) },
+      },
+      config: { role: 'owner' },
+    },
+    async function updateOperator(request) {
+      return operatorService.updateOperator(request.params.operator_id, request.body, apiAudit(request));
+    },
+  );
+
+  app.post(
+    '/operators/:operator_id/api_keys',
+    {
+      schema: {
+        params: OperatorParams,
+        body: CreateApiKeySchema,
+        response: { 201: ApiKeyWithSecretSchema, ...errors(400, 401, 403, 404, 413, 415, 503) },
+      },
+      config: { role: 'owner' },
+    },
+    async function createApiKey(request, reply) {
+      const key = await operatorService.createApiKey(
+        request.params.operator_id,
+        request.body,
+        apiAudit(request),
+      );
+      return reply.code(201).headers(NO_STORE).send(key);
+    },
+  );
+
+  app.get(
+    '/operators/:operator_id/api_keys',
+    {
+      schema: {
+        params: OperatorParams,
+        querystring: ApiKeyListQuerySchema,
+        response: { 200: pageOf(ApiKeySchema), ...errors(400, 401, 403, 404, 503) },
+      },
+      config: { role: 'owner' },
+    },
+    async function listApiKeys(request) {
+      return operatorService.listApiKeys(request.params.operator_id, request.query);
+    },
+  );
+
+  app.delete(
+    '/operators/:operator_id/api_keys/:key_id',
+    {
+      schema: { params: KeyParams, response: { 204: z.undefined(), ...errors(401, 403, 404, 503) } },
+      config: { role: 'owner' },
+    },
+    async function revokeApiKey(request, reply) {
+      await operatorService.revokeApiKey(
+        request.params.operator_id,
+        request.params.key_id,
+        apiAudit(request),
+      );
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,121 @@
+// The operator's partners (SPEC §6): registration and client-secret rotation, each with its
+// audit entry (CONTRACT §11) in the same transaction. The secret is shown once and stored
+// only as a slow hash; the audit log records that it changed, never its value.
+import { randomUUID } from 'node:crypto';
+import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import { ERRORS } from '../errors.js';
+import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import { toRfc3339 } from '../rules/time.js';
+import type { PartnerRow, PartnersRepository } from './partners-repository.js';
+import { SCOPES, type Scope } from './scopes.js';
+import { hashSecret, randomId } from './secrets.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const toPartnerResource = (p: PartnerRow) => ({
+  id: p.id,
+  name: p.name,
+  client_id: p.clientId,
+  redirect_uris: p.redirectUris,
+  scopes: p.scopes,
+  sandbox: p.sandbox,
+  created_at: toRfc3339(p.createdAt),
+});
+
+export type PartnerResource = ReturnType<typeof toPartnerResource>;
+
+export interface NewPartnerInput {
+  name: string;
+  redirect_uris: string[];
+  scopes?: readonly Scope[];
+  sandbox?: boolean;
+}
+
+const newClientSecret = () => `cs_${randomId(32)}`;
+
+export function createPartnerService(deps: {
+  clock: Clock;
+  partners: PartnersRepository;
+  auditLog: AuditLog;
+}) {
+  const { clock, partners, auditLog } = deps;
+
+  async function createPartner(
+    input: NewPartnerInput,
+    audit?: AuditContext,
+  ): Promise<PartnerResource & { client_secret: string }> {
+    const clientSecret = newClientSecret();
+    const clientSecretHash = await hashSecret(clientSecret);
+    return auditLog.write(audit, async (tx) => {
+      const partner = await partners.insert(
+        {
+          id: randomUUID(),
+          name: input.name,
+          clientId: `ci_${randomId(16)}`,
+          clientSecretHash,
+          redirectUris: input.redirect_uris,
+          scopes: [...(input.scopes ?? SCOPES)].sort(),
+          sandbox: input.sandbox ?? false,
+          createdAt: clock.now(),
+        },
+        tx,
+      );
+      const resource = toPartnerResource(partner);
+      return {
+        result: { ...resource, client_secret: clientSecret },
+        entry: {
+          action: 'partner.created',
+          objectType: 'partner',
+          objectId: partner.id,
+          changes: changesBetween(null, resource),
+        },
+      };
+    });
+  }
+
+  async function listPartners(query: { limit: number; cursor?: string }): Promise<Page<PartnerResource>> {
+    const after = readCursor(query.cursor, (c) =>
+      typeof c.name === 'string' && c.id && UUID.test(c.id) ? { name: c.name, id: c.id } : null,
+    );
+    const rows = await partners.list({ limit: query.limit + 1, after });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toPartnerResource),
+      next_cursor: rows.length > query.limit && last ? encodeCursor({ name: last.name, id: last.id }) : null,
+    };
+  }
+
+  async function getPartner(id: string): Promise<PartnerResource> {
+    const partner = UUID.test(id) ? await partners.findById(id) : undefined;
+    if (!partner) throw ERRORS.partnerNotFound();
+    return toPartnerResource(partner);
+  }
+
+  /**
+   * A new client secret, shown only in this answer; the old one stops working at once (tokens
+   * already issued keep theirs until they expire or are revoked).
+   */
+  async function rotatePartnerSecret(
+    id: string,
+    audit?: AuditContext,
+  ): Promise<PartnerResource & { client_secret: string }> {
+    if (!UUID.test(id)) throw ERRORS.partnerNotFound();
+    const clientSecret = newClientSecret();
+    const clientSecretHash = await hashSecret(clientSecret);
+    return auditLog.write(audit, async (tx) => {
+      const partner = await partners.setSecretHash(id, clientSecretHash, tx);
+      if (!partner) throw ERRORS.partnerNotFound();
+      return {
+        result: { ...toPartnerResource(partner), client_secret: clientSecret },
+        // The action says the secret changed; its value is never recorded.
+        entry: { action: 'partner.secret_rotated', objectType: 'partner', objectId: id, changes: {} },
+      };
+    });
+  }
+
+  return { createPartner, listPartners, getPartner, rotatePartnerSecret };
+}
+
+export type PartnerService = ReturnType<typeof createPartnerService>;

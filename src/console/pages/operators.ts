@@ -1,0 +1,269 @@
+// Console: operators and their API keys (CONTRACT §11), for owners — the list, creating one,
+// changing a role, disabling, and minting (shown once) or revoking keys, through the
+// operator service the admin API uses.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { type ApiError, ERRORS, isApiError } from '../../errors.js';
+import { ROLE_DESCRIPTIONS, ROLES } from '../../operators/roles.js';
+import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
+import { href, html } from '../html.js';
+import {
+  badge,
+  details,
+  empty,
+  field,
+  form,
+  notice,
+  type PageContext,
+  page,
+  pageHref,
+  select,
+  table,
+  when,
+} from '../layout.js';
+import {
+  type ConsoleDeps,
+  consoleAudit,
+  noticeFrom,
+  pageContext,
+  queryOf,
+  readConsoleForm,
+  sendPage,
+} from '../request.js';
+
+const PAGE_SIZE = 25;
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+const roleOptions = ROLES.map((r) => ({ value: r, label: `${r} — ${ROLE_DESCRIPTIONS[r]}` }));
+
+const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: string }> }) => {
+  const issue = error.issues[0]!;
+  return ERRORS.invalidForm(`${String(issue.path[0] ?? 'form')}: ${issue.message}`);
+};
+
+export const operatorPages = (deps: ConsoleDeps): FastifyPluginAsync =>
+  async function consoleOperators(app) {
+    const { operatorService } = app;
+
+    async function listPage(
+      request: FastifyRequest,
+      values: { email?: string; role?: string } = {},
+      problem?: ApiError,
+    ) {
+      const ctx = await pageContext(deps, request);
+      const query = queryOf(request);
+      const list = await operatorService.listOperators({ limit: PAGE_SIZE, cursor: query.cursor });
+      return page(ctx, {
+        title: 'Operators',
+        nav: 'operators',
+        notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
+        body: html`${table({
+          id: 'operators',
+          caption: 'Operators by email',
+          rows: list.data,
+          next: pageHref('/console/operators', {}, list.next_cursor),
+          first: query.cursor ? '/console/operators' : null,
+          empty: empty(
+            'No operators yet',
+            'You are signed in with a bootstrap credential. Create the first operator below.',
+          ),
+          columns: [
+            { label: 'Operator', cell: (o) => html`<a href="/console/operators/${o.id}">${o.email}</a>` },
+            { label: 'Role', cell: (o) => badge(o.role, `role-${o.role}`) },
+            { label: 'State', cell: (o) => (o.disabled ? badge('disabled') : badge('enabled')) },
+            { label: 'Since', cell: (o) => when(o.created_at) },
+          ],
+        })}
+<section>
+<h2>Add an operator</h2>
+${form(ctx, {
+  action: '/console/operators',
+  need: 'owner',
+  submit: 'Add operator',
+  id: 'operator-form',
+  body: html`${field({ name: 'email', label: 'Email', type: 'email', value: values.email ?? '', required: true, attrs: html` autocomplete="off"` })}
+${field({ name: 'password', label: 'Password', type: 'password', required: true, hint: 'At least 12 characters; share it with them out of band.', attrs: html` minlength="12" autocomplete="new-password"` })}
+${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role ?? 'viewer' })}`,
+})}
+</section>`,
+      });
+    }
+
+    app.get('/operators', { config: { role: 'owner' } }, async function operatorsPage(request, reply) {
+      return sendPage(reply, 200, await listPage(request));
+    });
+
+    app.post(
+      '/operators',
+      { config: { role: 'owner' } },
+      async function createOperatorFromForm(request, reply) {
+        const f = readConsoleForm(request);
+        try {
+          const parsed = CreateOperatorSchema.safeParse({
+            email: f.email ?? '',
+            password: f.password ?? '',
+            role: f.role,
+          });
+          if (!parsed.success) throw firstIssue(parsed.error);
+          const operator = await operatorService.createOperator(parsed.data, consoleAudit(request));
+          return reply.redirect(`/console/operators/${operator.id}?notice=created`, 303);
+        } catch (error) {
+          if (!isApiError(error) || error.statusCode >= 500) throw error;
+          return sendPage(
+            reply,
+            error.statusCode,
+            await listPage(request, { email: f.email, role: f.role }, error),
+          );
+        }
+      },
+    );
+
+    async function operatorPage(
+      ctx: PageContext,
+      request: FastifyRequest,
+      id: string,
+      problem?: ApiError | null,
+      created?: { key: string; name: string },
+    ) {
+      const operator = await operatorService.getOperator(id);
+      const query = queryOf(request);
+      const keys = await operatorService.listApiKeys(operator.id, { limit: PAGE_SIZE, cursor: query.cursor });
+      const base = `/console/operators/${operator.id}`;
+      return page(ctx, {
+        title: operator.email,
+        nav: 'operators',
+        crumbs: [{ label: 'Operators', path: '/console/operators' }, { label: operator.email }],
+        notice: problem
+          ? notice('error', problem.message)
+          : created
+            ? notice(
+                'info',
+                html`Key <strong>${created.name}</strong> created. Copy it now — it is shown only once: <code class="secret" id="new-key">${created.key}</code>`,
+              )
+            : noticeFrom(request.query),
+        actions: html`<a class="button secondary" href="${href('/console/audit-log', { actor: operator.id })}">Their changes</a>`,
+        body: html`${details([
+          ['Email', operator.email],
+          ['Role', badge(operator.role, `role-${operator.role}`)],
+          [
+            'State',
+            operator.disabled
+              ? html`${badge('disabled')} since ${when(operator.disabled_at)}`
+              : badge('enabled'),
+          ],
+          ['Since', when(operator.created_at)],
+        ])}
+<section class="cards">
+<div class="card"><h2>Role</h2>
+${form(ctx, { action: base, need: 'owner', submit: 'Change role', className: 'inline', body: select({ name: 'role', label: 'Role', options: roleOptions, value: operator.role }) })}</div>
+<div class="card"><h2>Access</h2><p class="muted">${operator.disabled ? 'Enabling lets their keys and sign-in work again.' : 'Disabling stops their keys and console sessions at once.'}</p>
+${form(ctx, { action: base, need: 'owner', submit: operator.disabled ? 'Enable' : 'Disable', className: 'inline', danger: !operator.disabled, body: html`<input type="hidden" name="disabled" value="${operator.disabled ? 'false' : 'true'}">` })}</div>
+</section>
+<section>
+<h2>Admin API keys</h2>
+${table({
+  id: 'api-keys',
+  caption: `API keys of ${operator.email}, newest first`,
+  rows: keys.data,
+  next: pageHref(base, {}, keys.next_cursor),
+  first: query.cursor ? base : null,
+  empty: empty('No API keys', 'A key lets scripts and the CLI call the admin API as this operator.'),
+  columns: [
+    { label: 'Name', cell: (k) => k.name },
+    { label: 'Id', cell: (k) => html`<code>${k.id}</code>` },
+    { label: 'Role', cell: (k) => badge(k.role, `role-${k.role}`) },
+    { label: 'Last used', cell: (k) => when(k.last_used_at) },
+    {
+      label: 'State',
+      cell: (k) =>
+        k.revoked_at
+          ? html`revoked ${when(k.revoked_at)}`
+          : form(ctx, {
+              action: `${base}/api-keys/${k.id}/revoke`,
+              need: 'owner',
+              submit: 'Revoke',
+              className: 'inline',
+              danger: true,
+              body: '',
+            }),
+    },
+  ],
+})}
+<h3>New key</h3>
+${form(ctx, {
+  action: `${base}/api-keys`,
+  need: 'owner',
+  submit: 'Create key',
+  id: 'key-form',
+  body: html`${field({ name: 'name', label: 'Name', required: true, hint: 'Where it is used, e.g. "CI" or "laptop".', attrs: html` maxlength="100"` })}
+${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES.indexOf(o.value) <= ROLES.indexOf(operator.role)), value: operator.role })}`,
+})}
+</section>`,
+      });
+    }
+
+    app.get(
+      '/operators/:operator_id',
+      { config: { role: 'owner' } },
+      async function operatorDetailPage(request, reply) {
+        const ctx = await pageContext(deps, request);
+        const { operator_id } = request.params as { operator_id: string };
+        return sendPage(reply, 200, await operatorPage(ctx, request, operator_id));
+      },
+    );
+
+    app.post(
+      '/operators/:operator_id',
+      { config: { role: 'owner' } },
+      async function updateOperatorFromForm(request, reply) {
+        const { operator_id } = request.params as { operator_id: string };
+        const f = readConsoleForm(request);
+        try {
+          const role = f.role === undefined ? undefined : RoleSchema.safeParse(f.role);
+          if (role && !role.success) throw ERRORS.invalidForm('role: must be viewer, editor or owner');
+          const disabled = f.disabled === undefined ? undefined : f.disabled === 'true';
+          await operatorService.updateOperator(
+            operator_id,
+            { role: role?.data, disabled },
+            consoleAudit(request),
+          );
+          return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
+        } catch (error) {
+          if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
+          const ctx = await pageContext(deps, request);
+          return sendPage(reply, error.statusCode, await operatorPage(ctx, request, operator_id, error));
+        }
+      },
+    );
+
+    app.post(
+      '/operators/:operator_id/api-keys',
+      { config: { role: 'owner' } },
+      async function createKeyFromForm(request, reply) {
+        const { operator_id } = request.params as { operator_id: string };
+        const f = readConsoleForm(request);
+        const ctx = await pageContext(deps, request);
+        try {
+          const parsed = CreateApiKeySchema.safeParse({ name: f.name ?? '', role: f.role });
+          if (!parsed.success) throw firstIssue(parsed.error);
+          const key = await operatorService.createApiKey(operator_id, parsed.data, consoleAudit(request));
+          return sendPage(
+            reply.headers(NO_STORE),
+            201,
+            await operatorPage(ctx, request, operator_id, null, { key: key.key, name: key.name }),
+          );
+        } catch (error) {
+          if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
+          return sendPage(reply, error.statusCode, await operatorPage(ctx, request, operator_id, error));
+        }
+      },
+    );
+
+    app.post(
+      '/operators/:operator_id/api-keys/:key_id/revoke',
+      { config: { role: 'owner' } },
+      async function revokeKeyFromForm(request, reply) {
+        const { operator_id, key_id } = request.params as { operator_id: string; key_id: string };
+        await operatorService.revokeApiKey(operator_id, key_id, consoleAudit(request));
+        return reply.redirect(`/console/operators/${operator_id}?notice=revoked`, 303);
+      },
+    );
+  };

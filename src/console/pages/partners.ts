@@ -1,0 +1,238 @@
+// Console: partners (CONTRACT §11) — the list, registering one (its client secret shown once),
+// rotating its secret, and a partner's page with its webhook endpoints, promotions and, for a
+// sandbox partner, its test clocks. Changes go through partnerService, as the admin API's do.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { CreatePartnerSchema } from '../../admin/schemas.js';
+import type { PartnerResource } from '../../auth/partner-service.js';
+import { type ApiError, ERRORS, isApiError } from '../../errors.js';
+import { roleAllows } from '../../operators/roles.js';
+import { href, html } from '../html.js';
+import {
+  badge,
+  checkbox,
+  details,
+  empty,
+  field,
+  form,
+  notice,
+  type PageContext,
+  page,
+  pageHref,
+  table,
+  when,
+} from '../layout.js';
+import {
+  type ConsoleDeps,
+  consoleAudit,
+  noticeFrom,
+  pageContext,
+  queryOf,
+  readConsoleForm,
+  sendPage,
+} from '../request.js';
+
+const PAGE_SIZE = 25;
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+function partnerForm(ctx: PageContext, values: { name?: string; redirect_uris?: string; sandbox?: boolean }) {
+  return form(ctx, {
+    action: '/console/partners',
+    need: 'owner',
+    submit: 'Register partner',
+    id: 'partner-form',
+    body: html`${field({ name: 'name', label: 'Name', value: values.name ?? '', required: true, attrs: html` maxlength="200"` })}
+<div class="field">
+<label for="f-redirect_uris">Redirect URIs</label>
+<textarea id="f-redirect_uris" name="redirect_uris" rows="3" required aria-describedby="f-redirect_uris-hint">${values.redirect_uris ?? ''}</textarea>
+<p class="hint" id="f-redirect_uris-hint">One absolute http(s) URL per line, matched exactly on the consent page.</p>
+</div>
+${checkbox({ name: 'sandbox', label: 'Sandbox partner (may use test clocks)', checked: values.sandbox ?? false })}`,
+  });
+}
+
+/** The page that shows a client secret, once; never cached. */
+function secretPage(ctx: PageContext, partner: PartnerResource & { client_secret: string }, title: string) {
+  return page(ctx, {
+    title,
+    nav: 'partners',
+    crumbs: [
+      { label: 'Partners', path: '/console/partners' },
+      { label: partner.name, path: `/console/partners/${partner.id}` },
+      { label: 'Secret' },
+    ],
+    notice: notice(
+      'info',
+      'Copy the client secret now: it is shown only on this page and stored only as a hash.',
+    ),
+    body: html`${details([
+      ['Partner', partner.name],
+      ['client_id', html`<code>${partner.client_id}</code>`],
+      ['client_secret', html`<code class="secret" id="client-secret">${partner.client_secret}</code>`],
+    ])}
+<p><a class="button" href="/console/partners/${partner.id}">Done</a></p>`,
+  });
+}
+
+export const partnerPages = (deps: ConsoleDeps): FastifyPluginAsync =>
+  async function consolePartners(app) {
+    const { partnerService, promotions, webhooks } = app;
+
+    async function listPage(
+      request: FastifyRequest,
+      values: Parameters<typeof partnerForm>[1] = {},
+      problem?: ApiError,
+    ) {
+      const ctx = await pageContext(deps, request);
+      const query = queryOf(request);
+      const list = await partnerService.listPartners({ limit: PAGE_SIZE, cursor: query.cursor });
+      return page(ctx, {
+        title: 'Partners',
+        nav: 'partners',
+        notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
+        body: html`${table({
+          id: 'partners',
+          caption: 'Partners by name',
+          rows: list.data,
+          next: pageHref('/console/partners', {}, list.next_cursor),
+          first: query.cursor ? '/console/partners' : null,
+          empty: empty(
+            'No partners yet',
+            'A partner is an OAuth client that enrolls its users’ accounts into promotions.',
+          ),
+          columns: [
+            { label: 'Partner', cell: (p) => html`<a href="/console/partners/${p.id}">${p.name}</a>` },
+            { label: 'client_id', cell: (p) => html`<code>${p.client_id}</code>` },
+            { label: 'Kind', cell: (p) => (p.sandbox ? badge('sandbox') : badge('live')) },
+            { label: 'Created', cell: (p) => when(p.created_at) },
+          ],
+        })}
+<section>
+<h2>Register a partner</h2>
+${partnerForm(ctx, values)}
+</section>`,
+      });
+    }
+
+    app.get('/partners', { config: { role: 'viewer' } }, async function listPartnersPage(request, reply) {
+      return sendPage(reply, 200, await listPage(request));
+    });
+
+    app.post(
+      '/partners',
+      { config: { role: 'owner' } },
+      async function createPartnerFromForm(request, reply) {
+        const f = readConsoleForm(request);
+        const values = { name: f.name, redirect_uris: f.redirect_uris, sandbox: f.sandbox === 'true' };
+        try {
+          const parsed = CreatePartnerSchema.safeParse({
+            name: f.name ?? '',
+            redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
+            sandbox: f.sandbox === 'true',
+          });
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0]!;
+            const where = issue.path[0] === 'redirect_uris' ? 'Redirect URIs' : 'Name';
+            throw ERRORS.invalidForm(`${where}: ${issue.message}`);
+          }
+          const partner = await partnerService.createPartner(parsed.data, consoleAudit(request));
+          const ctx = await pageContext(deps, request);
+          return sendPage(
+            reply.code(201).headers(NO_STORE),
+            201,
+            secretPage(ctx, partner, 'Partner registered'),
+          );
+        } catch (error) {
+          if (!isApiError(error) || error.statusCode >= 500) throw error;
+          return sendPage(reply, error.statusCode, await listPage(request, values, error));
+        }
+      },
+    );
+
+    app.get(
+      '/partners/:partner_id',
+      { config: { role: 'viewer' } },
+      async function partnerPage(request, reply) {
+        const ctx = await pageContext(deps, request);
+        const { partner_id: id } = request.params as { partner_id: string };
+        const partner = await partnerService.getPartner(id);
+        const query = queryOf(request);
+        const endpoints = await webhooks.service.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
+        const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
+        const base = `/console/partners/${partner.id}`;
+        return sendPage(
+          reply,
+          200,
+          page(ctx, {
+            title: partner.name,
+            nav: 'partners',
+            crumbs: [{ label: 'Partners', path: '/console/partners' }, { label: partner.name }],
+            notice: noticeFrom(request.query),
+            actions: html`<a class="button secondary" href="${href('/console/audit-log', { object_type: 'partner', object_id: partner.id })}">History</a>`,
+            body: html`${details([
+              ['Id', html`<code>${partner.id}</code>`],
+              ['client_id', html`<code>${partner.client_id}</code>`],
+              ['Kind', partner.sandbox ? html`${badge('sandbox')} may use test clocks` : badge('live')],
+              [
+                'Redirect URIs',
+                html`<ul class="plain">${partner.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>`,
+              ],
+              ['Scopes', partner.scopes.join(' ')],
+              ['Created', when(partner.created_at)],
+            ])}
+<section class="cards">
+<div class="card"><h2>Client secret</h2><p class="muted">Stored only as a hash. A new one stops the old one at once.</p>
+${form(ctx, { action: `${base}/rotate-secret`, need: 'owner', submit: 'Rotate client secret', className: 'inline', danger: true, body: checkbox({ name: 'confirm', label: 'The old secret stops working now', required: true }) })}</div>
+<div class="card"><h2>Promotions</h2>${
+              promotionRows.length === 0
+                ? html`<p class="muted">None yet.</p>`
+                : html`<ul class="plain">${promotionRows.slice(0, 10).map((p) => html`<li><a href="/console/promotions/${encodeURIComponent(p.id)}">${p.name}</a></li>`)}</ul>`
+            }<p><a href="${href('/console/promotions', { partner_id: partner.id })}">All promotions of ${partner.name}</a>${
+              roleAllows(ctx.actor.role, 'editor')
+                ? html` · <a href="${href('/console/promotions/new', { partner_id: partner.id })}">New promotion</a>`
+                : ''
+            }</p></div>
+${partner.sandbox ? html`<div class="card"><h2>Test clocks</h2><p><a href="${base}/test-clocks">Test clocks of ${partner.name}</a></p></div>` : ''}
+</section>
+<section>
+<h2>Webhook endpoints</h2>
+${table({
+  id: 'webhook-endpoints',
+  caption: `Webhook endpoints of ${partner.name}`,
+  rows: endpoints.data,
+  next: pageHref(base, {}, endpoints.next_cursor),
+  first: query.cursor ? base : null,
+  empty: empty(
+    'No webhook endpoints',
+    'The partner registers them with POST /v2/webhook_endpoints (or an operator with the admin API).',
+  ),
+  columns: [
+    { label: 'Endpoint', cell: (e) => html`<a href="${base}/webhooks/${e.id}"><code>${e.url}</code></a>` },
+    {
+      label: 'Status',
+      cell: (e) =>
+        html`${badge(e.status)}${e.disabled_reason ? html` <span class="muted">${e.disabled_reason}</span>` : ''}`,
+    },
+    { label: 'Events', cell: (e) => e.event_types.join(', ') },
+    { label: 'Created', cell: (e) => when(e.created_at) },
+  ],
+})}
+</section>`,
+          }),
+        );
+      },
+    );
+
+    app.post(
+      '/partners/:partner_id/rotate-secret',
+      { config: { role: 'owner' } },
+      async function rotateSecretFromForm(request, reply) {
+        const { partner_id: id } = request.params as { partner_id: string };
+        const f = readConsoleForm(request);
+        if (f.confirm !== 'true')
+          throw ERRORS.invalidForm('Tick the box to confirm: the old secret stops working now.');
+        const partner = await partnerService.rotatePartnerSecret(id, consoleAudit(request));
+        const ctx = await pageContext(deps, request);
+        return sendPage(reply.headers(NO_STORE), 200, secretPage(ctx, partner, 'New client secret'));
+      },
+    );
+  };

@@ -1,0 +1,134 @@
+// Console: signing in and out (CONTRACT §11). The form carries a CSRF token bound to a nonce
+// cookie; failed passwords are throttled per email and per IP in the database (the consent
+// page's throttle, with its own keys); a success starts a session whose cookie is HttpOnly,
+// SameSite=Strict, Path=/console (and Secure behind https).
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { randomId, sha256 } from '../../auth/secrets.js';
+import { readCookie } from '../../oauth/csrf.js';
+import type { LoginThrottle } from '../../oauth/login-throttle.js';
+import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT } from '../../oauth/login-throttle.js';
+import { SIGN_IN_TTL_SECONDS } from '../csrf.js';
+import { href, html } from '../html.js';
+import { bare, field, notice } from '../layout.js';
+import { type ConsoleDeps, noticeFrom, readConsoleForm, sendPage } from '../request.js';
+import { SESSION_COOKIE, type Sessions, sessionCookie } from '../sessions.js';
+
+const NONCE_COOKIE = 'console_csrf';
+const NONCE = /^[A-Za-z0-9_-]{22}$/;
+
+/** Where to go after signing in: a console path of this server, never elsewhere. */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/console(\/[^\s\\]*)?$/.test(value) && !value.startsWith('//')
+    ? value
+    : '/console/promotions';
+}
+
+const nonceCookie = (nonce: string, secure: boolean) =>
+  [
+    `${NONCE_COOKIE}=${nonce}`,
+    'Path=/console',
+    `Max-Age=${SIGN_IN_TTL_SECONDS}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+
+export const signInPages = (
+  deps: ConsoleDeps & { sessions: Sessions; throttle: LoginThrottle; secureCookies: boolean },
+): FastifyPluginAsync =>
+  async function consoleSignIn(app) {
+    const { operatorService } = app;
+    const { csrf, sessions, throttle, secureCookies, assets } = deps;
+
+    /** The browser's sign-in nonce, minted (and set as a cookie) on first sight. */
+    function browserNonce(request: FastifyRequest, reply: FastifyReply): string {
+      const existing = readCookie(request.headers.cookie, NONCE_COOKIE);
+      if (existing && NONCE.test(existing)) return existing;
+      const nonce = randomId(16);
+      reply.header('set-cookie', nonceCookie(nonce, secureCookies));
+      return nonce;
+    }
+
+    async function signInPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      status: number,
+      input: { email?: string; message?: string; next?: string } = {},
+    ) {
+      const token = await csrf.forSignIn(browserNonce(request, reply));
+      return sendPage(
+        reply,
+        status,
+        bare(
+          assets,
+          'Sign in',
+          html`<div class="sign-in">
+<h1>Promotions console</h1>
+<p class="muted">Sign in with your operator account.</p>
+${input.message ? notice('error', input.message) : noticeFrom(request.query)}
+<form method="post" action="/console/sign-in" class="stack">
+<input type="hidden" name="csrf_token" value="${token}">
+<input type="hidden" name="next" value="${safeNext(input.next)}">
+${field({ name: 'email', label: 'Email', type: 'email', value: input.email ?? '', required: true, attrs: html` autocomplete="username" autofocus` })}
+${field({ name: 'password', label: 'Password', type: 'password', required: true, attrs: html` autocomplete="current-password"` })}
+<button type="submit">Sign in</button>
+</form>
+<p class="muted small">No account? An owner adds operators (console or <code>npm run admin -- operators create</code>).</p>
+</div>`,
+        ),
+      );
+    }
+
+    app.get('/sign-in', { config: { consolePublic: true } }, async function signInForm(request, reply) {
+      const next = (request.query as { next?: unknown }).next;
+      if (await sessions.resolve(readCookie(request.headers.cookie, SESSION_COOKIE))) {
+        return reply.redirect(safeNext(next), 303);
+      }
+      return signInPage(request, reply, 200, { next: typeof next === 'string' ? next : undefined });
+    });
+
+    app.post('/sign-in', { config: { consolePublic: true } }, async function signIn(request, reply) {
+      const form = readConsoleForm(request);
+      const nonce = readCookie(request.headers.cookie, NONCE_COOKIE);
+      if (!(await csrf.verifySignIn(form.csrf_token, nonce && NONCE.test(nonce) ? nonce : undefined))) {
+        return signInPage(request, reply, 403, {
+          email: form.email,
+          next: form.next,
+          message: 'This form expired. Sign in again.',
+        });
+      }
+      const email = (form.email ?? '').trim();
+      const keys = [
+        { key: `console-email:${sha256(email.toLowerCase())}`, limit: EMAIL_FAILURE_LIMIT },
+        { key: `console-ip:${request.ip}`, limit: IP_FAILURE_LIMIT },
+      ];
+      const wait = await throttle.retryAfter(keys);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        return signInPage(request, reply, 429, {
+          email,
+          next: form.next,
+          message: 'Too many failed sign-ins. Wait a few minutes and try again.',
+        });
+      }
+      const operator = await operatorService.verifyPassword(email, form.password ?? '');
+      if (!operator) {
+        await throttle.recordFailure(keys);
+        return signInPage(request, reply, 401, {
+          email,
+          next: form.next,
+          message: 'The email or password is incorrect, or the operator is disabled.',
+        });
+      }
+      await throttle.reset(keys[0]!.key);
+      const value = await sessions.start(operator.id);
+      reply.header('set-cookie', sessionCookie(value, secureCookies));
+      return reply.redirect(safeNext(form.next), 303);
+    });
+
+    app.post('/sign-out', { config: { role: 'viewer' } }, async function signOut(request, reply) {
+      if (request.consoleSession) await sessions.end(request.consoleSession.id);
+      reply.header('set-cookie', sessionCookie('', secureCookies, 0));
+      return reply.redirect(href('/console/sign-in', { notice: 'signed_out' }), 303);
+    });
+  };

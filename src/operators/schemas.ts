@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ListQuerySchema } from '../pagination.js';
+import { ROLES } from './roles.js';
+
+export const RoleSchema = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
+
+export const CreateOperatorSchema = z.object({
+  email: z.email().max(320),
+  password: z.string().min(12).max(200),
+  role: RoleSchema,
+});
+
+export const UpdateOperatorSchema = z.object({
+  role: RoleSchema.optional(),
+  /** true disables the operator (its keys and sessions stop working); false enables it again. */
+  disabled: z.boolean().optional(),
+});
+
+export const CreateApiKeySchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  /** At most the operator's role; defaults to it. */
+  role: RoleSchema.optional(),
+});
+
+export const OperatorSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: RoleSchema,
+  disabled: z.boolean(),
+  disabled_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export const ApiKeySchema = z.object({
+  id: z.string(),
+  operator_id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+
+export const ApiKeyWithSecretSchema = ApiKeySchema.extend({ key: z.string() });
+
+export const OperatorListQuerySchema = ListQuerySchema;
+export const ApiKeyListQuerySchema = ListQuerySchema;

@@ -1,0 +1,278 @@
+// CONTRACT §11: operators (email + password, a role) and their admin API keys (shown once,
+// stored as hashes, revocable). Every change records its audit entry in its own transaction.
+import { randomUUID } from 'node:crypto';
+import type { AuditContext, AuditLog } from '../audit/audit-log.js';
+import { changesBetween } from '../audit/audit-log.js';
+import { hashSecret, randomId, sha256, verifySecret } from '../auth/secrets.js';
+import { secretMatches } from '../auth/token-service.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { ERRORS } from '../errors.js';
+import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import { toRfc3339, toRfc3339OrNull } from '../rules/time.js';
+import type { ApiKeyRow, OperatorRow, OperatorsRepository } from './repository.js';
+import { type AdminActor, lowerRole, type Role, roleAllows } from './roles.js';
+
+/** `adk_<id>.<secret>`: 128 bits of id to find the row, 256 bits of secret compared against its sha-256. */
+const API_KEY = /^adk_([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KEY_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** Whether a bearer value is shaped like an operator's API key (it is then checked as one, never as ADMIN_TOKEN). */
+export const looksLikeApiKey = (value: string): boolean => API_KEY.test(value);
+
+export function toOperatorResource(o: OperatorRow) {
+  return {
+    id: o.id,
+    email: o.email,
+    role: o.role,
+    disabled: o.disabledAt !== null,
+    disabled_at: toRfc3339OrNull(o.disabledAt),
+    created_at: toRfc3339(o.createdAt),
+    updated_at: toRfc3339(o.updatedAt),
+  };
+}
+
+export function toApiKeyResource(k: ApiKeyRow) {
+  return {
+    id: k.id,
+    operator_id: k.operatorId,
+    name: k.name,
+    role: k.role,
+    created_at: toRfc3339(k.createdAt),
+    last_used_at: toRfc3339OrNull(k.lastUsedAt),
+    revoked_at: toRfc3339OrNull(k.revokedAt),
+  };
+}
+
+export type OperatorResource = ReturnType<typeof toOperatorResource>;
+export type ApiKeyResource = ReturnType<typeof toApiKeyResource>;
+
+export function createOperatorService(deps: {
+  db: Db;
+  clock: Clock;
+  operators: OperatorsRepository;
+  auditLog: AuditLog;
+}) {
+  const { db, clock, operators, auditLog } = deps;
+
+  async function findOperatorOrThrow(id: string, tx: Db = db): Promise<OperatorRow> {
+    const operator = UUID.test(id) ? await operators.findOperator(id, tx) : undefined;
+    if (!operator) throw ERRORS.operatorNotFound();
+    return operator;
+  }
+
+  /** Refuses a change that would leave no enabled owner (ADMIN_TOKEN may be unset). */
+  async function keepAnOwner(tx: Db, operator: OperatorRow, next: { role: Role; disabled: boolean }) {
+    const losesOwner = operator.role === 'owner' && operator.disabledAt === null;
+    if (!losesOwner || (next.role === 'owner' && !next.disabled)) return;
+    const owners = await operators.lockEnabledOwners(tx);
+    if (owners.filter((id) => id !== operator.id).length === 0) {
+      throw ERRORS.lastOwner(next.disabled ? 'disabled' : 'role');
+    }
+  }
+
+  async function createOperator(
+    input: { email: string; password: string; role: Role },
+    audit?: AuditContext,
+  ): Promise<OperatorResource> {
+    const passwordHash = await hashSecret(input.password);
+    const now = clock.now();
+    return auditLog.write(audit, async (tx) => {
+      const created = await operators.insertOperator(
+        {
+          id: randomUUID(),
+          email: input.email,
+          passwordHash,
+          role: input.role,
+          createdAt: now,
+          updatedAt: now,
+        },
+        tx,
+      );
+      if (!created) {
+        throw ERRORS.operatorEmailTaken();
+      }
+      const result = toOperatorResource(created);
+      return {
+        result,
+        entry: {
+          action: 'operator.created',
+          objectType: 'operator',
+          objectId: created.id,
+          changes: changesBetween(null, result),
+        },
+      };
+    });
+  }
+
+  async function listOperators(query: { limit: number; cursor?: string }): Promise<Page<OperatorResource>> {
+    const afterEmail = readCursor(query.cursor, (c) => c.after ?? null);
+    const rows = await operators.listOperators({ limit: query.limit + 1, afterEmail });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toOperatorResource),
+      next_cursor:
+        rows.length > query.limit && last ? encodeCursor({ after: last.email.toLowerCase() }) : null,
+    };
+  }
+
+  async function getOperator(id: string): Promise<OperatorResource> {
+    return toOperatorResource(await findOperatorOrThrow(id));
+  }
+
+  /** A new role, or disabled/enabled again; never leaves the server without an enabled owner. */
+  async function updateOperator(
+    id: string,
+    changes: { role?: Role; disabled?: boolean },
+    audit?: AuditContext,
+  ): Promise<OperatorResource> {
+    const now = clock.now();
+    return auditLog.write(audit, async (tx) => {
+      const current = UUID.test(id) ? await operators.lockOperator(id, tx) : undefined;
+      if (!current) throw ERRORS.operatorNotFound();
+      const role = changes.role ?? current.role;
+      const disabled = changes.disabled ?? current.disabledAt !== null;
+      await keepAnOwner(tx, current, { role, disabled });
+      const disabledAt = disabled ? (current.disabledAt ?? now) : null;
+      const updated = await operators.updateOperator(id, { role, disabledAt }, now, tx);
+      if (!updated) throw ERRORS.operatorNotFound();
+      const result = toOperatorResource(updated);
+      return {
+        result,
+        entry: {
+          action: 'operator.updated',
+          objectType: 'operator',
+          objectId: id,
+          changes: changesBetween(toOperatorResource(current), result),
+        },
+      };
+    });
+  }
+
+  /** A new key for the operator, its value shown only in this answer; its role at most the operator's. */
+  async function createApiKey(
+    operatorId: string,
+    input: { name: string; role?: Role },
+    audit?: AuditContext,
+  ): Promise<ApiKeyResource & { key: string }> {
+    const id = randomId(16);
+    const secret = randomId(32);
+    const now = clock.now();
+    return auditLog.write(audit, async (tx) => {
+      const operator = await findOperatorOrThrow(operatorId, tx);
+      const role = input.role ?? operator.role;
+      if (!roleAllows(operator.role, role)) {
+        throw ERRORS.keyRoleAboveOperator(operator.role);
+      }
+      const created = await operators.insertApiKey(
+        { id, operatorId: operator.id, name: input.name, role, secretHash: sha256(secret), createdAt: now },
+        tx,
+      );
+      const resource = toApiKeyResource(created);
+      return {
+        result: { ...resource, key: `adk_${id}.${secret}` },
+        entry: {
+          action: 'api_key.created',
+          objectType: 'api_key',
+          objectId: id,
+          changes: changesBetween(null, resource),
+        },
+      };
+    });
+  }
+
+  async function listApiKeys(
+    operatorId: string,
+    query: { limit: number; cursor?: string },
+  ): Promise<Page<ApiKeyResource>> {
+    await findOperatorOrThrow(operatorId);
+    const before = readCursor(query.cursor, (c) => {
+      const at = Number(c.t);
+      return c.t && Number.isFinite(at) && c.id && KEY_ID.test(c.id) ? { at: new Date(at), id: c.id } : null;
+    });
+    const rows = await operators.listApiKeys(operatorId, { limit: query.limit + 1, before });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toApiKeyResource),
+      next_cursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
+          : null,
+    };
+  }
+
+  /** Revokes a live key: it stops working at once. A revoked or unknown one answers 404. */
+  async function revokeApiKey(
+    operatorId: string,
+    keyId: string,
+    audit?: AuditContext,
+  ): Promise<ApiKeyResource> {
+    const now = clock.now();
+    return auditLog.write(audit, async (tx) => {
+      await findOperatorOrThrow(operatorId, tx);
+      const revoked = KEY_ID.test(keyId)
+        ? await operators.revokeApiKey(operatorId, keyId, now, tx)
+        : undefined;
+      if (!revoked) throw ERRORS.apiKeyNotFound();
+      const result = toApiKeyResource(revoked);
+      return {
+        result,
+        entry: {
+          action: 'api_key.revoked',
+          objectType: 'api_key',
+          objectId: keyId,
+          changes: changesBetween({ ...result, revoked_at: null }, result),
+        },
+      };
+    });
+  }
+
+  /**
+   * The caller an API key proves, or null (malformed, unknown, wrong secret, revoked, or its
+   * operator disabled). The secret is compared in constant time; the role is the lower of the
+   * key's and the operator's current one.
+   */
+  async function verifyApiKey(value: string): Promise<AdminActor | null> {
+    const match = API_KEY.exec(value);
+    if (!match) return null;
+    const [, id, secret] = match as unknown as [string, string, string];
+    const key = await operators.findApiKeyWithOperator(id);
+    if (!key || !secretMatches(secret, key.secretHash)) return null;
+    if (key.revokedAt !== null || key.operatorDisabledAt !== null) return null;
+    await operators.touchApiKey(id, clock.now());
+    return {
+      kind: 'api_key',
+      operatorId: key.operatorId,
+      email: key.operatorEmail,
+      apiKeyId: key.id,
+      role: lowerRole(key.role, key.operatorRole),
+    };
+  }
+
+  /**
+   * The console's sign-in check: the operator whose email and password these are, or null.
+   * Always runs the slow hash (a dummy one for unknown emails), so timing reveals nothing.
+   */
+  async function verifyPassword(email: string, password: string): Promise<OperatorRow | null> {
+    const operator = email.length <= 320 ? await operators.findOperatorByEmail(email.trim()) : undefined;
+    const ok = await verifySecret(password, operator?.passwordHash);
+    return operator && ok && operator.disabledAt === null ? operator : null;
+  }
+
+  return {
+    createOperator,
+    listOperators,
+    getOperator,
+    updateOperator,
+    createApiKey,
+    listApiKeys,
+    revokeApiKey,
+    verifyApiKey,
+    verifyPassword,
+  };
+}
+
+export type OperatorService = ReturnType<typeof createOperatorService>;
