@@ -401,6 +401,33 @@ const CASES: Case[] = [
     secrets: (res) => [res.json().key, res.json().key.split('.')[1]],
   },
   {
+    // CONTRACT §10: an entry per object the document changes (here one), in the apply's transaction.
+    operation: 'POST /admin/v1/bootstrap',
+    ok: () =>
+      call('POST', '/admin/v1/bootstrap', {
+        document: { accounts: [{ email: 'declared@example.com', password: 'declared-password-55' }] },
+      }),
+    status: 200,
+    expected: () => ({
+      action: 'account.created',
+      object_type: 'account',
+      changes: {
+        id: { before: null, after: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f-]{27}$/) },
+        email: { before: null, after: 'declared@example.com' },
+      },
+    }),
+    // Valid, but the promotion names no partner: refused as a whole, nothing recorded.
+    fail: () =>
+      call('POST', '/admin/v1/bootstrap', {
+        document: {
+          accounts: [{ email: 'declared-too@example.com', password: 'declared-password-55' }],
+          promotions: [{ id: 'declared', partner: 'nobody-here', name: 'D' }],
+        },
+      }),
+    failStatus: 409,
+    secrets: () => ['declared-password-55'],
+  },
+  {
     operation: 'DELETE /admin/v1/operators/{operator_id}/api_keys/{key_id}',
     ok: () => call('DELETE', `/admin/v1/operators/${operatorId}/api_keys/${keyId}`),
     status: 204,

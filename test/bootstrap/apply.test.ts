@@ -9,7 +9,8 @@ import { verifySecret } from '../../src/auth/secrets.js';
 import { queryRows } from '../../src/db/client.js';
 import { accounts, partners } from '../../src/db/schema.js';
 import { createLogger } from '../../src/ops/logging.js';
-import { ADMIN_TOKEN, useTestApp } from '../helpers/app.js';
+import { operatorWithKey } from '../admin/operator-helpers.js';
+import { ADMIN_TOKEN, bearer, useTestApp } from '../helpers/app.js';
 import { basic, FORM } from '../oauth/oauth-helpers.js';
 
 // Markers no generated value can contain (base64url ids never have "~" or "!").
@@ -437,5 +438,48 @@ describe('POST /admin/v1/bootstrap', () => {
       sql`select count(*)::int as n from webhook_endpoints where url = 'http://127.0.0.1:4000/hooks/f'`,
     );
     expect(count!.n).toBe(1);
+  });
+
+  it('needs the owner role: it registers partners and sets their secrets (CONTRACT §11)', async () => {
+    const editor = await operatorWithKey(ctx, 'editor');
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/admin/v1/bootstrap',
+      headers: bearer(editor.key),
+      payload: { document: document('g'), dry_run: true },
+    });
+    answers.push(res.body);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().errors[0]).toMatchObject({ code: 'permission_denied' });
+    expect(await partnerRow('acme-g')).toBeUndefined();
+  });
+
+  it('audits each change it makes through the admin API, and nothing at start or in a dry run', async () => {
+    const audited = async () =>
+      queryRows<{ action: string; object_type: string; actor_kind: string }>(
+        ctx.app.db,
+        sql`select action, object_type, actor_kind from admin_audit_log
+            where object_id in (select id::text from partners where client_id = 'acme-h')
+               or object_id = 'promo_h'
+               or object_id in (select id::text from accounts where email = 'jane-h@example.com')
+               or object_id in (select id from webhook_endpoints where url = 'http://127.0.0.1:4000/hooks/h')
+            order by seq`,
+      );
+    expect((await apply(document('h'), true)).statusCode).toBe(200);
+    expect(await audited()).toEqual([]);
+    expect((await apply(document('h'))).statusCode).toBe(200);
+    expect(await audited()).toEqual([
+      { action: 'partner.created', object_type: 'partner', actor_kind: 'admin_token' },
+      { action: 'account.created', object_type: 'account', actor_kind: 'admin_token' },
+      { action: 'promotion.created', object_type: 'promotion', actor_kind: 'admin_token' },
+      { action: 'webhook_endpoint.created', object_type: 'webhook_endpoint', actor_kind: 'admin_token' },
+    ]);
+    // SEED_FILE's path: no actor, so the changes are made and nothing is recorded.
+    const { parseBootstrapDocument } = await import('../../src/bootstrap/parse.js');
+    const changed = document('h');
+    changed.promotions[0] = { ...changed.promotions[0]!, name: 'Renamed at start' };
+    const result = await ctx.app.bootstrap.apply(parseBootstrapDocument(changed), { dryRun: false });
+    expect(result.summary.updated).toBe(1);
+    expect(await audited()).toHaveLength(4);
   });
 });

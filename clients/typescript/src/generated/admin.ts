@@ -494,6 +494,11 @@ export interface paths {
          *
          *     Instances applying at once (several servers starting with one file) take
          *     turns under a database lock; the later ones find everything unchanged.
+         *
+         *     Owners only (it registers partners and sets their secrets). Each change is
+         *     recorded in the audit log in the apply's transaction, one entry per object
+         *     (`partner.created`, `promotion.updated`, `webhook_endpoint.deleted`, …, never
+         *     a secret); a dry run records nothing.
          */
         post: operations["admin_bootstrap_apply"];
         delete?: never;
