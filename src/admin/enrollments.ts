@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { EVENT_ID_PATTERN } from '../db/ids.js';
 import { ERRORS } from '../errors.js';
 import {
   type CursorPayload,
@@ -20,7 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An enrollment's events page by (created_at, id). */
 function readEventCursor(payload: CursorPayload): TimeKey | null {
-  return readTimeKey(payload, UUID);
+  return readTimeKey(payload, EVENT_ID_PATTERN);
 }
 
 /** /admin/v1: a promotion's enrollments (unenrolled ones too) and an enrollment's audit trail. */

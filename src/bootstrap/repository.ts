@@ -157,7 +157,7 @@ export function createBootstrapRepository(db: Db) {
 
     /**
      * A partner without enrollments, with everything that is only its own: tokens, codes,
-     * Idempotency-Keys, webhook events (their deliveries and attempts cascade) and endpoints,
+     * Idempotency-Keys, events (their deliveries and attempts cascade) and endpoints,
      * test clocks with their accounts, and promotions (none has enrollments, as the partner
      * has none). False when it has enrollments.
      */
@@ -172,7 +172,7 @@ export function createBootstrapRepository(db: Db) {
       const clockAccounts = sql`(select a.id from accounts a join test_clocks c on c.id = a.test_clock_id
                                  where c.partner_id = ${id})`;
       for (const statement of [
-        sql`delete from webhook_events where partner_id = ${id}`,
+        sql`delete from events where partner_id = ${id}`,
         sql`delete from webhook_endpoints where partner_id = ${id}`,
         sql`delete from idempotency_keys where partner_id = ${id}`,
         sql`delete from access_tokens where partner_id = ${id} or account_id in ${clockAccounts}`,

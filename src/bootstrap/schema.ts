@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { RedirectUriSchema } from '../admin/schemas.js';
 import { SCOPES } from '../auth/scopes.js';
-import { EVENT_TYPES } from '../outbox/event-types.js';
+import { EVENT_TYPES } from '../events/event-types.js';
 import { DateTimeSchema, PromotionIdSchema } from '../schemas.js';
 
 /**

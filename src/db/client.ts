@@ -121,13 +121,17 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
  * and it works through a transaction pooler too: a session-level lock could be taken on one
  * server connection and released on another.
  */
-export async function migrateDatabase(database: Database, pgUrl?: string): Promise<void> {
+export async function migrateDatabase(
+  database: Database,
+  pgUrl?: string,
+  migrationsFolder: string = MIGRATIONS_FOLDER,
+): Promise<void> {
   if (database.kind === 'pglite') {
     // biome-ignore lint/suspicious/noExplicitAny: the PGlite migrator wants its own driver type
-    await migratePglite(database.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migratePglite(database.db as any, { migrationsFolder });
     return;
   }
-  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
+  const migrations = readMigrationFiles({ migrationsFolder });
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   try {

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { type SQL, sql } from 'drizzle-orm';
 
 /**
  * Keys for rows that only ever grow at the end (audit events, webhook events): they start with
@@ -26,4 +27,17 @@ export function newEventId(ms: number = Date.now()): string {
   let tail = '';
   for (const byte of bytes) tail += BASE62[byte % 62];
   return `evt_${ms.toString(16).padStart(12, '0')}${tail}`;
+}
+
+/** What an event id may look like (newEventId, eventIdSql, and migrated webhook events). */
+export const EVENT_ID_PATTERN = /^evt_[A-Za-z0-9]{1,64}$/;
+
+/**
+ * newEventId in SQL, for events a statement writes one per row (a batch of expiries): `evt_` +
+ * the database clock's milliseconds as 12 hex digits + 12 random characters (hex, a subset of
+ * base62: ~48 bits). Time-ordered like newEventId, so both land on the right edge of the index.
+ */
+export function eventIdSql(): SQL {
+  return sql`('evt_' || lpad(to_hex((extract(epoch from clock_timestamp()) * 1000)::bigint), 12, '0')
+    || substr(md5(random()::text), 1, 12))`;
 }

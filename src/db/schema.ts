@@ -281,25 +281,6 @@ export const idempotencyKeys = pgTable(
   ],
 );
 
-/** Append-only audit trail of what happened to an enrollment and who did it. */
-export const enrollmentEvents = pgTable(
-  'enrollment_events',
-  {
-    id: uuid('id').primaryKey(),
-    enrollmentId: uuid('enrollment_id')
-      .notNull()
-      .references(() => enrollments.id),
-    type: text('type', {
-      enum: ['enrolled', 'unenrolled', 'expired', 'usage_recorded', 'limit_reached'],
-    }).notNull(),
-    actorType: text('actor_type', { enum: ['partner', 'admin', 'system'] }).notNull(),
-    actorId: text('actor_id'),
-    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: createdAt(),
-  },
-  (t) => [index('enrollment_events_enrollment_idx').on(t.enrollmentId, t.createdAt, t.id)],
-);
-
 /** Key/value facts about the store itself (e.g. whether the demo was seeded). */
 export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
@@ -358,24 +339,37 @@ export const webhookEndpoints = pgTable(
   ],
 );
 
-/** The outbox: one row per event, written in the transaction of the change that caused it; kept 30 days. */
-export const webhookEvents = pgTable(
-  'webhook_events',
+/**
+ * The event log (CONTRACT §8, §6): every change is one event, written once inside the change's
+ * own statement or transaction. The partner's feed (GET /v2/events, kept 30 days), an
+ * enrollment's audit trail (kept) and webhook deliveries all read it. `id` (`evt_…`) is the
+ * `webhook-id`; `occurred_at` is when it happened (a test clock's time for its enrollments),
+ * `created_at` when it was written on the wall clock: the feed's order and its 30 days.
+ */
+export const events = pgTable(
+  'events',
   {
     id: text('id').primaryKey(),
     partnerId: uuid('partner_id')
       .notNull()
       .references(() => partners.id),
     type: text('type').notNull(),
+    // The enrollment it happened to (its audit trail); null for promotion events.
+    enrollmentId: uuid('enrollment_id').references(() => enrollments.id),
+    actorType: text('actor_type', { enum: ['partner', 'admin', 'system'] }).notNull(),
+    actorId: text('actor_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     // "Once per cause": e.g. `usage.limit_reached:<enrollment>:<cycle>`; null = no dedup.
     dedupKey: text('dedup_key'),
+    occurredAt: ts('occurred_at').notNull(),
     createdAt: ts('created_at').notNull(),
   },
   (t) => [
-    index('webhook_events_partner_idx').on(t.partnerId, t.createdAt, t.id),
-    index('webhook_events_created_idx').on(t.createdAt),
-    uniqueIndex('webhook_events_dedup_key').on(t.dedupKey),
+    index('events_partner_idx').on(t.partnerId, t.createdAt, t.id),
+    index('events_enrollment_idx')
+      .on(t.enrollmentId, t.occurredAt, t.id)
+      .where(sql`${t.enrollmentId} is not null`),
+    uniqueIndex('events_dedup_key').on(t.dedupKey).where(sql`${t.dedupKey} is not null`),
   ],
 );
 
@@ -389,7 +383,7 @@ export const webhookDeliveries = pgTable(
     id: uuid('id').primaryKey(),
     eventId: text('event_id')
       .notNull()
-      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+      .references(() => events.id, { onDelete: 'cascade' }),
     endpointId: text('endpoint_id')
       .notNull()
       .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
@@ -409,6 +403,8 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt, t.id),
     index('webhook_deliveries_event_idx').on(t.eventId),
+    // Deliveries (and their attempts) are pruned after 30 days; the events stay.
+    index('webhook_deliveries_created_idx').on(t.createdAt),
     check(
       'webhook_deliveries_status_check',
       sql`${t.status} in ('pending', 'succeeded', 'failed', 'cancelled')`,

@@ -1,24 +1,66 @@
 // The audit trail of an enrollment (CONTRACT §6: GET /admin/v1/enrollments/{id}/events): what
-// happened to it and who did it. The enrollment and unenrollment statements write their own
-// rows in the same statement; usage writes through insertEvent in its transaction.
-import { randomUUID } from 'node:crypto';
+// happened to it and who did it, read from the one event log (src/events/event-log.ts). Each
+// event shows as the audit entry it has always been: its audit type and its own facts (the
+// partner's feed and the webhooks carry the enrollment as GET shows it; here only what changed).
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
-import { enrollmentEvents } from '../db/schema.js';
 import { epochMs } from '../db/sql.js';
+import type { ActorType } from '../events/event-types.js';
 
-export type EventType = (typeof enrollmentEvents.$inferInsert)['type'];
-export type ActorType = (typeof enrollmentEvents.$inferInsert)['actorType'];
+export type AuditType = 'enrolled' | 'unenrolled' | 'expired' | 'usage_recorded' | 'limit_reached';
+
+/** The log's types the audit trail shows, as its entries' types; migrated audit rows are `legacy.<type>`. */
+const AUDIT_TYPES: Readonly<Record<string, AuditType>> = {
+  'enrollment.created': 'enrolled',
+  'legacy.enrolled': 'enrolled',
+  'enrollment.unenrolled': 'unenrolled',
+  'legacy.unenrolled': 'unenrolled',
+  'enrollment.expired': 'expired',
+  'legacy.expired': 'expired',
+  'usage.recorded': 'usage_recorded',
+  'usage.limit_reached': 'limit_reached',
+  'legacy.limit_reached': 'limit_reached',
+};
+
+/** Of each entry's data, what it records: a usage batch whole; for the others, the fields that changed. */
+function auditData(type: AuditType, data: Record<string, unknown>): Record<string, unknown> {
+  switch (type) {
+    case 'enrolled':
+    case 'unenrolled':
+      return {};
+    case 'expired':
+      return { expiration_date: data.expiration_date };
+    case 'limit_reached':
+      return {
+        task_limit_per_month: data.task_limit_per_month,
+        billing_cycle_start: data.billing_cycle_start,
+      };
+    case 'usage_recorded':
+      return data;
+  }
+}
 
 export interface EventRow {
   id: string;
-  type: EventType;
+  type: AuditType;
   actor_type: ActorType;
   actor_id: string | null;
   data: Record<string, unknown>;
-  /** Epoch ms with the stored precision, for the keyset cursor. */
+  /** When it happened, epoch ms with the stored precision: the keyset cursor. */
   created_at: number;
 }
+
+interface RawEvent {
+  id: string;
+  type: string;
+  actor_type: ActorType;
+  actor_id: string | null;
+  data: unknown;
+  created_at: number;
+}
+
+const jsonRecord = (v: unknown): Record<string, unknown> =>
+  (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
 
 export function createAuditRepository(db: Db) {
   /** The audit trail, oldest first; ties in a stable order by id. */
@@ -27,42 +69,28 @@ export function createAuditRepository(db: Db) {
     options: { limit: number; after?: { at: number; id: string } },
     tx: Db = db,
   ): Promise<EventRow[]> {
-    return queryRows<EventRow>(
+    const rows = await queryRows<RawEvent>(
       tx,
-      sql`select id, type, actor_type, actor_id, data, ${epochMs(sql`created_at`)} as created_at
-          from enrollment_events
+      sql`select id, type, actor_type, actor_id, data, ${epochMs(sql`occurred_at`)} as created_at
+          from events
           where enrollment_id = ${enrollmentId}
+            and type in (${sql.join(
+              Object.keys(AUDIT_TYPES).map((t) => sql`${t}`),
+              sql`, `,
+            )})
             ${
               options.after
-                ? sql`and (created_at, id) > (to_timestamp(${options.after.at}::float8 / 1000), ${options.after.id}::uuid)`
+                ? sql`and (occurred_at, id) > (to_timestamp(${options.after.at}::float8 / 1000), ${options.after.id})`
                 : sql``
             }
-          order by created_at, id
+          order by occurred_at, id
           limit ${options.limit}`,
     );
-  }
-
-  async function insertEvent(
-    event: {
-      enrollmentId: string;
-      type: EventType;
-      actorType: ActorType;
-      actorId: string | null;
-      data?: Record<string, unknown>;
-      at: Date;
-    },
-    tx: Db = db,
-  ): Promise<void> {
-    await tx.insert(enrollmentEvents).values({
-      id: randomUUID(),
-      enrollmentId: event.enrollmentId,
-      type: event.type,
-      actorType: event.actorType,
-      actorId: event.actorId,
-      data: event.data ?? {},
-      createdAt: event.at,
+    return rows.map((r) => {
+      const type = AUDIT_TYPES[r.type]!;
+      return { ...r, type, data: auditData(type, jsonRecord(r.data)) };
     });
   }
 
-  return { listEvents, insertEvent };
+  return { listEvents };
 }

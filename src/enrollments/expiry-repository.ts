@@ -2,17 +2,27 @@
 // sweeper's batches, a test clock's advance (§9), and a promotion that just ended.
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
+import { eventCtes } from '../events/event-log.js';
+import { billingCycleSql } from '../rules/billing-cycle.js';
+import { promotionDetailSql } from '../rules/enrollment-detail.js';
 import { isExpiredSql } from '../rules/expiration.js';
-import { rfc3339Sql } from '../rules/time.js';
 import { EFFECTIVE_EXPIRES_AT } from './views.js';
 
 const EXPIRE_BATCH = 1_000;
 
+export interface MarkExpiredOptions {
+  promotionId?: string;
+  testClockId?: string;
+  /** The wall clock's instant, when `now` is a test clock's: the events' deliveries are due then. */
+  wallNow?: Date;
+}
+
 export function createExpiryRepository(db: Db) {
   /**
    * Marks up to `batch` enrollments past their effective expiration (rule 10: a promotion's
-   * end binds them) and appends their `expired` event, in one statement; the ids marked.
-   * SKIP LOCKED lets several instances sweep side by side. Which enrollments, at which time
+   * end binds them) with their `enrollment.expired` event and its deliveries, in one statement
+   * (the event's data is the enrollment as GET shows it at that time); the ids marked. SKIP
+   * LOCKED lets several instances sweep side by side. Which enrollments, at which time
    * (CONTRACT §9: an enrollment on a test clock lives at its clock's time):
    * - by default (the sweeper): live ones only, at `now`;
    * - `testClockId` (a clock's advance): that clock's only, at `now`, the clock's new time;
@@ -23,7 +33,7 @@ export function createExpiryRepository(db: Db) {
     now: Date,
     batch: number,
     tx: Db = db,
-    options: { promotionId?: string; testClockId?: string } = {},
+    options: MarkExpiredOptions = {},
   ): Promise<string[]> {
     const { promotionId, testClockId } = options;
     const eachAtOwnTime = promotionId !== undefined && testClockId === undefined;
@@ -31,7 +41,8 @@ export function createExpiryRepository(db: Db) {
     const rows = await queryRows<{ enrollment_id: string }>(
       tx,
       sql`with due as (
-            select e.id, ${EFFECTIVE_EXPIRES_AT} as expires_at, ${at} as at
+            select e.id, e.promotion_id, e.partner_id, e.enrolled_at, p.task_limit_per_month,
+                   ${EFFECTIVE_EXPIRES_AT} as expires_at, ${at} as at
             from enrollments e join promotions p on p.id = e.promotion_id
             ${eachAtOwnTime ? sql`left join test_clocks tc on tc.id = e.test_clock_id` : sql``}
             where e.expired_at is null and e.unenrolled_at is null and ${isExpiredSql(EFFECTIVE_EXPIRES_AT, at)}
@@ -49,20 +60,44 @@ export function createExpiryRepository(db: Db) {
           ), marked as (
             update enrollments e set expired_at = due.at
             from due where e.id = due.id
-            returning e.id, due.expires_at, due.at
-          )
-          insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
-          select gen_random_uuid(), id, 'expired', 'system', null,
-                 jsonb_build_object('expiration_date', ${rfc3339Sql(sql`expires_at`)}), at
-          from marked
-          returning enrollment_id`,
+            returning e.id
+          ), detail as (
+            select d.*, cy.cycle_start, cy.cycle_end,
+                   coalesce((select uc.used from usage_counters uc
+                             where uc.enrollment_id = d.id and uc.cycle_start = cy.cycle_start), 0) as used
+            from marked m join due d on d.id = m.id
+            cross join lateral ${billingCycleSql(sql`d.enrolled_at`, sql`d.at`)} cy
+          ), ${eventCtes({
+            name: 'expired_event',
+            source: sql`detail d`,
+            partnerId: sql`d.partner_id`,
+            type: 'enrollment.expired',
+            enrollmentId: sql`d.id`,
+            actor: { type: 'system' },
+            data: promotionDetailSql({
+              promotionId: sql`d.promotion_id`,
+              id: sql`d.id`,
+              enrolledAt: sql`d.enrolled_at`,
+              expiresAt: sql`d.expires_at`,
+              taskLimitPerMonth: sql`d.task_limit_per_month`,
+              used: sql`d.used`,
+              cycleStart: sql`d.cycle_start`,
+              cycleEnd: sql`d.cycle_end`,
+              at: sql`d.at`,
+            }),
+            dedupKey: sql`'enrollment.expired:' || d.id`,
+            at: sql`d.at`,
+            recordedAt: sql`${options.wallNow ?? now}::timestamptz`,
+          })}
+          select id as enrollment_id from marked`,
     );
     return rows.map((r) => r.enrollment_id);
   }
 
   /**
-   * Rule 10: every enrollment of a promotion whose end has passed, expired now (in batches);
-   * one on a test clock when its clock's time is past the end, at that time (CONTRACT §9).
+   * Rule 10: every enrollment of a promotion whose end has passed, expired now (in batches),
+   * with its event; one on a test clock when its clock's time is past the end, at that time
+   * (CONTRACT §9).
    */
   async function expireEndedPromotion(promotionId: string, now: Date, tx: Db = db): Promise<string[]> {
     const expired: string[] = [];

@@ -4,7 +4,6 @@
 // locks its rows with FOR UPDATE SKIP LOCKED.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
 import { createPoller, type Poller } from '../poller.js';
 import type { IdempotencyRepository } from './idempotency-repository.js';
 import type { EnrollmentsRepository } from './repository.js';
@@ -24,9 +23,6 @@ export function createExpirySweeper(deps: {
   keys: IdempotencyRepository;
   intervalMs: number;
   batchSize?: number;
-  /** With `db`: runs in each batch's transaction with the ids it marked (webhook events). */
-  onExpired?: (tx: Db, enrollmentIds: string[], now: Date) => Promise<void>;
-  db?: Db;
 }) {
   const { clock, enrollments, keys, intervalMs } = deps;
   const batchSize = deps.batchSize ?? SWEEP_BATCH_SIZE;
@@ -44,16 +40,8 @@ export function createExpirySweeper(deps: {
 
   /** One full sweep at `now`; tests call it directly. */
   async function sweepOnce(now: Date = clock.now()): Promise<SweepResult> {
-    const { db, onExpired } = deps;
-    const expired = await drain(async (batch) =>
-      db && onExpired
-        ? db.transaction(async (tx) => {
-            const ids = await enrollments.markExpired(now, batch, tx);
-            if (ids.length > 0) await onExpired(tx, ids, now);
-            return ids.length;
-          })
-        : (await enrollments.markExpired(now, batch)).length,
-    );
+    // Each batch is one statement: the enrollments marked with their events and deliveries.
+    const expired = await drain(async (batch) => (await enrollments.markExpired(now, batch)).length);
     const keysDeleted = await drain((batch) => keys.deleteExpired(now, batch));
     return { expired, keysDeleted };
   }

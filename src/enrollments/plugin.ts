@@ -1,7 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ExpireEnrollments } from '../promotions/service.js';
-import { enqueueExpired } from './events.js';
 import { createExpirySweeper, type ExpirySweeper } from './expiry-sweeper.js';
 import { createIdempotency, type Idempotency } from './idempotency.js';
 import { createIdempotencyRepository } from './idempotency-repository.js';
@@ -17,11 +15,6 @@ declare module 'fastify' {
     idempotency: Idempotency;
     /** Marks expired enrollments and drops old Idempotency-Key records; server.ts starts it. */
     expirySweeper: ExpirySweeper;
-    /**
-     * CONTRACT §3 rule 10: expires the live enrollments a promotion's end has passed, with their
-     * enrollment.expired events, in the caller's transaction (the promotion's update).
-     */
-    expireEndedPromotion: ExpireEnrollments;
   }
 }
 
@@ -42,17 +35,8 @@ export const enrollmentsPlugin = fp(
       enrollments,
       keys,
       intervalMs: config.expirySweepIntervalSeconds * 1000,
-      // SPEC §8: each batch's enrollment.expired events commit with the batch.
-      db,
-      onExpired: enqueueExpired(enrollments),
     });
     app.decorate('expirySweeper', sweeper);
-    const enqueueExpiredEvents = enqueueExpired(enrollments);
-    app.decorate('expireEndedPromotion', async function expireEndedPromotion(promotionId, now, tx) {
-      const ids = await enrollments.expireEndedPromotion(promotionId, now, tx);
-      if (ids.length > 0) await enqueueExpiredEvents(tx, ids, now);
-      return ids;
-    } satisfies ExpireEnrollments);
     // Whoever starts the sweeper (server.ts), closing the app stops it.
     app.addHook('onClose', async () => sweeper.stop());
   },

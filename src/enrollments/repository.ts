@@ -4,10 +4,9 @@
 import { sql } from 'drizzle-orm';
 import type { TokenRow } from '../auth/token-service.js';
 import { type Db, queryRows } from '../db/client.js';
-import { timeOrderedUuid } from '../db/ids.js';
 import { prepared } from '../db/prepared.js';
 import { epochMs, toDate } from '../db/sql.js';
-import { outboxCtes } from '../outbox/outbox.js';
+import { eventCtes } from '../events/event-log.js';
 import { billingCycleSql } from '../rules/billing-cycle.js';
 import { promotionDetailSql } from '../rules/enrollment-detail.js';
 import type { EnrollmentKey } from '../rules/enrollment-id.js';
@@ -30,6 +29,7 @@ export type { EnrollmentView } from './views.js';
 /** The request's instant and the enrollment date, as the statements' placeholders. */
 const NOW = sql`${sql.placeholder('now')}::timestamptz`;
 const ENROLLED_AT = sql`${sql.placeholder('enrolledAt')}::timestamptz`;
+const PARTNER = sql`${sql.placeholder('partnerId')}::uuid`;
 
 type RawTokenWithView = Partial<RawView> & {
   id: string | null;
@@ -110,7 +110,7 @@ export interface EnrollInput {
  * partial unique index and the seat taken for it is rolled back with it. The expiration is
  * rule 1 without the cap: the promotion's end binds at read time (rule 10, EFFECTIVE_EXPIRES_AT).
  */
-const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'auditId', unknown>>(
+const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknown>>(
   'enrollment_enroll',
   sql`
     with p as (
@@ -142,18 +142,14 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'audi
       where (u.max_enrollments is null or exists (select 1 from seat))
         and (select count(*) from retired) >= 0
       returning id, promotion_id, enrolled_at, expires_at
-    ), event as (
-      insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
-      select ${sql.placeholder('auditId')}::uuid, id, 'enrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
-             ${NOW}
-      from inserted
-      returning enrollment_id
-    ), ${outboxCtes({
+    ), ${eventCtes({
       name: 'created_event',
       id: sql`${sql.placeholder('eventId')}::text`,
       source: sql`inserted i cross join usable u`,
-      partnerId: sql`${sql.placeholder('partnerId')}::uuid`,
+      partnerId: PARTNER,
       type: 'enrollment.created',
+      enrollmentId: sql`i.id`,
+      actor: { type: 'partner', id: sql`${PARTNER}::text` },
       // The new enrollment as GET shows it: cycle 0 starts at the enrollment date, nothing used.
       data: promotionDetailSql({
         promotionId: sql`i.promotion_id`,
@@ -166,18 +162,18 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'audi
         cycleEnd: sql`${sql.placeholder('cycleEnd')}::timestamptz`,
         at: NOW,
       }),
-      at: sql`${NOW}`,
-      dueAt: sql`${sql.placeholder('wallNow')}::timestamptz`,
+      at: NOW,
+      recordedAt: sql`${sql.placeholder('wallNow')}::timestamptz`,
     })}
     select p.status, ${epochMs(sql`p.starts_at`)} as starts_at, ${epochMs(sql`p.ends_at`)} as ends_at,
            p.max_enrollments is not null as budgeted,
-           (select count(*) from event)::int as inserted
+           (select count(*) from created_event)::int as inserted
     from (select 1) as one left join p on true`,
 );
 
 /**
- * DELETE in one statement (rule 8): the soft delete, its audit event and its webhook event
- * (SPEC §8, `data` as GET showed the enrollment at that moment: the cycle bounds by rule 2
+ * DELETE in one statement (rule 8): the soft delete and its one event (CONTRACT §8: the
+ * partner's feed, the webhooks and the audit trail read it; `data` as GET showed the enrollment at that moment: the cycle bounds by rule 2
  * in SQL, `billingCycleSql`). A user token (`accountId` set) reaches only its own account's
  * enrollments; an app token any of its partner's. A concurrent second DELETE finds the row
  * already unenrolled once it may lock it, and changes nothing. An enrollment on a test clock
@@ -192,7 +188,6 @@ const unenrollStatement = prepared<
     accountId: string | null;
     now: Date;
     eventId: string;
-    auditId: string;
   }
 >(
   'enrollment_unenroll',
@@ -210,24 +205,20 @@ const unenrollStatement = prepared<
       update enrollments en set unenrolled_at = t.at
       from target t where en.id = t.id and en.unenrolled_at is null
       returning en.id, en.unenrolled_at
-    ), audit as (
-      insert into enrollment_events (id, enrollment_id, type, actor_type, actor_id, data, created_at)
-      select ${sql.placeholder('auditId')}::uuid, id, 'unenrolled', 'partner', ${sql.placeholder('partnerId')}::uuid, '{}'::jsonb,
-             unenrolled_at
-      from marked
-      returning enrollment_id
     ), detail as (
       select t.*, cy.cycle_start, cy.cycle_end,
              coalesce((select uc.used from usage_counters uc
                        where uc.enrollment_id = t.id and uc.cycle_start = cy.cycle_start), 0) as used
       from marked m join target t on t.id = m.id
       cross join lateral ${billingCycleSql(sql`t.enrolled_at`, sql`t.at`)} cy
-    ), ${outboxCtes({
+    ), ${eventCtes({
       name: 'unenrolled_event',
       id: sql`${sql.placeholder('eventId')}::text`,
       source: sql`detail d`,
-      partnerId: sql`${sql.placeholder('partnerId')}::uuid`,
+      partnerId: PARTNER,
       type: 'enrollment.unenrolled',
+      enrollmentId: sql`d.id`,
+      actor: { type: 'partner', id: sql`${PARTNER}::text` },
       data: promotionDetailSql({
         promotionId: sql`d.promotion_id`,
         id: sql`d.id`,
@@ -240,16 +231,15 @@ const unenrollStatement = prepared<
         at: sql`d.at`,
       }),
       at: sql`d.at`,
-      dueAt: sql`${NOW}`,
+      recordedAt: NOW,
     })}
-    select enrollment_id as id from audit`,
+    select enrollment_id as id from unenrolled_event`,
 );
 
 export function createEnrollmentsRepository(db: Db) {
   /** Enrolls in one statement; a current enrollment already there throws the unique violation (23505). */
   async function enroll(input: EnrollInput, tx: Db = db): Promise<EnrollOutcome> {
-    // The audit event's key is time-ordered (src/db/ids.ts), like the webhook event's.
-    const [row] = await enrollStatement(tx, { ...input, auditId: timeOrderedUuid() });
+    const [row] = await enrollStatement(tx, input);
     return row!;
   }
 
@@ -261,7 +251,7 @@ export function createEnrollmentsRepository(db: Db) {
     eventId: string,
     tx: Db = db,
   ): Promise<boolean> {
-    const rows = await unenrollStatement(tx, { ...key, ...scope, now, eventId, auditId: timeOrderedUuid() });
+    const rows = await unenrollStatement(tx, { ...key, ...scope, now, eventId });
     return rows.length > 0;
   }
 

@@ -24,7 +24,8 @@ export const promotionsPlugin = fp(
         partners: app.partners,
         auditLog: app.auditLog,
         // Rule 10: a promotion's end binds its live enrollments at once, with their events.
-        expireEnrollments: app.expireEndedPromotion,
+        // (each with its enrollment.expired event, written by the same statement).
+        expireEnrollments: app.enrollments.expireEndedPromotion,
       }),
     );
   },

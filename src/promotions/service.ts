@@ -3,7 +3,7 @@ import type { PartnersRepository } from '../auth/partners-repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ERRORS } from '../errors.js';
-import { outbox } from '../outbox/outbox.js';
+import { eventLog } from '../events/event-log.js';
 import { truncateToSecond } from '../rules/time.js';
 import { promotionEndedEvent } from './events.js';
 import type {
@@ -129,7 +129,7 @@ export function createPromotionService(deps: {
       const updated = await promotions.findWithCount(id, tx);
       if (!updated) throw notFound();
       if (current.status !== 'ended' && updated.status === 'ended')
-        await outbox.enqueue(tx, promotionEndedEvent(updated, now));
+        await eventLog.append(tx, promotionEndedEvent(updated, now));
       const before = toPromotionResource({ ...current, displayedCount: updated.displayedCount });
       await auditLog.record(tx, audit, {
         action: 'promotion.updated',

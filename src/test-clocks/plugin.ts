@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { enqueueExpired } from '../enrollments/events.js';
 import { createTestClocksRepository, type TestClocksRepository } from './repository.js';
 import { createTestClockService, type TestClockService } from './service.js';
 
@@ -26,8 +25,6 @@ export const testClocksPlugin = fp(
         enrollments: app.enrollments,
         tokens: app.tokens,
         usageService: app.usageService,
-        // SPEC §8: an advance's expiries write their enrollment.expired events like the sweeper's.
-        onExpired: enqueueExpired(app.enrollments),
         auditLog: app.auditLog,
       }),
     );

@@ -36,8 +36,7 @@ const COLUMNS = sql`id, partner_id, ${epochMs(sql`frozen_time`)} as frozen_time,
 export interface DeletedCounts {
   task_usage: number;
   usage_counters: number;
-  enrollment_events: number;
-  webhook_events: number;
+  events: number;
   enrollments: number;
   access_tokens: number;
   refresh_tokens: number;
@@ -152,15 +151,9 @@ export function createTestClocksRepository(db: Db) {
       const usageCounters = await count(
         sql`delete from usage_counters where enrollment_id in ${enrollmentIds}`,
       );
-      const events = await count(sql`delete from enrollment_events where enrollment_id in ${enrollmentIds}`);
-      // Their webhook events, with their deliveries and attempts (cascading foreign keys):
-      // nothing of the clock is delivered after it is gone.
-      const webhookEvents = await count(
-        sql`delete from webhook_events w
-            where w.partner_id = (select partner_id from test_clocks where id = ${id})
-              and w.data->>'enrollment_id' in (select e.promotion_id || ':' || e.id from enrollments e
-                                               where e.id in ${enrollmentIds})`,
-      );
+      // Their events, with their deliveries and attempts (cascading foreign keys): nothing of
+      // the clock is delivered after it is gone.
+      const events = await count(sql`delete from events where enrollment_id in ${enrollmentIds}`);
       await tx.execute(
         sql`update promotions p set enrollments_count = p.enrollments_count - d.n
             from (select promotion_id, count(*)::int as n from enrollments
@@ -178,8 +171,7 @@ export function createTestClocksRepository(db: Db) {
       return {
         task_usage: taskUsage,
         usage_counters: usageCounters,
-        enrollment_events: events,
-        webhook_events: webhookEvents,
+        events,
         enrollments,
         access_tokens: accessTokens,
         refresh_tokens: refreshTokens,

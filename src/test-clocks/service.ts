@@ -89,16 +89,10 @@ export function createTestClockService(deps: {
   enrollments: EnrollmentsRepository;
   tokens: TokenService;
   usageService: UsageService;
-  /**
-   * Runs in the advance's transaction with the enrollments it expired, at the clock's time:
-   * the same seam as the expiry sweeper's, where the webhook outbox (SPEC §8) queues their
-   * `enrollment.expired` events.
-   */
-  onExpired?: (tx: Db, enrollmentIds: string[], now: Date) => Promise<void>;
   /** CONTRACT §11: an operator's advance (admin API, console) is audited in its transaction. */
   auditLog?: AuditLog;
 }) {
-  const { db, clock, clocks, accounts, enrollments, tokens, usageService, onExpired, auditLog } = deps;
+  const { db, clock, clocks, accounts, enrollments, tokens, usageService, auditLog } = deps;
 
   async function get(partnerId: string, id: string): Promise<TestClockRow> {
     const found = await clocks.find(partnerId, id);
@@ -173,8 +167,11 @@ export function createTestClockService(deps: {
         // enrollments (the webhook events' data) is then at the new time too.
         const moved = await clocks.finishAdvance(id, to, tx);
         for (;;) {
-          const expired = await enrollments.markExpired(to, SWEEP_BATCH, tx, { testClockId: id });
-          if (expired.length > 0 && onExpired) await onExpired(tx, expired, now);
+          // Each with its enrollment.expired event, due on the wall clock.
+          const expired = await enrollments.markExpired(to, SWEEP_BATCH, tx, {
+            testClockId: id,
+            wallNow: now,
+          });
           if (expired.length < SWEEP_BATCH) break;
         }
         await auditLog?.record(tx, audit, {

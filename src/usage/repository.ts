@@ -9,6 +9,7 @@ import { acceptedTasksSql } from '../rules/usage.js';
 /** What recording usage needs to know about an enrollment, read under a share lock. */
 export interface UsageTarget {
   id: string;
+  partnerId: string;
   enrolledAt: Date;
   expiresAt: Date | null;
   unenrolledAt: Date | null;
@@ -34,6 +35,7 @@ export interface LedgerEntry {
 const lockTargetStatement = prepared<
   {
     id: string;
+    partner_id: string;
     enrolled_at: number;
     expires_at: number | null;
     unenrolled_at: number | null;
@@ -45,7 +47,7 @@ const lockTargetStatement = prepared<
   { id: string; promotionId: string }
 >(
   'usage_lock_target',
-  sql`select e.id, ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(effectiveExpirationSql(sql`e.expires_at`, sql`p.ends_at`))} as expires_at,
+  sql`select e.id, e.partner_id, ${epochMs(sql`e.enrolled_at`)} as enrolled_at, ${epochMs(effectiveExpirationSql(sql`e.expires_at`, sql`p.ends_at`))} as expires_at,
              ${epochMs(sql`e.unenrolled_at`)} as unenrolled_at, p.task_limit_per_month,
              e.test_clock_id, ${epochMs(sql`tc.frozen_time`)} as clock_time, tc.partner_id as clock_partner_id
       from enrollments e join promotions p on p.id = e.promotion_id
@@ -65,6 +67,7 @@ export function createUsageRepository(db: Db) {
       if (!row) return undefined;
       return {
         id: row.id,
+        partnerId: row.partner_id,
         enrolledAt: new Date(row.enrolled_at),
         expiresAt: toDate(row.expires_at),
         unenrolledAt: toDate(row.unenrolled_at),

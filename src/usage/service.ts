@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { enrollmentEvent } from '../enrollments/events.js';
 import type { EnrollmentsRepository } from '../enrollments/repository.js';
 import { ERRORS } from '../errors.js';
-import { outbox } from '../outbox/outbox.js';
+import { eventLog } from '../events/event-log.js';
 import { cycleAt } from '../rules/billing-cycle.js';
 import { parseEnrollmentId } from '../rules/enrollment-id.js';
 import { toRfc3339 } from '../rules/time.js';
@@ -134,39 +134,28 @@ export function createUsageService(deps: {
       const rejected = input.tasks - accepted;
       await usage.settleEntry(entryId, accepted, tx);
 
-      const actor = { actorType: 'admin' as const, actorId: null, at: now };
-      await enrollments.insertEvent(
-        {
-          enrollmentId: target.id,
-          type: 'usage_recorded',
-          ...actor,
-          data: {
-            tasks: input.tasks,
-            accepted,
-            rejected,
-            billing_cycle_start: toRfc3339(cycle.start),
-            occurred_at: toRfc3339(at),
-            ...(idempotencyKey !== null ? { idempotency_key: idempotencyKey } : {}),
-          },
+      // CONTRACT §8: the batch (audit-only), then the 80% and limit events, once per enrollment
+      // and cycle (dedup key), all in this transaction. Usage is recorded by an operator.
+      const actor = { type: 'admin' as const, id: null };
+      await eventLog.append(tx, {
+        partnerId: target.partnerId,
+        type: 'usage.recorded',
+        enrollmentId: target.id,
+        actor,
+        data: {
+          tasks: input.tasks,
+          accepted,
+          rejected,
+          billing_cycle_start: toRfc3339(cycle.start),
+          occurred_at: toRfc3339(at),
+          ...(idempotencyKey !== null ? { idempotency_key: idempotencyKey } : {}),
         },
-        tx,
-      );
-      if (limit !== null && before < limit && after >= limit) {
-        await enrollments.insertEvent(
-          {
-            enrollmentId: target.id,
-            type: 'limit_reached',
-            ...actor,
-            data: { task_limit_per_month: limit, billing_cycle_start: toRfc3339(cycle.start) },
-          },
-          tx,
-        );
-      }
-
-      // SPEC §8: 80% and limit webhooks, once per enrollment and cycle (dedup key), in this transaction.
+        at: now,
+        recordedAt: wallNow,
+      });
       for (const type of usageCrossings(before, after, limit, rejected)) {
         const [view] = await enrollments.findViewsByIds([target.id], wallNow, tx);
-        if (view) await outbox.enqueue(tx, enrollmentEvent(type, view, wallNow, cycle.start));
+        if (view) await eventLog.append(tx, enrollmentEvent(type, view, wallNow, cycle.start, actor));
       }
 
       await recorded(tx, options, enrollmentId, { before, after });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from '../outbox/event-types.js';
+import { EVENT_TYPES } from '../events/event-types.js';
 import { ListQuerySchema } from '../pagination.js';
 import { DateTimeSchema } from '../schemas.js';
 

@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
+import { EVENT_ID_PATTERN } from '../db/ids.js';
 import { ERRORS } from '../errors.js';
-import { EVENT_TYPES } from '../outbox/event-types.js';
+import { EVENT_TYPES } from '../events/event-types.js';
 import {
   type CursorPayload,
   readCursor,
@@ -31,7 +32,6 @@ export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 const endpointNotFound = ERRORS.webhookEndpointNotFound;
 const eventNotFound = ERRORS.eventNotFound;
 const ENDPOINT_ID = /^we_[A-Za-z0-9]{1,64}$/;
-const EVENT_ID = /^evt_[A-Za-z0-9]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const toEndpointResource = (e: EndpointRow) => ({
@@ -63,7 +63,7 @@ export const toDeliveryResource = (d: DeliveryRow) => ({
 export const toEventResource = (e: EventRow) => ({
   id: e.id,
   type: e.type,
-  timestamp: toRfc3339(e.createdAt),
+  timestamp: toRfc3339(e.occurredAt),
   data: e.data,
 });
 
@@ -78,14 +78,10 @@ function readDeliveryCursor(payload: CursorPayload): TimeKey | null {
   return readTimeKey(payload, UUID);
 }
 function readEventCursor(payload: CursorPayload): TimeKey | null {
-  return readTimeKey(payload);
+  return readTimeKey(payload, EVENT_ID_PATTERN);
 }
 function createdCursor(row: DeliveryRow | EventRow): CursorPayload {
   return timeKeyCursor(row.createdAt, row.id);
-}
-/** The repository's spelling of a (time, id) position. */
-function repositoryKey(key: TimeKey | undefined): { t: number; id: string } | undefined {
-  return key && { t: key.at, id: key.id };
 }
 
 export const newEndpointId = () => `we_${randomBytes(12).toString('hex')}`;
@@ -219,7 +215,7 @@ export function createWebhookService(deps: {
     query: { limit: number; cursor?: string; status?: DeliveryStatus },
   ) {
     await ownEndpoint(partnerId, id);
-    const before = repositoryKey(readCursor(query.cursor, readDeliveryCursor));
+    const before = readCursor(query.cursor, readDeliveryCursor);
     const rows = await repository.listDeliveries(id, { limit: query.limit, status: query.status, before });
     return toPage(rows, query.limit, toDeliveryResource, createdCursor);
   }
@@ -228,7 +224,7 @@ export function createWebhookService(deps: {
     partnerId: string,
     query: { limit: number; cursor?: string; type?: string; since?: Date },
   ) {
-    const after = repositoryKey(readCursor(query.cursor, readEventCursor));
+    const after = readCursor(query.cursor, readEventCursor);
     const rows = await repository.listEvents(
       partnerId,
       { limit: query.limit, type: query.type, since: query.since, after },
@@ -238,7 +234,7 @@ export function createWebhookService(deps: {
   }
 
   async function redeliver(partnerId: string, eventId: string, audit?: AuditContext) {
-    if (!EVENT_ID.test(eventId)) throw eventNotFound();
+    if (!EVENT_ID_PATTERN.test(eventId)) throw eventNotFound();
     return auditLog.write(audit, async (tx) => {
       const count = await repository.redeliver(partnerId, eventId, clock.now(), tx);
       if (count === undefined) throw eventNotFound();

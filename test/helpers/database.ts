@@ -16,10 +16,15 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database for one test file: in-memory PGlite, or a new database on DATABASE_URL's server. */
-export async function createTestDatabase(options: { poolMax?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: {
+    poolMax?: number /** Only these migrations (a folder with a journal), e.g. an older schema. */;
+    migrationsFolder?: string;
+  } = {},
+): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const database = await openPglite(null);
-    await migrateDatabase(database);
+    await migrateDatabase(database, undefined, options.migrationsFolder);
     return { database, backend, url: undefined, drop: () => database.close() };
   }
   const serverUrl = process.env.DATABASE_URL;
@@ -36,7 +41,7 @@ export async function createTestDatabase(options: { poolMax?: number } = {}): Pr
     poolMax: options.poolMax ?? 10,
     preparedStatements: PREPARED_STATEMENTS,
   });
-  await migrateDatabase(database, url.toString());
+  await migrateDatabase(database, url.toString(), options.migrationsFolder);
   return {
     database,
     backend,

@@ -27,10 +27,10 @@ describe('README "Testing your integration with test clocks", through the typed 
     ctx.app.testClockService.delete = async (partnerId, clockId) => {
       trail = await queryRows<{ type: string; at: string }>(
         ctx.app.db,
-        sql`select ev.type, to_char(ev.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at
-            from enrollment_events ev join enrollments e on e.id = ev.enrollment_id
-            where e.test_clock_id = ${clockId} and ev.type in ('enrolled', 'expired')
-            order by ev.created_at`,
+        sql`select ev.type, to_char(ev.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at
+            from events ev join enrollments e on e.id = ev.enrollment_id
+            where e.test_clock_id = ${clockId} and ev.type in ('enrollment.created', 'enrollment.expired')
+            order by ev.occurred_at`,
       );
       return deleteClock(partnerId, clockId);
     };
@@ -86,8 +86,8 @@ describe('README "Testing your integration with test clocks", through the typed 
     });
     // The expiry happened during the advance, at the clock's time, with its audit event.
     expect(trail).toEqual([
-      { type: 'enrolled', at: '2026-01-31T10:00:00Z' },
-      { type: 'expired', at: '2026-05-01T00:00:00Z' },
+      { type: 'enrollment.created', at: '2026-01-31T10:00:00Z' },
+      { type: 'enrollment.expired', at: '2026-05-01T00:00:00Z' },
     ]);
 
     // The example cleaned up: the clock is gone, and so is everything on it.

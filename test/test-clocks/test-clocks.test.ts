@@ -245,8 +245,8 @@ describe('test clocks (SPEC §9)', () => {
     const expiredEvents = async (id: string) =>
       queryRows<{ at: string }>(
         ctx.app.db,
-        sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at
-            from enrollment_events where enrollment_id = ${id.split(':')[1]} and type = 'expired'`,
+        sql`select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at
+            from events where enrollment_id = ${id.split(':')[1]} and type = 'enrollment.expired'`,
       );
     // Past the end at its clock's time: expired at once, at that time.
     expect(await c.detail(aheadAccount.access_token, aheadId)).toMatchObject({
@@ -469,7 +469,7 @@ describe('test clocks (SPEC §9)', () => {
     await c.advance(appToken, clock, '2026-01-02T00:00:00Z');
     expect((await c.detail(account.access_token, id)).status).toBe('expired');
     expect(
-      await c.count('enrollment_events', sql`enrollment_id = ${id.split(':')[1]} and type = 'expired'`),
+      await c.count('events', sql`enrollment_id = ${id.split(':')[1]} and type = 'enrollment.expired'`),
     ).toBe(1);
   });
 
@@ -510,7 +510,7 @@ describe('test clocks (SPEC §9)', () => {
     const counts = async () => ({
       task_usage: await c.count('task_usage', sql`enrollment_id in (${inIds})`),
       usage_counters: await c.count('usage_counters', sql`enrollment_id in (${inIds})`),
-      enrollment_events: await c.count('enrollment_events', sql`enrollment_id in (${inIds})`),
+      events: await c.count('events', sql`enrollment_id in (${inIds})`),
       enrollments: await c.count('enrollments', sql`id in (${inIds})`),
       access_tokens: await c.count('access_tokens', sql`account_id in (${inAccounts})`),
       accounts: await c.count('accounts', sql`id in (${inAccounts})`),
@@ -519,7 +519,8 @@ describe('test clocks (SPEC §9)', () => {
     expect(await counts()).toEqual({
       task_usage: 5,
       usage_counters: 5,
-      enrollment_events: 9,
+      // 4 enrollment.created, 5 usage.recorded: the event log is the audit trail.
+      events: 9,
       enrollments: 4,
       access_tokens: 2,
       accounts: 2,
@@ -535,7 +536,7 @@ describe('test clocks (SPEC §9)', () => {
     expect(await counts()).toEqual({
       task_usage: 0,
       usage_counters: 0,
-      enrollment_events: 0,
+      events: 0,
       enrollments: 0,
       access_tokens: 0,
       accounts: 0,

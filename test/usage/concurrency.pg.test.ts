@@ -34,8 +34,8 @@ describe('concurrency on PostgreSQL', () => {
     expect(
       await one(sql`select (select used from usage_counters where enrollment_id = ${id}) as used,
                            (select sum(tasks_accepted)::int from task_usage where enrollment_id = ${id}) as ledger,
-                           (select count(*)::int from enrollment_events
-                            where enrollment_id = ${id} and type = 'limit_reached') as reached`),
+                           (select count(*)::int from events
+                            where enrollment_id = ${id} and type = 'usage.limit_reached') as reached`),
     ).toEqual({ used: 25, ledger: 25, reached: 1 });
   });
 
@@ -139,8 +139,8 @@ describe('concurrency on PostgreSQL', () => {
     const last = await sweepOnce();
     expect(sweeps.reduce((sum, r) => sum + r.expired, 0) + last.expired).toBe(5);
     expect(
-      await one(sql`select count(*)::int as n from enrollment_events ev join enrollments e on e.id = ev.enrollment_id
-                    where e.promotion_id = ${promo} and ev.type = 'expired'`),
+      await one(sql`select count(*)::int as n from events ev join enrollments e on e.id = ev.enrollment_id
+                    where e.promotion_id = ${promo} and ev.type = 'enrollment.expired'`),
     ).toEqual({ n: 5 });
   });
 });

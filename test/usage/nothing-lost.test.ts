@@ -26,7 +26,7 @@ const snapshot = async () =>
     ctx.app.db,
     sql`select (select count(*)::int from enrollments) as enrollments,
                (select count(*)::int from enrollments where unenrolled_at is not null) as unenrolled,
-               (select count(*)::int from enrollment_events) as events,
+               (select count(*)::int from events) as events,
                (select count(*)::int from task_usage) as ledger,
                (select coalesce(sum(used), 0)::int from usage_counters) as used,
                (select count(*)::int from usage_counters) as counters,
@@ -98,7 +98,7 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
     const id = (res.json().enrollment_id as string).split(':')[1]!;
     const rows = await committed<{ enrollments: number; events: number; status: number; body: string }>(
       sql`select (select count(*)::int from enrollments where id = ${id}) as enrollments,
-              (select count(*)::int from enrollment_events where enrollment_id = ${id}) as events,
+              (select count(*)::int from events where enrollment_id = ${id}) as events,
               k.response_status as status, k.response_body as body
           from idempotency_keys k where k.partner_id = ${partner.id} and k.key = 'durable-key'`,
     );
@@ -109,8 +109,8 @@ describe('SPEC §3 rule 9: nothing is lost', () => {
     const metered = await committed<{ ledger: number; used: number; events: number }>(
       sql`select (select tasks_accepted from task_usage where enrollment_id = ${id} and idempotency_key = 'u-1') as ledger,
               (select used from usage_counters where enrollment_id = ${id}) as used,
-              (select count(*)::int from enrollment_events
-               where enrollment_id = ${id} and type = 'usage_recorded') as events`,
+              (select count(*)::int from events
+               where enrollment_id = ${id} and type = 'usage.recorded') as events`,
     );
     expect(metered).toEqual([{ ledger: 3, used: 3, events: 1 }]);
   });

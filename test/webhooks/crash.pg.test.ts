@@ -80,7 +80,7 @@ describe('crash safety', () => {
     const eventIds = (
       await queryRows<{ id: string }>(
         db.database.db,
-        sql`select id from webhook_events where partner_id = ${partner.id}`,
+        sql`select id from events where partner_id = ${partner.id} and type = 'enrollment.created'`,
       )
     ).map((r) => r.id);
     expect(eventIds).toHaveLength(EVENTS);

@@ -227,18 +227,26 @@ describe('dispatcher', () => {
     ]);
   });
 
-  it('prunes events past 30 days with their deliveries and attempts', async () => {
-    const { app } = await scenario();
+  it('prunes deliveries past 30 days with their attempts; the events stay, out of the feed', async () => {
+    const { partner } = await scenario();
     const repository = createWebhooksRepository(ctx.db.database.db);
-    const count = async () =>
+    const count = async (table: 'events' | 'webhook_deliveries' | 'webhook_attempts') =>
       (
-        await queryRows<{ n: number }>(ctx.db.database.db, sql`select count(*)::int as n from webhook_events`)
+        await queryRows<{ n: number }>(
+          ctx.db.database.db,
+          sql`select count(*)::int as n from ${sql.identifier(table)}`,
+        )
       )[0]!.n;
-    const before = await count();
-    expect(before).toBeGreaterThan(0);
+    const [events, deliveries] = [await count('events'), await count('webhook_deliveries')];
+    expect(deliveries).toBeGreaterThan(0);
+    expect(await count('webhook_attempts')).toBeGreaterThan(0);
     expect(await repository.prune(new Date('2026-05-28T09:59:59Z'))).toBe(0);
-    expect(await repository.prune(new Date('2026-05-28T10:00:00Z'))).toBe(before);
-    expect(await count()).toBe(0);
+    expect(await repository.prune(new Date('2026-05-28T10:00:00Z'))).toBe(deliveries);
+    expect([await count('webhook_deliveries'), await count('webhook_attempts')]).toEqual([0, 0]);
+    // The audit trail keeps them; the partner's feed reaches back 30 days only.
+    expect(await count('events')).toBe(events);
+    ctx.clock.set('2026-05-28T10:00:00Z');
+    const app = await ctx.fixtures.appToken(partner.id);
     const feed = await ctx.app.inject({ method: 'GET', url: '/v2/events', headers: bearer(app) });
     expect(feed.json()).toEqual({ data: [], next_cursor: null });
   });

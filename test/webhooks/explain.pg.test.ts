@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
-import { outbox } from '../../src/outbox/outbox.js';
+import { eventLog } from '../../src/events/event-log.js';
 import { createWebhooksRepository } from '../../src/webhooks/repository.js';
 import {
   type Captured,
@@ -11,7 +11,7 @@ import {
   type PlanNode,
 } from '../helpers/explain.js';
 
-// The dispatcher's claim, the outbox insert and the lists, planned by PostgreSQL on a seeded
+// The dispatcher's claim, the event log's insert and the lists, planned by PostgreSQL on a seeded
 // and ANALYZEd database, reach their rows through indexes (no sequential scan), as in
 // test/perf/explain.pg.test.ts. Most deliveries are settled, as in production.
 const ROWS = 5_000;
@@ -45,9 +45,9 @@ beforeAll(async () => {
       select ${eid('g')}, ${pid('g % 1000')}, 'https://example.com/' || g,
              '{enrollment.created,promotion.ended}', 'enabled', 'whsec_x'
       from generate_series(0, 1999) g;
-    insert into webhook_events (id, partner_id, type, data, dedup_key, created_at)
-      select 'evt_' || g, ${pid('g % 1000')}, 'enrollment.created', '{}', 'k' || g,
-             $1::timestamptz - (g || ' seconds')::interval
+    insert into events (id, partner_id, type, actor_type, data, dedup_key, occurred_at, created_at)
+      select 'evt_' || g, ${pid('g % 1000')}, 'enrollment.created', 'partner', '{}', 'k' || g,
+             $1::timestamptz - (g || ' seconds')::interval, $1::timestamptz - (g || ' seconds')::interval
       from generate_series(0, ${ROWS * 4 - 1}) g;
     insert into webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
       select gen_random_uuid(), 'evt_' || g, ${eid('g % 2000')},
@@ -78,9 +78,15 @@ describe('webhook queries use indexes on a seeded, analyzed PostgreSQL', () => {
     expectIndexed(await plan(query), ['webhook_deliveries_due_idx', 'webhook_endpoints_pkey']);
   });
 
-  it('the outbox insert finds the subscribed endpoints by partner', async () => {
+  it("the event log's insert finds the subscribed endpoints by partner", async () => {
     const query = await queryOf(() =>
-      outbox.enqueue(loggingDb, { partnerId: partner, type: 'promotion.ended', data: {}, at: NOW }),
+      eventLog.append(loggingDb, {
+        partnerId: partner,
+        type: 'promotion.ended',
+        data: {},
+        at: NOW,
+        actor: { type: 'admin', id: null },
+      }),
     );
     expectIndexed(await plan(query), ['webhook_endpoints_partner_idx']);
   });
@@ -90,6 +96,6 @@ describe('webhook queries use indexes on a seeded, analyzed PostgreSQL', () => {
     const deliveries = await queryOf(() => repository.listDeliveries(endpoint, { limit: 25 }));
     expectIndexed(await plan(deliveries), ['webhook_deliveries_endpoint_idx']);
     const events = await queryOf(() => repository.listEvents(partner, { limit: 25 }, NOW));
-    expectIndexed(await plan(events), ['webhook_events_partner_idx']);
+    expectIndexed(await plan(events), ['events_partner_idx']);
   });
 });

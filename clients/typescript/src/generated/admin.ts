@@ -1184,7 +1184,9 @@ export interface components {
             tasks_used_this_month: number;
             task_limit_per_month: number | null;
         };
+        /** @description An entry of an enrollment's audit trail: an event of the one event log (the partner's feed and webhooks read the same events), under its audit type and with its own facts. */
         Event: {
+            /** @description The event's id (`evt_…`), the same `webhook-id` its deliveries carry. */
             id: string;
             /** @enum {string} */
             type: "enrolled" | "unenrolled" | "expired" | "usage_recorded" | "limit_reached";
