@@ -116,7 +116,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.code(404).send(ERRORS.routeNotFound(request.method, request.url).toEnvelope());
   app.setNotFoundHandler(notFound);
   // Only JSON bodies on the API (form bodies are parsed inside the OAuth scope alone), and a
-  // request without a body is bodiless whatever its Content-Type says (SPEC §4).
+  // request without a body is bodiless whatever its Content-Type says (CONTRACT §4).
   app.removeContentTypeParser(['text/plain', 'application/json']);
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -168,7 +168,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       v2.addHook('preHandler', v2.rateLimits.countPartner);
       await v2.register(enrollmentRoutes);
       await v2.register(webhookRoutes);
-      // SPEC §9: sandbox partners' test clocks, behind their own sandbox guard.
+      // CONTRACT §9: sandbox partners' test clocks, behind their own sandbox guard.
       await v2.register(testClockRoutes, { prefix: '/test_helpers' });
     },
     { prefix: '/v2' },

@@ -81,7 +81,7 @@ const EnvSchema = z.object({
     .optional(),
 });
 
-/** SPEC §8: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. */
+/** CONTRACT §8: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. */
 export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS = [
   5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400,
 ];

@@ -6,7 +6,7 @@ import type { Database, Db } from './db/client.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
-    /** Every rule of SPEC §3 reads time from here, so tests move it. */
+    /** Every rule of CONTRACT §3 reads time from here, so tests move it. */
     clock: Clock;
     database: Database;
     db: Db;

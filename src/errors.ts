@@ -381,7 +381,7 @@ function testClockNotFound(): ApiError {
   return new ApiError('test_clock_not_found', 'The requested test clock was not found.');
 }
 
-// Enrolling (SPEC §3) and its Idempotency-Key (SPEC §4).
+// Enrolling (CONTRACT §3) and its Idempotency-Key (CONTRACT §4).
 
 function enrollNeedsUserToken(): ApiError {
   return new ApiError('permission_denied', 'Enrolling needs a user access token.');
@@ -425,7 +425,7 @@ function idempotencyKeyReused(): ApiError {
   );
 }
 
-// Usage (SPEC §3 rules 2 and 3).
+// Usage (CONTRACT §3 rules 2 and 3).
 
 function occurredInFuture(): ApiError {
   return new ApiError('invalid_request', 'occurred_at must not be in the future.', {
@@ -481,7 +481,7 @@ function scopeNotAllowed(allowedScopes: readonly string[]): ApiError {
   );
 }
 
-// Webhooks (SPEC §8).
+// Webhooks (CONTRACT §8).
 
 /** `reason`: the SSRF check's words (UnsafeUrlError). */
 function unsafeWebhookUrl(reason: string): ApiError {
@@ -498,7 +498,7 @@ function bootstrapConflict(problems: DocumentProblem[]): ApiErrorList {
   return new ApiErrorList('bootstrap_conflict', problems);
 }
 
-// Test clocks (SPEC §9).
+// Test clocks (CONTRACT §9).
 
 function livePartner(): ApiError {
   return new ApiError(

@@ -222,7 +222,7 @@ describe('assertNoViolations', () => {
 });
 
 // ---------------------------------------------------------------------------------------
-// The files themselves: structurally valid OpenAPI 3.1, and faithful where SPEC says so.
+// The files themselves: structurally valid OpenAPI 3.1, and faithful where the contract says so.
 
 type Json = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -431,7 +431,7 @@ describe('openapi/promotions.yaml stays faithful to Zapier', () => {
     );
   });
 
-  it('documents exactly the statuses of SPEC §4', () => {
+  it('documents exactly the statuses of CONTRACT §4', () => {
     const statuses = (method: string, path: string) => Object.keys(responsesOf(op(method, path)));
     expect(statuses('post', '/v2/promotions')).toEqual([
       '201',

@@ -1,5 +1,5 @@
 /**
- * `clocks …` commands of the operator's CLI (SPEC §9): a sandbox partner's test clocks, driven
+ * `clocks …` commands of the operator's CLI (CONTRACT §9): a sandbox partner's test clocks, driven
  * with an app token the admin API mints for that partner (`--client-id`), listed in admin.ts's
  * COMMANDS.
  */

@@ -1,4 +1,4 @@
-// CLI commands for a partner's webhooks (SPEC §8): `webhooks create|list|update|delete|rotate|
+// CLI commands for a partner's webhooks (CONTRACT §8): `webhooks create|list|update|delete|rotate|
 // deliveries` and `events list|redeliver`, over the admin mirror
 // /admin/v1/partners/{id}/webhook_endpoints, listed in admin.ts's COMMANDS. The endpoint's URL
 // is --endpoint-url, since --url is the server's.

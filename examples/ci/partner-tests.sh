@@ -2,7 +2,7 @@
 # A partner's tests in CI, against a server started with examples/ci/seed.yaml (README "Running
 # it in your CI"). The credentials are known before the server starts, so nothing runs between
 # the start and these tests: an app token by client credentials, a user token for a test
-# account on a test clock (the partner is a sandbox, SPEC §9: no browser in CI), an enrollment
+# account on a test clock (the partner is a sandbox, CONTRACT §9: no browser in CI), an enrollment
 # into the declared promotion, and the clean-up. Every status is checked; exit 1 on the first
 # mismatch, 3 when the server cannot be reached.
 #

@@ -1,7 +1,7 @@
 // A partner's CI goes through a whole enrollment lifetime in seconds with a test clock
-// (SPEC §9): enroll on Jan 31, record usage, see the cycle roll over on Feb 28 (the month's
+// (CONTRACT §9): enroll on Jan 31, record usage, see the cycle roll over on Feb 28 (the month's
 // end clamps it) with usage back to 0, then advance past the 90-day expiry and receive the
-// signed `enrollment.expired` webhook (SPEC §8). Needs a sandbox partner's client credentials
+// signed `enrollment.expired` webhook (CONTRACT §8). Needs a sandbox partner's client credentials
 // and a promotion of that partner with `duration_days: 90` and `task_limit_per_month` of at
 // least 100; the receiver listens on loopback, which the server allows with
 // WEBHOOK_ALLOW_PRIVATE_URLS=true (the default with the embedded store). Quoted in the README.

@@ -4,8 +4,8 @@ import type { AuditContext } from '../audit/audit-log.js';
 import { challenge, parseBearerHeader } from '../auth/authorize.js';
 import { safeEqual } from '../auth/secrets.js';
 import { ERRORS } from '../errors.js';
-import { ADMIN_TOKEN_ACTOR, type AdminActor, isRole, type Role, roleAllows } from '../operators/roles.js';
 import { looksLikeApiKey } from '../operators/service.js';
+import { ADMIN_TOKEN_ACTOR, type AdminActor, isRole, type Role, roleAllows } from '../rules/roles.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,7 +38,7 @@ export function requireRole(actor: AdminActor, need: Role | undefined): void {
 
 /**
  * `Authorization: Bearer <ADMIN_TOKEN | operator API key>` on every request of the scope it is
- * registered in (SPEC §6, CONTRACT §11): the caller becomes `request.actor`, then its role is
+ * registered in (CONTRACT §6, CONTRACT §11): the caller becomes `request.actor`, then its role is
  * checked against the route's `config.role` before the body is even read. ADMIN_TOKEN is the
  * bootstrap owner; an `adk_…` value is always checked as an operator's key.
  */

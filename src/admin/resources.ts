@@ -14,7 +14,7 @@ export const toAccountResource = (a: AccountRow) => ({
 
 /** An enrollment as the operator sees it: unenrolled ones too, with the current cycle's usage. */
 export function toAdminEnrollmentResource(view: EnrollmentView, wallNow: Date) {
-  // An enrollment on a test clock is shown at its clock's time (SPEC §9).
+  // An enrollment on a test clock is shown at its clock's time (CONTRACT §9).
   const now = view.clock_time ?? wallNow;
   const usage = usageNow(view, now);
   return {

@@ -18,7 +18,7 @@ export const CreatePartnerSchema = z.object({
   name: z.string().trim().min(1).max(200),
   redirect_uris: z.array(RedirectUriSchema).min(1).max(20),
   scopes: z.array(z.enum(SCOPES)).min(1).optional(),
-  /** SPEC §9: a sandbox partner may use test clocks. */
+  /** CONTRACT §9: a sandbox partner may use test clocks. */
   sandbox: z.boolean().default(false),
 });
 

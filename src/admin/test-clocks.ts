@@ -10,7 +10,7 @@ const PartnerParams = z.object({ partner_id: z.string() });
 const ClockParams = PartnerParams.extend(TestClockParamsSchema.shape);
 
 /**
- * /admin/v1/partners/{id}/test_clocks (SPEC §9, CONTRACT §11): an operator reads a sandbox
+ * /admin/v1/partners/{id}/test_clocks (CONTRACT §9, CONTRACT §11): an operator reads a sandbox
  * partner's test clocks and advances them, through the partners' own service operations.
  */
 export const testClockAdminRoutes: FastifyPluginAsyncZod = async (app) => {

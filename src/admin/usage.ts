@@ -5,7 +5,7 @@ import { UsageResultSchema } from '../usage/schemas.js';
 import { apiAudit } from './admin-auth.js';
 import { UsageBodySchema } from './schemas.js';
 
-/** /admin/v1/enrollments/:id/usage: tasks used, recorded through the usage service (SPEC rules). */
+/** /admin/v1/enrollments/:id/usage: tasks used, recorded through the usage service (CONTRACT §3). */
 export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { usageService } = app;
 

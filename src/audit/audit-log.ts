@@ -7,8 +7,8 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { timeOrderedUuid } from '../db/ids.js';
-import type { AdminActor } from '../operators/roles.js';
 import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import type { AdminActor } from '../rules/roles.js';
 import { toRfc3339 } from '../rules/time.js';
 import type { AuditFilter, AuditRepository, AuditRow } from './repository.js';
 

@@ -48,7 +48,7 @@ export function requestToken(
 }
 
 /**
- * Bearer authentication for the scope it is registered in (SPEC §4, RFC 6750): every route
+ * Bearer authentication for the scope it is registered in (CONTRACT §4, RFC 6750): every route
  * declares `config.auth`, and a preValidation hook proves the caller before anything else of
  * the route runs. A route without a declaration fails at start-up, never open by mistake.
  */

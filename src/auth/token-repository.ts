@@ -3,7 +3,7 @@ import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { accessTokens, testClocks } from '../db/schema.js';
 
-/** The token row and, for an account on a test clock (SPEC §9), that clock's time (else null). */
+/** The token row and, for an account on a test clock (CONTRACT §9), that clock's time (else null). */
 export type AccessTokenRow = typeof accessTokens.$inferSelect & { clockTime: Date | null };
 /** Values may be SQL, e.g. the account's clock read in the insert itself. */
 export type NewAccessToken = PgInsertValue<typeof accessTokens>;

@@ -17,7 +17,7 @@ export interface Principal {
   scopes: string[];
   expiresAt: Date;
   /**
-   * SPEC §9: the test clock of the token's account and its time when the token was read: the
+   * CONTRACT §9: the test clock of the token's account and its time when the token was read: the
    * request's "now" for every §3 rule (null: a live account, the wall clock).
    */
   testClockId: string | null;
@@ -83,7 +83,7 @@ export interface IssueInput {
 }
 
 /**
- * A user token copies its account's test clock (SPEC §9) in the insert itself, whoever issues
+ * A user token copies its account's test clock (CONTRACT §9) in the insert itself, whoever issues
  * it (OAuth, the admin API, a clock's accounts endpoint): no extra round trip, and a clock
  * account's token can never run on the wall clock.
  */

@@ -165,7 +165,7 @@ export async function planBootstrap(
     if (row?.testClockId) {
       conflict(
         [...at, 'email'],
-        'is the email of a test-clock account (SPEC §9), which a file cannot declare',
+        'is the email of a test-clock account (CONTRACT §9), which a file cannot declare',
       );
       continue;
     }
@@ -219,7 +219,7 @@ export async function planBootstrap(
   if (!document.prune) return planned;
 
   // prune: true — what the file does not name goes, except what enrollments keep (their
-  // history is the audit trail, SPEC §3 rule 8): endpoints first, then promotions, accounts
+  // history is the audit trail, CONTRACT §3 rule 8): endpoints first, then promotions, accounts
   // and partners, so nothing is deleted before what refers to it.
   const unmatched = endpoints
     .filter((e) => !matched.has(e.id))
@@ -453,7 +453,7 @@ function planPromotion(
   if (row.name !== wanted.name) changes.name = wanted.name;
   if (row.status !== wanted.status) changes.status = wanted.status;
   if (!sameInstant(row.startsAt, wanted.startsAt)) changes.startsAt = wanted.startsAt;
-  // SPEC §3 rule 10: ending a promotion sets ends_at to the instant it ended. So for an ended
+  // CONTRACT §3 rule 10: ending a promotion sets ends_at to the instant it ended. So for an ended
   // promotion an absent or later ends_at keeps that instant (otherwise every apply would end
   // it again, at a new now), and a promotion being ended without one ends now.
   const endsAt = promotion.ends_at === undefined ? undefined : wanted.endsAt;

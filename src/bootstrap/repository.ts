@@ -55,7 +55,7 @@ export function createBootstrapRepository(db: Db) {
       return tx.select().from(partners).where(inArray(partners.clientId, clientIds));
     },
 
-    /** Accounts by email, case-insensitively (SPEC §3), test-clock accounts included. */
+    /** Accounts by email, case-insensitively (CONTRACT §3), test-clock accounts included. */
     async accountsByEmail(emails: string[], tx: Db = db): Promise<AccountRow[]> {
       if (emails.length === 0) return [];
       return tx

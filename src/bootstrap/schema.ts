@@ -81,7 +81,7 @@ const partnerFields = {
     .meta({ description: 'Scopes the partner may be granted; default all.' }),
   sandbox: booleanField()
     .default(false)
-    .meta({ description: 'A sandbox partner gets test clocks (SPEC §9).' }),
+    .meta({ description: 'A sandbox partner gets test clocks (CONTRACT §9).' }),
 };
 
 const accountFields = {
@@ -267,7 +267,7 @@ export const BootstrapDocumentSchema = z
   .superRefine((doc, ctx) => {
     const issues = [
       ...duplicates(doc.partners, (p) => p.client_id, 'partners', 'client_id', 'this client_id'),
-      // Emails are unique case-insensitively (SPEC §3).
+      // Emails are unique case-insensitively (CONTRACT §3).
       ...duplicates(doc.accounts, (a) => a.email.toLowerCase(), 'accounts', 'email', 'this email'),
       ...duplicates(doc.promotions, (p) => p.id, 'promotions', 'id', 'this id'),
       ...duplicates(

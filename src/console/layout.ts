@@ -1,7 +1,7 @@
 // The console's page shell and shared pieces (CONTRACT §11): navigation, notices, tables with
 // cursor pagination, designed empty states, and forms that carry the CSRF token and are shown
 // disabled to a role that may not use them. Everything goes through `html`, so it is escaped.
-import { type AdminActor, type Role, roleAllows } from '../operators/roles.js';
+import { type AdminActor, type Role, roleAllows } from '../rules/roles.js';
 import type { Assets } from './assets.js';
 import { type Html, href, html, type Interpolation } from './html.js';
 

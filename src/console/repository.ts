@@ -36,7 +36,7 @@ export function createConsoleRepository(db: Db) {
     /**
      * Tasks used per billing cycle (cycle 1 is each enrollment's first month), summed over the
      * promotion's enrollments from their usage counters. A cycle k starts in the k-th calendar
-     * month after its enrollment's (SPEC §3 rule 2: the day is clamped, never the month), so
+     * month after its enrollment's (CONTRACT §3 rule 2: the day is clamped, never the month), so
      * the month difference is k.
      */
     async tasksPerCycle(promotionId: string): Promise<Array<{ cycle: number; tasks: number }>> {

@@ -10,7 +10,7 @@ import { toApiError } from '../error-handler.js';
 import { ERRORS } from '../errors.js';
 import { readCookie } from '../oauth/csrf.js';
 import { createLoginThrottle } from '../oauth/login-throttle.js';
-import { isRole, roleAllows } from '../operators/roles.js';
+import { isRole, roleAllows } from '../rules/roles.js';
 import { assetRoutes, loadAssets } from './assets.js';
 import { createConsoleCsrf } from './csrf.js';
 import { href, html } from './html.js';

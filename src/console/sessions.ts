@@ -6,7 +6,7 @@
 import { randomId, sha256 } from '../auth/secrets.js';
 import { secretMatches } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
-import type { AdminActor } from '../operators/roles.js';
+import type { AdminActor } from '../rules/roles.js';
 import type { SessionRepository } from './session-repository.js';
 
 export const SESSION_COOKIE = 'console_session';

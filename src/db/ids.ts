@@ -6,7 +6,7 @@ import { type SQL, sql } from 'drizzle-orm';
  * the wall clock's milliseconds, so each insert lands on the rightmost page of its primary-key
  * index (PostgreSQL's fast path: no descent, no page split in the middle, few pages dirtied
  * per checkpoint) instead of a random page, as a random key does. Ids that partners see keep
- * their documented form: an enrollment's is a uuid v4 (SPEC §2), an event's `evt_…` (§8).
+ * their documented form: an enrollment's is a uuid v4 (CONTRACT §2), an event's `evt_…` (§8).
  */
 
 /** A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. */

@@ -35,7 +35,7 @@ async function resolveDoubt<T>(
 
 /**
  * Runs `work` in a transaction. If COMMIT fails on a lost connection, the outcome is in
- * doubt; rather than answer an error for a change that may be durable (SPEC §3 rule 9),
+ * doubt; rather than answer an error for a change that may be durable (CONTRACT §3 rule 9),
  * ask the database, once it answers again, whether the change landed (`committed`).
  * Only when it never answers does the original error stand.
  */

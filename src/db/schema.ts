@@ -25,13 +25,13 @@ export const partners = pgTable('partners', {
   clientSecretHash: text('client_secret_hash').notNull(),
   redirectUris: text('redirect_uris').array().notNull(),
   scopes: text('scopes').array().notNull(),
-  // SPEC §9: a sandbox partner may use test clocks.
+  // CONTRACT §9: a sandbox partner may use test clocks.
   sandbox: boolean('sandbox').notNull().default(false),
   createdAt: createdAt(),
 });
 
 /**
- * SPEC §9: a sandbox partner's test clock. Objects attached to it (accounts, and the tokens
+ * CONTRACT §9: a sandbox partner's test clock. Objects attached to it (accounts, and the tokens
  * and enrollments of those accounts, which copy its id) live at `frozen_time`. `status` is
  * `advancing` while an advance runs (the conditional UPDATE that claims it is the lock, held
  * for a lease of real time).
@@ -65,7 +65,7 @@ export const accounts = pgTable(
     id: uuid('id').primaryKey(),
     email: text('email').notNull(),
     passwordHash: text('password_hash').notNull(),
-    // SPEC §9: a test account lives at this clock's time; null for every live account.
+    // CONTRACT §9: a test account lives at this clock's time; null for every live account.
     testClockId: text('test_clock_id').references(() => testClocks.id),
     createdAt: createdAt(),
   },
@@ -139,7 +139,7 @@ export const enrollments = pgTable(
     // Set by the expiry sweeper; status is always computed from expires_at at read time.
     expiredAt: ts('expired_at'),
     isCurrent: boolean('is_current').notNull().default(true),
-    // SPEC §9: the account's test clock, copied from the enrolling token so reads join it by
+    // CONTRACT §9: the account's test clock, copied from the enrolling token so reads join it by
     // this row alone; null for live enrollments (the join then costs nothing).
     testClockId: text('test_clock_id').references(() => testClocks.id),
     createdAt: createdAt(),
@@ -207,7 +207,7 @@ export const accessTokens = pgTable(
     familyId: uuid('family_id'),
     expiresAt: ts('expires_at').notNull(),
     revokedAt: ts('revoked_at'),
-    // SPEC §9: the account's test clock, copied at issue, so verification reads the clock's
+    // CONTRACT §9: the account's test clock, copied at issue, so verification reads the clock's
     // time with the token row; null for live accounts and app tokens.
     testClockId: text('test_clock_id').references(() => testClocks.id),
     createdAt: createdAt(),
@@ -302,7 +302,7 @@ export const loginThrottle = pgTable(
 );
 
 /**
- * Webhook endpoints of a partner (SPEC §8). `secret` is the `whsec_…` HMAC key: signing needs
+ * Webhook endpoints of a partner (CONTRACT §8). `secret` is the `whsec_…` HMAC key: signing needs
  * the key itself, so it cannot be hashed. With WEBHOOK_SECRETS_KEY it is stored AES-256-GCM
  * encrypted (src/webhooks/secret-box.ts), otherwise as given, protected only by the
  * database's access control; the server never logs it and returns it only from create and

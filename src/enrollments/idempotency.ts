@@ -1,4 +1,4 @@
-// SPEC §4 Idempotency-Key on POST /v2/promotions: per partner, kept 24 h, bound to a hash of
+// CONTRACT §4 Idempotency-Key on POST /v2/promotions: per partner, kept 24 h, bound to a hash of
 // the request. The first response is stored and replayed byte for byte; a 2xx is stored in
 // the same transaction as its effect, so a durable enrollment always has its replay.
 import { createHash } from 'node:crypto';

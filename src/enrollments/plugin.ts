@@ -9,9 +9,9 @@ import { createEnrollmentService, type EnrollmentService } from './service.js';
 declare module 'fastify' {
   interface FastifyInstance {
     enrollments: EnrollmentsRepository;
-    /** SPEC §3 rules 1 and 4–8: enroll, read, unenroll. */
+    /** CONTRACT §3 rules 1 and 4–8: enroll, read, unenroll. */
     enrollmentService: EnrollmentService;
-    /** SPEC §4 Idempotency-Key on POST /v2/promotions. */
+    /** CONTRACT §4 Idempotency-Key on POST /v2/promotions. */
     idempotency: Idempotency;
     /** Marks expired enrollments and drops old Idempotency-Key records; server.ts starts it. */
     expirySweeper: ExpirySweeper;

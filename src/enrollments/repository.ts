@@ -48,7 +48,7 @@ type RawTokenWithView = Partial<RawView> & {
 /**
  * GET in one round trip: the access token row and, seen through that token's partner (and
  * account, for a user token), the enrollment's view. Its WHERE is the visibility rule of
- * public reads (SPEC §3 rule 7); the token itself is checked by the caller.
+ * public reads (CONTRACT §3 rule 7); the token itself is checked by the caller.
  */
 const tokenWithView = prepared<
   RawTokenWithView,
@@ -88,7 +88,7 @@ export interface EnrollInput {
   accountId: string;
   /** The request's instant (its test clock's time for a clock account): the window is judged at it. */
   now: Date;
-  /** The wall clock's instant: the webhook deliveries are due then (SPEC §9). */
+  /** The wall clock's instant: the webhook deliveries are due then (CONTRACT §9). */
   wallNow: Date;
   /** `now` to the second, as the enrollment date. */
   enrolledAt: Date;
@@ -96,12 +96,12 @@ export interface EnrollInput {
   cycleEnd: Date;
   /** The `enrollment.created` event's id (`evt_…`). */
   eventId: string;
-  /** SPEC §9: the account's test clock (from its token), copied onto the enrollment; null when live. */
+  /** CONTRACT §9: the account's test clock (from its token), copied onto the enrollment; null when live. */
   testClockId: string | null;
 }
 
 /**
- * POST in one statement (SPEC §3 rules 1 and 4–6): the promotion must be this partner's,
+ * POST in one statement (CONTRACT §3 rules 1 and 4–6): the promotion must be this partner's,
  * active and in its window; a budgeted one gives a seat by the conditional UPDATE (rule 5,
  * row-locked, never past the maximum); with re-enrollment allowed a dead current enrollment
  * retires first, only when the insert will run (forced before it by the insert reading it),
@@ -177,7 +177,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
  * in SQL, `billingCycleSql`). A user token (`accountId` set) reaches only its own account's
  * enrollments; an app token any of its partner's. A concurrent second DELETE finds the row
  * already unenrolled once it may lock it, and changes nothing. An enrollment on a test clock
- * is unenrolled at the clock's time (SPEC §9).
+ * is unenrolled at the clock's time (CONTRACT §9).
  */
 const unenrollStatement = prepared<
   { id: string },

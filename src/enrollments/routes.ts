@@ -87,7 +87,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
         params: EnrollmentParamsSchema,
         response: { 204: z.undefined(), ...errors(400, 401, 403, 404, 429, 503) },
       },
-      // Zapier's pages disagree on DELETE's token, so both kinds work (SPEC §4).
+      // Zapier's pages disagree on DELETE's token, so both kinds work (CONTRACT §4).
       config: { auth: { scope: 'promotions:write', kinds: ['app', 'user'] } },
     },
     async function unenroll(request, reply) {

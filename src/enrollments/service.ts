@@ -39,7 +39,7 @@ export function createEnrollmentService(deps: {
   const { db, clock, enrollments, tokens, idempotency } = deps;
 
   /**
-   * SPEC §3 rules 1 and 4–7 in the one guarded statement of EnrollmentsRepository.enroll;
+   * CONTRACT §3 rules 1 and 4–7 in the one guarded statement of EnrollmentsRepository.enroll;
    * here only the answer of the guard that refused.
    */
   async function insertEnrollment(
@@ -50,7 +50,7 @@ export function createEnrollmentService(deps: {
   ): Promise<string> {
     const accountId = principal.accountId;
     if (!accountId) throw ERRORS.enrollNeedsUserToken();
-    // SPEC §9: a clock account's request lives at its clock's time, read with its token.
+    // CONTRACT §9: a clock account's request lives at its clock's time, read with its token.
     const wallNow = clock.now();
     const now = principal.clockTime ?? wallNow;
     const enrolledAt = truncateToSecond(now);
@@ -96,7 +96,7 @@ export function createEnrollmentService(deps: {
    * POST /v2/promotions. Without an Idempotency-Key: one statement, its outcome settled by
    * asking the database when the connection drops mid-way. With one: the claimed key's
    * response is stored in the enrollment's own transaction, so a durable enrollment always
-   * has its replay (SPEC §4).
+   * has its replay (CONTRACT §4).
    */
   async function enroll(
     principal: Principal,
@@ -148,7 +148,7 @@ export function createEnrollmentService(deps: {
       now,
     );
     const principal = authorize(provenPrincipal(tokens.checkRow(parsed, row)), requirement);
-    // An enrollment on a test clock is shown at its clock's time (SPEC §9).
+    // An enrollment on a test clock is shown at its clock's time (CONTRACT §9).
     return { principal, detail: view ? toPromotionDetail(view, view.clock_time ?? now) : null };
   }
 

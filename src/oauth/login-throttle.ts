@@ -15,7 +15,7 @@ export interface ThrottleKey {
 }
 
 /**
- * Counts failed logins in the database, so every instance sees the same counters (SPEC §7).
+ * Counts failed logins in the database, so every instance sees the same counters (CONTRACT §7).
  * The check happens before the password is verified; a few concurrent guesses may slip past
  * the limit, which a throttle can afford (it is not an invariant like the task limit).
  */

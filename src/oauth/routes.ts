@@ -23,7 +23,7 @@ declare module 'fastify' {
 }
 
 /**
- * The OAuth 2 authorization server (SPEC §5) as one encapsulated scope: form bodies are
+ * The OAuth 2 authorization server (CONTRACT §5) as one encapsulated scope: form bodies are
  * parsed, and errors answered as RFC 6749 bodies, here and nowhere else.
  */
 export const oauthRoutes: FastifyPluginAsync = async (app) => {

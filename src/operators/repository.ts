@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { adminApiKeys, operators } from '../db/schema.js';
-import type { Role } from './roles.js';
+import type { Role } from '../rules/roles.js';
 
 export type OperatorRow = typeof operators.$inferSelect;
 export type ApiKeyRow = typeof adminApiKeys.$inferSelect;

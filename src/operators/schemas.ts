@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ListQuerySchema } from '../pagination.js';
-import { ROLES } from './roles.js';
+import { ROLES } from '../rules/roles.js';
 
 export const RoleSchema = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 

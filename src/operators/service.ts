@@ -9,9 +9,9 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ERRORS } from '../errors.js';
 import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import { type AdminActor, lowerRole, type Role, roleAllows } from '../rules/roles.js';
 import { toRfc3339, toRfc3339OrNull } from '../rules/time.js';
 import type { ApiKeyRow, OperatorRow, OperatorsRepository } from './repository.js';
-import { type AdminActor, lowerRole, type Role, roleAllows } from './roles.js';
 
 /** `adk_<id>.<secret>`: 128 bits of id to find the row, 256 bits of secret compared against its sha-256. */
 const API_KEY = /^adk_([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;

@@ -127,7 +127,7 @@ const rateLimitedError = (outcome: RateLimitOutcome) =>
   ERRORS.rateLimited(outcome.kind, outcome.limit, outcome.retryAfter);
 
 /**
- * Rate limits (SPEC §4) with @fastify/rate-limit's limiters and stores, but our own hooks: a
+ * Rate limits (CONTRACT §4) with @fastify/rate-limit's limiters and stores, but our own hooks: a
  * request counts against its client IP on arrival and against its partner once the bearer
  * token is verified (so a forged token spends nobody's budget), and the headers show the
  * tighter of the two counters with the reset as an epoch. The plugin's own hooks can do one

@@ -6,7 +6,7 @@ import { createPromotionService, type PromotionService } from './service.js';
 declare module 'fastify' {
   interface FastifyInstance {
     promotions: PromotionsRepository;
-    /** The operator's changes to a promotion (SPEC §6). */
+    /** The operator's changes to a promotion (CONTRACT §6). */
     promotionService: PromotionService;
   }
 }

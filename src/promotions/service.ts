@@ -22,7 +22,7 @@ export type ExpireEnrollments = (promotionId: string, now: Date, tx: Db) => Prom
 /** The last whole second before `now`: a promotion ended now is over for a read at the same instant. */
 const lastSecondBefore = (now: Date) => truncateToSecond(new Date(now.getTime() - 1));
 
-/** A new promotion's fields (SPEC §6); the absent ones take their defaults. */
+/** A new promotion's fields (CONTRACT §6); the absent ones take their defaults. */
 export type NewPromotionInput = Pick<NewPromotion, 'id' | 'partnerId' | 'name'> &
   Partial<
     Pick<
@@ -39,7 +39,7 @@ export type NewPromotionInput = Pick<NewPromotion, 'id' | 'partnerId' | 'name'> 
 
 const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : (d ?? null));
 
-/** The operator's promotions: creation, and changes to status, window and limits (SPEC §6). */
+/** The operator's promotions: creation, and changes to status, window and limits (CONTRACT §6). */
 export function createPromotionService(deps: {
   db: Db;
   clock: Clock;
@@ -96,7 +96,7 @@ export function createPromotionService(deps: {
   /**
    * One transaction on the locked row: the window is checked against the stored values,
    * and the budget guard (max_enrollments never below the count) is part of the UPDATE.
-   * SPEC §3 rule 10: `status: ended` moves `ends_at` to now when it was later or unset, and
+   * CONTRACT §3 rule 10: `status: ended` moves `ends_at` to now when it was later or unset, and
    * enrollments the new end has expired are expired in the same transaction, with their events.
    */
   async function update(

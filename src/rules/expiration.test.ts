@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 describe('computeExpiration', () => {
   it.each([
     // [enrolledAt, durationDays, endsAt, expected]
-    ['SPEC example: 90 days', '2026-04-28T10:00:00Z', 90, null, '2026-07-26T23:59:59Z'],
+    ['the contract example: 90 days', '2026-04-28T10:00:00Z', 90, null, '2026-07-26T23:59:59Z'],
     ['1 day ends the same day', '2026-04-28T10:00:00Z', 1, null, '2026-04-28T23:59:59Z'],
     ['1 day from midnight', '2026-04-28T00:00:00Z', 1, null, '2026-04-28T23:59:59Z'],
     ['1 day from the last second', '2026-04-28T23:59:59Z', 1, null, '2026-04-28T23:59:59Z'],

@@ -6,7 +6,7 @@ import { createTestClockService, type TestClockService } from './service.js';
 declare module 'fastify' {
   interface FastifyInstance {
     testClocks: TestClocksRepository;
-    /** SPEC §9: sandbox partners' test clocks. */
+    /** CONTRACT §9: sandbox partners' test clocks. */
     testClockService: TestClockService;
   }
 }

@@ -32,7 +32,7 @@ const COLUMNS = sql`id, partner_id, ${epochMs(sql`frozen_time`)} as frozen_time,
                     ${epochMs(sql`advance_lease_until`)} as advance_lease_until,
                     ${epochMs(sql`created_at`)} as created_at`;
 
-/** Rows deleted with a clock, per table (SPEC §9: deleting a clock leaves nothing behind). */
+/** Rows deleted with a clock, per table (CONTRACT §9: deleting a clock leaves nothing behind). */
 export interface DeletedCounts {
   task_usage: number;
   usage_counters: number;
@@ -45,7 +45,7 @@ export interface DeletedCounts {
   test_clocks: number;
 }
 
-/** SPEC §9: test clocks, always seen through their partner (another's answers as missing). */
+/** CONTRACT §9: test clocks, always seen through their partner (another's answers as missing). */
 export function createTestClocksRepository(db: Db) {
   return {
     async insert(

@@ -18,11 +18,11 @@ import {
 } from './schemas.js';
 import { toTestClockResource } from './service.js';
 
-/** SPEC §9: every test helper is the sandbox partner's own, with its app token. */
+/** CONTRACT §9: every test helper is the sandbox partner's own, with its app token. */
 const AUTH: BearerRequirement = { scope: 'promotions:write', kinds: ['app'] };
 
 /**
- * `/v2/test_helpers` (SPEC §9), inside the /v2 scope (bearer authentication, rate limits):
+ * `/v2/test_helpers` (CONTRACT §9), inside the /v2 scope (bearer authentication, rate limits):
  * test clocks, their accounts and usage at clock time. This scope's own guard answers 403 to a
  * live partner on every call, before anything else of the route runs.
  */

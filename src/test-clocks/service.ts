@@ -12,7 +12,7 @@ import { toRfc3339, truncateToSecond } from '../rules/time.js';
 import type { RecordUsage, UsageResult, UsageService } from '../usage/service.js';
 import type { DeletedCounts, TestClockRow, TestClocksRepository } from './repository.js';
 
-/** An advance moves a clock at most this many calendar years (SPEC §9). */
+/** An advance moves a clock at most this many calendar years (CONTRACT §9). */
 export const MAX_ADVANCE_YEARS = 2;
 /** How long (real time) an advance's claim holds before another may take over a dead one's. */
 export const ADVANCE_LEASE_MS = 5 * 60_000;
@@ -66,7 +66,7 @@ function addYears(d: Date, years: number): Date {
 }
 
 /**
- * SPEC §9: a sandbox partner's test clocks. The clock's time reaches every §3 rule through
+ * CONTRACT §9: a sandbox partner's test clocks. The clock's time reaches every §3 rule through
  * the rows that carry its id (accounts, tokens, enrollments); here only the clock itself,
  * its advance (which makes what fell due happen, in order), its accounts and its deletion.
  */

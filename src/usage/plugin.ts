@@ -5,7 +5,7 @@ import { createUsageService, type UsageService } from './service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** SPEC §3 rule 3: the task ledger and its per-cycle counters. */
+    /** CONTRACT §3 rule 3: the task ledger and its per-cycle counters. */
     usageService: UsageService;
   }
 }

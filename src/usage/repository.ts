@@ -14,7 +14,7 @@ export interface UsageTarget {
   expiresAt: Date | null;
   unenrolledAt: Date | null;
   taskLimitPerMonth: number | null;
-  /** SPEC §9: the test clock of the enrollment (null when live) and its time, usage's "now". */
+  /** CONTRACT §9: the test clock of the enrollment (null when live) and its time, usage's "now". */
   testClockId: string | null;
   clockTime: Date | null;
   /** The partner owning that clock. */

@@ -22,7 +22,7 @@ export interface RecordUsage {
 
 export interface RecordOptions {
   /**
-   * SPEC §9, the test helpers' usage endpoint: only an enrollment on a test clock of this
+   * CONTRACT §9, the test helpers' usage endpoint: only an enrollment on a test clock of this
    * partner (any other answers 404). Whoever calls, an enrollment on a clock records at its
    * clock's time.
    */
@@ -71,7 +71,7 @@ export function createUsageService(deps: {
   }
 
   /**
-   * SPEC §3 rules 2 and 3 in one transaction: the ledger entry (claimed by its
+   * CONTRACT §3 rules 2 and 3 in one transaction: the ledger entry (claimed by its
    * idempotency key), the capped counter of the cycle the tasks ran in, and the events.
    */
   async function record(
@@ -91,7 +91,7 @@ export function createUsageService(deps: {
       if (options.clockPartnerId !== undefined && target.clockPartnerId !== options.clockPartnerId) {
         throw notFound();
       }
-      // SPEC §9: an enrollment on a test clock lives at its clock's time, read with its row.
+      // CONTRACT §9: an enrollment on a test clock lives at its clock's time, read with its row.
       const now = target.clockTime ?? wallNow;
       const at = input.occurredAt ?? now;
       if (at.getTime() > now.getTime()) throw ERRORS.occurredInFuture();

@@ -1,7 +1,7 @@
 /**
  * The webhook dispatcher, running on every instance (server.ts starts it). Each tick claims
  * due deliveries in small batches (FOR UPDATE SKIP LOCKED + a lease, see repository.claim),
- * POSTs them signed, records each attempt and schedules the next: SPEC §8's retry schedule
+ * POSTs them signed, records each attempt and schedules the next: CONTRACT §8's retry schedule
  * with ±10% jitter, Retry-After on 429/503, `failed` after the last attempt, the endpoint
  * disabled on 410 or after 5 days of failures. Redirects are never followed. On stop it
  * claims nothing more, lets in-flight attempts finish for `graceMs`, then aborts and
@@ -66,7 +66,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now: Date)
   return Math.min(Math.max(0, Math.ceil((at - now.getTime()) / 1000)), MAX_RETRY_AFTER_SECONDS);
 }
 
-/** The request body of SPEC §8, the event's stored data spliced in verbatim. */
+/** The request body of CONTRACT §8, the event's stored data spliced in verbatim. */
 export const deliveryBody = (d: Pick<ClaimedDelivery, 'type' | 'eventCreatedAt' | 'dataJson'>) =>
   `{"type":${JSON.stringify(d.type)},"timestamp":${JSON.stringify(toRfc3339(d.eventCreatedAt))},"data":${d.dataJson}}`;
 

@@ -20,7 +20,7 @@ declare module 'fastify' {
 }
 
 /**
- * Webhooks (SPEC §8): the repository, the API's service, the dispatcher and its metrics —
+ * Webhooks (CONTRACT §8): the repository, the API's service, the dispatcher and its metrics —
  * `webhook_deliveries_total{outcome}`, `webhook_pending_deliveries` and
  * `webhook_oldest_pending_delivery_age_seconds` — on the app's metrics registry.
  */

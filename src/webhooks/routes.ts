@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { z } from 'zod';
 import type { AuditContext } from '../audit/audit-log.js';
 import type { BearerRequirement } from '../auth/authorize.js';
-import type { Role } from '../operators/roles.js';
 import { pageOf } from '../pagination.js';
+import type { Role } from '../rules/roles.js';
 import { errorResponses as errors } from '../schemas.js';
 import {
   CreateEndpointSchema,
@@ -39,7 +39,7 @@ export interface WebhookRouteOptions {
 }
 
 /**
- * The endpoints of SPEC §8, registered once for the public API (the token's partner) and
+ * The endpoints of CONTRACT §8, registered once for the public API (the token's partner) and
  * once for the admin mirror (any partner): both behave the same by construction.
  */
 export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOptions): void {

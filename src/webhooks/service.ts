@@ -1,4 +1,4 @@
-// The rules of SPEC §8's API: ownership (another partner's endpoint or event is 404), the
+// The rules of CONTRACT §8's API: ownership (another partner's endpoint or event is 404), the
 // SSRF check at creation and on every URL change, secrets shown only at create and rotate.
 import { randomBytes } from 'node:crypto';
 import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';
@@ -250,7 +250,7 @@ export function createWebhookService(deps: {
     });
   }
 
-  // checkUrl: the SSRF rule of SPEC §8 on a URL, for the bootstrap file (CONTRACT §10) too.
+  // checkUrl: the SSRF rule of CONTRACT §8 on a URL, for the bootstrap file (CONTRACT §10) too.
   return { checkUrl, create, get, list, update, remove, rotateSecret, deliveries, events, redeliver };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The SSRF guard of SPEC §8. A webhook URL must be https:// and every address its host
+ * The SSRF guard of CONTRACT §8. A webhook URL must be https:// and every address its host
  * resolves to must be public: loopback, private, link-local (and so cloud metadata),
  * CGNAT, multicast, unspecified, reserved and documentation ranges are refused, in IPv4
  * and IPv6 (IPv4-mapped/-compatible and NAT64 forms are unwrapped first).

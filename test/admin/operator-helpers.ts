@@ -1,5 +1,5 @@
 import { randomId } from '../../src/auth/secrets.js';
-import type { Role } from '../../src/operators/roles.js';
+import type { Role } from '../../src/rules/roles.js';
 import type { TestContext } from '../helpers/app.js';
 
 export const OPERATOR_PASSWORD = 'operator passphrase 42';

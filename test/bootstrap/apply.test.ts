@@ -266,7 +266,7 @@ describe('POST /admin/v1/bootstrap', () => {
     ended.promotions[0] = { ...ended.promotions[0]!, status: 'ended' } as (typeof ended.promotions)[0];
     expect(outcomes(await apply(ended))[2]).toEqual(['promo_c', 'updated', 'status']);
     const read = await ctx.admin({ method: 'GET', url: '/admin/v1/promotions/promo_c' });
-    // SPEC §3 rule 10: ending sets ends_at to the last second before now (the test clock's).
+    // CONTRACT §3 rule 10: ending sets ends_at to the last second before now (the test clock's).
     expect(read.json()).toMatchObject({ status: 'ended', ends_at: '2026-04-28T09:59:59Z' });
     ctx.clock.advance(60_000);
     try {
@@ -339,7 +339,7 @@ describe('POST /admin/v1/bootstrap', () => {
           code: 'bootstrap_conflict',
           title: 'Bootstrap Conflict',
           detail:
-            'accounts[0].email: is the email of a test-clock account (SPEC §9), which a file cannot declare',
+            'accounts[0].email: is the email of a test-clock account (CONTRACT §9), which a file cannot declare',
           source: { pointer: '/document/accounts/0/email' },
         },
         {

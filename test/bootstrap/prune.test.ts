@@ -1,5 +1,5 @@
 // CONTRACT §10, `prune: true`: what the file does not name goes — except enrollment history,
-// which is never deleted (SPEC §3 rule 8): a promotion with enrollments is ended instead,
+// which is never deleted (CONTRACT §3 rule 8): a promotion with enrollments is ended instead,
 // partners and accounts with enrollments are kept. Without prune nothing unnamed is touched.
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
 // their forms with the session cookie and the page's CSRF token, as a browser would.
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { Role } from '../../src/operators/roles.js';
+import type { Role } from '../../src/rules/roles.js';
 import { OPERATOR_PASSWORD, operatorWithKey } from '../admin/operator-helpers.js';
 import type { TestContext } from '../helpers/app.js';
 

@@ -17,7 +17,7 @@ const CHECKED_EXACT = ['/healthz', '/readyz'];
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 /** Every file is added to ajv under this base, so `$ref`s resolve across the three files. */
 const SCHEMA_BASE = 'https://contract.invalid/openapi/';
-/** The envelope an unknown route answers with (SPEC §4: 404 `not_found`). */
+/** The envelope an unknown route answers with (CONTRACT §4: 404 `not_found`). */
 const ENVELOPE_REF = 'promotions.yaml#/components/schemas/PromotionErrorResponse';
 
 export interface ContractViolation {
@@ -147,7 +147,7 @@ function buildContract(): Contract {
     if (!operation) {
       if (!isChecked(path)) return [];
       // What the server answers for an unknown route (or a known path with an unknown
-      // method) is documented by SPEC §4: 404 in the error envelope.
+      // method) is documented by CONTRACT §4: 404 in the error envelope.
       if (status === 404 || status === 405) {
         if (!hasBody) return [];
         return checkJsonBody(contentType, body, status, (data) => validate(ENVELOPE_REF, data)).map((p) =>
@@ -225,7 +225,7 @@ function buildContract(): Contract {
       return [`the body is not valid JSON: ${body.length > 200 ? `${body.slice(0, 200)}…` : body}`];
     }
     const problems = validateBody(data);
-    // The envelope's `status` is the HTTP status as a string (zapier-facts, SPEC §4).
+    // The envelope's `status` is the HTTP status as a string (zapier-facts, CONTRACT §4).
     if (isObject(data) && Array.isArray(data.errors)) {
       data.errors.forEach((error: unknown, i) => {
         if (isObject(error) && typeof error.status === 'string' && error.status !== String(status)) {

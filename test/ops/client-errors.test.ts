@@ -1,4 +1,4 @@
-// What a partner's HTTP client meets at the edges: JSON sessions on bodiless requests (SPEC §4),
+// What a partner's HTTP client meets at the edges: JSON sessions on bodiless requests (CONTRACT §4),
 // requests arriving while the server shuts down, and errors raised before routing. Every error
 // wears the envelope, and errors[].status always equals the HTTP status.
 

@@ -25,7 +25,7 @@ describe('operational configuration', () => {
     expect(loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '250' }).maxEventLoopDelayMs).toBe(250);
   });
 
-  it('has the SPEC §8 webhook defaults; private webhook URLs only with the embedded store', () => {
+  it('has the CONTRACT §8 webhook defaults; private webhook URLs only with the embedded store', () => {
     expect(loadConfig({})).toMatchObject({
       webhookTimeoutMs: 15_000,
       webhookRetryScheduleSeconds: [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400],

@@ -1,4 +1,4 @@
-// SPEC §3 rule 10: a promotion's end binds its live enrollments. Regression: moving ends_at
+// CONTRACT §3 rule 10: a promotion's end binds its live enrollments. Regression: moving ends_at
 // earlier, or ending a promotion, left its enrollments `enrolled` until their own expiration.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';

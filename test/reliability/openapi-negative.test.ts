@@ -9,9 +9,9 @@ type Json = Record<string, unknown>;
 const contract = loadContract();
 const ctx = useTestApp();
 let userToken: string;
-/** The webhook endpoints need an app token (SPEC §8). */
+/** The webhook endpoints need an app token (CONTRACT §8). */
 let appToken: string;
-/** The test helpers (SPEC §9) take a sandbox partner's app token. */
+/** The test helpers (CONTRACT §9) take a sandbox partner's app token. */
 let sandboxAppToken: string;
 
 function resolve(doc: Json, node: unknown): Json {

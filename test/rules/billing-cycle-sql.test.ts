@@ -1,4 +1,4 @@
-// The SQL form of SPEC §3 rule 2 (used where a statement must report an enrollment as GET
+// The SQL form of CONTRACT §3 rule 2 (used where a statement must report an enrollment as GET
 // shows it, in the same round trip) equals the reference model, cycleAt, on both backends.
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';

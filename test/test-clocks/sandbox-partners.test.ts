@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { clockCalls } from './helpers.js';
 
-describe('sandbox partners in the admin API (SPEC §6, §9)', () => {
+describe('sandbox partners in the admin API (CONTRACT §6, §9)', () => {
   const ctx = useTestApp();
   const c = clockCalls(ctx);
 

@@ -8,7 +8,7 @@ import { clockCalls } from './helpers.js';
 const CLOCK_ID = /^clock_[A-Za-z0-9_-]{22}$/;
 const byTimeThenType = (a: string[], b: string[]) => a[1]!.localeCompare(b[1]!) || a[0]!.localeCompare(b[0]!);
 
-describe('test clocks (SPEC §9)', () => {
+describe('test clocks (CONTRACT §9)', () => {
   const ctx = useTestApp();
   const c = clockCalls(ctx);
 

@@ -1,4 +1,4 @@
-// SPEC §3 rule 9: a request that got a 2xx is durable; one that got an error changed nothing.
+// CONTRACT §3 rule 9: a request that got a 2xx is durable; one that got an error changed nothing.
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -51,7 +51,7 @@ async function committed<T>(query: SQL): Promise<T[]> {
   }
 }
 
-describe('SPEC §3 rule 9: nothing is lost', () => {
+describe('CONTRACT §3 rule 9: nothing is lost', () => {
   it('changes nothing on any error answer', async () => {
     ctx.clock.set('2026-04-28T10:00:00Z');
     const full = await ctx.fixtures.promotion(partner.id, { maxEnrollments: 1, taskLimitPerMonth: 5 });

@@ -78,7 +78,7 @@ export type WebhookEvent = PromotionsSchemas['WebhookEvent'];
 export type WebhookEventList = PromotionsSchemas['WebhookEventList'];
 export type WebhookRedelivery = PromotionsSchemas['WebhookRedelivery'];
 
-/** Webhook endpoints and the event feed (SPEC §8), the same for the public and the admin API. */
+/** Webhook endpoints and the event feed (CONTRACT §8), the same for the public and the admin API. */
 export interface WebhooksApi {
   create(body: WebhookEndpointCreate): Promise<WebhookEndpointWithSecret>;
   list(query?: { limit?: number; cursor?: string }): Promise<WebhookEndpointList>;
@@ -155,7 +155,7 @@ export interface PromotionsClient {
   unenroll(enrollmentId: string): Promise<void>;
   /** /v2/webhook_endpoints and /v2/events (an app token with promotions:write). */
   webhooks: WebhooksApi;
-  /** /v2/test_helpers (SPEC §9): a sandbox partner's test clocks, with its app token. */
+  /** /v2/test_helpers (CONTRACT §9): a sandbox partner's test clocks, with its app token. */
   testClocks: TestClocksApi;
   /** The underlying typed openapi-fetch client, for anything else. */
   readonly raw: Client<PromotionsPaths>;

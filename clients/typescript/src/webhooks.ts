@@ -14,7 +14,7 @@ export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 }
 
-/** The body of a delivery (SPEC §8). `data` is the enrollment as GET shows it, or the promotion. */
+/** The body of a delivery (CONTRACT §8). `data` is the enrollment as GET shows it, or the promotion. */
 export interface WebhookPayload {
   type: WebhookEventType;
   /** RFC 3339: when the event happened. */

@@ -3,8 +3,8 @@
 // operator service the admin API uses.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
-import { ROLE_DESCRIPTIONS, ROLES } from '../../operators/roles.js';
 import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
+import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
 import { href, html } from '../html.js';
 import {
   badge,

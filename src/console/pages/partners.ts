@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { CreatePartnerSchema } from '../../admin/schemas.js';
 import type { PartnerResource } from '../../auth/partner-service.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
-import { roleAllows } from '../../operators/roles.js';
+import { roleAllows } from '../../rules/roles.js';
 import { href, html } from '../html.js';
 import {
   badge,

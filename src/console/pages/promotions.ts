@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { toAdminEnrollmentResource } from '../../admin/resources.js';
 import { CreatePromotionSchema, UpdatePromotionSchema } from '../../admin/schemas.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
-import { roleAllows } from '../../operators/roles.js';
 import { encodeCursor, readCursor } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
 import { PROMOTION_ID_PATTERN } from '../../rules/enrollment-id.js';
+import { roleAllows } from '../../rules/roles.js';
 import { type Bar, barChart, budgetBar } from '../charts.js';
 import { type Html, href, html } from '../html.js';
 import {

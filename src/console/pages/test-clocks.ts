@@ -1,4 +1,4 @@
-// Console: a sandbox partner's test clocks (SPEC §9, CONTRACT §11) — the list, one clock, and
+// Console: a sandbox partner's test clocks (CONTRACT §9, CONTRACT §11) — the list, one clock, and
 // advancing it, through the test clocks' own service (the admin API's and the partner's).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';

@@ -287,7 +287,7 @@ export interface paths {
         };
         /**
          * List a partner's test clocks
-         * @description A sandbox partner's test clocks (SPEC §9) by id; a live partner has none.
+         * @description A sandbox partner's test clocks (CONTRACT §9) by id; a live partner has none.
          */
         get: operations["admin_test_clocks_list"];
         put?: never;
@@ -332,7 +332,7 @@ export interface paths {
         put?: never;
         /**
          * Advance a test clock
-         * @description As the sandbox partner's own `POST /v2/test_helpers/test_clocks/{id}/advance` (SPEC §9): forward only, at most 2 years; everything that falls due in between happens before the answer. Recorded in the audit log (`test_clock.advanced`).
+         * @description As the sandbox partner's own `POST /v2/test_helpers/test_clocks/{id}/advance` (CONTRACT §9): forward only, at most 2 years; everything that falls due in between happens before the answer. Recorded in the audit log (`test_clock.advanced`).
          */
         post: operations["admin_test_clocks_advance"];
         delete?: never;
@@ -886,7 +886,7 @@ export interface components {
             data: components["schemas"]["Partner"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
-        /** @description A sandbox partner's test clock (SPEC §9), as `/v2/test_helpers` shows it. */
+        /** @description A sandbox partner's test clock (CONTRACT §9), as `/v2/test_helpers` shows it. */
         TestClock: {
             id: string;
             frozen_time: components["schemas"]["Timestamp"];
@@ -904,7 +904,7 @@ export interface components {
             frozen_time: string;
         };
         /**
-         * @description An event type (SPEC §8).
+         * @description An event type (CONTRACT §8).
          * @enum {string}
          */
         WebhookEventType: "enrollment.created" | "enrollment.unenrolled" | "enrollment.expired" | "usage.threshold_reached" | "usage.limit_reached" | "promotion.ended";
@@ -1036,7 +1036,7 @@ export interface components {
             redirect_uris: string[];
             /** @description The scopes the partner may request. */
             scopes: components["schemas"]["Scope"][];
-            /** @description A sandbox partner may use test clocks (`/v2/test_helpers`, SPEC §9); a live one gets 403 `permission_denied` there. */
+            /** @description A sandbox partner may use test clocks (`/v2/test_helpers`, CONTRACT §9); a live one gets 403 `permission_denied` there. */
             sandbox: boolean;
             created_at: components["schemas"]["Timestamp"];
         };
@@ -1057,7 +1057,7 @@ export interface components {
              */
             scopes?: components["schemas"]["Scope"][];
             /**
-             * @description `true` gives the partner test clocks (SPEC §9): its CI can move time for test accounts attached to a clock. Live partners leave it false.
+             * @description `true` gives the partner test clocks (CONTRACT §9): its CI can move time for test accounts attached to a clock. Live partners leave it false.
              * @default false
              */
             sandbox?: boolean;

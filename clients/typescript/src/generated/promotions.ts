@@ -269,7 +269,7 @@ export interface paths {
         put?: never;
         /**
          * Create a test clock
-         * @description A sandbox partner's test clock (SPEC §9), frozen at `frozen_time` (kept to the
+         * @description A sandbox partner's test clock (CONTRACT §9), frozen at `frozen_time` (kept to the
          *     whole second). Accounts created on it, and their enrollments, live at its time.
          *     Needs the Partner's app token (client credentials) with `promotions:write`; a
          *     live (non-sandbox) Partner gets 403 `permission_denied` on every test helper.
@@ -381,7 +381,7 @@ export interface paths {
         put?: never;
         /**
          * Record usage at clock time
-         * @description Records task usage as the admin usage endpoint does (SPEC §3 rule 3), at the
+         * @description Records task usage as the admin usage endpoint does (CONTRACT §3 rule 3), at the
          *     clock's time, on an enrollment of an account of one of the Partner's clocks; any
          *     other enrollment answers 404 `enrollment_not_found`. A repeated `idempotency_key`
          *     is counted once. Usage after expiry or unenrollment: 409 `enrollment_not_active`.
@@ -398,7 +398,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description An event type (SPEC §8).
+         * @description An event type (CONTRACT §8).
          * @enum {string}
          */
         WebhookEventType: "enrollment.created" | "enrollment.unenrolled" | "enrollment.expired" | "usage.threshold_reached" | "usage.limit_reached" | "promotion.ended";
@@ -572,7 +572,7 @@ export interface components {
                 header?: string;
             };
         };
-        /** @description A sandbox Partner's test clock (SPEC §9). */
+        /** @description A sandbox Partner's test clock (CONTRACT §9). */
         TestClock: {
             /** @example clock_3q2-8Zx0bW1yVd7nQ4kT5A */
             id: string;
