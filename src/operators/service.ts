@@ -18,6 +18,18 @@ const API_KEY = /^adk_([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_ID = /^[A-Za-z0-9_-]{22}$/;
 
+/**
+ * A key's public id: 128 random bits in base64url that never begin with `-`, so that
+ * `npm run admin -- keys revoke <key_id>` and every other shell tool read it as an argument,
+ * not an option (one id in 64 would otherwise).
+ */
+export function newApiKeyId(): string {
+  for (;;) {
+    const id = randomId(16);
+    if (id[0] !== '-') return id;
+  }
+}
+
 /** Whether a bearer value is shaped like an operator's API key (it is then checked as one, never as ADMIN_TOKEN). */
 export const looksLikeApiKey = (value: string): boolean => API_KEY.test(value);
 
@@ -157,7 +169,7 @@ export function createOperatorService(deps: {
     input: { name: string; role?: Role },
     audit?: AuditContext,
   ): Promise<ApiKeyResource & { key: string }> {
-    const id = randomId(16);
+    const id = newApiKeyId();
     const secret = randomId(32);
     const now = clock.now();
     return auditLog.write(audit, async (tx) => {

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sha256, verifySecret } from '../../src/auth/secrets.js';
 import { adminApiKeys, operators } from '../../src/db/schema.js';
+import { newApiKeyId } from '../../src/operators/service.js';
 import { bearer, useTestApp } from '../helpers/app.js';
 
 const ctx = useTestApp();
@@ -229,5 +230,13 @@ describe('admin API keys', () => {
       detail: "A key's role cannot exceed its operator's (viewer).",
       source: { pointer: '/role' },
     });
+  });
+});
+
+describe('API key ids', () => {
+  it('never begin with "-", so a shell passes one to the CLI as an argument (one in 64 would)', () => {
+    const ids = Array.from({ length: 2000 }, newApiKeyId);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
