@@ -17,32 +17,37 @@ export interface Served {
 /** What `npm start` runs, and what the bench serves: the compiled entry (see buildServer). */
 export const SERVER_ENTRY = 'dist/src/server.js';
 
-/** `npm start` is `[NAME=value …] node <entry>`: the variables, to serve exactly that. */
-export function startScriptEnv(start: string | undefined): Record<string, string> | undefined {
-  const match = start?.match(/^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node (\S+)$/);
-  if (!match || match[2] !== SERVER_ENTRY) return undefined;
-  return Object.fromEntries(
+/** `npm start` is `[NAME=value …] node [--flag …] <entry>`: the variables and flags, to serve exactly that. */
+export function startScript(
+  start: string | undefined,
+): { env: Record<string, string>; nodeArgs: string[] } | undefined {
+  const match = start?.match(/^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node((?:\s+--\S+)*)\s+(\S+)$/);
+  if (!match || match[3] !== SERVER_ENTRY) return undefined;
+  const env = Object.fromEntries(
     (match[1] ?? '')
       .trim()
       .split(/\s+/)
       .filter(Boolean)
       .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
   );
+  return { env, nodeArgs: (match[2] ?? '').trim().split(/\s+/).filter(Boolean) };
 }
 
 /**
  * `npm run build` (tsc -p tsconfig.build.json), once per bench, so the server runs as compiled
- * JavaScript exactly as `npm start` does, with the variables its script sets (returned). Warns
- * when package.json's start script is not `[NAME=value …] node dist/src/server.js`.
+ * JavaScript exactly as `npm start` does, with the variables and Node flags its script sets
+ * (returned). Warns when package.json's start script is not `[NAME=value …] node [--flag …] dist/src/server.js`.
  */
-export async function buildServer(log: (line: string) => void): Promise<Record<string, string>> {
+export async function buildServer(
+  log: (line: string) => void,
+): Promise<{ env: Record<string, string>; nodeArgs: string[] }> {
   const start = (
     JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start?: string } }
   ).scripts.start;
-  const env = startScriptEnv(start);
-  if (!env) log(`warning: \`npm start\` is \`${start}\`, but the bench serves \`node ${SERVER_ENTRY}\``);
+  const script = startScript(start);
+  if (!script) log(`warning: \`npm start\` is \`${start}\`, but the bench serves \`node ${SERVER_ENTRY}\``);
   await run('npm', ['run', 'build']);
-  return env ?? {};
+  return script ?? { env: {}, nodeArgs: [] };
 }
 
 /**

@@ -10,10 +10,14 @@
  * BENCH_SCALE=1 (repeat GET and POST on 1,000,000 enrollments; BENCH_SCALE_ROWS to change),
  * BENCH_SCENARIOS=get,post,delete,token,mix,post_webhook (a subset), BENCH_PGBENCH=0 (skip pgbench),
  * BENCH_CPU_PROF=<dir> (run the server under `node --cpu-prof`), BENCH_SOAK=<s> (a mixed soak
- * of that many seconds, RSS sampled every second), BENCH_MAX_LOAD (1.5) and
+ * of that many seconds, RSS sampled every second), BENCH_PGBOUNCER (on when `pgbouncer` is on PATH;
+ * 0 skips it: GET and POST again with both servers through a private PgBouncer in transaction
+ * mode on BENCH_PGBOUNCER_PORT, 6545, the server with DATABASE_PREPARED_STATEMENTS=false),
+ * BENCH_MAX_LOAD (1.5) and
  * BENCH_MAX_BASELINE_P99_MS (100): above either the machine is starved and latest.* is not
  * written, unless BENCH_FORCE=1.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +56,19 @@ const SCALE_ROWS = num('BENCH_SCALE_ROWS', 1_000_000);
 const PGBENCH = env.BENCH_PGBENCH !== '0';
 const CPU_PROF = env.BENCH_CPU_PROF ? resolve(env.BENCH_CPU_PROF) : undefined;
 const SOAK = num('BENCH_SOAK', 0);
+const hasPgbouncer = () => {
+  try {
+    execFileSync('sh', ['-c', 'command -v pgbouncer'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const POOLER =
+  env.BENCH_PGBOUNCER === undefined || env.BENCH_PGBOUNCER === ''
+    ? hasPgbouncer()
+    : env.BENCH_PGBOUNCER !== '0';
+const POOLER_PORT = num('BENCH_PGBOUNCER_PORT', 6545);
 // A starved machine: its figures say more about the neighbours than about the server. On a
 // quiet machine of this kind the 1-minute load average is below 0.5 before a run and the bare
 // baseline's p99 at 50 connections is 20–45 ms.
@@ -91,9 +108,9 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 interface Pools {
   partners: Partner[];
   get: GetPool;
-  server: Record<'post' | 'mixPost' | 'scalePost' | 'soakPost' | 'postWebhook', string[]> &
+  server: Record<'post' | 'mixPost' | 'scalePost' | 'poolerPost' | 'soakPost' | 'postWebhook', string[]> &
     Record<'delete' | 'mixDelete' | 'soakDelete', string[]>;
-  baseline: Record<'post' | 'mixPost' | 'scalePost' | 'postWebhook', string[]> &
+  baseline: Record<'post' | 'mixPost' | 'scalePost' | 'poolerPost' | 'postWebhook', string[]> &
     Record<'delete' | 'mixDelete', string[]>;
 }
 interface GetPool {
@@ -127,6 +144,7 @@ async function seed(): Promise<Pools> {
       post: await userPool('post-srv', want('post') ? cap(SERVER_RATE) : 0),
       mixPost: await userPool('mix-post-srv', want('mix') ? cap(SERVER_RATE * 2, 0.15) : 0),
       scalePost: await userPool('scale-post-srv', wantScale && want('post') ? cap(SERVER_RATE) : 0),
+      poolerPost: await userPool('pooler-post-srv', POOLER && want('post') ? cap(SERVER_RATE) : 0),
       postWebhook: await userPool('post-wh-srv', want('post_webhook') ? cap(SERVER_RATE) : 0),
       delete: await livePool('del-srv', want('delete') ? cap(SERVER_RATE) : 0),
       mixDelete: await livePool('mix-del-srv', want('mix') ? cap(SERVER_RATE * 2, 0.05) : 0),
@@ -138,6 +156,7 @@ async function seed(): Promise<Pools> {
       post: await idPool('post-base', want('post') ? cap(BASELINE_RATE) : 0),
       mixPost: await idPool('mix-post-base', want('mix') ? cap(BASELINE_RATE, 0.15) : 0),
       scalePost: await idPool('scale-post-base', wantScale && want('post') ? cap(BASELINE_RATE) : 0),
+      poolerPost: await idPool('pooler-post-base', POOLER && want('post') ? cap(BASELINE_RATE) : 0),
       postWebhook: await idPool('post-wh-base', want('post_webhook') ? cap(BASELINE_RATE) : 0),
       delete: await livePool('del-base', want('delete') ? cap(BASELINE_RATE) : 0),
       mixDelete: await livePool('mix-del-base', want('mix') ? cap(BASELINE_RATE, 0.05) : 0),
@@ -155,7 +174,11 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const enrollmentPath = (id: string) => `/v2/promotions/${PROMOTION_ID}:${id}`;
 
 /** The requests of one scenario against the real server. */
-function serverRequests(kind: Kind | 'soak', pools: Pools, scale: boolean): LoadSpec['pools'] {
+/** Which pass a run belongs to: its own pools of consumed items (POST accounts). */
+type Pass = 'small' | 'scale' | 'pooler';
+const POST_POOL = { small: 'post', scale: 'scalePost', pooler: 'poolerPost' } as const;
+
+function serverRequests(kind: Kind | 'soak', pools: Pools, pass: Pass): LoadSpec['pools'] {
   const appToken = pools.partners[0]!.appToken;
   const get = {
     items: pools.get.enrollmentIds.map(
@@ -188,7 +211,7 @@ function serverRequests(kind: Kind | 'soak', pools: Pools, scale: boolean): Load
     case 'get':
       return { get };
     case 'post':
-      return { post: post(scale ? pools.server.scalePost : pools.server.post) };
+      return { post: post(pools.server[POST_POOL[pass]]) };
     case 'post_webhook':
       return { post: post(pools.server.postWebhook) };
     case 'delete':
@@ -218,7 +241,7 @@ function serverRequests(kind: Kind | 'soak', pools: Pools, scale: boolean): Load
 }
 
 /** The same requests against the baseline: ids instead of tokens, no checks. */
-function baselineRequests(kind: Kind, pools: Pools, scale: boolean): LoadSpec['pools'] {
+function baselineRequests(kind: Kind, pools: Pools, pass: Pass): LoadSpec['pools'] {
   const get = {
     items: pools.get.enrollmentIds.map((id): RequestItem => ({ method: 'GET', path: `/enrollments/${id}` })),
     consumed: false,
@@ -241,7 +264,7 @@ function baselineRequests(kind: Kind, pools: Pools, scale: boolean): LoadSpec['p
     case 'get':
       return { get };
     case 'post':
-      return { post: post(scale ? pools.baseline.scalePost : pools.baseline.post) };
+      return { post: post(pools.baseline[POST_POOL[pass]]) };
     case 'post_webhook':
       return { post: post(pools.baseline.postWebhook) };
     case 'delete':
@@ -360,7 +383,7 @@ async function main(): Promise<void> {
       `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}`,
   );
   log('npm run build');
-  const startEnv = await buildServer(log);
+  const start = await buildServer(log);
   const pools = await seed();
   const info = await machine(loadAtStart);
 
@@ -380,32 +403,54 @@ async function main(): Promise<void> {
     WEBHOOK_POLL_INTERVAL_MS: '600000',
   };
   if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
-  // `npm start` plus the query counter (bench/query-counter.mjs), which changes nothing served.
-  const server = await startServer(
-    'server',
-    SERVER_ENTRY,
-    SERVER_PORT,
-    { ...startEnv, ...serverEnv, BENCH_QUERY_COUNTER_PORT: String(SERVER_COUNTER_PORT) },
-    ['--import', QUERY_COUNTER, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])],
-  );
-  const baseline = await startServer(
-    'baseline',
-    'bench/baseline.ts',
-    BASELINE_PORT,
-    {
-      DATABASE_URL: DB_URL,
-      DB_POOL_MAX: String(POOL_MAX),
-      BENCH_PROMOTION_ID: PROMOTION_ID,
-      BENCH_PARTNER_ID: pools.partners[0]!.id,
-      BENCH_QUERY_COUNTER_PORT: String(BASELINE_COUNTER_PORT),
-    },
-    ['--import', 'tsx', '--import', QUERY_COUNTER],
-  );
+  // Each pass (small table, 1M rows, through PgBouncer) gets fresh processes of both servers,
+  // so no pass inherits the heap, JIT state or pool of the ones before it.
+  const startPair = async (databaseUrl: string, extra: Record<string, string> = {}) => ({
+    // `npm start` plus the query counter (bench/query-counter.mjs), which changes nothing served.
+    server: await startServer(
+      'server',
+      SERVER_ENTRY,
+      SERVER_PORT,
+      {
+        ...start.env,
+        ...serverEnv,
+        DATABASE_URL: databaseUrl,
+        ...extra,
+        BENCH_QUERY_COUNTER_PORT: String(SERVER_COUNTER_PORT),
+      },
+      [
+        ...start.nodeArgs,
+        '--import',
+        QUERY_COUNTER,
+        ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+      ],
+    ),
+    baseline: await startServer(
+      'baseline',
+      'bench/baseline.ts',
+      BASELINE_PORT,
+      {
+        DATABASE_URL: databaseUrl,
+        DB_POOL_MAX: String(POOL_MAX),
+        BENCH_PROMOTION_ID: PROMOTION_ID,
+        BENCH_PARTNER_ID: pools.partners[0]!.id,
+        BENCH_QUERY_COUNTER_PORT: String(BASELINE_COUNTER_PORT),
+      },
+      ['--import', 'tsx', '--import', QUERY_COUNTER],
+    ),
+  });
+  const stopPair = async (pair: { server: Served; baseline: Served } | null) => {
+    if (!pair) return;
+    await stopServer(pair.server);
+    await stopServer(pair.baseline);
+  };
+  let pair: { server: Served; baseline: Served } | null = await startPair(DB_URL);
 
   const results: ScenarioResult[] = [];
   const scaleResults: ScenarioResult[] = [];
   const pgbench: Partial<Record<Kind, PgbenchResult>> = {};
   const scalePgbench: Partial<Record<Kind, PgbenchResult>> = {};
+  const poolerResults: ScenarioResult[] = [];
   let soak: SoakResult | null = null;
   const scripts = pgbenchScripts({
     partnerId: pools.partners[0]!.id,
@@ -417,16 +462,17 @@ async function main(): Promise<void> {
     updateCount: 10_000,
   });
   try {
-    const pass = async (kinds: readonly Kind[], scale: boolean, into: ScenarioResult[]) => {
+    const pass = async (kinds: readonly Kind[], which: Pass, into: ScenarioResult[]) => {
+      const { server, baseline } = pair!;
       for (const kind of kinds) {
         if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, true);
-        const name = `${kind}${scale ? ` (${SCALE_ROWS} rows)` : ''}`;
+        const name = `${kind}${which === 'scale' ? ` (${SCALE_ROWS} rows)` : which === 'pooler' ? ' (PgBouncer)' : ''}`;
         log(`${name}: baseline`);
         await settle(`${name} baseline`);
-        const base = await drive(baseline, baselineRequests(kind, pools, scale), kind, BASELINE_COUNTER_PORT);
+        const base = await drive(baseline, baselineRequests(kind, pools, which), kind, BASELINE_COUNTER_PORT);
         log(`${name}: server`);
         await settle(`${name} server`);
-        const real = await drive(server, serverRequests(kind, pools, scale), kind, SERVER_COUNTER_PORT);
+        const real = await drive(server, serverRequests(kind, pools, which), kind, SERVER_COUNTER_PORT);
         into.push({ kind, server: real, baseline: base });
         if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, false);
         const costs = (r: LoadResult) =>
@@ -447,7 +493,7 @@ async function main(): Promise<void> {
       }
     };
 
-    await pass(SCENARIOS, false, results);
+    await pass(SCENARIOS, 'small', results);
     if (PGBENCH) await ceiling(SCENARIOS, pgbench);
 
     // The 1M-row pass comes before the soak, so the large table differs from the small one
@@ -461,17 +507,54 @@ async function main(): Promise<void> {
       await seeder.analyze();
       await seeder.close();
       log(`  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      await pass(scaleKinds, true, scaleResults);
+      await stopPair(pair);
+      pair = null;
+      pair = await startPair(DB_URL);
+      await pass(scaleKinds, 'scale', scaleResults);
       if (PGBENCH) await ceiling(scaleKinds, scalePgbench);
+    }
+
+    // Through a transaction pooler (CONTRACT §1, "Behind PgBouncer"): both servers connect to
+    // PgBouncer in transaction mode, the server with unnamed statements only. On whatever table
+    // the passes before left (1M rows when BENCH_SCALE=1): compare with the run of that table.
+    const poolerKinds = SCENARIOS.filter((k) => k === 'get' || k === 'post');
+    if (POOLER && poolerKinds.length > 0) {
+      log(`PgBouncer (transaction mode) on 127.0.0.1:${POOLER_PORT}`);
+      execFileSync('bash', [join(ROOT, 'scripts', 'pgbouncer.sh'), 'start', String(POOLER_PORT)], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, PGBOUNCER_DIR: `/tmp/promotions-bench-pgbouncer-${POOLER_PORT}` },
+      });
+      try {
+        const viaPooler = new URL(DB_URL);
+        viaPooler.host = `127.0.0.1:${POOLER_PORT}`;
+        await stopPair(pair);
+        pair = null;
+        pair = await startPair(viaPooler.href, { DATABASE_PREPARED_STATEMENTS: 'false' });
+        await pass(poolerKinds, 'pooler', poolerResults);
+        await stopPair(pair);
+        pair = null;
+      } finally {
+        execFileSync('bash', [join(ROOT, 'scripts', 'pgbouncer.sh'), 'stop', String(POOLER_PORT)], {
+          stdio: 'inherit',
+          env: { ...process.env, PGBOUNCER_DIR: `/tmp/promotions-bench-pgbouncer-${POOLER_PORT}` },
+        });
+      }
+      pair = await startPair(DB_URL);
     }
 
     if (SOAK > 0) {
       log(`soak: mix 80/15/5 for ${SOAK} s against the server, RSS every second`);
       await settle('soak');
-      const run = await drive(server, serverRequests('soak', pools, false), 'soak', SERVER_COUNTER_PORT, {
-        duration: SOAK,
-        warmup: 0,
-      });
+      const run = await drive(
+        pair!.server,
+        serverRequests('soak', pools, 'small'),
+        'soak',
+        SERVER_COUNTER_PORT,
+        {
+          duration: SOAK,
+          warmup: 0,
+        },
+      );
       soak = { seconds: SOAK, run, ...soakGrowth(run.rssSamples ?? []) };
       log(
         `  ${run.requestsPerSec.toFixed(0)} req/s, peak RSS ${(soak.peakRssBytes / 1024 / 1024).toFixed(0)} MB, ` +
@@ -479,16 +562,16 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await stopServer(server);
-    await stopServer(baseline);
+    await stopPair(pair);
   }
 
-  const starved = starvation(info, [...results, ...scaleResults]);
+  const starved = starvation(info, [...results, ...scaleResults, ...poolerResults]);
   const report = {
     machine: info,
     results,
     pgbench,
     scale: SCALE ? { rows: SCALE_ROWS, results: scaleResults, pgbench: scalePgbench } : null,
+    pooler: POOLER ? { rows: SCALE ? SCALE_ROWS : null, results: poolerResults } : null,
     soak,
     starved: {
       reasons: starved,

@@ -8,6 +8,7 @@ import {
   COMPILED_ENTRY,
   freePort,
   START_ENV,
+  START_NODE_FLAGS,
   startServer as startServerProcess,
 } from './helpers/processes.js';
 
@@ -27,12 +28,14 @@ describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
     expect(pkg.scripts.prestart).toBe('node scripts/check-node.cjs && npm run build');
     expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
     expect(pkg.scripts.start).toBe(
-      `MALLOC_MMAP_THRESHOLD_=${START_ENV.MALLOC_MMAP_THRESHOLD_} node ${COMPILED_ENTRY}`,
+      `MALLOC_MMAP_THRESHOLD_=${START_ENV.MALLOC_MMAP_THRESHOLD_} node ${START_NODE_FLAGS.join(' ')} ${COMPILED_ENTRY}`,
     );
     // The image runs node directly (PID 1), with the same environment.
     const dockerfile = readFileSync('Dockerfile', 'utf8');
     expect(dockerfile).toContain(`MALLOC_MMAP_THRESHOLD_=${START_ENV.MALLOC_MMAP_THRESHOLD_}`);
-    expect(dockerfile).toContain(`CMD ["node", "${COMPILED_ENTRY}"]`);
+    expect(dockerfile).toContain(
+      `CMD [${['node', ...START_NODE_FLAGS, COMPILED_ENTRY].map((a) => JSON.stringify(a)).join(', ')}]`,
+    );
     // Built on install too, so a fresh clone's `npm install` leaves a runnable dist/.
     expect(pkg.scripts.prepare).toBe('node scripts/check-node.cjs && npm run build');
     expect(pkg.dependencies.tsx).toBeUndefined();

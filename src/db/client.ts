@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../paths.js';
 import * as schema from './schema.js';
@@ -93,7 +91,15 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   };
 }
 
+/**
+ * The embedded store. Its modules (PGlite, drizzle's PGlite driver) are loaded only here, so a
+ * server on PostgreSQL never holds them (docs/PERFORMANCE.md, "Memory").
+ */
 export async function openPglite(dataDir: string | null): Promise<Database> {
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   let client: PGlite;
   if (dataDir) {
     const dir = join(dataDir, 'pglite');
@@ -127,6 +133,7 @@ export async function migrateDatabase(
   migrationsFolder: string = MIGRATIONS_FOLDER,
 ): Promise<void> {
   if (database.kind === 'pglite') {
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     // biome-ignore lint/suspicious/noExplicitAny: the PGlite migrator wants its own driver type
     await migratePglite(database.db as any, { migrationsFolder });
     return;

@@ -137,7 +137,7 @@ const rateLimitedError = (outcome: RateLimitOutcome) =>
 export const rateLimitPlugin = fp(
   async (app) => {
     const { config } = app;
-    const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : null;
+    const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : null;
     if (redis) {
       app.metrics.setRedisProbe(redis.isUp);
       app.addHook('onClose', async () => redis.close());

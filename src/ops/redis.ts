@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /** How long a dead Redis may stall a request: never longer than this. */
 export const REDIS_CONNECT_TIMEOUT_MS = 1_000;
@@ -23,11 +23,13 @@ export interface RedisConnection {
  * disconnected), short connect and command timeouts, no per-command retries, and endless
  * reconnects in the background.
  */
-export function connectRedis(
+export async function connectRedis(
   url: string,
   log: FastifyBaseLogger,
   now: () => number = Date.now,
-): RedisConnection {
+): Promise<RedisConnection> {
+  // Loaded only when REDIS_URL is set (docs/PERFORMANCE.md, "Memory").
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     enableOfflineQueue: false,
     connectTimeout: REDIS_CONNECT_TIMEOUT_MS,

@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { createPoller } from '../poller.js';
 import { toRfc3339 } from '../rules/time.js';
@@ -105,11 +105,20 @@ export function createDispatcher(options: DispatcherOptions) {
   const graceMs = options.graceMs ?? Math.min(timeoutMs, 5000);
   const random = options.random ?? Math.random;
   // With the guard on, every connection resolves through guardedLookup: only checked addresses.
-  const agent = new Agent({
-    connect: allowPrivate ? {} : { lookup: guardedLookup(options.resolve) },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
+  // undici is loaded with the first delivery: a server without endpoints never holds it
+  // (docs/PERFORMANCE.md, "Memory").
+  let http: Promise<{ agent: Agent; request: typeof import('undici').request }> | null = null;
+  const client = () => {
+    http ??= import('undici').then(({ Agent, request }) => ({
+      agent: new Agent({
+        connect: allowPrivate ? {} : { lookup: guardedLookup(options.resolve) },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      }),
+      request,
+    }));
+    return http;
+  };
 
   let stopping = false;
   let lastPrune = 0;
@@ -136,6 +145,7 @@ export function createDispatcher(options: DispatcherOptions) {
       body,
       secrets,
     });
+    const { agent, request } = await client();
     const res = await request(d.url, {
       method: 'POST',
       headers: { ...headers, 'user-agent': 'promotions-webhooks/1' },
@@ -281,7 +291,7 @@ export function createDispatcher(options: DispatcherOptions) {
         await repository.release(pending, clock.now()).catch(() => {});
       }
     }
-    await agent.close().catch(() => {});
+    if (http) await (await http).agent.close().catch(() => {});
   }
 
   const dispatcher = { runOnce, start, stop };
