@@ -7,7 +7,13 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../paths.js';
+import { statementFunctions } from './prepared.js';
 import * as schema from './schema.js';
+import {
+  installStatementFunctions,
+  type StatementFunctionMap,
+  unnamedStatements,
+} from './statement-functions.js';
 
 /** One query interface for both drivers; a transaction is also a `Db`. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -21,6 +27,11 @@ export interface PoolStats {
 export interface Database {
   readonly kind: 'pg' | 'pglite';
   readonly db: Db;
+  /**
+   * Behind a transaction pooler (PostgreSQL with preparedStatements false): the functions that
+   * stand in for the read-only hot statements, filled by migrateDatabase.
+   */
+  readonly statementFunctions?: StatementFunctionMap;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   poolStats(): PoolStats | null;
@@ -46,23 +57,9 @@ export interface PgOptions {
   onPoolError?: (err: Error) => void;
 }
 
-/** pg's query config, whose `name` makes a named prepared statement. */
-type QueryConfigLike = { name?: string; text: string };
-
-/** Makes a client send every statement unnamed: the 2-round-trip statements stay 2 round trips. */
-function unnamedStatements(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as { query: unknown }).query = function unnamedQuery(config: unknown, ...rest: unknown[]) {
-    if (typeof config === 'object' && config !== null && (config as QueryConfigLike).name !== undefined) {
-      const { name: _name, ...unnamed } = config as QueryConfigLike;
-      return query(unnamed, ...rest);
-    }
-    return query(config, ...rest);
-  };
-}
-
 export async function openPostgres(options: PgOptions): Promise<Database> {
   const pooled = options.preparedStatements === false;
+  const functions: StatementFunctionMap = new Map();
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax ?? 10,
@@ -77,12 +74,13 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   pool.on('error', (err) => options.onPoolError?.(err));
   pool.on('connect', (client) => {
     client.on('error', (err) => options.onPoolError?.(err));
-    if (pooled) unnamedStatements(client);
+    if (pooled) unnamedStatements(client, functions);
   });
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'pg',
     db,
+    ...(pooled ? { statementFunctions: functions } : {}),
     async ping() {
       await pool.query('select 1');
     },
@@ -159,6 +157,10 @@ export async function migrateDatabase(
         migration.hash,
         migration.folderMillis,
       ]);
+    }
+    // Only on the schema this code was written for (not an older folder's, as migration tests use).
+    if (database.statementFunctions && migrationsFolder === MIGRATIONS_FOLDER) {
+      await installStatementFunctions(client, statementFunctions(), database.statementFunctions);
     }
     await client.query('commit');
   } catch (err) {

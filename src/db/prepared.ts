@@ -14,13 +14,34 @@ interface DrizzleInternals {
   };
 }
 
+/** A read-only statement that runs as a server-side function behind a transaction pooler. */
+export interface StatementFunction {
+  name: string;
+  query: SQL;
+}
+
+const STATEMENT_FUNCTIONS: StatementFunction[] = [];
+
+/** The statements declared with `asFunction` (installed by migrateDatabase behind a pooler). */
+export const statementFunctions = (): readonly StatementFunction[] => STATEMENT_FUNCTIONS;
+
 /**
  * A hot query as a named prepared statement: its SQL text is fixed (parameters only through
  * `sql.placeholder('name')`), so PostgreSQL parses and plans it once per connection instead
  * of on every call. On PGlite the name is ignored and the same text runs as is. Works on a
  * transaction as on the pool. The text is built once, on first use.
+ *
+ * `asFunction` (read-only statements only): behind a transaction pooler, where nothing stays
+ * prepared (DATABASE_PREPARED_STATEMENTS=false), the statement runs as a PL/pgSQL function of
+ * the same text instead, whose plan PostgreSQL keeps per server connection as it would keep
+ * the named statement's (src/db/statement-functions.ts).
  */
-export function prepared<Row, Params extends Record<string, unknown>>(name: string, query: SQL) {
+export function prepared<Row, Params extends Record<string, unknown>>(
+  name: string,
+  query: SQL,
+  options: { asFunction?: boolean } = {},
+) {
+  if (options.asFunction) STATEMENT_FUNCTIONS.push({ name, query });
   let built: { sql: string; params: unknown[] } | undefined;
   const run = async (db: Db, params: Params): Promise<Row[]> => {
     const internals = db as unknown as DrizzleInternals;

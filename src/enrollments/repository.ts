@@ -69,6 +69,7 @@ const tokenWithView = prepared<
             and (t.kind = 'app' or e.account_id = t.account_id) and e.unenrolled_at is null
         ) v on true
         where t.id = ${sql.placeholder('tokenId')}`,
+  { asFunction: true },
 );
 
 /** What the enrollment statement found, for the exact 4xx of each guard that refused. */

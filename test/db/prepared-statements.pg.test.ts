@@ -5,8 +5,10 @@
 // answer is the same directly and through PgBouncer (the CI leg).
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openPostgres, queryRows } from '../../src/db/client.js';
+import { type Database, migrateDatabase, openPostgres, queryRows } from '../../src/db/client.js';
 import { prepared } from '../../src/db/prepared.js';
+import { type StatementFunctionMap, unnamedStatements } from '../../src/db/statement-functions.js';
+import { bearer, createTestApp } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const probe = prepared<{ answer: number }, { n: number }>(
@@ -75,5 +77,134 @@ describe('DATABASE_PREPARED_STATEMENTS', () => {
       sql`select current_setting('statement_timeout') as t`,
     );
     expect(row!.t).toBe('0');
+  });
+});
+
+describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its statement', () => {
+  it('sends `select fn($1, …)` for a statement that has one, its rows unwrapped; others go unnamed as they are', async () => {
+    const sent: unknown[][] = [];
+    const client: { query: (...args: unknown[]) => unknown } = {
+      query: async (...args: unknown[]) => {
+        sent.push(args);
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+        return { rows: text.startsWith('select fn_x') ? [{ r: { a: 1 } }, { r: { a: 2 } }] : [{ b: 3 }] };
+      },
+    };
+    const functions: StatementFunctionMap = new Map([['with_fn', { fn: 'fn_x', arity: 3 }]]);
+    unnamedStatements(client as never, functions);
+    const q = client.query as (...args: unknown[]) => Promise<{ rows: unknown[] }>;
+
+    expect((await q({ name: 'with_fn', text: 'select long statement', types: 't' }, [1, 2, 3])).rows).toEqual(
+      [{ a: 1 }, { a: 2 }],
+    );
+    expect((await q({ name: 'other', text: 'select other' }, [4])).rows).toEqual([{ b: 3 }]);
+    expect((await q('select plain')).rows).toEqual([{ b: 3 }]);
+    // As pg.Pool#query calls it: with a callback.
+    const viaCallback = await new Promise((resolve, reject) => {
+      client.query = async (...args: unknown[]) => {
+        sent.push(args.slice(0, -1));
+        (args[args.length - 1] as (err: null, res: unknown) => void)(null, { rows: [{ r: { c: 5 } }] });
+      };
+      unnamedStatements(client as never, functions);
+      (client.query as (...args: unknown[]) => void)(
+        { name: 'with_fn', text: 'select long' },
+        [7, 8, 9],
+        (err: Error | null, res: { rows: unknown[] }) => (err ? reject(err) : resolve(res.rows)),
+      );
+    });
+    expect(viaCallback).toEqual([{ c: 5 }]);
+    expect(sent).toEqual([
+      [{ text: 'select fn_x($1, $2, $3) as r', types: 't' }, [1, 2, 3]],
+      [{ text: 'select other' }, [4]],
+      ['select plain'],
+      [{ text: 'select fn_x($1, $2, $3) as r' }, [7, 8, 9]],
+    ]);
+  });
+
+  it('is created with the migrations, typed as PostgreSQL infers the statement, and answers GET exactly', async () => {
+    const database = await open(false);
+    await migrateDatabase(database, test.url!);
+    const installed = database.statementFunctions!.get('enrollment_token_with_view');
+    expect(installed?.fn).toMatch(/^promotions_stmt_enrollment_token_with_view_[0-9a-f]{12}$/);
+    expect(installed?.arity).toBe(4);
+    const procs = await queryRows<{ proname: string; args: string; volatile: string }>(
+      database.db,
+      sql`select proname, pg_get_function_identity_arguments(oid) as args, provolatile as volatile
+          from pg_proc where proname like 'promotions_stmt_%'`,
+    );
+    expect(procs).toEqual([
+      { proname: installed!.fn, args: 'timestamp with time zone, uuid, text, text', volatile: 's' },
+    ]);
+
+    // Starting again finds the same function: nothing new is created.
+    await migrateDatabase(database, test.url!);
+    expect(database.statementFunctions!.get('enrollment_token_with_view')).toEqual(installed);
+    const again = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from pg_proc where proname like 'promotions_stmt_%'`,
+    );
+    expect(again).toEqual([{ n: 1 }]);
+
+    const ctx = await createTestApp({ database: { ...test, database } });
+    try {
+      const partner = await ctx.fixtures.partner();
+      const account = await ctx.fixtures.account();
+      const promotion = await ctx.fixtures.promotion(partner.id, { durationDays: 90, taskLimitPerMonth: 5 });
+      const token = await ctx.fixtures.userToken(partner.id, account.id);
+      const created = await ctx.app.inject({
+        method: 'POST',
+        url: '/v2/promotions',
+        headers: bearer(token),
+        payload: { promotion_id: promotion },
+      });
+      expect(created.statusCode).toBe(201);
+      const { enrollment_id } = created.json();
+      for (let i = 0; i < 7; i++) {
+        // Past PostgreSQL's five custom plans, onto the function's cached generic one.
+        const res = await ctx.app.inject({
+          method: 'GET',
+          url: `/v2/promotions/${enrollment_id}`,
+          headers: bearer(token),
+        });
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toEqual({
+          promotion_id: promotion,
+          enrollment_date: '2026-04-28T10:00:00Z',
+          expiration_date: '2026-07-26T23:59:59Z',
+          task_limit_per_month: 5,
+          tasks_used_this_month: 0,
+          status: 'enrolled',
+          enrollment_id,
+          billing_cycle_start: '2026-04-28T10:00:00Z',
+          billing_cycle_end: '2026-05-28T10:00:00Z',
+        });
+      }
+      const other = await ctx.fixtures.userToken(partner.id, (await ctx.fixtures.account()).id);
+      const refused = await ctx.app.inject({
+        method: 'GET',
+        url: `/v2/promotions/${enrollment_id}`,
+        headers: bearer(other),
+      });
+      expect(refused.statusCode).toBe(404);
+      // GET answers what the function answers: marked, the function shows through.
+      const [definition] = await queryRows<{ def: string }>(
+        test.database.db,
+        sql`select pg_get_functiondef(${installed!.fn}::regproc) as def`,
+      );
+      const marked = definition!.def.replace(
+        'row_to_json(q)',
+        `(row_to_json(q)::jsonb || '{"task_limit_per_month": 999}')::json`,
+      );
+      expect(marked).not.toBe(definition!.def);
+      await queryRows(test.database.db, sql.raw(marked));
+      const shown = await ctx.app.inject({
+        method: 'GET',
+        url: `/v2/promotions/${enrollment_id}`,
+        headers: bearer(token),
+      });
+      expect(shown.json().task_limit_per_month).toBe(999);
+    } finally {
+      await ctx.app.close();
+    }
   });
 });
