@@ -7,11 +7,11 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../paths.js';
-import { statementFunctions } from './prepared.js';
 import * as schema from './schema.js';
 import {
   installStatementFunctions,
   type StatementFunctionMap,
+  statementFunctions,
   unnamedStatements,
 } from './statement-functions.js';
 

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { registerStatementFunction } from './statement-functions.js';
 
 /** drizzle's internals a prepared statement needs; stable across its pg and PGlite drivers. */
 interface DrizzleInternals {
@@ -13,17 +14,6 @@ interface DrizzleInternals {
     ): { execute(placeholders?: Record<string, unknown>): Promise<{ rows: unknown[] }> };
   };
 }
-
-/** A read-only statement that runs as a server-side function behind a transaction pooler. */
-export interface StatementFunction {
-  name: string;
-  query: SQL;
-}
-
-const STATEMENT_FUNCTIONS: StatementFunction[] = [];
-
-/** The statements declared with `asFunction` (installed by migrateDatabase behind a pooler). */
-export const statementFunctions = (): readonly StatementFunction[] => STATEMENT_FUNCTIONS;
 
 /**
  * A hot query as a named prepared statement: its SQL text is fixed (parameters only through
@@ -41,7 +31,7 @@ export function prepared<Row, Params extends Record<string, unknown>>(
   query: SQL,
   options: { asFunction?: boolean } = {},
 ) {
-  if (options.asFunction) STATEMENT_FUNCTIONS.push({ name, query });
+  if (options.asFunction) registerStatementFunction({ name, query });
   let built: { sql: string; params: unknown[] } | undefined;
   const run = async (db: Db, params: Params): Promise<Row[]> => {
     const internals = db as unknown as DrizzleInternals;

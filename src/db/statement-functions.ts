@@ -6,9 +6,25 @@
 // pooler's server connections live on across transactions. The client then sends a short
 // `select fn($1, …)` instead of the statement.
 import { createHash } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
-import type { StatementFunction } from './prepared.js';
+
+/** A read-only statement that runs as a server-side function behind a transaction pooler. */
+export interface StatementFunction {
+  name: string;
+  query: SQL;
+}
+
+const STATEMENT_FUNCTIONS: StatementFunction[] = [];
+
+/** Declared by `prepared(…, { asFunction: true })` (src/db/prepared.ts). */
+export function registerStatementFunction(statement: StatementFunction): void {
+  STATEMENT_FUNCTIONS.push(statement);
+}
+
+/** The statements declared so far: installed by migrateDatabase behind a pooler. */
+export const statementFunctions = (): readonly StatementFunction[] => STATEMENT_FUNCTIONS;
 
 /** Where a statement's function is, and how many parameters it takes. */
 export interface InstalledFunction {
