@@ -37,12 +37,13 @@ export const COMPILED_ENTRY = 'dist/src/server.js';
 export const START_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
 /**
- * The Node flags `npm start` (and the Dockerfile) passes: V8's young generation capped at
- * 16 MB semi-spaces, Node 20's size. From V8 12 (Node 22) the cap grows with the machine's
- * memory: 64 MB semi-spaces on a 24 GiB machine, ~100 MB more resident memory for no
- * measurable throughput (docs/PERFORMANCE.md, "Memory").
+ * The Node flags `npm start` (and the Dockerfile) passes, V8 as Node 20 ran it: the young
+ * generation capped at 16 MB semi-spaces (from V8 12, Node 22, the cap grows with the host's
+ * memory: 64 MB semi-spaces on 24 GiB, ~100 MB more resident memory) and no Maglev, the
+ * mid-tier JIT Node 22 turned on (~35 MB more code under load). Neither bought measurable
+ * throughput here (docs/PERFORMANCE.md, "Memory on Node 24").
  */
-export const START_NODE_FLAGS = ['--max-semi-space-size=16'];
+export const START_NODE_FLAGS = ['--max-semi-space-size=16', '--no-maglev'];
 
 /**
  * `npm run build` (tsc -p tsconfig.build.json into dist/), safe while another test file or
