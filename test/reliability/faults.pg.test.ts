@@ -89,11 +89,15 @@ async function enroll(user: { accountId: string; token: string }): Promise<Outco
   }
 }
 
-/** `workers` parallel loops, each enrolling the next unused account until `until()` says stop. */
+/**
+ * `workers` parallel loops, each enrolling the next unused account until `until()` says stop;
+ * `answered` counts the answers so far, for a fault that should land mid-stream.
+ */
 async function stream(
   users: Array<{ accountId: string; token: string }>,
   workers: number,
   until: () => boolean,
+  answered: { count: number } = { count: 0 },
 ) {
   const outcomes: Outcome[] = [];
   let next = 0;
@@ -101,10 +105,15 @@ async function stream(
     Array.from({ length: workers }, async () => {
       while (!until() && next < users.length) {
         outcomes.push(await enroll(users[next++]!));
+        answered.count++;
       }
     }),
   );
   return outcomes;
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(5);
 }
 
 async function enrollmentAccounts(): Promise<Set<string>> {
@@ -147,16 +156,20 @@ afterAll(async () => {
 describe('faults', { timeout: 120_000 }, () => {
   it('answers 503 with Retry-After, never 500, while PostgreSQL is down, and recovers by itself', async () => {
     const [spare, ...users] = await usersWithTokens(401);
-    const started = Date.now();
+    // PostgreSQL goes down after the first 100 answers, however fast they come, so that the
+    // other 300 meet the outage (a fixed delay let a fast machine finish before it).
+    const answered = { count: 0 };
     let killed = false;
+    let restarted = 0;
     const killer = (async () => {
-      await sleep(700);
+      await waitUntil(() => answered.count >= 100);
       cluster.stop('immediate');
       killed = true;
       await sleep(2000);
       cluster.start();
+      restarted = Date.now();
     })();
-    const outcomes = await stream(users, 8, () => Date.now() - started > 3500);
+    const outcomes = await stream(users, 8, () => restarted > 0 && Date.now() - restarted > 1000, answered);
     await killer;
     expect(killed).toBe(true);
     const statuses = new Set(outcomes.map((o) => o.status));
@@ -189,13 +202,15 @@ describe('faults', { timeout: 120_000 }, () => {
   it('keeps every 201 and nothing that got an error when the server is SIGKILLed mid-stream', async () => {
     const users = await usersWithTokens(300);
     const before = await enrollmentAccounts();
+    // Killed after the first 100 answers, so that requests are in flight (not after a fixed delay).
+    const answered = { count: 0 };
     let dead = false;
     const killer = (async () => {
-      await sleep(800);
+      await waitUntil(() => answered.count >= 100);
       server.child.kill('SIGKILL');
       dead = true;
     })();
-    const outcomes = await stream(users, 8, () => dead);
+    const outcomes = await stream(users, 8, () => dead, answered);
     await killer;
     await server.exit;
 
@@ -214,6 +229,7 @@ describe('faults', { timeout: 120_000 }, () => {
     for (const o of failed) expect(enrolled.has(o.accountId)).toBe(false);
     // Requests cut off by the kill may or may not have committed; nothing else appeared.
     const inFlight = outcomes.filter((o) => o.status === 'socket-error').length;
+    expect(inFlight).toBeGreaterThan(0);
     process.stdout.write(
       `faults: server SIGKILLed: ${created.length} × 201 all kept, ${failed.length} errors none kept, ${inFlight} cut off in flight\n`,
     );
