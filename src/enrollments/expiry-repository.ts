@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { eventCtes } from '../events/event-log.js';
 import { billingCycleSql } from '../rules/billing-cycle.js';
-import { promotionDetailSql } from '../rules/enrollment-detail.js';
+import { promotionDetailOfRowSql } from '../rules/enrollment-detail.js';
 import { isExpiredSql } from '../rules/expiration.js';
 import { EFFECTIVE_EXPIRES_AT } from './views.js';
 
@@ -74,17 +74,7 @@ export function createExpiryRepository(db: Db) {
             type: 'enrollment.expired',
             enrollmentId: sql`d.id`,
             actor: { type: 'system' },
-            data: promotionDetailSql({
-              promotionId: sql`d.promotion_id`,
-              id: sql`d.id`,
-              enrolledAt: sql`d.enrolled_at`,
-              expiresAt: sql`d.expires_at`,
-              taskLimitPerMonth: sql`d.task_limit_per_month`,
-              used: sql`d.used`,
-              cycleStart: sql`d.cycle_start`,
-              cycleEnd: sql`d.cycle_end`,
-              at: sql`d.at`,
-            }),
+            data: promotionDetailOfRowSql(sql`d`),
             dedupKey: sql`'enrollment.expired:' || d.id`,
             at: sql`d.at`,
             recordedAt: sql`${options.wallNow ?? now}::timestamptz`,

@@ -8,7 +8,7 @@ import { prepared } from '../db/prepared.js';
 import { epochMs, toDate } from '../db/sql.js';
 import { eventCtes } from '../events/event-log.js';
 import { billingCycleSql } from '../rules/billing-cycle.js';
-import { promotionDetailSql } from '../rules/enrollment-detail.js';
+import { promotionDetailOfRowSql, promotionDetailSql } from '../rules/enrollment-detail.js';
 import type { EnrollmentKey } from '../rules/enrollment-id.js';
 import { effectiveExpirationSql, isExpiredSql, ownExpirationSql } from '../rules/expiration.js';
 import { enrollableSql } from '../rules/promotion-window.js';
@@ -220,17 +220,7 @@ const unenrollStatement = prepared<
       type: 'enrollment.unenrolled',
       enrollmentId: sql`d.id`,
       actor: { type: 'partner', id: sql`${PARTNER}::text` },
-      data: promotionDetailSql({
-        promotionId: sql`d.promotion_id`,
-        id: sql`d.id`,
-        enrolledAt: sql`d.enrolled_at`,
-        expiresAt: sql`d.expires_at`,
-        taskLimitPerMonth: sql`d.task_limit_per_month`,
-        used: sql`d.used`,
-        cycleStart: sql`d.cycle_start`,
-        cycleEnd: sql`d.cycle_end`,
-        at: sql`d.at`,
-      }),
+      data: promotionDetailOfRowSql(sql`d`),
       at: sql`d.at`,
       recordedAt: NOW,
     })}

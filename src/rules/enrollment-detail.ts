@@ -80,6 +80,26 @@ export function promotionDetailSql(c: {
     'billing_cycle_end', ${rfc3339Sql(c.cycleEnd)})`;
 }
 
+/**
+ * promotionDetailSql over one row whose columns carry the detail's names (promotion_id, id,
+ * enrolled_at, expires_at, task_limit_per_month, used, cycle_start, cycle_end, at): the
+ * `detail` CTEs of the unenroll and expiry statements.
+ */
+export function promotionDetailOfRowSql(row: SQL): SQL {
+  const column = (name: string) => sql`${row}.${sql.identifier(name)}`;
+  return promotionDetailSql({
+    promotionId: column('promotion_id'),
+    id: column('id'),
+    enrolledAt: column('enrolled_at'),
+    expiresAt: column('expires_at'),
+    taskLimitPerMonth: column('task_limit_per_month'),
+    used: column('used'),
+    cycleStart: column('cycle_start'),
+    cycleEnd: column('cycle_end'),
+    at: column('at'),
+  });
+}
+
 export type AdminEnrollmentStatus = 'enrolled' | 'expired' | 'unenrolled';
 
 /** The operator's view of the status: unenrolled wins over expired. */
