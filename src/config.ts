@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   DB_POOL_MAX: positiveInt(1000).default(10),
   DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt(86_400).default(60),
+  // CONTRACT §12: whole months of the usage ledger kept; platform events kept for dedup.
+  USAGE_LEDGER_RETENTION_MONTHS: positiveInt(1200).default(13),
+  USAGE_EVENT_RETENTION_DAYS: positiveInt(3650)
+    .refine((v) => v >= 35, 'must be at least 35 (event ids are unique for at least 35 days)')
+    .default(35),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, "_", ".", ":" or "-"')
@@ -116,6 +121,10 @@ export interface Config {
   databasePreparedStatements: boolean;
   /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */
   expirySweepIntervalSeconds: number;
+  /** CONTRACT §12: whole months of the usage ledger kept (USAGE_LEDGER_RETENTION_MONTHS, 13). */
+  usageLedgerRetentionMonths: number;
+  /** CONTRACT §12: days a platform event is remembered for dedup (USAGE_EVENT_RETENTION_DAYS, ≥ 35). */
+  usageEventRetentionDays: number;
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   redisKeyPrefix: string;
   /** Overload thresholds (@fastify/under-pressure); 0 or undefined = not checked. */
@@ -193,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: e.DB_POOL_MAX,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     expirySweepIntervalSeconds: e.EXPIRY_SWEEP_INTERVAL_SECONDS,
+    usageLedgerRetentionMonths: e.USAGE_LEDGER_RETENTION_MONTHS,
+    usageEventRetentionDays: e.USAGE_EVENT_RETENTION_DAYS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     // Embedded PGlite runs every query on the event loop, so there a slow query would read as
     // overload: the check is off by default with it, 1 s with PostgreSQL.

@@ -26,6 +26,7 @@ export const ERROR_CATALOGUE = {
   idempotency_key_in_use: { status: 409, title: 'Idempotency Key In Use' },
   promotion_exists: { status: 409, title: 'Promotion Exists' },
   email_taken: { status: 409, title: 'Email Taken' },
+  external_id_taken: { status: 409, title: 'External Id Taken' },
   max_enrollments_below_count: { status: 409, title: 'Max Enrollments Below Count' },
   enrollment_not_active: { status: 409, title: 'Enrollment Not Active' },
   test_clock_advancing: { status: 409, title: 'Test Clock Advancing' },
@@ -316,6 +317,28 @@ function roleRequired(need: string, have: string): ApiError {
   );
 }
 
+/** CONTRACT §12: a meter key may call the metering endpoints and nothing else. */
+function meterKeyOnly(): ApiError {
+  return new ApiError(
+    'permission_denied',
+    'A meter key may call only POST /admin/v1/usage_events and GET /admin/v1/entitlements.',
+  );
+}
+
+/** CONTRACT §12: entitlements are read by exactly one of the two account ids. */
+function oneAccountRequired(): ApiError {
+  return new ApiError('invalid_request', 'Give exactly one of account_id and external_account_id.', {
+    source: { parameter: 'account_id' },
+  });
+}
+
+/** CONTRACT §12: another account has this external id. */
+function externalIdTaken(): ApiError {
+  return new ApiError('external_id_taken', 'Another account has this external_id.', {
+    source: { pointer: '/external_id' },
+  });
+}
+
 // Resources that are not there (or not the caller's, which answers the same).
 
 function enrollmentNotFound(): ApiError {
@@ -595,6 +618,9 @@ export const ERRORS = {
   adminTokenInvalid,
   apiKeyInvalid,
   roleRequired,
+  meterKeyOnly,
+  externalIdTaken,
+  oneAccountRequired,
   invalidActorFilter,
   lastOwner,
   operatorEmailTaken,

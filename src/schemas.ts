@@ -28,6 +28,11 @@ export const DateTimeSchema = z.iso
   .datetime({ offset: true, message: 'must be an RFC 3339 date-time' })
   .transform((v) => new Date(v));
 
+/** CONTRACT §12: the platform's own id of an account, case-sensitive. */
+export const ExternalIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'must be 1 to 128 of A-Z a-z 0-9 . _ : @ -');
+
 /** Error responses of a route: every listed status answers with the envelope. */
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, ErrorEnvelopeSchema])) as Record<

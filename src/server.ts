@@ -105,6 +105,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   logger.info({ url: `${config.publicUrl}/console` }, 'operator console');
   app.expirySweeper.start(app.log);
+  app.usageMaintenance.start(app.log);
   app.webhooks.dispatcher.start();
 }
 

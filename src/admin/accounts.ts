@@ -3,13 +3,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { changesBetween } from '../audit/audit-log.js';
 import { hashSecret } from '../auth/secrets.js';
+import { sqlState } from '../db/errors.js';
 import { ERRORS } from '../errors.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
 import { toAccountResource } from './resources.js';
-import { AccountSchema, CreateAccountSchema } from './schemas.js';
+import { AccountSchema, CreateAccountSchema, UpdateAccountSchema } from './schemas.js';
 
-/** /admin/v1/accounts: the users partners enroll. */
+const UNIQUE_VIOLATION = '23505';
+const AccountParamsSchema = z.object({ account_id: z.string().max(36) });
+
+/** /admin/v1/accounts: the users partners enroll, with the platform's id of each (CONTRACT §12). */
 export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   const { accounts, auditLog, clock } = app;
 
@@ -23,14 +27,19 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
     },
     async function createAccount(request, reply) {
-      const passwordHash = await hashSecret(request.body.password);
+      const { email, password, external_id: externalId = null } = request.body;
+      const passwordHash = await hashSecret(password);
       // CONTRACT §11: the account and its audit entry (never the password) in one transaction.
       const account = await auditLog.write(apiAudit(request), async (tx) => {
         const created = await accounts.insert(
-          { id: randomUUID(), email: request.body.email, passwordHash, createdAt: clock.now() },
+          { id: randomUUID(), email, passwordHash, externalId, createdAt: clock.now() },
           tx,
         );
-        if (!created) throw ERRORS.emailTaken();
+        if (!created) {
+          throw (await accounts.takenBy({ email }, tx)) === 'email'
+            ? ERRORS.emailTaken()
+            : ERRORS.externalIdTaken();
+        }
         const result = toAccountResource(created);
         return {
           result,
@@ -50,7 +59,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     '/accounts/:account_id',
     {
       schema: {
-        params: z.object({ account_id: z.string() }),
+        params: AccountParamsSchema,
         response: { 200: AccountSchema, ...errors(401, 404, 503) },
       },
       config: { role: 'viewer' },
@@ -60,6 +69,46 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       const account = z.uuid().safeParse(id).success ? await accounts.findById(id) : undefined;
       if (!account) throw ERRORS.accountNotFound();
       return toAccountResource(account);
+    },
+  );
+
+  app.patch(
+    '/accounts/:account_id',
+    {
+      schema: {
+        params: AccountParamsSchema,
+        body: UpdateAccountSchema,
+        response: { 200: AccountSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 503) },
+      },
+      config: { role: 'editor' },
+    },
+    async function updateAccount(request) {
+      const id = request.params.account_id;
+      if (!z.uuid().safeParse(id).success) throw ERRORS.accountNotFound();
+      const externalId = request.body.external_id;
+      return auditLog.write(apiAudit(request), async (tx) => {
+        const before = await accounts.findById(id, tx);
+        if (!before) throw ERRORS.accountNotFound();
+        let after = before;
+        if (externalId !== undefined && externalId !== before.externalId) {
+          try {
+            after = (await accounts.setExternalId(id, externalId, tx)) ?? before;
+          } catch (err) {
+            if (sqlState(err) === UNIQUE_VIOLATION) throw ERRORS.externalIdTaken();
+            throw err;
+          }
+        }
+        const result = toAccountResource(after);
+        return {
+          result,
+          entry: {
+            action: 'account.updated',
+            objectType: 'account',
+            objectId: id,
+            changes: changesBetween(toAccountResource(before), result),
+          },
+        };
+      });
     },
   );
 };

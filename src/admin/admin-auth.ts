@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** CONTRACT §11: the role an admin or console route needs; a route without one fails at start-up. */
     role?: Role;
+    /** CONTRACT §12: a metering route, which a `meter` API key may call too. */
+    meter?: boolean;
   }
 }
 
@@ -31,9 +33,13 @@ export function apiAudit(request: FastifyRequest): AuditContext {
   return { actor: request.actor, requestId: request.id, via: 'api' };
 }
 
-/** Refuses a route to a caller whose role is below the one the route declares (403 permission_denied). */
-export function requireRole(actor: AdminActor, need: Role | undefined): void {
-  if (need !== undefined && !roleAllows(actor.role, need)) throw ERRORS.roleRequired(need, actor.role);
+/**
+ * Refuses a route to a caller whose role is below the one the route declares, and a meter key
+ * anything but a metering route (403 permission_denied).
+ */
+export function requireRole(actor: AdminActor, need: Role | undefined, meterRoute = false): void {
+  if (need === undefined || roleAllows(actor.role, need, meterRoute)) return;
+  throw actor.role === 'meter' ? ERRORS.meterKeyOnly() : ERRORS.roleRequired(need, actor.role);
 }
 
 /**
@@ -69,7 +75,8 @@ export const adminAuthPlugin = fp<AdminAuthOptions>(
 
     app.addHook('onRequest', async function authenticateAdmin(request) {
       request.actor = await authenticate(request.headers.authorization);
-      requireRole(request.actor, request.routeOptions.config.role);
+      const { role, meter } = request.routeOptions.config;
+      requireRole(request.actor, role, meter === true);
     });
   },
   { name: 'admin-auth', dependencies: ['operators'] },

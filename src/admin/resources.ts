@@ -9,6 +9,7 @@ import { toRfc3339OrNull as iso, toRfc3339 } from '../rules/time.js';
 export const toAccountResource = (a: AccountRow) => ({
   id: a.id,
   email: a.email,
+  external_id: a.externalId,
   created_at: toRfc3339(a.createdAt),
 });
 

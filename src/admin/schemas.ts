@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SCOPES } from '../auth/scopes.js';
-import { DateTimeSchema, PromotionIdSchema } from '../schemas.js';
+import { DateTimeSchema, ExternalIdSchema, PromotionIdSchema } from '../schemas.js';
 
 export const RedirectUriSchema = z
   .string()
@@ -25,6 +25,12 @@ export const CreatePartnerSchema = z.object({
 export const CreateAccountSchema = z.object({
   email: z.email().max(320),
   password: z.string().min(8).max(200),
+  external_id: ExternalIdSchema.optional(),
+});
+
+/** CONTRACT §12: PATCH /admin/v1/accounts/{id}; a field left out is unchanged, null clears. */
+export const UpdateAccountSchema = z.object({
+  external_id: ExternalIdSchema.nullable().optional(),
 });
 
 const nullableInt = (min: number) => z.number().int().min(min).max(2_147_483_647).nullable();
@@ -69,7 +75,12 @@ export const PartnerSchema = z.object({
   created_at: z.string(),
 });
 
-export const AccountSchema = z.object({ id: z.string(), email: z.string(), created_at: z.string() });
+export const AccountSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  external_id: z.string().nullable(),
+  created_at: z.string(),
+});
 
 export const PromotionSchema = z.object({
   id: z.string(),

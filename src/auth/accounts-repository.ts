@@ -6,7 +6,10 @@ export type AccountRow = typeof accounts.$inferSelect;
 
 export function createAccountsRepository(db: Db) {
   return {
-    /** undefined when the email is taken (case-insensitively); the unique index decides. */
+    /**
+     * undefined when the email (case-insensitively) or the external id is taken; the unique
+     * indexes decide (takenBy says which).
+     */
     async insert(row: typeof accounts.$inferInsert, tx: Db = db): Promise<AccountRow | undefined> {
       const [created] = await tx.insert(accounts).values(row).onConflictDoNothing().returning();
       return created;
@@ -18,6 +21,26 @@ export function createAccountsRepository(db: Db) {
     /** CONTRACT §10 (the bootstrap file): a declared account's new password. */
     async setPasswordHash(id: string, passwordHash: string, tx: Db = db): Promise<void> {
       await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, id));
+    },
+    /** CONTRACT §12: the account the platform knows by this id (case-sensitive). */
+    async findByExternalId(externalId: string, tx: Db = db): Promise<AccountRow | undefined> {
+      const [row] = await tx.select().from(accounts).where(eq(accounts.externalId, externalId)).limit(1);
+      return row;
+    },
+    /**
+     * CONTRACT §12: sets or clears the external id; undefined when no such account. Another
+     * account holding it throws the unique violation (23505): the index decides.
+     */
+    async setExternalId(id: string, externalId: string | null, tx: Db = db): Promise<AccountRow | undefined> {
+      const [row] = await tx.update(accounts).set({ externalId }).where(eq(accounts.id, id)).returning();
+      return row;
+    },
+    /** Which unique field a refused insert collided with. */
+    async takenBy(
+      row: { email: string; externalId?: string | null },
+      tx: Db = db,
+    ): Promise<'email' | 'external_id'> {
+      return (await this.findByEmail(row.email, tx)) ? 'email' : 'external_id';
     },
     async findByEmail(email: string, tx: Db = db): Promise<AccountRow | undefined> {
       const [row] = await tx

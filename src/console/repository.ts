@@ -72,15 +72,15 @@ export function createConsoleRepository(db: Db) {
       return queryRows<LedgerRow>(
         db,
         sql`select id, ${epochMs(sql`cycle_start`)} as cycle_start, tasks_requested, tasks_accepted, idempotency_key,
-                   ${epochMs(sql`occurred_at`)} as occurred_at, ${epochMs(sql`created_at`)} as created_at
-            from task_usage
+                   ${epochMs(sql`occurred_at`)} as occurred_at, ${epochMs(sql`recorded_at`)} as created_at
+            from usage_ledger
             where enrollment_id = ${enrollmentId}
               ${
                 options.before
-                  ? sql`and (created_at, id) < (to_timestamp(${options.before.at}::float8 / 1000), ${options.before.id}::uuid)`
+                  ? sql`and (recorded_at, id) < (to_timestamp(${options.before.at}::float8 / 1000), ${options.before.id}::uuid)`
                   : sql``
               }
-            order by created_at desc, id desc limit ${options.limit}`,
+            order by recorded_at desc, id desc limit ${options.limit}`,
       );
     },
   };

@@ -67,11 +67,14 @@ export const accounts = pgTable(
     passwordHash: text('password_hash').notNull(),
     // CONTRACT §9: a test account lives at this clock's time; null for every live account.
     testClockId: text('test_clock_id').references(() => testClocks.id),
+    // CONTRACT §12: the platform's own id of the account (case-sensitive, unique when set).
+    externalId: text('external_id'),
     createdAt: createdAt(),
   },
   // Emails are unique case-insensitively; the index is the arbiter under concurrency.
   (t) => [
     uniqueIndex('accounts_email_lower_key').on(sql`lower(${t.email})`),
+    uniqueIndex('accounts_external_id_key').on(t.externalId),
     index('accounts_test_clock_idx').on(t.testClockId).where(sql`${t.testClockId} is not null`),
   ],
 );
@@ -154,7 +157,12 @@ export const enrollments = pgTable(
   ],
 );
 
-/** Append-only ledger of task usage; `cycle_start` is the billing cycle the tasks count against. */
+/**
+ * The ledger as it was before CONTRACT §12 (one row per usage call). Expand/contract: the
+ * migration to `usage_ledger` copied its rows and nothing writes here any more, but the table
+ * stays one release so a server of the previous release still running beside this one during
+ * a rolling upgrade keeps working. A later migration drops it.
+ */
 export const taskUsage = pgTable(
   'task_usage',
   {
@@ -173,6 +181,71 @@ export const taskUsage = pgTable(
     uniqueIndex('task_usage_idempotency_key').on(t.enrollmentId, t.idempotencyKey),
     index('task_usage_enrollment_cycle_idx').on(t.enrollmentId, t.cycleStart),
   ],
+);
+
+/**
+ * CONTRACT §3 rule 3 and §12: the usage ledger, one row per allocation of tasks to an
+ * enrollment (a usage call, or one platform event's share). PARTITIONED BY RANGE
+ * (recorded_at), one partition a month plus a default one (the migration says so by hand:
+ * drizzle-kit cannot); src/usage/ledger-partitions.ts creates months ahead and drops those
+ * older than USAGE_LEDGER_RETENTION_MONTHS. No foreign key: a partitioned ledger row would
+ * lock its enrollment for every insert; usage_counters holds the totals and the key.
+ */
+export const usageLedger = pgTable(
+  'usage_ledger',
+  {
+    id: uuid('id').notNull(),
+    enrollmentId: uuid('enrollment_id').notNull(),
+    cycleStart: ts('cycle_start').notNull(),
+    tasksRequested: integer('tasks_requested').notNull(),
+    tasksAccepted: integer('tasks_accepted').notNull(),
+    // A usage call's idempotency key, or the platform event's id (`event_id`).
+    idempotencyKey: text('idempotency_key'),
+    eventId: text('event_id'),
+    occurredAt: ts('occurred_at').notNull(),
+    recordedAt: ts('recorded_at').notNull(),
+  },
+  (t) => [index('usage_ledger_enrollment_idx').on(t.enrollmentId, t.recordedAt, t.id)],
+);
+
+/**
+ * CONTRACT §6: the idempotency keys of POST /admin/v1/enrollments/{id}/usage, what the first
+ * call answered, so a repeat is counted once (the primary key decides under concurrency).
+ */
+export const usageIdempotencyKeys = pgTable(
+  'usage_idempotency_keys',
+  {
+    enrollmentId: uuid('enrollment_id')
+      .notNull()
+      .references(() => enrollments.id),
+    key: text('key').notNull(),
+    tasksRequested: integer('tasks_requested').notNull(),
+    tasksAccepted: integer('tasks_accepted').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.enrollmentId, t.key] })],
+);
+
+/**
+ * CONTRACT §12: every platform event recorded, by its id, with the result it got, so a
+ * repeat answers `duplicate` with the same numbers. Kept 35 days after it was received
+ * (USAGE_EVENT_RETENTION_DAYS, never fewer), then swept.
+ */
+export const usageEvents = pgTable(
+  'usage_events',
+  {
+    id: text('id').primaryKey(),
+    accountId: uuid('account_id').notNull(),
+    tasks: integer('tasks').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    sponsored: integer('sponsored').notNull(),
+    unsponsored: integer('unsponsored').notNull(),
+    allocations: jsonb('allocations')
+      .$type<Array<{ enrollment_id: string; promotion_id: string; tasks: number }>>()
+      .notNull(),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [index('usage_events_received_idx').on(t.receivedAt)],
 );
 
 /** Per-cycle totals derived from the ledger in the same transaction; the guard of rule 3. */
@@ -462,7 +535,8 @@ export const adminApiKeys = pgTable(
       .notNull()
       .references(() => operators.id),
     name: text('name').notNull(),
-    role: text('role', { enum: ['viewer', 'editor', 'owner'] }).notNull(),
+    // CONTRACT §12: a key may also be `meter`, the metering endpoints only.
+    role: text('role', { enum: ['viewer', 'editor', 'owner', 'meter'] }).notNull(),
     secretHash: text('secret_hash').notNull(),
     lastUsedAt: ts('last_used_at'),
     revokedAt: ts('revoked_at'),
@@ -470,7 +544,7 @@ export const adminApiKeys = pgTable(
   },
   (t) => [
     index('admin_api_keys_operator_idx').on(t.operatorId, t.createdAt),
-    check('admin_api_keys_role_check', sql`${t.role} in ('viewer', 'editor', 'owner')`),
+    check('admin_api_keys_role_check', sql`${t.role} in ('viewer', 'editor', 'owner', 'meter')`),
   ],
 );
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { ListQuerySchema } from '../pagination.js';
-import { ROLES } from '../rules/roles.js';
+import { KEY_ROLES, ROLES } from '../rules/roles.js';
 
 export const RoleSchema = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
+
+/** CONTRACT §12: an API key's role, an operator's or `meter`. */
+export const KeyRoleSchema = z.enum(KEY_ROLES, { message: `must be one of ${KEY_ROLES.join(', ')}` });
 
 export const CreateOperatorSchema = z.object({
   email: z.email().max(320),
@@ -18,8 +21,8 @@ export const UpdateOperatorSchema = z.object({
 
 export const CreateApiKeySchema = z.object({
   name: z.string().trim().min(1).max(100),
-  /** At most the operator's role; defaults to it. */
-  role: RoleSchema.optional(),
+  /** At most the operator's role (meter: an editor's or owner's); defaults to it. */
+  role: KeyRoleSchema.optional(),
 });
 
 export const OperatorSchema = z.object({
@@ -36,7 +39,7 @@ export const ApiKeySchema = z.object({
   id: z.string(),
   operator_id: z.string(),
   name: z.string(),
-  role: RoleSchema,
+  role: KeyRoleSchema,
   created_at: z.string(),
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),

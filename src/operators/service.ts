@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ERRORS } from '../errors.js';
 import { encodeCursor, type Page, readCursor } from '../pagination.js';
-import { type AdminActor, lowerRole, type Role, roleAllows } from '../rules/roles.js';
+import { type AdminActor, type KeyRole, lowerRole, type Role, roleAllows } from '../rules/roles.js';
 import { toRfc3339, toRfc3339OrNull } from '../rules/time.js';
 import type { ApiKeyRow, OperatorRow, OperatorsRepository } from './repository.js';
 
@@ -166,7 +166,7 @@ export function createOperatorService(deps: {
   /** A new key for the operator, its value shown only in this answer; its role at most the operator's. */
   async function createApiKey(
     operatorId: string,
-    input: { name: string; role?: Role },
+    input: { name: string; role?: KeyRole },
     audit?: AuditContext,
   ): Promise<ApiKeyResource & { key: string }> {
     const id = newApiKeyId();
@@ -175,7 +175,8 @@ export function createOperatorService(deps: {
     return auditLog.write(audit, async (tx) => {
       const operator = await findOperatorOrThrow(operatorId, tx);
       const role = input.role ?? operator.role;
-      if (!roleAllows(operator.role, role)) {
+      // A meter key may post usage, an editor's right (CONTRACT §12).
+      if (lowerRole(role, operator.role) !== role) {
         throw ERRORS.keyRoleAboveOperator(operator.role);
       }
       const created = await operators.insertApiKey(
@@ -254,14 +255,11 @@ export function createOperatorService(deps: {
     const key = await operators.findApiKeyWithOperator(id);
     if (!key || !secretMatches(secret, key.secretHash)) return null;
     if (key.revokedAt !== null || key.operatorDisabledAt !== null) return null;
+    // A meter key of an operator demoted below editor works no more (CONTRACT §12).
+    const role = lowerRole(key.role, key.operatorRole);
+    if (role === null) return null;
     await operators.touchApiKey(id, clock.now());
-    return {
-      kind: 'api_key',
-      operatorId: key.operatorId,
-      email: key.operatorEmail,
-      apiKeyId: key.id,
-      role: lowerRole(key.role, key.operatorRole),
-    };
+    return { kind: 'api_key', operatorId: key.operatorId, email: key.operatorEmail, apiKeyId: key.id, role };
   }
 
   /**

@@ -6,6 +6,14 @@ export const ROLES = ['viewer', 'editor', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
+ * CONTRACT §12: an admin API key may instead be `meter`, the platform's narrow credential: the
+ * metering endpoints (routes that declare `config.meter`) and nothing else. Only an editor or
+ * an owner may hold one, and it works only while its operator is one.
+ */
+export const KEY_ROLES = [...ROLES, 'meter'] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
+
+/**
  * What each role may do:
  * - viewer: read everything the admin API and the console show;
  * - editor: also change promotions, accounts, enrollments, usage, webhooks and test clocks;
@@ -19,18 +27,30 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, owner: 2 };
 
-/** Whether a caller with role `have` may do what needs `need`. */
-export function roleAllows(have: Role, need: Role): boolean {
+/**
+ * Whether a caller with role `have` may do what needs `need`; a meter key only on a metering
+ * route (`meterRoute`), whatever role that route names for the others.
+ */
+export function roleAllows(have: KeyRole, need: Role, meterRoute = false): boolean {
+  if (have === 'meter') return meterRoute;
   return RANK[have] >= RANK[need];
 }
 
-/** The lower of two roles: a key never does more than its operator may. */
-export function lowerRole(a: Role, b: Role): Role {
-  return RANK[a] <= RANK[b] ? a : b;
+/**
+ * The role a key acts with: the lower of its own and its operator's, so it never does more than
+ * its operator may. A meter key acts as `meter` while its operator is an editor or an owner and
+ * not at all otherwise (null).
+ */
+export function lowerRole(key: KeyRole, operator: Role): KeyRole | null {
+  if (key === 'meter') return RANK[operator] >= RANK.editor ? 'meter' : null;
+  return RANK[key] <= RANK[operator] ? key : operator;
 }
 
 export const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+export const isKeyRole = (value: unknown): value is KeyRole =>
+  typeof value === 'string' && (KEY_ROLES as readonly string[]).includes(value);
 
 /**
  * Who is calling the admin API or the console: the bootstrap ADMIN_TOKEN (an owner with no
@@ -42,7 +62,8 @@ export interface AdminActor {
   email: string | null;
   /** The API key used, for `api_key` actors. */
   apiKeyId: string | null;
-  role: Role;
+  /** `meter` only for an API key (CONTRACT §12); sessions and ADMIN_TOKEN have an operator's role. */
+  role: KeyRole;
 }
 
 export const ADMIN_TOKEN_ACTOR: AdminActor = Object.freeze({

@@ -34,7 +34,7 @@ const COLUMNS = sql`id, partner_id, ${epochMs(sql`frozen_time`)} as frozen_time,
 
 /** Rows deleted with a clock, per table (CONTRACT §9: deleting a clock leaves nothing behind). */
 export interface DeletedCounts {
-  task_usage: number;
+  usage_ledger: number;
   usage_counters: number;
   events: number;
   enrollments: number;
@@ -147,7 +147,12 @@ export function createTestClocksRepository(db: Db) {
             sql`with d as (${query} returning 1) select count(*)::int as n from d`,
           )
         )[0]!.n;
-      const taskUsage = await count(sql`delete from task_usage where enrollment_id in ${enrollmentIds}`);
+      // The ledger (and the rows a release before CONTRACT §12 left in task_usage), the usage
+      // calls' idempotency keys and the platform's events of the clock's accounts.
+      const ledger = await count(sql`delete from usage_ledger where enrollment_id in ${enrollmentIds}`);
+      await tx.execute(sql`delete from task_usage where enrollment_id in ${enrollmentIds}`);
+      await tx.execute(sql`delete from usage_idempotency_keys where enrollment_id in ${enrollmentIds}`);
+      await tx.execute(sql`delete from usage_events where account_id in ${accountIds}`);
       const usageCounters = await count(
         sql`delete from usage_counters where enrollment_id in ${enrollmentIds}`,
       );
@@ -169,7 +174,7 @@ export function createTestClocksRepository(db: Db) {
       const accounts = await count(sql`delete from accounts where test_clock_id = ${id}`);
       const clocks = await count(sql`delete from test_clocks where id = ${id}`);
       return {
-        task_usage: taskUsage,
+        usage_ledger: ledger,
         usage_counters: usageCounters,
         events,
         enrollments,

@@ -79,29 +79,21 @@ export function createUsageRepository(db: Db) {
     },
 
     /**
-     * Claims the ledger entry; false when the idempotency key was already used for this
-     * enrollment (the unique index decides, waiting for a concurrent claimant to finish).
+     * Claims the idempotency key of a usage call (CONTRACT §6); false when it was already used
+     * for this enrollment (the primary key decides, waiting for a concurrent claimant to finish).
+     * A call without a key claims nothing and always proceeds.
      */
     async claimEntry(
-      entry: {
-        id: string;
-        enrollmentId: string;
-        cycleStart: Date;
-        tasks: number;
-        idempotencyKey: string | null;
-        occurredAt: Date;
-        now: Date;
-      },
+      entry: { enrollmentId: string; tasks: number; idempotencyKey: string | null; now: Date },
       tx: Db = db,
     ): Promise<boolean> {
-      const rows = await queryRows<{ id: string }>(
+      if (entry.idempotencyKey === null) return true;
+      const rows = await queryRows<{ key: string }>(
         tx,
-        sql`insert into task_usage (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted,
-                                    idempotency_key, occurred_at, created_at)
-            values (${entry.id}, ${entry.enrollmentId}, ${entry.cycleStart}, ${entry.tasks}, 0,
-                    ${entry.idempotencyKey}, ${entry.occurredAt}, ${entry.now})
-            on conflict (enrollment_id, idempotency_key) do nothing
-            returning id`,
+        sql`insert into usage_idempotency_keys (enrollment_id, key, tasks_requested, tasks_accepted, created_at)
+            values (${entry.enrollmentId}, ${entry.idempotencyKey}, ${entry.tasks}, 0, ${entry.now})
+            on conflict (enrollment_id, key) do nothing
+            returning key`,
       );
       return rows.length > 0;
     },
@@ -113,14 +105,36 @@ export function createUsageRepository(db: Db) {
     ): Promise<LedgerEntry | undefined> {
       const [row] = await queryRows<{ tasks_requested: number; tasks_accepted: number }>(
         tx,
-        sql`select tasks_requested, tasks_accepted from task_usage
-            where enrollment_id = ${enrollmentId} and idempotency_key = ${idempotencyKey}`,
+        sql`select tasks_requested, tasks_accepted from usage_idempotency_keys
+            where enrollment_id = ${enrollmentId} and key = ${idempotencyKey}`,
       );
       return row && { tasksRequested: row.tasks_requested, tasksAccepted: row.tasks_accepted };
     },
 
-    async settleEntry(id: string, accepted: number, tx: Db = db): Promise<void> {
-      await tx.execute(sql`update task_usage set tasks_accepted = ${accepted} where id = ${id}`);
+    /** The call's ledger row (CONTRACT §12: the partitioned ledger) and what its key answers from now on. */
+    async settleEntry(
+      entry: {
+        id: string;
+        enrollmentId: string;
+        cycleStart: Date;
+        tasks: number;
+        accepted: number;
+        idempotencyKey: string | null;
+        occurredAt: Date;
+        recordedAt: Date;
+      },
+      tx: Db = db,
+    ): Promise<void> {
+      await tx.execute(
+        sql`with ledger as (
+              insert into usage_ledger (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted,
+                                        idempotency_key, occurred_at, recorded_at)
+              values (${entry.id}, ${entry.enrollmentId}, ${entry.cycleStart}, ${entry.tasks}, ${entry.accepted},
+                      ${entry.idempotencyKey}, ${entry.occurredAt}, ${entry.recordedAt})
+            )
+            update usage_idempotency_keys set tasks_accepted = ${entry.accepted}
+            where enrollment_id = ${entry.enrollmentId} and key = ${entry.idempotencyKey}`,
+      );
     },
 
     /**

@@ -107,17 +107,8 @@ export function createUsageService(deps: {
       if (reason) throw ERRORS.enrollmentNotActive(reason);
 
       const cycle = cycleAt(target.enrolledAt, at);
-      const entryId = usage.newEntryId();
       const claimed = await usage.claimEntry(
-        {
-          id: entryId,
-          enrollmentId: target.id,
-          cycleStart: cycle.start,
-          tasks: input.tasks,
-          idempotencyKey,
-          occurredAt: at,
-          now,
-        },
+        { enrollmentId: target.id, tasks: input.tasks, idempotencyKey, now: wallNow },
         tx,
       );
       if (!claimed) {
@@ -132,7 +123,19 @@ export function createUsageService(deps: {
       const { before, after } = await usage.addCapped(target.id, cycle.start, input.tasks, limit, tx);
       const accepted = after - before;
       const rejected = input.tasks - accepted;
-      await usage.settleEntry(entryId, accepted, tx);
+      await usage.settleEntry(
+        {
+          id: usage.newEntryId(),
+          enrollmentId: target.id,
+          cycleStart: cycle.start,
+          tasks: input.tasks,
+          accepted,
+          idempotencyKey,
+          occurredAt: at,
+          recordedAt: wallNow,
+        },
+        tx,
+      );
 
       // CONTRACT §8: the batch (audit-only), then the 80% and limit events, once per enrollment
       // and cycle (dedup key), all in this transaction. Usage is recorded by an operator.

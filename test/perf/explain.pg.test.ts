@@ -64,8 +64,11 @@ beforeAll(async () => {
     insert into usage_counters (enrollment_id, cycle_start, used)
       select md5('e' || g)::uuid, $1::timestamptz - (k || ' months')::interval, k
       from generate_series(0, ${ROWS - 1}) g, generate_series(0, 2) k;
-    insert into task_usage (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted, idempotency_key, occurred_at)
-      select gen_random_uuid(), md5('e' || g)::uuid, $1::timestamptz, 1, 1, 'k' || k, $1::timestamptz
+    insert into usage_ledger (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted, idempotency_key, occurred_at, recorded_at)
+      select gen_random_uuid(), md5('e' || g)::uuid, $1::timestamptz, 1, 1, 'k' || k, $1::timestamptz, $1::timestamptz
+      from generate_series(0, ${ROWS - 1}) g, generate_series(0, 1) k;
+    insert into usage_idempotency_keys (enrollment_id, key, tasks_requested, tasks_accepted)
+      select md5('e' || g)::uuid, 'k' || k, 1, 1
       from generate_series(0, ${ROWS - 1}) g, generate_series(0, 1) k;
     insert into access_tokens (id, secret_hash, kind, partner_id, account_id, scopes, expires_at)
       select 't' || g, 'h', 'user', md5('p' || (g % 10))::uuid, md5('a' || g)::uuid, '{promotions:read}',
@@ -185,19 +188,35 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
     expectIndexed(root, ['usage_counters']);
   });
 
-  it('task usage ledger entry by idempotency key', async () => {
+  it('usage call by idempotency key', async () => {
     const root = await plan({
-      sql: 'select id from task_usage where enrollment_id = $1 and idempotency_key = $2',
+      sql: 'select tasks_requested, tasks_accepted from usage_idempotency_keys where enrollment_id = $1 and key = $2',
       params: [ids.enrollment, 'k1'],
     });
-    expectIndexed(root, ['task_usage']);
+    expectIndexed(root, ['usage_idempotency_keys']);
   });
 
-  it('task usage of one cycle', async () => {
+  it("an enrollment's ledger, newest first (the console's page)", async () => {
     const root = await plan({
-      sql: 'select sum(tasks_accepted) from task_usage where enrollment_id = $1 and cycle_start = $2',
-      params: [ids.enrollment, ENROLLED_AT],
+      sql: 'select id from usage_ledger where enrollment_id = $1 order by recorded_at desc, id desc limit 50',
+      params: [ids.enrollment],
     });
-    expectIndexed(root, ['task_usage']);
+    expectIndexed(root, ['usage_ledger']);
+  });
+
+  it('recorded usage events by id (CONTRACT §12 dedup)', async () => {
+    const root = await plan({
+      sql: 'select id, account_id, tasks from usage_events where id = any($1::text[])',
+      params: [['e1', 'e2']],
+    });
+    expectIndexed(root, ['usage_events']);
+  });
+
+  it('accounts by external id (CONTRACT §12)', async () => {
+    const root = await plan({
+      sql: 'select id from accounts where external_id = any($1::text[])',
+      params: [['x1', 'x2']],
+    });
+    expectIndexed(root, ['accounts']);
   });
 });

@@ -508,7 +508,7 @@ describe('test clocks (CONTRACT §9)', () => {
       sql`, `,
     );
     const counts = async () => ({
-      task_usage: await c.count('task_usage', sql`enrollment_id in (${inIds})`),
+      usage_ledger: await c.count('usage_ledger', sql`enrollment_id in (${inIds})`),
       usage_counters: await c.count('usage_counters', sql`enrollment_id in (${inIds})`),
       events: await c.count('events', sql`enrollment_id in (${inIds})`),
       enrollments: await c.count('enrollments', sql`id in (${inIds})`),
@@ -517,7 +517,7 @@ describe('test clocks (CONTRACT §9)', () => {
       test_clocks: await c.count('test_clocks', sql`id = ${clock}`),
     });
     expect(await counts()).toEqual({
-      task_usage: 5,
+      usage_ledger: 5,
       usage_counters: 5,
       // 4 enrollment.created, 5 usage.recorded: the event log is the audit trail.
       events: 9,
@@ -534,7 +534,7 @@ describe('test clocks (CONTRACT §9)', () => {
     expect(deleted.statusCode).toBe(204);
     expect(deleted.body).toBe('');
     expect(await counts()).toEqual({
-      task_usage: 0,
+      usage_ledger: 0,
       usage_counters: 0,
       events: 0,
       enrollments: 0,

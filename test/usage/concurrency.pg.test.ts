@@ -33,7 +33,7 @@ describe('concurrency on PostgreSQL', () => {
     expect(Math.max(...bodies.map((b) => b.tasks_used_this_month))).toBe(25);
     expect(
       await one(sql`select (select used from usage_counters where enrollment_id = ${id}) as used,
-                           (select sum(tasks_accepted)::int from task_usage where enrollment_id = ${id}) as ledger,
+                           (select sum(tasks_accepted)::int from usage_ledger where enrollment_id = ${id}) as ledger,
                            (select count(*)::int from events
                             where enrollment_id = ${id} and type = 'usage.limit_reached') as reached`),
     ).toEqual({ used: 25, ledger: 25, reached: 1 });

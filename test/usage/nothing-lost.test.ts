@@ -27,7 +27,7 @@ const snapshot = async () =>
     sql`select (select count(*)::int from enrollments) as enrollments,
                (select count(*)::int from enrollments where unenrolled_at is not null) as unenrolled,
                (select count(*)::int from events) as events,
-               (select count(*)::int from task_usage) as ledger,
+               (select count(*)::int from usage_ledger) as ledger,
                (select coalesce(sum(used), 0)::int from usage_counters) as used,
                (select count(*)::int from usage_counters) as counters,
                (select count(*)::int from idempotency_keys) as keys,
@@ -107,7 +107,7 @@ describe('CONTRACT §3 rule 9: nothing is lost', () => {
     const used = await usage(res.json().enrollment_id, { tasks: 3, idempotency_key: 'u-1' });
     expect(used.statusCode).toBe(200);
     const metered = await committed<{ ledger: number; used: number; events: number }>(
-      sql`select (select tasks_accepted from task_usage where enrollment_id = ${id} and idempotency_key = 'u-1') as ledger,
+      sql`select (select tasks_accepted from usage_ledger where enrollment_id = ${id} and idempotency_key = 'u-1') as ledger,
               (select used from usage_counters where enrollment_id = ${id}) as used,
               (select count(*)::int from events
                where enrollment_id = ${id} and type = 'usage.recorded') as events`,

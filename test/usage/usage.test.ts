@@ -44,8 +44,8 @@ const events = async (enrollmentId: string) =>
 const ledger = (enrollmentId: string) =>
   queryRows<{ tasks_requested: number; tasks_accepted: number; idempotency_key: string | null }>(
     ctx.app.db,
-    sql`select tasks_requested, tasks_accepted, idempotency_key from task_usage
-        where enrollment_id = ${enrollmentId.split(':')[1]} order by created_at, tasks_requested`,
+    sql`select tasks_requested, tasks_accepted, idempotency_key from usage_ledger
+        where enrollment_id = ${enrollmentId.split(':')[1]} order by recorded_at, tasks_requested`,
   );
 
 describe('POST /admin/v1/enrollments/{enrollment_id}/usage', () => {
