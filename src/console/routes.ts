@@ -8,7 +8,9 @@ import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { toApiError } from '../error-handler.js';
 import { ERRORS } from '../errors.js';
+import { parseBearerHeader } from '../auth/authorize.js';
 import { readCookie } from '../oauth/csrf.js';
+import { looksLikeApiKey } from '../operators/service.js';
 import { createLoginThrottle } from '../oauth/login-throttle.js';
 import { isRole, roleAllows } from '../rules/roles.js';
 import { assetRoutes, loadAssets } from './assets.js';
@@ -78,6 +80,15 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', async (request, reply) => {
     const { config: routeConfig, url } = request.routeOptions;
     if (routeConfig.consolePublic || url === undefined) return;
+    // CONTRACT §12: a meter key is refused here as everywhere but the metering endpoints.
+    const bearerToken = parseBearerHeader(request.headers.authorization);
+    if (bearerToken && looksLikeApiKey(bearerToken)) {
+      const keyActor = await app.operatorService.verifyApiKey(bearerToken);
+      if (keyActor?.role === 'meter') {
+        const refused = ERRORS.meterKeyOnly();
+        return reply.code(refused.statusCode).type('application/json').send(refused.toEnvelope());
+      }
+    }
     const session = await sessions.resolve(readCookie(request.headers.cookie, SESSION_COOKIE));
     if (!session) {
       if (request.method === 'GET')

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ERRORS } from '../errors.js';
 import { encodeCursor, type Page, readCursor } from '../pagination.js';
-import { type AdminActor, type KeyRole, lowerRole, type Role, roleAllows } from '../rules/roles.js';
+import { type AdminActor, type KeyRole, lowerRole, type Role } from '../rules/roles.js';
 import { toRfc3339, toRfc3339OrNull } from '../rules/time.js';
 import type { ApiKeyRow, OperatorRow, OperatorsRepository } from './repository.js';
 
