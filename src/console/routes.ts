@@ -6,12 +6,12 @@
 // context `via: console`, so roles, rules and the audit log are enforced in one place.
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { parseBearerHeader } from '../auth/authorize.js';
 import { toApiError } from '../error-handler.js';
 import { ERRORS } from '../errors.js';
-import { parseBearerHeader } from '../auth/authorize.js';
 import { readCookie } from '../oauth/csrf.js';
-import { looksLikeApiKey } from '../operators/service.js';
 import { createLoginThrottle } from '../oauth/login-throttle.js';
+import { looksLikeApiKey } from '../operators/service.js';
 import { isRole, roleAllows } from '../rules/roles.js';
 import { assetRoutes, loadAssets } from './assets.js';
 import { createConsoleCsrf } from './csrf.js';

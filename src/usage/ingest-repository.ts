@@ -1,11 +1,12 @@
 // CONTRACT §12: the statements of one metering request. A batch of up to 1,000 events is a
 // fixed handful of statements over arrays, never one per event: one read (accounts, earlier
-// events, the accounts' enrollments), one that creates and locks the limited counters it will
-// move, one that writes everything (counters, ledger rows, the events' results), then the rare
-// threshold events. Values travel as arrays (`unnest`), instants as RFC 3339 text.
+// events, the accounts' enrollments with their recent counters) and one write (counters, ledger
+// rows, the events' results), then the rare threshold events. Values travel as arrays
+// (`unnest`), instants as RFC 3339 text.
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { effectiveExpirationSql } from '../rules/expiration.js';
+import { INT4_MAX } from '../rules/usage.js';
 
 const param = (value: unknown) => sql.param(value);
 const ms = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
@@ -37,6 +38,8 @@ export interface EnrollmentRef {
   /** Effective expiration (rule 10). */
   expiresAt: number | null;
   taskLimitPerMonth: number | null;
+  /** Its counters of cycles that started since the read's `since` (or its clock's now − 32 days). */
+  counters: Array<{ cycleStart: number; used: number }> | null;
 }
 
 export interface CounterKey {
@@ -73,7 +76,7 @@ export function createIngestRepository(db: Db) {
    * enrollment of those accounts with its effective expiration and limit.
    */
   async function readBatch(
-    input: { accountIds: string[]; externalIds: string[]; eventIds: string[] },
+    input: { accountIds: string[]; externalIds: string[]; eventIds: string[]; since: Date },
     tx: Db = db,
   ): Promise<{ accounts: AccountRef[]; events: StoredEvent[]; enrollments: EnrollmentRef[] }> {
     const [row] = await queryRows<{
@@ -97,18 +100,23 @@ export function createIngestRepository(db: Db) {
                       'partnerId', e.partner_id, 'enrolledAt', ${ms(sql`e.enrolled_at`)},
                       'unenrolledAt', ${ms(sql`e.unenrolled_at`)},
                       'expiresAt', ${ms(effectiveExpirationSql(sql`e.expires_at`, sql`p.ends_at`))},
-                      'taskLimitPerMonth', p.task_limit_per_month))
+                      'taskLimitPerMonth', p.task_limit_per_month,
+                      'counters', (select json_agg(json_build_object('cycleStart', ${ms(sql`c.cycle_start`)}, 'used', c.used))
+                                   from usage_counters c
+                                   where c.enrollment_id = e.id
+                                     and c.cycle_start >= least(${input.since.toISOString()}::timestamptz,
+                                                                tc.frozen_time - interval '32 days'))))
                from enrollments e join promotions p on p.id = e.promotion_id
+               left join test_clocks tc on tc.id = e.test_clock_id
                where e.account_id in (select id from acc)) as enrollments`,
     );
     return { accounts: row?.accounts ?? [], events: row?.events ?? [], enrollments: row?.enrollments ?? [] };
   }
 
   /**
-   * Rule 3 under concurrency: creates the counters of limited enrollments the batch will draw
-   * from and locks them until commit, in key order (so two batches never deadlock on them),
-   * returning each one's current total. A concurrent batch on the same counters waits here and
-   * then sees this one's totals.
+   * The retry's way (a batch that lost a race once): creates the counters it may draw from and
+   * locks them until commit, in key order, returning each one's total. Holding them, the batch
+   * cannot lose them again.
    */
   async function lockCounters(keys: CounterKey[], tx: Db = db): Promise<Map<string, number>> {
     const used = new Map<string, number>();
@@ -128,40 +136,44 @@ export function createIngestRepository(db: Db) {
   }
 
   /**
-   * The batch's writes in one statement: the locked counters set to their new totals, the
-   * unlimited ones incremented (created when missing), the ledger rows, and the events with
-   * their results. Returns how many events were inserted: fewer than given means a concurrent
-   * request recorded one of the same ids first, and the caller must roll back and start over.
+   * The batch's writes in one statement: each counter moved by its planned increment, the
+   * ledger rows, and the events with their results. Rule 3 without a read lock: the counters are
+   * upserted in key order (two batches never deadlock on them), and an existing counter moves
+   * only if the increment still fits under its promotion's current limit. A counter that did not
+   * move (another request drew from it since this one read it) or an event id that was not
+   * inserted (another request recorded it first) makes the result `lost`: the caller rolls back
+   * and starts over from a fresh read. Returns each counter's total after the increment.
    */
   async function writeBatch(
     input: {
-      limited: Array<CounterKey & { used: number }>;
-      unlimited: Array<CounterKey & { add: number }>;
+      counters: Array<CounterKey & { add: number }>;
       ledger: LedgerRow[];
       events: EventRow[];
       recordedAt: Date;
     },
     tx: Db = db,
-  ): Promise<number> {
-    const { limited, unlimited, ledger, events } = input;
-    const [row] = await queryRows<{ inserted: number }>(
+  ): Promise<{ lost: boolean; after: Map<string, number> }> {
+    const { counters, ledger, events } = input;
+    const rows = await queryRows<{
+      enrollment_id: string | null;
+      cycle_start: number | null;
+      used: number;
+      inserted: number;
+    }>(
       tx,
-      sql`with limited as (
-            update usage_counters c set used = v.used
-            from unnest(${param(limited.map((k) => k.enrollmentId))}::uuid[],
-                        ${param(limited.map((k) => iso(k.cycleStart)))}::timestamptz[],
-                        ${param(limited.map((k) => k.used))}::int[]) as v(enrollment_id, cycle_start, used)
-            where c.enrollment_id = v.enrollment_id and c.cycle_start = v.cycle_start
-            returning 1
-          ), unlimited as (
+      sql`with moved as (
             insert into usage_counters (enrollment_id, cycle_start, used)
             select v.enrollment_id, v.cycle_start, v.add
-            from unnest(${param(unlimited.map((k) => k.enrollmentId))}::uuid[],
-                        ${param(unlimited.map((k) => iso(k.cycleStart)))}::timestamptz[],
-                        ${param(unlimited.map((k) => k.add))}::int[]) as v(enrollment_id, cycle_start, add)
+            from unnest(${param(counters.map((k) => k.enrollmentId))}::uuid[],
+                        ${param(counters.map((k) => iso(k.cycleStart)))}::timestamptz[],
+                        ${param(counters.map((k) => k.add))}::int[]) as v(enrollment_id, cycle_start, add)
             order by v.enrollment_id, v.cycle_start
             on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used + excluded.used
-            returning 1
+            where usage_counters.used + excluded.used <= (
+              select coalesce(p.task_limit_per_month, ${INT4_MAX})
+              from enrollments e join promotions p on p.id = e.promotion_id
+              where e.id = excluded.enrollment_id)
+            returning enrollment_id, ${ms(sql`cycle_start`)} as cycle_start, used
           ), ledger as (
             insert into usage_ledger (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted,
                                       event_id, occurred_at, recorded_at)
@@ -173,7 +185,6 @@ export function createIngestRepository(db: Db) {
                         ${param(ledger.map((l) => l.eventId))}::text[],
                         ${param(ledger.map((l) => iso(l.occurredAt)))}::timestamptz[])
               as v(id, enrollment_id, cycle_start, requested, accepted, event_id, occurred_at)
-            returning 1
           ), recorded as (
             insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
             select v.id, v.account_id, v.tasks, v.occurred_at, v.sponsored, v.unsponsored, v.allocations::jsonb,
@@ -187,10 +198,16 @@ export function createIngestRepository(db: Db) {
             on conflict (id) do nothing
             returning 1
           )
-          select (select count(*) from recorded)::int as inserted,
-                 (select count(*) from limited)::int + (select count(*) from unlimited)::int + (select count(*) from ledger)::int as touched`,
+          select m.enrollment_id, m.cycle_start, m.used, (select count(*) from recorded)::int as inserted
+          from (select 1) one left join moved m on true`,
     );
-    return row?.inserted ?? 0;
+    const after = new Map<string, number>();
+    for (const r of rows) {
+      if (r.enrollment_id !== null && r.cycle_start !== null)
+        after.set(counterKey(r.enrollment_id, r.cycle_start), r.used);
+    }
+    const inserted = rows[0]?.inserted ?? 0;
+    return { lost: after.size !== counters.length || inserted !== events.length, after };
   }
 
   /**

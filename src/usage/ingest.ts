@@ -10,6 +10,7 @@ import type { Db } from '../db/client.js';
 import { sqlState } from '../db/errors.js';
 import { enrollmentEvent } from '../enrollments/events.js';
 import type { EnrollmentView } from '../enrollments/views.js';
+import { ERRORS } from '../errors.js';
 import { eventLog } from '../events/event-log.js';
 import { allocate, type SponsorCandidate, sponsorsInOrder } from '../rules/allocation.js';
 import { cycleAt } from '../rules/billing-cycle.js';
@@ -110,15 +111,21 @@ export function createIngestService(deps: {
   async function record(events: readonly unknown[], audit?: AuditContext): Promise<UsageEventResult[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await recordOnce(events, audit);
+        return await recordOnce(events, audit, attempt > 1);
       } catch (err) {
         const retry = err instanceof LostRace || sqlState(err) === '40P01';
-        if (!retry || attempt >= ATTEMPTS) throw err;
+        if (!retry) throw err;
+        // Nothing was counted: the request may be sent again as it is.
+        if (attempt >= ATTEMPTS) throw ERRORS.serviceUnavailable();
       }
     }
   }
 
-  async function recordOnce(events: readonly unknown[], audit?: AuditContext): Promise<UsageEventResult[]> {
+  async function recordOnce(
+    events: readonly unknown[],
+    audit: AuditContext | undefined,
+    lockFirst: boolean,
+  ): Promise<UsageEventResult[]> {
     const wallNow = clock.now();
     const results: Array<UsageEventResult | undefined> = new Array(events.length);
 
@@ -149,6 +156,15 @@ export function createIngestService(deps: {
             ),
           ],
           eventIds: [...new Set(parsed.map((p) => p.event.id))],
+          // Counters of cycles that may contain the events: none is older than 35 days, and a
+          // cycle is at most 31 days long.
+          since: new Date(
+            Math.min(
+              wallNow.getTime(),
+              ...parsed.map((p) => p.event.occurred_at?.getTime() ?? Number.POSITIVE_INFINITY),
+            ) -
+              32 * 24 * 3600 * 1000,
+          ),
         },
         tx,
       );
@@ -234,7 +250,9 @@ export function createIngestService(deps: {
       }
 
       // 4. Allocation, in request order, over the counters it locks first.
-      if (fresh.length > 0) await allocateAndWrite(tx, fresh, batch.enrollments, results, wallNow, audit);
+      if (fresh.length > 0) {
+        await allocateAndWrite(tx, fresh, batch.enrollments, results, wallNow, audit, lockFirst);
+      }
 
       for (const { index, of } of duplicates) {
         const first = 'index' in of ? results[of.index]! : fromStored(of);
@@ -251,9 +269,12 @@ export function createIngestService(deps: {
     results: Array<UsageEventResult | undefined>,
     wallNow: Date,
     audit: AuditContext | undefined,
+    lockFirst: boolean,
   ) {
     type Sponsor = SponsorCandidate & { partnerId: string };
     const sponsorsOfAccount = new Map<string, Sponsor[]>();
+    // What each counter held when read; one not read holds 0 (or is created by this batch).
+    const read = new Map<string, number>();
     for (const e of enrollmentRows) {
       const list = sponsorsOfAccount.get(e.accountId) ?? [];
       list.push({
@@ -266,55 +287,52 @@ export function createIngestService(deps: {
         taskLimitPerMonth: e.taskLimitPerMonth,
       });
       sponsorsOfAccount.set(e.accountId, list);
+      for (const c of e.counters ?? []) read.set(counterKey(e.id, c.cycleStart), c.used);
     }
 
-    // Each event's sponsors in order, each with the cycle containing the event.
-    const plans = fresh.map((c) => {
-      const sponsors = sponsorsInOrder(sponsorsOfAccount.get(c.accountId) ?? [], c.at).map((s) => {
-        const cycle = cycleAt(s.enrolledAt, c.at).start;
-        return { ...s, cycleStart: cycle, key: counterKey(s.id, cycle.getTime()) };
-      });
-      // An unlimited sponsor takes all that is left: none after it is ever asked.
-      const firstUnlimited = sponsors.findIndex((s) => s.taskLimitPerMonth === null);
-      return {
-        candidate: c,
-        sponsors: firstUnlimited < 0 ? sponsors : sponsors.slice(0, firstUnlimited + 1),
-      };
-    });
-
-    const limitedKeys = new Map<string, CounterKey & { sponsor: Sponsor }>();
-    for (const plan of plans) {
-      for (const s of plan.sponsors) {
-        if (s.taskLimitPerMonth !== null && !limitedKeys.has(s.key)) {
-          limitedKeys.set(s.key, { enrollmentId: s.id, cycleStart: s.cycleStart, sponsor: s });
+    // Each event's sponsors at its instant, in order, each in the cycle containing it.
+    const plans = fresh.map((candidate) => ({
+      candidate,
+      sponsors: sponsorsInOrder(sponsorsOfAccount.get(candidate.accountId) ?? [], candidate.at).map((s) => {
+        const cycleStart = cycleAt(s.enrolledAt, candidate.at).start;
+        return { ...s, cycleStart, key: counterKey(s.id, cycleStart.getTime()) };
+      }),
+    }));
+    if (lockFirst) {
+      // A retry locks every limited counter it may draw from before it allocates: it cannot lose twice.
+      const keys = new Map<string, CounterKey>();
+      for (const { sponsors } of plans) {
+        for (const s of sponsors) {
+          if (s.taskLimitPerMonth !== null) keys.set(s.key, { enrollmentId: s.id, cycleStart: s.cycleStart });
         }
       }
+      for (const [key, value] of await ingest.lockCounters([...keys.values()], tx)) read.set(key, value);
     }
-    const before = await ingest.lockCounters([...limitedKeys.values()], tx);
-    const used = new Map(before);
-    const spilled = new Set<string>();
-    const unlimitedAdd = new Map<string, CounterKey & { add: number }>();
+
+    const used = new Map(read);
+    const moves = new Map<string, CounterKey & { add: number; sponsor: Sponsor; spilled: boolean }>();
     const ledger: LedgerRow[] = [];
     const eventRows: EventRow[] = [];
 
     for (const { candidate, sponsors } of plans) {
-      const { shares, sponsored, unsponsored } = allocate(candidate.tasks, sponsors, (s) =>
-        s.taskLimitPerMonth === null ? 0 : (used.get(s.key) ?? 0),
+      const { shares, sponsored, unsponsored } = allocate(
+        candidate.tasks,
+        sponsors,
+        (s) => used.get(s.key) ?? 0,
       );
       const allocations: Allocation[] = [];
       for (const { sponsor, requested, taken } of shares) {
-        if (sponsor.taskLimitPerMonth === null) {
-          const entry = unlimitedAdd.get(sponsor.key) ?? {
-            enrollmentId: sponsor.id,
-            cycleStart: sponsor.cycleStart,
-            add: 0,
-          };
-          entry.add += taken;
-          unlimitedAdd.set(sponsor.key, entry);
-        } else {
-          used.set(sponsor.key, (used.get(sponsor.key) ?? 0) + taken);
-          if (taken < requested) spilled.add(sponsor.key);
-        }
+        const move = moves.get(sponsor.key) ?? {
+          enrollmentId: sponsor.id,
+          cycleStart: sponsor.cycleStart,
+          add: 0,
+          sponsor,
+          spilled: false,
+        };
+        move.add += taken;
+        if (taken < requested) move.spilled = true;
+        moves.set(sponsor.key, move);
+        used.set(sponsor.key, (used.get(sponsor.key) ?? 0) + taken);
         if (taken === 0) continue;
         const enrollmentId = formatEnrollmentId(sponsor.promotionId, sponsor.id);
         allocations.push({ enrollment_id: enrollmentId, promotion_id: sponsor.promotionId, tasks: taken });
@@ -346,33 +364,33 @@ export function createIngestService(deps: {
       });
     }
 
-    const inserted = await ingest.writeBatch(
+    const moving = [...moves.entries()].filter(([, m]) => m.add > 0);
+    const { lost, after } = await ingest.writeBatch(
       {
-        limited: [...limitedKeys.entries()]
-          .filter(([key]) => used.get(key) !== before.get(key))
-          .map(([key, k]) => ({
-            enrollmentId: k.enrollmentId,
-            cycleStart: k.cycleStart,
-            used: used.get(key)!,
-          })),
-        unlimited: [...unlimitedAdd.values()].filter((u) => u.add > 0),
+        counters: moving.map(([, m]) => ({
+          enrollmentId: m.enrollmentId,
+          cycleStart: m.cycleStart,
+          add: m.add,
+        })),
         ledger,
         events: eventRows,
         recordedAt: wallNow,
       },
       tx,
     );
-    // A concurrent request recorded one of these ids after our read: start over, it is a duplicate now.
-    if (inserted !== eventRows.length) throw new LostRace();
+    // Another request drew from one of these counters, or recorded one of these ids, since the
+    // read: start over (its ids are duplicates now, its counters read afresh).
+    if (lost) throw new LostRace();
 
     // CONTRACT §8: 80% and limit events, once per enrollment and cycle, as single usage calls raise them.
     const crossings: Array<{ type: 'usage.threshold_reached' | 'usage.limit_reached'; key: CounterKey }> = [];
-    for (const [key, k] of limitedKeys) {
-      const from = before.get(key) ?? 0;
-      const to = used.get(key) ?? 0;
-      for (const type of usageCrossings(from, to, k.sponsor.taskLimitPerMonth, spilled.has(key) ? 1 : 0)) {
-        crossings.push({ type, key: k });
-      }
+    for (const [key, m] of moves) {
+      const limit = m.sponsor.taskLimitPerMonth;
+      // A counter this batch did not move was full already: the batch that filled it said so.
+      if (limit === null || m.add === 0) continue;
+      const to = after.get(key) ?? read.get(key) ?? 0;
+      for (const type of usageCrossings(to - m.add, to, limit, m.spilled ? 1 : 0))
+        crossings.push({ type, key: m });
     }
     if (crossings.length > 0) {
       const ids = [...new Set(crossings.map((c) => c.key.enrollmentId))];
