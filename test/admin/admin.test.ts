@@ -125,6 +125,7 @@ describe('accounts', () => {
     expect(res.json()).toEqual({
       id: expect.stringMatching(UUID),
       email: 'Jane@Example.com',
+      external_id: null,
       created_at: '2026-04-28T10:00:00Z',
     });
     expect(res.body).not.toContain('hunter22');

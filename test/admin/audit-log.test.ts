@@ -137,12 +137,52 @@ const CASES: Case[] = [
       changes: {
         id: { before: null, after: created.account },
         email: { before: null, after: 'audited@example.com' },
+        external_id: { before: null, after: null },
       },
     }),
     fail: () =>
       call('POST', '/admin/v1/accounts', { email: 'AUDITED@example.com', password: 'pass-word-9f3' }),
     failStatus: 409,
     secrets: () => ['pass-word-9f3'],
+  },
+  {
+    // CONTRACT §12.1: the platform's id of the account.
+    operation: 'PATCH /admin/v1/accounts/{account_id}',
+    ok: () => call('PATCH', `/admin/v1/accounts/${created.account}`, { external_id: 'audited-ext' }),
+    status: 200,
+    expected: () => ({
+      action: 'account.updated',
+      object_type: 'account',
+      object_id: created.account,
+      changes: { external_id: { before: null, after: 'audited-ext' } },
+    }),
+    fail: () => call('PATCH', `/admin/v1/accounts/${created.account}`, { external_id: 'not valid' }),
+    failStatus: 400,
+  },
+  {
+    // CONTRACT §12.3: one entry per request that records events, with its counts.
+    operation: 'POST /admin/v1/usage_events',
+    ok: () =>
+      call('POST', '/admin/v1/usage_events', {
+        events: [
+          { id: 'audited-event-1', external_account_id: 'audited-ext', tasks: 3 },
+          { id: 'audited-event-2', account_id: created.account, tasks: 0 },
+        ],
+      }),
+    status: 200,
+    expected: () => ({
+      action: 'usage_events.recorded',
+      object_type: 'usage_events',
+      object_id: 'audit-test-request',
+      changes: {
+        recorded: { before: null, after: 1 },
+        rejected: { before: null, after: 1 },
+        tasks: { before: null, after: 3 },
+        sponsored: { before: null, after: 0 },
+      },
+    }),
+    fail: () => call('POST', '/admin/v1/usage_events', { events: [] }),
+    failStatus: 400,
   },
   {
     operation: 'POST /admin/v1/promotions',
@@ -414,6 +454,7 @@ const CASES: Case[] = [
       changes: {
         id: { before: null, after: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f-]{27}$/) },
         email: { before: null, after: 'declared@example.com' },
+        external_id: { before: null, after: null },
       },
     }),
     // Valid, but the promotion names no partner: refused as a whole, nothing recorded.
