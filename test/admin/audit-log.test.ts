@@ -107,11 +107,32 @@ const CASES: Case[] = [
         redirect_uris: { before: null, after: ['https://a.example/cb'] },
         scopes: { before: null, after: ['promotions:read', 'promotions:write'] },
         sandbox: { before: null, after: false },
+        status: { before: null, after: 'enabled' },
       },
     }),
     fail: () => call('POST', '/admin/v1/partners', { name: 'x', redirect_uris: ['nope'] }),
     failStatus: 400,
     secrets: (res) => [res.json().client_secret],
+  },
+  {
+    operation: 'PATCH /admin/v1/partners/{partner_id}',
+    ok: () =>
+      call('PATCH', `/admin/v1/partners/${created.partner}`, {
+        status: 'disabled',
+        redirect_uris: ['https://b.example/cb'],
+      }),
+    status: 200,
+    expected: () => ({
+      action: 'partner.updated',
+      object_type: 'partner',
+      object_id: created.partner,
+      changes: {
+        redirect_uris: { before: ['https://a.example/cb'], after: ['https://b.example/cb'] },
+        status: { before: 'enabled', after: 'disabled' },
+      },
+    }),
+    fail: () => call('PATCH', `/admin/v1/partners/${noPartner}`, { status: 'enabled' }),
+    failStatus: 404,
   },
   {
     operation: 'POST /admin/v1/partners/{partner_id}/rotate_secret',

@@ -45,7 +45,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change or disable a partner
+         * @description Changes the fields given (`name`, `redirect_uris`, `scopes`, `status`); the others stay. `status: disabled` switches the partner off at once: its access tokens are refused with 401 `invalid_token` and its client credentials with `invalid_client` at `/oauth/token`, `/oauth/revoke` and `/oauth/introspect`; its enrollments, accounts and tokens are kept, and `status: enabled` restores them (tokens not yet expired work again). Narrower `scopes` bind new tokens only. One audit entry (`partner.updated`) records each changed field's before and after.
+         */
+        patch: operations["admin_partners_update"];
         trace?: never;
     };
     "/admin/v1/accounts": {
@@ -1038,7 +1042,20 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /** @description A sandbox partner may use test clocks (`/v2/test_helpers`, CONTRACT §9); a live one gets 403 `permission_denied` there. */
             sandbox: boolean;
+            /**
+             * @description `disabled`: its access tokens get 401 `invalid_token` and its client credentials `invalid_client`, until it is enabled again; its enrollments are kept.
+             * @enum {string}
+             */
+            status: "enabled" | "disabled";
             created_at: components["schemas"]["Timestamp"];
+        };
+        /** @description At least one field; the fields not given stay as they are. */
+        PartnerUpdate: {
+            name?: string;
+            redirect_uris?: string[];
+            scopes?: components["schemas"]["Scope"][];
+            /** @enum {string} */
+            status?: "enabled" | "disabled";
         };
         PartnerWithSecret: components["schemas"]["Partner"] & {
             /** @description The OAuth client secret. Shown only once, in this response. */
@@ -1615,6 +1632,41 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PartnerNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_partners_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerUpdate"];
+            };
+        };
+        responses: {
+            /** @description The partner as it now is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["PartnerNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminUnavailable"];
@@ -3102,6 +3154,8 @@ export const webhookEndpointUpdateStatusValues: ReadonlyArray<FlattenedDeepRequi
 export const webhookEndpointStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEndpoint"]["status"]> = ["enabled", "disabled"];
 export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookDelivery"]["status"]> = ["pending", "succeeded", "failed", "cancelled"];
 export const scopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Scope"]> = ["promotions:read", "promotions:write"];
+export const partnerStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Partner"]["status"]> = ["enabled", "disabled"];
+export const partnerUpdateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PartnerUpdate"]["status"]> = ["enabled", "disabled"];
 export const promotionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PromotionStatus"]> = ["active", "paused", "ended"];
 export const adminEnrollmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AdminEnrollmentStatus"]> = ["enrolled", "expired", "unenrolled"];
 export const eventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Event"]["type"]> = ["enrolled", "unenrolled", "expired", "usage_recorded", "limit_reached"];
