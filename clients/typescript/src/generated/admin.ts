@@ -392,6 +392,48 @@ export interface paths {
         patch: operations["admin_operators_update"];
         trace?: never;
     };
+    "/admin/v1/operators/{operator_id}/reset_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset an operator's password
+         * @description A new temporary password, shown only in this answer (`no-store`); the old password stops working at once. The operator signs in to the console with it and must choose a new password before anything else (`must_change_password` is true until then). The audit log records the reset (`operator.password_reset`), never the password.
+         */
+        post: operations["admin_operators_reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/operators/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password
+         * @description The calling operator (named by its API key) sets a new password, giving the current one; a reset's `must_change_password` is cleared. ADMIN_TOKEN is no operator: 403. The audit log records the change (`operator.password_changed`), never the password.
+         */
+        post: operations["admin_operators_change_own_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/operators/{operator_id}/api_keys": {
         parameters: {
             query?: never;
@@ -811,8 +853,18 @@ export interface components {
             role: components["schemas"]["Role"];
             disabled: boolean;
             disabled_at: components["schemas"]["NullableTimestamp"];
+            /** @description True after an owner's reset, until the operator chooses a new password (the console asks for it at sign-in, before any other page). */
+            must_change_password: boolean;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
+        };
+        OperatorWithPassword: components["schemas"]["Operator"] & {
+            /** @description Shown only in this answer; the operator must replace it at the next sign-in. */
+            temporary_password: string;
+        };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
         };
         OperatorCreate: {
             /** Format: email */
@@ -2323,6 +2375,82 @@ export interface operations {
             404: components["responses"]["OperatorNotFound"];
             /** @description The change would leave no enabled owner (`last_owner`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_operators_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operator, with its temporary password (shown only here) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorWithPassword"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["OperatorNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_operators_change_own_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description The operator */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            /** @description The body is invalid (`invalid_request`), the current password is wrong, or the new one is the same */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description ADMIN_TOKEN called (it has no password), or the role is too low */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
