@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
 import { requestsFor } from '../helpers/requests.js';
+import { authorizeQuery, pkcePair } from '../oauth/oauth-helpers.js';
 import { operatorWithKey } from './operator-helpers.js';
 
 const ctx = useTestApp();
@@ -148,5 +149,18 @@ describe('a disabled partner', () => {
     expect(after.json()).toEqual(before.json());
     expect((await getEnrollment(userToken)).statusCode).toBe(200);
     expect((await clientCredentials()).statusCode).toBe(200);
+  });
+
+  it('gets an error page, never a consent form, at the authorization endpoint', async () => {
+    const p = await ctx.fixtures.partner();
+    expect((await patch(p.id, { status: 'disabled' })).statusCode).toBe(200);
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/oauth/authorize?${authorizeQuery(p, pkcePair().challenge)}`,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.body).toContain('<p>This application is disabled by the operator.</p>');
+    expect(res.body).not.toContain('name="password"');
   });
 });
