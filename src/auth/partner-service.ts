@@ -1,5 +1,6 @@
-// The operator's partners (CONTRACT §6): registration and client-secret rotation, each with its
-// audit entry (CONTRACT §11) in the same transaction. The secret is shown once and stored
+// The operator's partners (CONTRACT §6): registration, changes (name, redirect URIs, scopes,
+// disabling) and client-secret rotation, each with its audit entry (CONTRACT §11) in the same
+// transaction. The secret is shown once and stored
 // only as a slow hash; the audit log records that it changed, never its value.
 import { randomUUID } from 'node:crypto';
 import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';

@@ -11,7 +11,7 @@ import { createVerifiedSecrets, type VerifiedSecrets } from './verified-secrets.
 declare module 'fastify' {
   interface FastifyInstance {
     partners: PartnersRepository;
-    /** The operator's partners: registration and secret rotation, audited (CONTRACT §6, CONTRACT §11). */
+    /** The operator's partners: registration, changes, disabling and secret rotation, audited (CONTRACT §6, CONTRACT §11). */
     partnerService: PartnerService;
     accounts: AccountsRepository;
     /** Accounts' passwords set through the admin API (hashed; `setPassword(id, password, tx?)`). */
