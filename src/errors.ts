@@ -286,6 +286,27 @@ function lastOwner(field: 'role' | 'disabled'): ApiError {
   });
 }
 
+/** An operator's password change: the current password given is not theirs. */
+function wrongCurrentPassword(): ApiError {
+  return new ApiError('invalid_request', 'The current password is wrong.', {
+    source: { pointer: '/current_password' },
+  });
+}
+
+function samePassword(): ApiError {
+  return new ApiError('invalid_request', 'The new password must differ from the current one.', {
+    source: { pointer: '/new_password' },
+  });
+}
+
+/** POST /admin/v1/operators/me/password by ADMIN_TOKEN, which is no operator and has no password. */
+function operatorCallerRequired(): ApiError {
+  return new ApiError(
+    'permission_denied',
+    "Only an operator's API key has a password to change; ADMIN_TOKEN is set in the environment.",
+  );
+}
+
 function operatorEmailTaken(): ApiError {
   return new ApiError('email_taken', 'An operator with this email already exists.', {
     source: { pointer: '/email' },
@@ -624,6 +645,9 @@ export const ERRORS = {
   invalidActorFilter,
   lastOwner,
   operatorEmailTaken,
+  wrongCurrentPassword,
+  samePassword,
+  operatorCallerRequired,
   keyRoleAboveOperator,
   formNotUrlencoded,
   invalidForm,

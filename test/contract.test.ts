@@ -184,6 +184,7 @@ describe('contract.check', () => {
       redirect_uris: ['https://app.example/cb'],
       scopes: ['promotions:read', 'promotions:write'],
       sandbox: false,
+      status: 'enabled',
       created_at: '2026-04-28T10:00:00Z',
     };
     expect(check('POST', '/admin/v1/partners', 201, { ...partner, client_secret: 's' })).toEqual([]);

@@ -35,6 +35,7 @@ const operatorRecord = (o: Operator) =>
     ['email', o.email],
     ['role', o.role],
     ['disabled', o.disabled],
+    ['must_change_password', o.must_change_password],
     ['created_at', o.created_at],
     ['updated_at', o.updated_at],
   ]);
@@ -96,6 +97,33 @@ export const operatorCommands: Commands = {
       if (Object.keys(body).length === 0) throw new UsageError('give --role, --disable or --enable');
       const o = await admin.operators.update(id!, body);
       return { json: o, text: operatorRecord(o) };
+    },
+  },
+  'operators reset-password': {
+    usage: 'operators reset-password <operator_id>',
+    summary:
+      'Give an operator a temporary password (printed once) to replace at the next console sign-in; owners only',
+    options: {},
+    args: ['operator_id'],
+    async run(admin, _values, [id]) {
+      const o = await admin.operators.resetPassword(id!);
+      return {
+        json: o,
+        text: `${operatorRecord(o)}\ntemporary_password  ${o.temporary_password}\n\nThe temporary password is shown only now: give it to them; they choose a new one when they sign in.`,
+      };
+    },
+  },
+  'operators password': {
+    usage: 'operators password --current-password <password> --new-password <password>',
+    summary:
+      'Change your own password (call with your operator API key as --token; ADMIN_TOKEN has no password)',
+    options: { 'current-password': { type: 'string' }, 'new-password': { type: 'string' } },
+    async run(admin, values) {
+      const o = await admin.operators.changeOwnPassword({
+        current_password: required(values, 'current-password'),
+        new_password: required(values, 'new-password'),
+      });
+      return { json: o, text: `${operatorRecord(o)}\n\nYour password is changed.` };
     },
   },
   'keys create': {

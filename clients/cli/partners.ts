@@ -7,6 +7,7 @@ import {
   PAGE_OPTIONS,
   pageQuery,
   required,
+  str,
   UsageError,
 } from './command.js';
 import { record, table } from './table.js';
@@ -20,6 +21,7 @@ const partnerRecord = (p: Partner, clientSecret?: string) =>
     ['redirect_uris', p.redirect_uris.join(' ')],
     ['scopes', p.scopes.join(' ')],
     ['sandbox', p.sandbox],
+    ['status', p.status],
     ['created_at', p.created_at],
   ]);
 
@@ -62,10 +64,51 @@ export const partnerCommands: Commands = {
         json: page,
         text:
           table(
-            ['ID', 'NAME', 'CLIENT ID', 'SANDBOX'],
-            page.data.map((p) => [p.id, p.name, p.client_id, p.sandbox]),
+            ['ID', 'NAME', 'CLIENT ID', 'SANDBOX', 'STATUS'],
+            page.data.map((p) => [p.id, p.name, p.client_id, p.sandbox, p.status]),
           ) + more(page.next_cursor, 'partners list'),
       };
+    },
+  },
+  'partners update': {
+    usage: 'partners update <partner_id> [--name <name>] [--redirect-uri <url>…] [--scope <scope>…]',
+    summary: "Change a partner's name, redirect URIs (the list replaces the old one) or scopes; owners only",
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      scope: { type: 'string', multiple: true },
+    },
+    args: ['partner_id'],
+    async run(admin, values, [id]) {
+      const body = defined({
+        name: str(values, 'name'),
+        redirect_uris: list(values, 'redirect-uri'),
+        scopes: list(values, 'scope') as ('promotions:read' | 'promotions:write')[] | undefined,
+      });
+      if (Object.keys(body).length === 0) throw new UsageError('give --name, --redirect-uri or --scope');
+      const p = await admin.partners.update(id!, body);
+      return { json: p, text: partnerRecord(p) };
+    },
+  },
+  'partners disable': {
+    usage: 'partners disable <partner_id>',
+    summary:
+      'Switch a partner off: its tokens and client credentials are refused at once, its enrollments kept',
+    options: {},
+    args: ['partner_id'],
+    async run(admin, _values, [id]) {
+      const p = await admin.partners.update(id!, { status: 'disabled' });
+      return { json: p, text: partnerRecord(p) };
+    },
+  },
+  'partners enable': {
+    usage: 'partners enable <partner_id>',
+    summary: 'Switch a disabled partner on again: its tokens (those not expired) and credentials work',
+    options: {},
+    args: ['partner_id'],
+    async run(admin, _values, [id]) {
+      const p = await admin.partners.update(id!, { status: 'enabled' });
+      return { json: p, text: partnerRecord(p) };
     },
   },
   'partners rotate-secret': {

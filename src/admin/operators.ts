@@ -1,13 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ERRORS } from '../errors.js';
 import {
   ApiKeyListQuerySchema,
   ApiKeySchema,
   ApiKeyWithSecretSchema,
+  ChangePasswordSchema,
   CreateApiKeySchema,
   CreateOperatorSchema,
   OperatorListQuerySchema,
   OperatorSchema,
+  OperatorWithPasswordSchema,
   UpdateOperatorSchema,
 } from '../operators/schemas.js';
 import { pageOf } from '../pagination.js';
@@ -18,7 +21,10 @@ const OperatorParams = z.object({ operator_id: z.string() });
 const KeyParams = OperatorParams.extend({ key_id: z.string() });
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-/** /admin/v1/operators (CONTRACT §11): the people who run the server and their API keys; owners only. */
+/**
+ * /admin/v1/operators (CONTRACT §11): the people who run the server and their API keys; owners
+ * only, but for an operator changing their own password.
+ */
 export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const { operatorService } = app;
 
@@ -74,6 +80,39 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function updateOperator(request) {
       return operatorService.updateOperator(request.params.operator_id, request.body, apiAudit(request));
+    },
+  );
+
+  app.post(
+    '/operators/:operator_id/reset_password',
+    {
+      schema: {
+        params: OperatorParams,
+        response: { 200: OperatorWithPasswordSchema, ...errors(401, 403, 404, 503) },
+      },
+      config: { role: 'owner' },
+    },
+    async function resetOperatorPassword(request, reply) {
+      const operator = await operatorService.resetPassword(request.params.operator_id, apiAudit(request));
+      return reply.headers(NO_STORE).send(operator);
+    },
+  );
+
+  // Any operator, for themselves: the caller's API key names the operator (a static segment, so
+  // it never reads as an operator id).
+  app.post(
+    '/operators/me/password',
+    {
+      schema: {
+        body: ChangePasswordSchema,
+        response: { 200: OperatorSchema, ...errors(400, 401, 403, 413, 415, 503) },
+      },
+      config: { role: 'viewer' },
+    },
+    async function changeOwnPassword(request) {
+      const operatorId = request.actor?.operatorId;
+      if (!operatorId) throw ERRORS.operatorCallerRequired();
+      return operatorService.changeOwnPassword(operatorId, request.body, apiAudit(request));
     },
   );
 

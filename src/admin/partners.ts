@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ListQuerySchema, pageOf } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
-import { CreatePartnerSchema, PartnerSchema } from './schemas.js';
+import { CreatePartnerSchema, PartnerSchema, UpdatePartnerSchema } from './schemas.js';
 
 const PartnerParams = z.object({ partner_id: z.string() });
 const PartnerWithSecretSchema = PartnerSchema.extend({ client_secret: z.string() });
@@ -49,6 +49,21 @@ export const partnerRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function getPartner(request) {
       return partnerService.getPartner(request.params.partner_id);
+    },
+  );
+
+  app.patch(
+    '/partners/:partner_id',
+    {
+      schema: {
+        params: PartnerParams,
+        body: UpdatePartnerSchema,
+        response: { 200: PartnerSchema, ...errors(400, 401, 403, 404, 413, 415, 503) },
+      },
+      config: { role: 'owner' },
+    },
+    async function updatePartner(request) {
+      return partnerService.updatePartner(request.params.partner_id, request.body, apiAudit(request));
     },
   );
 

@@ -22,6 +22,17 @@ export const CreatePartnerSchema = z.object({
   sandbox: z.boolean().default(false),
 });
 
+/** PATCH /admin/v1/partners/{id}: at least one field; `status: disabled` switches the partner off. */
+export const UpdatePartnerSchema = z
+  .object({
+    name: CreatePartnerSchema.shape.name,
+    redirect_uris: CreatePartnerSchema.shape.redirect_uris,
+    scopes: z.array(z.enum(SCOPES)).min(1),
+    status: z.enum(['enabled', 'disabled']),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'must change at least one field' });
+
 export const CreateAccountSchema = z.object({
   email: z.email().max(320),
   password: z.string().min(8).max(200),
@@ -72,6 +83,7 @@ export const PartnerSchema = z.object({
   redirect_uris: z.array(z.string()),
   scopes: z.array(z.string()),
   sandbox: z.boolean(),
+  status: z.enum(['enabled', 'disabled']),
   created_at: z.string(),
 });
 

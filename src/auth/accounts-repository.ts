@@ -18,9 +18,14 @@ export function createAccountsRepository(db: Db) {
       const [row] = await tx.select().from(accounts).where(eq(accounts.id, id)).limit(1);
       return row;
     },
-    /** CONTRACT §10 (the bootstrap file): a declared account's new password. */
-    async setPasswordHash(id: string, passwordHash: string, tx: Db = db): Promise<void> {
-      await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, id));
+    /** A new password hash (the bootstrap file of CONTRACT §10, the admin API); false: no such account. */
+    async setPasswordHash(id: string, passwordHash: string, tx: Db = db): Promise<boolean> {
+      const rows = await tx
+        .update(accounts)
+        .set({ passwordHash })
+        .where(eq(accounts.id, id))
+        .returning({ id: accounts.id });
+      return rows.length > 0;
     },
     /** CONTRACT §12: the account the platform knows by this id (case-sensitive). */
     async findByExternalId(externalId: string, tx: Db = db): Promise<AccountRow | undefined> {

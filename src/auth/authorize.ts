@@ -35,6 +35,7 @@ const REASONS = {
   unknown: 'The access token is invalid.',
   expired: 'The access token expired.',
   revoked: 'The access token was revoked.',
+  partner_disabled: "The access token's partner is disabled.",
   scheme: 'The Authorization header must use the Bearer scheme.',
 } as const;
 

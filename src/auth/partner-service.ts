@@ -1,5 +1,6 @@
-// The operator's partners (CONTRACT §6): registration and client-secret rotation, each with its
-// audit entry (CONTRACT §11) in the same transaction. The secret is shown once and stored
+// The operator's partners (CONTRACT §6): registration, changes (name, redirect URIs, scopes,
+// disabling) and client-secret rotation, each with its audit entry (CONTRACT §11) in the same
+// transaction. The secret is shown once and stored
 // only as a slow hash; the audit log records that it changed, never its value.
 import { randomUUID } from 'node:crypto';
 import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';
@@ -20,8 +21,14 @@ export const toPartnerResource = (p: PartnerRow) => ({
   redirect_uris: p.redirectUris,
   scopes: p.scopes,
   sandbox: p.sandbox,
+  status: partnerStatus(p),
   created_at: toRfc3339(p.createdAt),
 });
+
+/** `disabled`: its tokens and client credentials are refused; its enrollments are kept. */
+export type PartnerStatus = 'enabled' | 'disabled';
+export const partnerStatus = (p: Pick<PartnerRow, 'disabledAt'>): PartnerStatus =>
+  p.disabledAt ? 'disabled' : 'enabled';
 
 export type PartnerResource = ReturnType<typeof toPartnerResource>;
 
@@ -30,6 +37,14 @@ export interface NewPartnerInput {
   redirect_uris: string[];
   scopes?: readonly Scope[];
   sandbox?: boolean;
+}
+
+/** PATCH /admin/v1/partners/{id}: the fields given change, the others stay. */
+export interface PartnerChanges {
+  name?: string;
+  redirect_uris?: string[];
+  scopes?: readonly Scope[];
+  status?: PartnerStatus;
 }
 
 const newClientSecret = () => `cs_${randomId(32)}`;
@@ -94,6 +109,42 @@ export function createPartnerService(deps: {
   }
 
   /**
+   * Changes a partner's name, redirect URIs, scopes or status, with one audit entry holding
+   * the before and after of the fields that changed (as a promotion's update does). Disabling refuses its tokens and client
+   * credentials at once (the token statements read the partner's state with the token row);
+   * enabling again restores them, and its enrollments are never touched.
+   */
+  async function updatePartner(
+    id: string,
+    input: PartnerChanges,
+    audit?: AuditContext,
+  ): Promise<PartnerResource> {
+    if (!UUID.test(id)) throw ERRORS.partnerNotFound();
+    return auditLog.write(audit, async (tx) => {
+      const before = await partners.lockById(id, tx);
+      if (!before) throw ERRORS.partnerNotFound();
+      const changes: Parameters<PartnersRepository['update']>[1] = {};
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.redirect_uris !== undefined) changes.redirectUris = input.redirect_uris;
+      if (input.scopes !== undefined) changes.scopes = [...input.scopes].sort();
+      if (input.status !== undefined && input.status !== partnerStatus(before)) {
+        changes.disabledAt = input.status === 'disabled' ? clock.now() : null;
+      }
+      const after = Object.keys(changes).length > 0 ? await partners.update(id, changes, tx) : before;
+      const resource = toPartnerResource(after ?? before);
+      return {
+        result: resource,
+        entry: {
+          action: 'partner.updated',
+          objectType: 'partner',
+          objectId: id,
+          changes: changesBetween(toPartnerResource(before), resource),
+        },
+      };
+    });
+  }
+
+  /**
    * A new client secret, shown only in this answer; the old one stops working at once (tokens
    * already issued keep theirs until they expire or are revoked).
    */
@@ -115,7 +166,7 @@ export function createPartnerService(deps: {
     });
   }
 
-  return { createPartner, listPartners, getPartner, rotatePartnerSecret };
+  return { createPartner, listPartners, getPartner, updatePartner, rotatePartnerSecret };
 }
 
 export type PartnerService = ReturnType<typeof createPartnerService>;

@@ -21,6 +21,11 @@ export function createPartnersRepository(db: Db) {
       const [row] = await tx.select().from(partners).where(eq(partners.id, id)).limit(1);
       return row;
     },
+    /** The row locked for a change in the caller's transaction, so its audit entry's "before" is exact. */
+    async lockById(id: string, tx: Db): Promise<PartnerRow | undefined> {
+      const [row] = await tx.select().from(partners).where(eq(partners.id, id)).limit(1).for('update');
+      return row;
+    },
     /** By name, then id: keyset pagination stable under inserts. */
     async list(
       options: { limit: number; after?: { name: string; id: string } },
@@ -49,13 +54,16 @@ export function createPartnersRepository(db: Db) {
       return row;
     },
 
-    /** CONTRACT §10 (the bootstrap file): a declared partner's changed fields. */
+    /** A partner's changed fields (the admin API's PATCH, the bootstrap file of CONTRACT §10). */
     async update(
       id: string,
-      changes: Partial<Pick<PartnerRow, 'name' | 'clientSecretHash' | 'redirectUris' | 'scopes' | 'sandbox'>>,
+      changes: Partial<
+        Pick<PartnerRow, 'name' | 'clientSecretHash' | 'redirectUris' | 'scopes' | 'sandbox' | 'disabledAt'>
+      >,
       tx: Db = db,
-    ): Promise<void> {
-      await tx.update(partners).set(changes).where(eq(partners.id, id));
+    ): Promise<PartnerRow | undefined> {
+      const [row] = await tx.update(partners).set(changes).where(eq(partners.id, id)).returning();
+      return row;
     },
     async findByClientId(clientId: string, tx: Db = db): Promise<PartnerRow | undefined> {
       const [row] =

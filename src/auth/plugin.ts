@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { type AccountPasswords, createAccountPasswords } from './account-passwords.js';
 import { type AccountsRepository, createAccountsRepository } from './accounts-repository.js';
 import { createPartnerService, type PartnerService } from './partner-service.js';
 import { createPartnersRepository, type PartnersRepository } from './partners-repository.js';
@@ -10,9 +11,11 @@ import { createVerifiedSecrets, type VerifiedSecrets } from './verified-secrets.
 declare module 'fastify' {
   interface FastifyInstance {
     partners: PartnersRepository;
-    /** The operator's partners: registration and secret rotation, audited (CONTRACT §6, CONTRACT §11). */
+    /** The operator's partners: registration, changes, disabling and secret rotation, audited (CONTRACT §6, CONTRACT §11). */
     partnerService: PartnerService;
     accounts: AccountsRepository;
+    /** Accounts' passwords set through the admin API (hashed; `setPassword(id, password, tx?)`). */
+    accountPasswords: AccountPasswords;
     tokenRepository: TokenRepository;
     /** Issues and verifies access tokens; every audience's authentication goes through it. */
     tokens: TokenService;
@@ -31,7 +34,9 @@ export const authPlugin = fp(
       'partnerService',
       createPartnerService({ clock: app.clock, partners, auditLog: app.auditLog }),
     );
-    app.decorate('accounts', createAccountsRepository(app.db));
+    const accounts = createAccountsRepository(app.db);
+    app.decorate('accounts', accounts);
+    app.decorate('accountPasswords', createAccountPasswords({ accounts }));
     app.decorate('tokenRepository', tokenRepository);
     app.decorate('verifiedSecrets', createVerifiedSecrets({ clock: app.clock }));
     app.decorate(

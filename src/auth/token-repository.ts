@@ -1,18 +1,30 @@
 import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
-import { accessTokens, testClocks } from '../db/schema.js';
+import { accessTokens, partners, testClocks } from '../db/schema.js';
 
-/** The token row and, for an account on a test clock (CONTRACT §9), that clock's time (else null). */
-export type AccessTokenRow = typeof accessTokens.$inferSelect & { clockTime: Date | null };
+/**
+ * The token row and, for an account on a test clock (CONTRACT §9), that clock's time (else
+ * null); `partnerDisabled`: its partner is disabled, so the token is refused while it stays so.
+ */
+export type AccessTokenRow = typeof accessTokens.$inferSelect & {
+  clockTime: Date | null;
+  partnerDisabled: boolean;
+};
 /** Values may be SQL, e.g. the account's clock read in the insert itself. */
 export type NewAccessToken = PgInsertValue<typeof accessTokens>;
 
-// The clock's time comes with the token row: a live token's null key joins nothing.
+// The clock's time and the partner's state come with the token row (a live token's null clock
+// key joins nothing): disabling a partner refuses its tokens at once, and re-enabling restores them.
 const withClock = (tx: Db) =>
   tx
-    .select({ ...getTableColumns(accessTokens), clockTime: testClocks.frozenTime })
+    .select({
+      ...getTableColumns(accessTokens),
+      clockTime: testClocks.frozenTime,
+      partnerDisabled: sql<boolean>`${partners.disabledAt} is not null`,
+    })
     .from(accessTokens)
+    .innerJoin(partners, eq(partners.id, accessTokens.partnerId))
     .leftJoin(testClocks, eq(testClocks.id, accessTokens.testClockId));
 
 export function createTokenRepository(db: Db) {

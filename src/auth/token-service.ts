@@ -45,10 +45,11 @@ export type TokenRow = Pick<
   | 'revokedAt'
   | 'testClockId'
   | 'clockTime'
+  | 'partnerDisabled'
 >;
 export type VerifyResult =
   | { ok: true; principal: Principal }
-  | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
+  | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' | 'partner_disabled' };
 
 export type ParsedToken = { id: string; secret: string };
 
@@ -107,6 +108,7 @@ export function createTokenService(deps: {
     if (!row || !secretMatches(parsed.secret, row.secretHash)) return { ok: false, reason: 'unknown' };
     if (row.revokedAt) return { ok: false, reason: 'revoked' };
     if (row.expiresAt.getTime() <= clock.now().getTime()) return { ok: false, reason: 'expired' };
+    if (row.partnerDisabled) return { ok: false, reason: 'partner_disabled' };
     return {
       ok: true,
       principal: {

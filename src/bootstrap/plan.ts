@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { toAccountResource } from '../admin/resources.js';
 import { type AuditContext, type AuditEntry, type AuditLog, changesBetween } from '../audit/audit-log.js';
 import type { AccountsRepository } from '../auth/accounts-repository.js';
-import { toPartnerResource } from '../auth/partner-service.js';
+import { partnerStatus, toPartnerResource } from '../auth/partner-service.js';
 import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
 import { hashSecret, verifySecret } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
@@ -302,6 +302,7 @@ async function planPartner(
           redirectUris: partner.redirect_uris,
           scopes,
           sandbox: partner.sandbox,
+          disabledAt: partner.status === 'disabled' ? deps.clock.now() : null,
           createdAt: deps.clock.now(),
         },
         tx,
@@ -319,6 +320,9 @@ async function planPartner(
   if (!sameList(row.redirectUris, partner.redirect_uris)) changes.redirectUris = partner.redirect_uris;
   if (!sameSet(row.scopes, scopes)) changes.scopes = scopes;
   if (row.sandbox !== partner.sandbox) changes.sandbox = partner.sandbox;
+  if (partnerStatus(row) !== partner.status) {
+    changes.disabledAt = partner.status === 'disabled' ? deps.clock.now() : null;
+  }
   // A secret is unchanged when the declared one verifies against the stored hash.
   const secretChanged = !(await verifySecret(partner.client_secret, row.clientSecretHash));
   const fields = [...wireNames(changes, PARTNER_FIELDS), ...(secretChanged ? ['client_secret'] : [])];
@@ -351,7 +355,13 @@ async function planPartner(
   });
 }
 
-const PARTNER_FIELDS = { name: 'name', redirectUris: 'redirect_uris', scopes: 'scopes', sandbox: 'sandbox' };
+const PARTNER_FIELDS = {
+  name: 'name',
+  redirectUris: 'redirect_uris',
+  scopes: 'scopes',
+  sandbox: 'sandbox',
+  disabledAt: 'status',
+};
 const PROMOTION_FIELDS = {
   name: 'name',
   status: 'status',

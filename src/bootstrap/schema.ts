@@ -82,6 +82,10 @@ const partnerFields = {
   sandbox: booleanField()
     .default(false)
     .meta({ description: 'A sandbox partner gets test clocks (CONTRACT §9).' }),
+  status: z.enum(['enabled', 'disabled'], { error: 'must be enabled or disabled' }).default('enabled').meta({
+    description:
+      "disabled: the partner's tokens and client credentials are refused, its enrollments kept; default enabled.",
+  }),
 };
 
 const accountFields = {

@@ -76,6 +76,7 @@ ${head(input.title, ctx.assets)}
 <nav aria-label="Main"><ul>${links}</ul></nav>
 <form class="who" method="post" action="/console/sign-out">
 <span>${actor.email ?? 'ADMIN_TOKEN'} <span class="role role-${actor.role}">${actor.role}</span></span>
+${actor.kind === 'session' ? html`<a href="/console/password">Password</a>` : ''}
 <input type="hidden" name="csrf_token" value="${ctx.csrf}">
 <button type="submit" class="link">Sign out</button>
 </form>

@@ -66,6 +66,10 @@ const NOTICES: Record<string, string> = {
   advanced: 'The clock moved; everything that fell due has happened.',
   revoked: 'The key is revoked: it stopped working.',
   signed_out: 'You are signed out.',
+  password_changed: 'Your password is changed.',
+  partner_disabled:
+    'The partner is disabled: its tokens and client credentials are refused until it is enabled.',
+  partner_enabled: 'The partner is enabled again: its tokens and client credentials work.',
 };
 
 export function noticeFrom(query: unknown): Html | null {

@@ -22,7 +22,7 @@ import { enrollmentPages } from './pages/enrollments.js';
 import { operatorPages } from './pages/operators.js';
 import { partnerPages } from './pages/partners.js';
 import { promotionPages } from './pages/promotions.js';
-import { signInPages } from './pages/sign-in.js';
+import { PASSWORD_PATH, signInPages } from './pages/sign-in.js';
 import { testClockPages } from './pages/test-clocks.js';
 import { webhookPages } from './pages/webhooks.js';
 import { createConsoleRepository } from './repository.js';
@@ -97,6 +97,10 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
     }
     request.consoleSession = session;
     request.actor = session.actor;
+    // A reset password is replaced before anything else (the password page and sign-out stay open).
+    if (session.mustChangePassword && url !== PASSWORD_PATH && url !== '/console/sign-out') {
+      return reply.redirect(PASSWORD_PATH, 303);
+    }
     if (request.method === 'POST') {
       const token = (request.body as Record<string, unknown> | undefined)?.csrf_token;
       if (!(await deps.csrf.verifySession(typeof token === 'string' ? token : undefined, session.id))) {

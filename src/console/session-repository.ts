@@ -20,6 +20,7 @@ export function createSessionRepository(db: Db) {
           email: operators.email,
           role: operators.role,
           disabledAt: operators.disabledAt,
+          mustChangePassword: operators.mustChangePassword,
         })
         .from(consoleSessions)
         .innerJoin(operators, eq(operators.id, consoleSessions.operatorId))

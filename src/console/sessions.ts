@@ -17,6 +17,8 @@ const VALUE = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 export interface ConsoleSession {
   id: string;
   actor: AdminActor;
+  /** After an owner's reset: every page but the password page and sign-out sends the operator there. */
+  mustChangePassword: boolean;
 }
 
 export function sessionCookie(value: string, secure: boolean, maxAgeSeconds = SESSION_TTL_SECONDS): string {
@@ -66,6 +68,7 @@ export function createSessions(deps: { clock: Clock; sessions: SessionRepository
           apiKeyId: null,
           role: row.role,
         },
+        mustChangePassword: row.mustChangePassword,
       };
     },
 

@@ -27,6 +27,9 @@ export const partners = pgTable('partners', {
   scopes: text('scopes').array().notNull(),
   // CONTRACT §9: a sandbox partner may use test clocks.
   sandbox: boolean('sandbox').notNull().default(false),
+  // Set while the partner is disabled: its tokens and client credentials are refused, its
+  // enrollments kept; null again when re-enabled.
+  disabledAt: ts('disabled_at'),
   createdAt: createdAt(),
 });
 
@@ -513,6 +516,8 @@ export const operators = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: ['viewer', 'editor', 'owner'] }).notNull(),
     disabledAt: ts('disabled_at'),
+    // Set by an owner's password reset: the console asks for a new password at the next sign-in.
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

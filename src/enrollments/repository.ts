@@ -43,6 +43,7 @@ type RawTokenWithView = Partial<RawView> & {
   t_revoked_at: number | null;
   t_test_clock_id: string | null;
   t_clock_time: number | null;
+  t_partner_disabled: boolean;
 };
 
 /**
@@ -59,8 +60,10 @@ const tokenWithView = prepared<
         select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
                t.account_id as t_account_id, t.scopes as t_scopes,
                ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at,
-               t.test_clock_id as t_test_clock_id, ${epochMs(sql`tt.frozen_time`)} as t_clock_time, v.*
+               t.test_clock_id as t_test_clock_id, ${epochMs(sql`tt.frozen_time`)} as t_clock_time,
+               tp.disabled_at is not null as t_partner_disabled, v.*
         from access_tokens t
+        join partners tp on tp.id = t.partner_id
         left join test_clocks tt on tt.id = t.test_clock_id
         left join lateral (
           ${selectViews(sql.placeholder('now'))}
@@ -266,6 +269,7 @@ export function createEnrollmentsRepository(db: Db) {
       revokedAt: toDate(row.t_revoked_at),
       testClockId: row.t_test_clock_id,
       clockTime: toDate(row.t_clock_time),
+      partnerDisabled: row.t_partner_disabled,
     };
     return { token, view: row.id === null ? null : fromRawView(row as RawView) };
   }

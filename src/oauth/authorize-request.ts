@@ -65,6 +65,13 @@ async function loadClient(params: FormParams, partners: PartnersRepository): Pro
       'No application is registered with this client_id.',
     );
   }
+  if (partner.disabledAt) {
+    throw new AuthorizePageError(
+      400,
+      'Application disabled',
+      'This application is disabled by the operator.',
+    );
+  }
   return partner;
 }
 

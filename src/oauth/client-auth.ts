@@ -68,5 +68,7 @@ export async function authenticateClient(
     (await verifySecret(credentials.clientSecret, partner?.clientSecretHash));
   if (partner && ok) verifiedSecrets.remember(partner.clientSecretHash, credentials.clientSecret);
   if (!partner || !ok) throw invalidClient('Client authentication failed.');
+  // Told only to a caller holding the secret: a disabled partner's credentials are refused until it is enabled again.
+  if (partner.disabledAt) throw invalidClient('The client is disabled.');
   return partner;
 }

@@ -105,6 +105,22 @@ export function createOperatorsRepository(db: Db) {
       return row;
     },
 
+    /** A new password hash; `mustChange`: the console asks for a new one at the next sign-in. */
+    async setPassword(
+      id: string,
+      passwordHash: string,
+      mustChange: boolean,
+      now: Date,
+      tx: Db = db,
+    ): Promise<OperatorRow | undefined> {
+      const [row] = await tx
+        .update(operators)
+        .set({ passwordHash, mustChangePassword: mustChange, updatedAt: now })
+        .where(eq(operators.id, id))
+        .returning();
+      return row;
+    },
+
     async insertApiKey(row: typeof adminApiKeys.$inferInsert, tx: Db = db): Promise<ApiKeyRow> {
       const [created] = await tx.insert(adminApiKeys).values(row).returning();
       return created!;

@@ -19,6 +19,12 @@ export const UpdateOperatorSchema = z.object({
   disabled: z.boolean().optional(),
 });
 
+/** An operator's own new password (POST /admin/v1/operators/me/password, the console's page). */
+export const ChangePasswordSchema = z.object({
+  current_password: z.string().min(1).max(200),
+  new_password: CreateOperatorSchema.shape.password,
+});
+
 export const CreateApiKeySchema = z.object({
   name: z.string().trim().min(1).max(100),
   /** At most the operator's role (meter: an editor's or owner's); defaults to it. */
@@ -31,9 +37,13 @@ export const OperatorSchema = z.object({
   role: RoleSchema,
   disabled: z.boolean(),
   disabled_at: z.string().nullable(),
+  must_change_password: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
 });
+
+/** The reset's answer: the temporary password appears only here. */
+export const OperatorWithPasswordSchema = OperatorSchema.extend({ temporary_password: z.string() });
 
 export const ApiKeySchema = z.object({
   id: z.string(),

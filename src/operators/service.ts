@@ -40,6 +40,7 @@ export function toOperatorResource(o: OperatorRow) {
     role: o.role,
     disabled: o.disabledAt !== null,
     disabled_at: toRfc3339OrNull(o.disabledAt),
+    must_change_password: o.mustChangePassword,
     created_at: toRfc3339(o.createdAt),
     updated_at: toRfc3339(o.updatedAt),
   };
@@ -163,6 +164,72 @@ export function createOperatorService(deps: {
     });
   }
 
+  /**
+   * An owner's reset: a temporary password, shown only in this answer, that the operator must
+   * replace at the next console sign-in. The old password stops working at once.
+   */
+  async function resetPassword(
+    id: string,
+    audit?: AuditContext,
+  ): Promise<OperatorResource & { temporary_password: string }> {
+    const temporary = randomId(18);
+    const passwordHash = await hashSecret(temporary);
+    const now = clock.now();
+    return auditLog.write(audit, async (tx) => {
+      const current = UUID.test(id) ? await operators.lockOperator(id, tx) : undefined;
+      if (!current) throw ERRORS.operatorNotFound();
+      const updated = await operators.setPassword(id, passwordHash, true, now, tx);
+      if (!updated) throw ERRORS.operatorNotFound();
+      const result = toOperatorResource(updated);
+      return {
+        result: { ...result, temporary_password: temporary },
+        // The action says the password changed; its value is never recorded.
+        entry: {
+          action: 'operator.password_reset',
+          objectType: 'operator',
+          objectId: id,
+          changes: changesBetween(toOperatorResource(current), result),
+        },
+      };
+    });
+  }
+
+  /**
+   * An operator's own new password, given the current one (checked by the slow hash); clears a
+   * reset's demand for a new one.
+   */
+  async function changeOwnPassword(
+    operatorId: string,
+    input: { current_password: string; new_password: string },
+    audit?: AuditContext,
+  ): Promise<OperatorResource> {
+    const current = await findOperatorOrThrow(operatorId);
+    if (!(await verifySecret(input.current_password, current.passwordHash))) {
+      throw ERRORS.wrongCurrentPassword();
+    }
+    if (input.new_password === input.current_password) throw ERRORS.samePassword();
+    const passwordHash = await hashSecret(input.new_password);
+    const now = clock.now();
+    return auditLog.write(audit, async (tx) => {
+      const locked = await operators.lockOperator(operatorId, tx);
+      // Changed meanwhile (another sign-in's change, an owner's reset): the current password no longer holds.
+      if (!locked) throw ERRORS.operatorNotFound();
+      if (locked.passwordHash !== current.passwordHash) throw ERRORS.wrongCurrentPassword();
+      const updated = await operators.setPassword(operatorId, passwordHash, false, now, tx);
+      if (!updated) throw ERRORS.operatorNotFound();
+      const result = toOperatorResource(updated);
+      return {
+        result,
+        entry: {
+          action: 'operator.password_changed',
+          objectType: 'operator',
+          objectId: operatorId,
+          changes: changesBetween(toOperatorResource(locked), result),
+        },
+      };
+    });
+  }
+
   /** A new key for the operator, its value shown only in this answer; its role at most the operator's. */
   async function createApiKey(
     operatorId: string,
@@ -277,6 +344,8 @@ export function createOperatorService(deps: {
     listOperators,
     getOperator,
     updateOperator,
+    resetPassword,
+    changeOwnPassword,
     createApiKey,
     listApiKeys,
     revokeApiKey,

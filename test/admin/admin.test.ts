@@ -78,6 +78,7 @@ describe('partners', () => {
       redirect_uris: ['https://acme.example/callback'],
       scopes: ['promotions:read'],
       sandbox: false,
+      status: 'enabled',
       created_at: '2026-04-28T10:00:00Z',
     });
     expect(res.headers.location).toBe(`/admin/v1/partners/${body.id}`);

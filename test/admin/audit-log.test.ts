@@ -8,7 +8,7 @@ import { queryRows } from '../../src/db/client.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
 import { loadContract } from '../helpers/contract.js';
 import { requestsFor } from '../helpers/requests.js';
-import { operatorWithKey } from './operator-helpers.js';
+import { OPERATOR_PASSWORD, operatorWithKey } from './operator-helpers.js';
 
 const ctx = useTestApp();
 const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -44,6 +44,7 @@ let clockId: string;
 let operatorId: string;
 let keyId: string;
 let editor: Awaited<ReturnType<typeof operatorWithKey>>;
+let viewer: Awaited<ReturnType<typeof operatorWithKey>>;
 
 beforeAll(async () => {
   partner = await ctx.fixtures.partner();
@@ -63,6 +64,7 @@ beforeAll(async () => {
     })
   ).id;
   editor = await operatorWithKey(ctx, 'editor');
+  viewer = await operatorWithKey(ctx, 'viewer');
   const owner = await operatorWithKey(ctx, 'owner');
   operatorId = owner.operator.id;
   keyId = owner.keyId;
@@ -107,11 +109,32 @@ const CASES: Case[] = [
         redirect_uris: { before: null, after: ['https://a.example/cb'] },
         scopes: { before: null, after: ['promotions:read', 'promotions:write'] },
         sandbox: { before: null, after: false },
+        status: { before: null, after: 'enabled' },
       },
     }),
     fail: () => call('POST', '/admin/v1/partners', { name: 'x', redirect_uris: ['nope'] }),
     failStatus: 400,
     secrets: (res) => [res.json().client_secret],
+  },
+  {
+    operation: 'PATCH /admin/v1/partners/{partner_id}',
+    ok: () =>
+      call('PATCH', `/admin/v1/partners/${created.partner}`, {
+        status: 'disabled',
+        redirect_uris: ['https://b.example/cb'],
+      }),
+    status: 200,
+    expected: () => ({
+      action: 'partner.updated',
+      object_type: 'partner',
+      object_id: created.partner,
+      changes: {
+        redirect_uris: { before: ['https://a.example/cb'], after: ['https://b.example/cb'] },
+        status: { before: 'enabled', after: 'disabled' },
+      },
+    }),
+    fail: () => call('PATCH', `/admin/v1/partners/${noPartner}`, { status: 'enabled' }),
+    failStatus: 404,
   },
   {
     operation: 'POST /admin/v1/partners/{partner_id}/rotate_secret',
@@ -417,6 +440,53 @@ const CASES: Case[] = [
     }),
     fail: () => call('PATCH', `/admin/v1/operators/${noPartner}`, { role: 'editor' }),
     failStatus: 404,
+  },
+  {
+    operation: 'POST /admin/v1/operators/{operator_id}/reset_password',
+    ok: () => call('POST', `/admin/v1/operators/${created.operator}/reset_password`),
+    status: 200,
+    expected: () => ({
+      action: 'operator.password_reset',
+      object_type: 'operator',
+      object_id: created.operator,
+      // A password field, even this flag, is never diffed: the action says what happened.
+      changes: {},
+    }),
+    fail: () => call('POST', `/admin/v1/operators/${noPartner}/reset_password`),
+    failStatus: 404,
+    secrets: (res) => [res.json().temporary_password],
+  },
+  {
+    operation: 'POST /admin/v1/operators/me/password',
+    ok: () =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/admin/v1/operators/me/password',
+        headers: { ...bearer(viewer.key), 'x-request-id': 'audit-test-request' },
+        payload: { current_password: OPERATOR_PASSWORD, new_password: 'pw~audited!new-password' },
+      }),
+    status: 200,
+    expected: () => ({
+      actor: {
+        kind: 'api_key',
+        operator_id: viewer.operator.id,
+        email: viewer.operator.email,
+        api_key_id: viewer.keyId,
+      },
+      action: 'operator.password_changed',
+      object_type: 'operator',
+      object_id: viewer.operator.id,
+      changes: {},
+    }),
+    fail: () =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/admin/v1/operators/me/password',
+        headers: bearer(viewer.key),
+        payload: { current_password: OPERATOR_PASSWORD, new_password: 'pw~audited!other-password' },
+      }),
+    failStatus: 400,
+    secrets: () => [OPERATOR_PASSWORD, 'pw~audited!new-password'],
   },
   {
     operation: 'POST /admin/v1/operators/{operator_id}/api_keys',

@@ -24,6 +24,7 @@ describe('operators', () => {
       role: 'editor',
       disabled: false,
       disabled_at: null,
+      must_change_password: false,
       created_at: '2026-04-28T10:00:00Z',
       updated_at: '2026-04-28T10:00:00Z',
     });
@@ -238,5 +239,99 @@ describe('API key ids', () => {
     const ids = Array.from({ length: 2000 }, newApiKeyId);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('passwords', () => {
+  const changeOwn = (key: string, body: Record<string, unknown>) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: '/admin/v1/operators/me/password',
+      headers: bearer(key),
+      payload: body,
+    });
+
+  it('an owner resets a password: a temporary one shown once (no-store), the old one refused at once', async () => {
+    const op = (await create({ email: 'reset@example.com', password: PASSWORD, role: 'viewer' })).json();
+    const res = await ctx.admin({ method: 'POST', url: `/admin/v1/operators/${op.id}/reset_password` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const body = res.json();
+    expect(body).toEqual({ ...op, must_change_password: true, temporary_password: expect.any(String) });
+    expect(body.temporary_password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(await ctx.app.operatorService.verifyPassword('reset@example.com', PASSWORD)).toBeNull();
+    expect(
+      await ctx.app.operatorService.verifyPassword('reset@example.com', body.temporary_password),
+    ).toMatchObject({ id: op.id, mustChangePassword: true });
+    const read = await ctx.admin({ method: 'GET', url: `/admin/v1/operators/${op.id}` });
+    expect(read.json()).toEqual({ ...op, must_change_password: true });
+    expect(JSON.stringify(read.json())).not.toContain(body.temporary_password);
+
+    const unknown = await ctx.admin({
+      method: 'POST',
+      url: '/admin/v1/operators/00000000-0000-4000-8000-000000000009/reset_password',
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().errors[0].code).toBe('operator_not_found');
+  });
+
+  it('an operator changes their own password with the current one, which clears a reset', async () => {
+    const op = (await create({ email: 'self@example.com', password: PASSWORD, role: 'viewer' })).json();
+    const reset = await ctx.admin({ method: 'POST', url: `/admin/v1/operators/${op.id}/reset_password` });
+    const temporary: string = reset.json().temporary_password;
+    const key = (
+      await ctx.admin({
+        method: 'POST',
+        url: `/admin/v1/operators/${op.id}/api_keys`,
+        payload: { name: 'k' },
+      })
+    ).json().key;
+
+    const wrong = await changeOwn(key, {
+      current_password: PASSWORD,
+      new_password: 'a brand new passphrase',
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toEqual({
+      errors: [
+        {
+          status: '400',
+          code: 'invalid_request',
+          title: 'Invalid Request',
+          detail: 'The current password is wrong.',
+          source: { pointer: '/current_password' },
+        },
+      ],
+    });
+    const same = await changeOwn(key, { current_password: temporary, new_password: temporary });
+    expect(same.statusCode).toBe(400);
+    expect(same.json().errors[0]).toMatchObject({ source: { pointer: '/new_password' } });
+    const short = await changeOwn(key, { current_password: temporary, new_password: 'short' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0]).toMatchObject({ source: { pointer: '/new_password' } });
+    expect(await ctx.app.operatorService.verifyPassword('self@example.com', temporary)).not.toBeNull();
+
+    const ok = await changeOwn(key, { current_password: temporary, new_password: 'a brand new passphrase' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ ...op, must_change_password: false });
+    expect(await ctx.app.operatorService.verifyPassword('self@example.com', temporary)).toBeNull();
+    expect(
+      await ctx.app.operatorService.verifyPassword('self@example.com', 'a brand new passphrase'),
+    ).toMatchObject({ id: op.id, mustChangePassword: false });
+  });
+
+  it('ADMIN_TOKEN has no password of its own: 403', async () => {
+    const res = await ctx.admin({
+      method: 'POST',
+      url: '/admin/v1/operators/me/password',
+      payload: { current_password: 'x', new_password: 'a brand new passphrase' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().errors[0]).toEqual({
+      status: '403',
+      code: 'permission_denied',
+      title: 'Permission Denied',
+      detail: "Only an operator's API key has a password to change; ADMIN_TOKEN is set in the environment.",
+    });
   });
 });

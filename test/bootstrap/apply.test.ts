@@ -260,6 +260,30 @@ describe('POST /admin/v1/bootstrap', () => {
     ]);
   });
 
+  it('disables a partner with status, idempotently, with one audit entry; absent, the status is enabled again', async () => {
+    expect((await apply(document('s'))).statusCode).toBe(200);
+    const disabled = document('s');
+    disabled.partners[0] = { ...disabled.partners[0]!, status: 'disabled' } as (typeof disabled.partners)[0];
+    expect(outcomes(await apply(disabled))[0]).toEqual(['acme-s', 'updated', 'status']);
+    const refused = await clientCredentials('acme-s', SECRET);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toEqual({ error: 'invalid_client', error_description: 'The client is disabled.' });
+    const row = await partnerRow('acme-s');
+    const read = await ctx.admin({ method: 'GET', url: `/admin/v1/partners/${row!.id}` });
+    expect(read.json().status).toBe('disabled');
+    const audit = await ctx.admin({ method: 'GET', url: '/admin/v1/audit_log?limit=1' });
+    expect(audit.json().data[0]).toMatchObject({
+      action: 'partner.updated',
+      object_id: row!.id,
+      changes: { status: { before: 'enabled', after: 'disabled' } },
+    });
+    // Applying it again changes nothing: the instant it was disabled stays.
+    expect(outcomes(await apply(disabled))[0]).toEqual(['acme-s', 'unchanged']);
+    expect((await partnerRow('acme-s'))!.disabledAt).toEqual(row!.disabledAt);
+    expect(outcomes(await apply(document('s')))[0]).toEqual(['acme-s', 'updated', 'status']);
+    expect((await clientCredentials('acme-s', SECRET)).statusCode).toBe(200);
+  });
+
   it('ends a promotion as the admin API does, and applying it again keeps the instant it ended', async () => {
     expect((await apply(document('c'))).statusCode).toBe(200);
     const ended = document('c');

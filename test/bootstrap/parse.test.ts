@@ -45,6 +45,7 @@ describe('parseBootstrapFile', () => {
           redirect_uris: ['http://127.0.0.1:4000/callback'],
           scopes: ['promotions:read', 'promotions:write'],
           sandbox: true,
+          status: 'enabled',
         },
       ],
       accounts: [{ email: 'ci-user@acme.example', password: ENV.ACME_USER_PASSWORD }],

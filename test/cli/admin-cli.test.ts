@@ -68,6 +68,7 @@ describe('admin CLI against a listening server', { timeout: 180_000 }, () => {
       redirect_uris: ['https://acme.example/callback'],
       scopes: ['promotions:read', 'promotions:write'],
       sandbox: false,
+      status: 'enabled',
       created_at: '2026-04-28T10:00:00Z',
     });
 

@@ -58,7 +58,7 @@ describe('admin CLI: operators, keys and the audit log', { timeout: 180_000 }, (
     const asViewer = { PROMOTIONS_URL: url, ADMIN_TOKEN: value! };
     const list = await cli(['partners', 'list'], asViewer);
     expect(list.code).toBe(0);
-    expect(list.stdout).toBe('ID  NAME  CLIENT ID  SANDBOX\n──  ────  ─────────  ───────\n');
+    expect(list.stdout).toBe('ID  NAME  CLIENT ID  SANDBOX  STATUS\n──  ────  ─────────  ───────  ──────\n');
 
     const refused = await cli(
       ['accounts', 'create', '--email', 'someone@example.com', '--password', 'another password'],
@@ -101,5 +101,71 @@ describe('admin CLI: operators, keys and the audit log', { timeout: 180_000 }, (
     expect(body.id).toBe(partner.id);
     expect(body.client_secret).toMatch(/^cs_[A-Za-z0-9_-]{43}$/);
     expect(body.client_secret).not.toBe(partner.clientSecret);
+  });
+
+  it('changes, disables and enables a partner', async () => {
+    const env = { PROMOTIONS_URL: await listen(ctx.app), ADMIN_TOKEN };
+    const partner = await ctx.fixtures.partner({ name: 'Before' });
+    const updated = await cli(
+      [
+        'partners',
+        'update',
+        partner.id,
+        '--name',
+        'After',
+        '--redirect-uri',
+        'https://x.example/cb',
+        '--json',
+      ],
+      env,
+    );
+    expect(updated.stderr).toBe('');
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      id: partner.id,
+      name: 'After',
+      redirect_uris: ['https://x.example/cb'],
+      status: 'enabled',
+    });
+    const disabled = await cli(['partners', 'disable', partner.id], env);
+    expect(disabled.code).toBe(0);
+    expect(disabled.stdout).toMatch(/^status\s+disabled$/m);
+    expect((await ctx.app.partnerService.getPartner(partner.id)).status).toBe('disabled');
+    const enabled = await cli(['partners', 'enable', partner.id, '--json'], env);
+    expect(JSON.parse(enabled.stdout).status).toBe('enabled');
+    const nothing = await cli(['partners', 'update', partner.id], env);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('give --name, --redirect-uri or --scope');
+  });
+
+  it("resets an operator's password (printed once), which they change with their key", async () => {
+    const env = { PROMOTIONS_URL: await listen(ctx.app), ADMIN_TOKEN };
+    const operator = await ctx.app.operatorService.createOperator({
+      email: 'cli-reset@example.com',
+      password: 'the first passphrase',
+      role: 'viewer',
+    });
+    const { key } = await ctx.app.operatorService.createApiKey(operator.id, { name: 'cli' });
+    const reset = await cli(['operators', 'reset-password', operator.id], env);
+    expect(reset.code).toBe(0);
+    const temporary = /^temporary_password\s+(\S+)$/m.exec(reset.stdout)?.[1];
+    expect(temporary).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(reset.stdout).toMatch(/^must_change_password\s+true$/m);
+    const changed = await cli(
+      [
+        'operators',
+        'password',
+        '--current-password',
+        temporary!,
+        '--new-password',
+        'my own passphrase',
+        '--json',
+      ],
+      { PROMOTIONS_URL: env.PROMOTIONS_URL, ADMIN_TOKEN: key },
+    );
+    expect(changed.stderr).toBe('');
+    expect(JSON.parse(changed.stdout)).toMatchObject({ id: operator.id, must_change_password: false });
+    expect(
+      await ctx.app.operatorService.verifyPassword('cli-reset@example.com', 'my own passphrase'),
+    ).not.toBeNull();
   });
 });

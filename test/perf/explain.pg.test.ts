@@ -112,12 +112,18 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
     const query = await queryOf(() =>
       enrollments.findTokenWithView(ids.token, { id: ids.enrollment, promotionId: 'promo_2' }, NOW),
     );
-    expectIndexed(await plan(query), ['access_tokens', 'enrollments', 'promotions', 'usage_counters']);
+    expectIndexed(await plan(query), [
+      'access_tokens',
+      'partners',
+      'enrollments',
+      'promotions',
+      'usage_counters',
+    ]);
   });
 
   it('bearer verification: access token by id', async () => {
     const query = await queryOf(() => createTokenRepository(loggingDb).findAccessToken(ids.token));
-    expectIndexed(await plan(query), ['access_tokens']);
+    expectIndexed(await plan(query), ['access_tokens', 'partners']);
   });
 
   it('client_credentials: partner by client_id', async () => {

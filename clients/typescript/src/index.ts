@@ -34,6 +34,7 @@ export type TestClockUsageResult = PromotionsSchemas['TestClockUsageResult'];
 export type Partner = AdminSchemas['Partner'];
 export type PartnerWithSecret = AdminSchemas['PartnerWithSecret'];
 export type PartnerCreate = AdminSchemas['PartnerCreate'];
+export type PartnerUpdate = AdminSchemas['PartnerUpdate'];
 export type Account = AdminSchemas['Account'];
 export type AccountCreate = AdminSchemas['AccountCreate'];
 export type Promotion = AdminSchemas['Promotion'];
@@ -58,6 +59,8 @@ export type Operator = AdminSchemas['Operator'];
 export type OperatorCreate = AdminSchemas['OperatorCreate'];
 export type OperatorUpdate = AdminSchemas['OperatorUpdate'];
 export type OperatorList = AdminSchemas['OperatorList'];
+export type OperatorWithPassword = AdminSchemas['OperatorWithPassword'];
+export type PasswordChange = AdminSchemas['PasswordChange'];
 export type ApiKey = AdminSchemas['ApiKey'];
 export type ApiKeyWithSecret = AdminSchemas['ApiKeyWithSecret'];
 export type ApiKeyCreate = AdminSchemas['ApiKeyCreate'];
@@ -407,6 +410,8 @@ export interface AdminClient {
     create(body: PartnerCreate): Promise<PartnerWithSecret>;
     list(query?: PageQuery): Promise<PartnerList>;
     get(partnerId: string): Promise<Partner>;
+    /** Name, redirect URIs, scopes, or `status: 'disabled'` (its tokens refused) and `'enabled'` again. */
+    update(partnerId: string, body: PartnerUpdate): Promise<Partner>;
     /** A new client secret, shown only in the answer; the old one stops working. */
     rotateSecret(partnerId: string): Promise<PartnerWithSecret>;
   };
@@ -449,6 +454,10 @@ export interface AdminClient {
     list(query?: PageQuery): Promise<OperatorList>;
     get(operatorId: string): Promise<Operator>;
     update(operatorId: string, body: OperatorUpdate): Promise<Operator>;
+    /** A temporary password, shown only in the answer; the operator replaces it at the next sign-in. */
+    resetPassword(operatorId: string): Promise<OperatorWithPassword>;
+    /** The calling operator's own new password (an API key's operator; ADMIN_TOKEN gets 403). */
+    changeOwnPassword(body: PasswordChange): Promise<Operator>;
     createApiKey(operatorId: string, body: ApiKeyCreate): Promise<ApiKeyWithSecret>;
     listApiKeys(operatorId: string, query?: PageQuery): Promise<ApiKeyList>;
     revokeApiKey(operatorId: string, keyId: string): Promise<void>;
@@ -482,6 +491,13 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       get: async (partnerId) =>
         unwrap(
           await raw.GET('/admin/v1/partners/{partner_id}', { params: { path: { partner_id: partnerId } } }),
+        ),
+      update: async (partnerId, body) =>
+        unwrap(
+          await raw.PATCH('/admin/v1/partners/{partner_id}', {
+            params: { path: { partner_id: partnerId } },
+            body,
+          }),
         ),
       rotateSecret: async (partnerId) =>
         unwrap(
@@ -564,6 +580,13 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
         unwrap(await raw.GET('/admin/v1/operators/{operator_id}', { params: operator(operatorId) })),
       update: async (operatorId, body) =>
         unwrap(await raw.PATCH('/admin/v1/operators/{operator_id}', { params: operator(operatorId), body })),
+      resetPassword: async (operatorId) =>
+        unwrap(
+          await raw.POST('/admin/v1/operators/{operator_id}/reset_password', {
+            params: operator(operatorId),
+          }),
+        ),
+      changeOwnPassword: async (body) => unwrap(await raw.POST('/admin/v1/operators/me/password', { body })),
       createApiKey: async (operatorId, body) =>
         unwrap(
           await raw.POST('/admin/v1/operators/{operator_id}/api_keys', {

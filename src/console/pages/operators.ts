@@ -8,6 +8,7 @@ import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
 import { href, html } from '../html.js';
 import {
   badge,
+  checkbox,
   details,
   empty,
   field,
@@ -122,6 +123,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
       id: string,
       problem?: ApiError | null,
       created?: { key: string; name: string },
+      temporaryPassword?: string,
     ) {
       const operator = await operatorService.getOperator(id);
       const query = queryOf(request);
@@ -133,12 +135,17 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
         crumbs: [{ label: 'Operators', path: '/console/operators' }, { label: operator.email }],
         notice: problem
           ? notice('error', problem.message)
-          : created
+          : temporaryPassword
             ? notice(
                 'info',
-                html`Key <strong>${created.name}</strong> created. Copy it now — it is shown only once: <code class="secret" id="new-key">${created.key}</code>`,
+                html`Password reset. Give them this temporary password now — it is shown only once, and they must choose a new one when they sign in: <code class="secret" id="temporary-password">${temporaryPassword}</code>`,
               )
-            : noticeFrom(request.query),
+            : created
+              ? notice(
+                  'info',
+                  html`Key <strong>${created.name}</strong> created. Copy it now — it is shown only once: <code class="secret" id="new-key">${created.key}</code>`,
+                )
+              : noticeFrom(request.query),
         actions: html`<a class="button secondary" href="${href('/console/audit-log', { actor: operator.id })}">Their changes</a>`,
         body: html`${details([
           ['Email', operator.email],
@@ -149,6 +156,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
               ? html`${badge('disabled')} since ${when(operator.disabled_at)}`
               : badge('enabled'),
           ],
+          ['Password', operator.must_change_password ? badge('reset: to change at sign-in') : 'their own'],
           ['Since', when(operator.created_at)],
         ])}
 <section class="cards">
@@ -156,6 +164,8 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
 ${form(ctx, { action: base, need: 'owner', submit: 'Change role', className: 'inline', body: select({ name: 'role', label: 'Role', options: roleOptions, value: operator.role }) })}</div>
 <div class="card"><h2>Access</h2><p class="muted">${operator.disabled ? 'Enabling lets their keys and sign-in work again.' : 'Disabling stops their keys and console sessions at once.'}</p>
 ${form(ctx, { action: base, need: 'owner', submit: operator.disabled ? 'Enable' : 'Disable', className: 'inline', danger: !operator.disabled, body: html`<input type="hidden" name="disabled" value="${operator.disabled ? 'false' : 'true'}">` })}</div>
+<div class="card"><h2>Password</h2><p class="muted">A reset gives a temporary password, shown once; the old one stops working now.</p>
+${form(ctx, { action: `${base}/reset-password`, need: 'owner', submit: 'Reset password', className: 'inline', danger: true, body: checkbox({ name: 'confirm', label: 'Their current password stops working now', required: true }) })}</div>
 </section>
 <section>
 <h2>Admin API keys</h2>
@@ -231,6 +241,28 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
           const ctx = await pageContext(deps, request);
           return sendPage(reply, error.statusCode, await operatorPage(ctx, request, operator_id, error));
         }
+      },
+    );
+
+    app.post(
+      '/operators/:operator_id/reset-password',
+      { config: { role: 'owner' } },
+      async function resetPasswordFromForm(request, reply) {
+        const { operator_id } = request.params as { operator_id: string };
+        const f = readConsoleForm(request);
+        const ctx = await pageContext(deps, request);
+        if (f.confirm !== 'true') {
+          const problem = ERRORS.invalidForm(
+            'Tick the box to confirm: their current password stops working now.',
+          );
+          return sendPage(reply, 400, await operatorPage(ctx, request, operator_id, problem));
+        }
+        const reset = await operatorService.resetPassword(operator_id, consoleAudit(request));
+        return sendPage(
+          reply.headers(NO_STORE),
+          200,
+          await operatorPage(ctx, request, operator_id, null, undefined, reset.temporary_password),
+        );
       },
     );
 

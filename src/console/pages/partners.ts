@@ -1,9 +1,10 @@
 // Console: partners (CONTRACT §11) — the list, registering one (its client secret shown once),
-// rotating its secret, and a partner's page with its webhook endpoints, promotions and, for a
+// rotating its secret, changing or disabling one, and a partner's page with its webhook endpoints, promotions and, for a
 // sandbox partner, its test clocks. Changes go through partnerService, as the admin API's do.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { CreatePartnerSchema } from '../../admin/schemas.js';
+import { CreatePartnerSchema, UpdatePartnerSchema } from '../../admin/schemas.js';
 import type { PartnerResource } from '../../auth/partner-service.js';
+import { SCOPES } from '../../auth/scopes.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';
 import { href, html } from '../html.js';
@@ -103,6 +104,7 @@ export const partnerPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             { label: 'Partner', cell: (p) => html`<a href="/console/partners/${p.id}">${p.name}</a>` },
             { label: 'client_id', cell: (p) => html`<code>${p.client_id}</code>` },
             { label: 'Kind', cell: (p) => (p.sandbox ? badge('sandbox') : badge('live')) },
+            { label: 'Status', cell: (p) => badge(p.status) },
             { label: 'Created', cell: (p) => when(p.created_at) },
           ],
         })}
@@ -148,49 +150,50 @@ ${partnerForm(ctx, values)}
       },
     );
 
-    app.get(
-      '/partners/:partner_id',
-      { config: { role: 'viewer' } },
-      async function partnerPage(request, reply) {
-        const ctx = await pageContext(deps, request);
-        const { partner_id: id } = request.params as { partner_id: string };
-        const partner = await partnerService.getPartner(id);
-        const query = queryOf(request);
-        const endpoints = await webhooks.service.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
-        const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
-        const base = `/console/partners/${partner.id}`;
-        return sendPage(
-          reply,
-          200,
-          page(ctx, {
-            title: partner.name,
-            nav: 'partners',
-            crumbs: [{ label: 'Partners', path: '/console/partners' }, { label: partner.name }],
-            notice: noticeFrom(request.query),
-            actions: html`<a class="button secondary" href="${href('/console/audit-log', { object_type: 'partner', object_id: partner.id })}">History</a>`,
-            body: html`${details([
-              ['Id', html`<code>${partner.id}</code>`],
-              ['client_id', html`<code>${partner.client_id}</code>`],
-              ['Kind', partner.sandbox ? html`${badge('sandbox')} may use test clocks` : badge('live')],
-              [
-                'Redirect URIs',
-                html`<ul class="plain">${partner.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>`,
-              ],
-              ['Scopes', partner.scopes.join(' ')],
-              ['Created', when(partner.created_at)],
-            ])}
+    async function partnerPage(request: FastifyRequest, id: string, problem?: ApiError) {
+      const ctx = await pageContext(deps, request);
+      const partner = await partnerService.getPartner(id);
+      const query = queryOf(request);
+      const endpoints = await webhooks.service.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
+      const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
+      const base = `/console/partners/${partner.id}`;
+      return page(ctx, {
+        title: partner.name,
+        nav: 'partners',
+        crumbs: [{ label: 'Partners', path: '/console/partners' }, { label: partner.name }],
+        notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
+        actions: html`<a class="button secondary" href="${href('/console/audit-log', { object_type: 'partner', object_id: partner.id })}">History</a>`,
+        body: html`${details([
+          ['Id', html`<code>${partner.id}</code>`],
+          ['client_id', html`<code>${partner.client_id}</code>`],
+          ['Kind', partner.sandbox ? html`${badge('sandbox')} may use test clocks` : badge('live')],
+          [
+            'Status',
+            partner.status === 'disabled'
+              ? html`${badge('disabled')} its tokens and client credentials are refused; its enrollments are kept`
+              : badge('enabled'),
+          ],
+          [
+            'Redirect URIs',
+            html`<ul class="plain">${partner.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>`,
+          ],
+          ['Scopes', partner.scopes.join(' ')],
+          ['Created', when(partner.created_at)],
+        ])}
 <section class="cards">
 <div class="card"><h2>Client secret</h2><p class="muted">Stored only as a hash. A new one stops the old one at once.</p>
 ${form(ctx, { action: `${base}/rotate-secret`, need: 'owner', submit: 'Rotate client secret', className: 'inline', danger: true, body: checkbox({ name: 'confirm', label: 'The old secret stops working now', required: true }) })}</div>
+<div class="card"><h2>Status</h2><p class="muted">${partner.status === 'disabled' ? 'Enabling lets its tokens (those not expired) and client credentials work again.' : 'Disabling refuses its tokens and client credentials at once; its enrollments are kept.'}</p>
+${form(ctx, { action: `${base}/status`, need: 'owner', submit: partner.status === 'disabled' ? 'Enable partner' : 'Disable partner', className: 'inline', danger: partner.status === 'enabled', body: html`<input type="hidden" name="status" value="${partner.status === 'disabled' ? 'enabled' : 'disabled'}">` })}</div>
 <div class="card"><h2>Promotions</h2>${
-              promotionRows.length === 0
-                ? html`<p class="muted">None yet.</p>`
-                : html`<ul class="plain">${promotionRows.slice(0, 10).map((p) => html`<li><a href="/console/promotions/${encodeURIComponent(p.id)}">${p.name}</a></li>`)}</ul>`
-            }<p><a href="${href('/console/promotions', { partner_id: partner.id })}">All promotions of ${partner.name}</a>${
-              roleAllows(ctx.actor.role, 'editor')
-                ? html` · <a href="${href('/console/promotions/new', { partner_id: partner.id })}">New promotion</a>`
-                : ''
-            }</p></div>
+          promotionRows.length === 0
+            ? html`<p class="muted">None yet.</p>`
+            : html`<ul class="plain">${promotionRows.slice(0, 10).map((p) => html`<li><a href="/console/promotions/${encodeURIComponent(p.id)}">${p.name}</a></li>`)}</ul>`
+        }<p><a href="${href('/console/promotions', { partner_id: partner.id })}">All promotions of ${partner.name}</a>${
+          roleAllows(ctx.actor.role, 'editor')
+            ? html` · <a href="${href('/console/promotions/new', { partner_id: partner.id })}">New promotion</a>`
+            : ''
+        }</p></div>
 ${partner.sandbox ? html`<div class="card"><h2>Test clocks</h2><p><a href="${base}/test-clocks">Test clocks of ${partner.name}</a></p></div>` : ''}
 </section>
 <section>
@@ -216,9 +219,76 @@ ${table({
     { label: 'Created', cell: (e) => when(e.created_at) },
   ],
 })}
+</section>
+<section>
+<h2>Change the partner</h2>
+${form(ctx, {
+  action: base,
+  need: 'owner',
+  submit: 'Save changes',
+  id: 'partner-edit-form',
+  body: html`${field({ name: 'name', label: 'Name', value: partner.name, required: true, attrs: html` maxlength="200"` })}
+<div class="field">
+<label for="f-edit-redirect_uris">Redirect URIs</label>
+<textarea id="f-edit-redirect_uris" name="redirect_uris" rows="3" required>${partner.redirect_uris.join('\n')}</textarea>
+<p class="hint">One absolute http(s) URL per line, matched exactly on the consent page.</p>
+</div>
+${SCOPES.map((scope) => checkbox({ name: `scope_${scope}`, label: `Scope ${scope}`, checked: partner.scopes.includes(scope) }))}`,
+})}
 </section>`,
-          }),
-        );
+      });
+    }
+
+    app.get(
+      '/partners/:partner_id',
+      { config: { role: 'viewer' } },
+      async function partnerDetailPage(request, reply) {
+        const { partner_id: id } = request.params as { partner_id: string };
+        return sendPage(reply, 200, await partnerPage(request, id));
+      },
+    );
+
+    app.post(
+      '/partners/:partner_id',
+      { config: { role: 'owner' } },
+      async function updatePartnerFromForm(request, reply) {
+        const { partner_id: id } = request.params as { partner_id: string };
+        const f = readConsoleForm(request);
+        try {
+          const parsed = UpdatePartnerSchema.safeParse({
+            name: f.name ?? '',
+            redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
+            scopes: SCOPES.filter((scope) => f[`scope_${scope}`] === 'true'),
+          });
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0]!;
+            const where =
+              issue.path[0] === 'redirect_uris'
+                ? 'Redirect URIs'
+                : issue.path[0] === 'scopes'
+                  ? 'Scopes'
+                  : 'Name';
+            throw ERRORS.invalidForm(`${where}: ${issue.message}`);
+          }
+          await partnerService.updatePartner(id, parsed.data, consoleAudit(request));
+          return reply.redirect(`/console/partners/${id}?notice=saved`, 303);
+        } catch (error) {
+          if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
+          return sendPage(reply, error.statusCode, await partnerPage(request, id, error));
+        }
+      },
+    );
+
+    app.post(
+      '/partners/:partner_id/status',
+      { config: { role: 'owner' } },
+      async function setPartnerStatusFromForm(request, reply) {
+        const { partner_id: id } = request.params as { partner_id: string };
+        const status = readConsoleForm(request).status;
+        if (status !== 'enabled' && status !== 'disabled')
+          throw ERRORS.invalidForm('status: must be enabled or disabled');
+        await partnerService.updatePartner(id, { status }, consoleAudit(request));
+        return reply.redirect(`/console/partners/${id}?notice=partner_${status}`, 303);
       },
     );
 

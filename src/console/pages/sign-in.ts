@@ -4,16 +4,27 @@
 // SameSite=Strict, Path=/console (and Secure behind https).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { randomId, sha256 } from '../../auth/secrets.js';
+import { isApiError } from '../../errors.js';
 import { readCookie } from '../../oauth/csrf.js';
 import type { LoginThrottle } from '../../oauth/login-throttle.js';
 import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT } from '../../oauth/login-throttle.js';
+import { ChangePasswordSchema } from '../../operators/schemas.js';
 import { SIGN_IN_TTL_SECONDS } from '../csrf.js';
 import { href, html } from '../html.js';
-import { bare, field, notice } from '../layout.js';
-import { type ConsoleDeps, noticeFrom, readConsoleForm, sendPage } from '../request.js';
+import { bare, field, form, notice, page } from '../layout.js';
+import {
+  type ConsoleDeps,
+  consoleAudit,
+  noticeFrom,
+  pageContext,
+  readConsoleForm,
+  sendPage,
+} from '../request.js';
 import { SESSION_COOKIE, type Sessions, sessionCookie } from '../sessions.js';
 
 const NONCE_COOKIE = 'console_csrf';
+/** An operator's own password: where a reset sends them before any other page. */
+export const PASSWORD_PATH = '/console/password';
 const NONCE = /^[A-Za-z0-9_-]{22}$/;
 
 /** Where to go after signing in: a console path of this server, never elsewhere. */
@@ -123,8 +134,83 @@ ${field({ name: 'password', label: 'Password', type: 'password', required: true,
       await throttle.reset(keys[0]!.key);
       const value = await sessions.start(operator.id);
       reply.header('set-cookie', sessionCookie(value, secureCookies));
-      return reply.redirect(safeNext(form.next), 303);
+      // After an owner's reset, the temporary password is replaced first.
+      return reply.redirect(operator.mustChangePassword ? PASSWORD_PATH : safeNext(form.next), 303);
     });
+
+    async function passwordPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      status: number,
+      message?: string,
+    ) {
+      const ctx = await pageContext(deps, request);
+      const forced = request.consoleSession?.mustChangePassword === true;
+      return sendPage(
+        reply,
+        status,
+        page(ctx, {
+          title: 'Change your password',
+          notice: message
+            ? notice('error', message)
+            : forced
+              ? notice('info', 'Your password was reset by an owner: choose a new one to continue.')
+              : null,
+          body: html`${form(ctx, {
+            action: PASSWORD_PATH,
+            need: 'viewer',
+            submit: 'Change password',
+            id: 'password-form',
+            body: html`${field({ name: 'current_password', label: forced ? 'Temporary password' : 'Current password', type: 'password', required: true, attrs: html` autocomplete="current-password"` })}
+${field({ name: 'new_password', label: 'New password', type: 'password', required: true, hint: 'At least 12 characters.', attrs: html` autocomplete="new-password" minlength="12" maxlength="200"` })}
+${field({ name: 'confirm_password', label: 'New password again', type: 'password', required: true, attrs: html` autocomplete="new-password"` })}`,
+          })}`,
+        }),
+      );
+    }
+
+    // Any signed-in operator, for their own password (ADMIN_TOKEN never signs in here).
+    app.get(
+      PASSWORD_PATH.slice('/console'.length),
+      { config: { role: 'viewer' } },
+      async function passwordForm(request, reply) {
+        return passwordPage(request, reply, 200);
+      },
+    );
+
+    app.post(
+      PASSWORD_PATH.slice('/console'.length),
+      { config: { role: 'viewer' } },
+      async function changePassword(request, reply) {
+        const f = readConsoleForm(request);
+        if ((f.new_password ?? '') !== (f.confirm_password ?? '')) {
+          return passwordPage(request, reply, 400, 'The two new passwords differ.');
+        }
+        const parsed = ChangePasswordSchema.safeParse({
+          current_password: f.current_password ?? '',
+          new_password: f.new_password ?? '',
+        });
+        if (!parsed.success) {
+          return passwordPage(
+            request,
+            reply,
+            400,
+            'The new password needs at least 12 characters (at most 200).',
+          );
+        }
+        try {
+          await operatorService.changeOwnPassword(
+            request.consoleSession!.actor.operatorId!,
+            parsed.data,
+            consoleAudit(request),
+          );
+        } catch (error) {
+          if (!isApiError(error) || error.statusCode >= 500) throw error;
+          return passwordPage(request, reply, error.statusCode, error.message);
+        }
+        return reply.redirect(href('/console/promotions', { notice: 'password_changed' }), 303);
+      },
+    );
 
     app.post('/sign-out', { config: { role: 'viewer' } }, async function signOut(request, reply) {
       if (request.consoleSession) await sessions.end(request.consoleSession.id);

@@ -45,7 +45,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change or disable a partner
+         * @description Changes the fields given (`name`, `redirect_uris`, `scopes`, `status`); the others stay. `status: disabled` switches the partner off at once: its access tokens are refused with 401 `invalid_token` and its client credentials with `invalid_client` at `/oauth/token`, `/oauth/revoke` and `/oauth/introspect`; its enrollments, accounts and tokens are kept, and `status: enabled` restores them (tokens not yet expired work again). Narrower `scopes` bind new tokens only. One audit entry (`partner.updated`) records each changed field's before and after.
+         */
+        patch: operations["admin_partners_update"];
         trace?: never;
     };
     "/admin/v1/accounts": {
@@ -453,6 +457,48 @@ export interface paths {
          * @description A new `role`, or `disabled: true` (its API keys and console sessions stop working at once) and `disabled: false` to enable it again. The last enabled owner cannot be demoted or disabled (409 `last_owner`).
          */
         patch: operations["admin_operators_update"];
+        trace?: never;
+    };
+    "/admin/v1/operators/{operator_id}/reset_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset an operator's password
+         * @description A new temporary password, shown only in this answer (`no-store`); the old password stops working at once. The operator signs in to the console with it and must choose a new password before anything else (`must_change_password` is true until then). The audit log records the reset (`operator.password_reset`), never the password.
+         */
+        post: operations["admin_operators_reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/operators/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password
+         * @description The calling operator (named by its API key) sets a new password, giving the current one; a reset's `must_change_password` is cleared. ADMIN_TOKEN is no operator: 403. The audit log records the change (`operator.password_changed`), never the password.
+         */
+        post: operations["admin_operators_change_own_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/admin/v1/operators/{operator_id}/api_keys": {
@@ -879,8 +925,18 @@ export interface components {
             role: components["schemas"]["Role"];
             disabled: boolean;
             disabled_at: components["schemas"]["NullableTimestamp"];
+            /** @description True after an owner's reset, until the operator chooses a new password (the console asks for it at sign-in, before any other page). */
+            must_change_password: boolean;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
+        };
+        OperatorWithPassword: components["schemas"]["Operator"] & {
+            /** @description Shown only in this answer; the operator must replace it at the next sign-in. */
+            temporary_password: string;
+        };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
         };
         OperatorCreate: {
             /** Format: email */
@@ -1110,7 +1166,20 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /** @description A sandbox partner may use test clocks (`/v2/test_helpers`, CONTRACT §9); a live one gets 403 `permission_denied` there. */
             sandbox: boolean;
+            /**
+             * @description `disabled`: its access tokens get 401 `invalid_token` and its client credentials `invalid_client`, until it is enabled again; its enrollments are kept.
+             * @enum {string}
+             */
+            status: "enabled" | "disabled";
             created_at: components["schemas"]["Timestamp"];
+        };
+        /** @description At least one field; the fields not given stay as they are. */
+        PartnerUpdate: {
+            name?: string;
+            redirect_uris?: string[];
+            scopes?: components["schemas"]["Scope"][];
+            /** @enum {string} */
+            status?: "enabled" | "disabled";
         };
         PartnerWithSecret: components["schemas"]["Partner"] & {
             /** @description The OAuth client secret. Shown only once, in this response. */
@@ -1758,6 +1827,41 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PartnerNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_partners_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerUpdate"];
+            };
+        };
+        responses: {
+            /** @description The partner as it now is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["PartnerNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminUnavailable"];
@@ -2537,6 +2641,82 @@ export interface operations {
             404: components["responses"]["OperatorNotFound"];
             /** @description The change would leave no enabled owner (`last_owner`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_operators_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operator_id: components["parameters"]["OperatorId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operator, with its temporary password (shown only here) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorWithPassword"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["OperatorNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_operators_change_own_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description The operator */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            /** @description The body is invalid (`invalid_request`), the current password is wrong, or the new one is the same */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description ADMIN_TOKEN called (it has no password), or the role is too low */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3369,6 +3549,8 @@ export const webhookEndpointUpdateStatusValues: ReadonlyArray<FlattenedDeepRequi
 export const webhookEndpointStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEndpoint"]["status"]> = ["enabled", "disabled"];
 export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookDelivery"]["status"]> = ["pending", "succeeded", "failed", "cancelled"];
 export const scopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Scope"]> = ["promotions:read", "promotions:write"];
+export const partnerStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Partner"]["status"]> = ["enabled", "disabled"];
+export const partnerUpdateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PartnerUpdate"]["status"]> = ["enabled", "disabled"];
 export const usageEventErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UsageEventError"]["code"]> = ["invalid_event", "account_not_found", "event_too_old", "event_in_future", "event_id_reused"];
 export const usageEventResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UsageEventResult"]["status"]> = ["recorded", "duplicate", "rejected"];
 export const promotionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PromotionStatus"]> = ["active", "paused", "ended"];
