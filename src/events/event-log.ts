@@ -83,7 +83,8 @@ export interface EventCteOptions {
   /** What the events are selected from: the rows the change produced (a CTE with its alias). */
   source: SQL;
   partnerId: SQL;
-  type: LogEventType;
+  /** The type, or a SQL expression over the source giving it (appendMany). */
+  type: LogEventType | SQL;
   /** A jsonb expression: the event's data. */
   data: SQL;
   at: SQL;
@@ -91,6 +92,8 @@ export interface EventCteOptions {
   recordedAt?: SQL;
   enrollmentId?: SQL;
   actor: { type: ActorType; id?: SQL };
+  /** A SQL expression for the actor's type, over the source, instead of actor.type (appendMany). */
+  actorType?: SQL;
   dedupKey?: SQL | null;
   /** The event id; by default made in SQL, as newEventId makes it (eventIdSql). */
   id?: SQL;
@@ -108,7 +111,7 @@ export function eventCtes(o: EventCteOptions): SQL {
       insert into events (id, partner_id, type, enrollment_id, actor_type, actor_id, data, dedup_key,
                           occurred_at, created_at)
       select ${o.id ?? eventIdSql()}, ${o.partnerId}, ${o.type}, ${o.enrollmentId ?? sql`null::uuid`},
-             ${o.actor.type}, ${o.actor.id ?? sql`null::text`}, ${o.data}, ${o.dedupKey ?? sql`null::text`},
+             ${o.actorType ?? o.actor.type}, ${o.actor.id ?? sql`null::text`}, ${o.data}, ${o.dedupKey ?? sql`null::text`},
              ${o.at}, ${recorded}
       from ${o.source}
       on conflict (dedup_key) where dedup_key is not null do nothing
@@ -134,6 +137,36 @@ async function appendAll(tx: Db, events: LogEvent[]): Promise<void> {
   for (const event of events) await tx.execute(appendSql(event));
 }
 
-export const eventLog = { append, appendAll };
+/**
+ * Several events in `tx` in ONE statement, whatever their number: the events and their
+ * deliveries from arrays (CONTRACT §12: a metering batch's crossings, however many).
+ */
+async function appendMany(tx: Db, events: LogEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const col = <T>(f: (e: LogEvent) => T) => sql.param(events.map(f));
+  await tx.execute(
+    sql`with ${eventCtes({
+      name: 'appended',
+      source: sql`unnest(${col(() => newEventId())}::text[], ${col((e) => e.partnerId)}::uuid[], ${col((e) => e.type)}::text[],
+                         ${col((e) => e.enrollmentId ?? null)}::uuid[], ${col((e) => e.actor.type)}::text[],
+                         ${col((e) => e.actor.id)}::text[], ${col((e) => JSON.stringify(e.data))}::text[],
+                         ${col((e) => e.dedupKey ?? null)}::text[], ${col((e) => e.at.toISOString())}::timestamptz[],
+                         ${col((e) => (e.recordedAt ?? e.at).toISOString())}::timestamptz[])
+                as v(id, partner_id, type, enrollment_id, actor_type, actor_id, data, dedup_key, at, recorded)`,
+      id: sql`v.id`,
+      partnerId: sql`v.partner_id`,
+      type: sql`v.type`,
+      enrollmentId: sql`v.enrollment_id`,
+      actor: { type: 'admin', id: sql`v.actor_id` },
+      actorType: sql`v.actor_type`,
+      data: sql`v.data::jsonb`,
+      dedupKey: sql`v.dedup_key`,
+      at: sql`v.at`,
+      recordedAt: sql`v.recorded`,
+    })} select 1`,
+  );
+}
+
+export const eventLog = { append, appendAll, appendMany };
 
 export type EventLog = typeof eventLog;

@@ -114,35 +114,15 @@ export function createIngestRepository(db: Db) {
   }
 
   /**
-   * The retry's way (a batch that lost a race once): creates the counters it may draw from and
-   * locks them until commit, in key order, returning each one's total. Holding them, the batch
-   * cannot lose them again.
-   */
-  async function lockCounters(keys: CounterKey[], tx: Db = db): Promise<Map<string, number>> {
-    const used = new Map<string, number>();
-    if (keys.length === 0) return used;
-    const rows = await queryRows<{ enrollment_id: string; cycle_start: number; used: number }>(
-      tx,
-      sql`insert into usage_counters (enrollment_id, cycle_start, used)
-          select k.enrollment_id, k.cycle_start, 0
-          from unnest(${param(keys.map((k) => k.enrollmentId))}::uuid[], ${param(keys.map((k) => iso(k.cycleStart)))}::timestamptz[])
-            as k(enrollment_id, cycle_start)
-          order by k.enrollment_id, k.cycle_start
-          on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used
-          returning enrollment_id, ${ms(sql`cycle_start`)} as cycle_start, used`,
-    );
-    for (const r of rows) used.set(counterKey(r.enrollment_id, r.cycle_start), r.used);
-    return used;
-  }
-
-  /**
-   * The batch's writes in one statement: each counter moved by its planned increment, the
-   * ledger rows, and the events with their results. Rule 3 without a read lock: the counters are
-   * upserted in key order (two batches never deadlock on them), and an existing counter moves
-   * only if the increment still fits under its promotion's current limit. A counter that did not
-   * move (another request drew from it since this one read it) or an event id that was not
-   * inserted (another request recorded it first) makes the result `lost`: the caller rolls back
-   * and starts over from a fresh read. Returns each counter's total after the increment.
+   * The batch's writes in one statement, in a fixed order every request keeps, so two never
+   * deadlock: first the events with their results, sorted by id (the primary key decides
+   * between two requests recording one id: the later waits, then finds it taken); then each
+   * counter moved by its planned increment, sorted by key; then the ledger rows. Rule 3 without
+   * a read lock: an existing counter moves only if the increment still fits under its
+   * promotion's current limit. A counter that did not move (another request drew from it since
+   * this one read it) or an event not inserted (another request recorded it first) makes the
+   * result `lost`: the caller rolls back and starts over from a fresh read. Returns each moved
+   * counter's total after the increment.
    */
   async function writeBatch(
     input: {
@@ -161,12 +141,29 @@ export function createIngestRepository(db: Db) {
       inserted: number;
     }>(
       tx,
-      sql`with moved as (
+      sql`with recorded as (
+            insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
+            select v.id, v.account_id, v.tasks, v.occurred_at, v.sponsored, v.unsponsored, v.allocations::jsonb,
+                   ${iso(input.recordedAt)}::timestamptz
+            from unnest(${param(events.map((e) => e.id))}::text[], ${param(events.map((e) => e.accountId))}::uuid[],
+                        ${param(events.map((e) => e.tasks))}::int[],
+                        ${param(events.map((e) => iso(e.occurredAt)))}::timestamptz[],
+                        ${param(events.map((e) => e.sponsored))}::int[], ${param(events.map((e) => e.unsponsored))}::int[],
+                        ${param(events.map((e) => e.allocations))}::text[])
+              as v(id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations)
+            order by v.id collate "C"
+            on conflict (id) do nothing
+            returning 1
+          ), inserted as (
+            select count(*)::int as n from recorded
+          ), moved as (
+            -- After the events (the subquery on inserted makes this wait for them).
             insert into usage_counters (enrollment_id, cycle_start, used)
             select v.enrollment_id, v.cycle_start, v.add
             from unnest(${param(counters.map((k) => k.enrollmentId))}::uuid[],
                         ${param(counters.map((k) => iso(k.cycleStart)))}::timestamptz[],
                         ${param(counters.map((k) => k.add))}::int[]) as v(enrollment_id, cycle_start, add)
+            where (select n from inserted) >= 0
             order by v.enrollment_id, v.cycle_start
             on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used + excluded.used
             where usage_counters.used + excluded.used <= (
@@ -185,20 +182,9 @@ export function createIngestRepository(db: Db) {
                         ${param(ledger.map((l) => l.eventId))}::text[],
                         ${param(ledger.map((l) => iso(l.occurredAt)))}::timestamptz[])
               as v(id, enrollment_id, cycle_start, requested, accepted, event_id, occurred_at)
-          ), recorded as (
-            insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
-            select v.id, v.account_id, v.tasks, v.occurred_at, v.sponsored, v.unsponsored, v.allocations::jsonb,
-                   ${iso(input.recordedAt)}::timestamptz
-            from unnest(${param(events.map((e) => e.id))}::text[], ${param(events.map((e) => e.accountId))}::uuid[],
-                        ${param(events.map((e) => e.tasks))}::int[],
-                        ${param(events.map((e) => iso(e.occurredAt)))}::timestamptz[],
-                        ${param(events.map((e) => e.sponsored))}::int[], ${param(events.map((e) => e.unsponsored))}::int[],
-                        ${param(events.map((e) => e.allocations))}::text[])
-              as v(id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations)
-            on conflict (id) do nothing
-            returning 1
+            where (select count(*) from moved) >= 0
           )
-          select m.enrollment_id, m.cycle_start, m.used, (select count(*) from recorded)::int as inserted
+          select m.enrollment_id, m.cycle_start, m.used, (select n from inserted) as inserted
           from (select 1) one left join moved m on true`,
     );
     const after = new Map<string, number>();
@@ -263,7 +249,7 @@ export function createIngestRepository(db: Db) {
     };
   }
 
-  return { readBatch, lockCounters, writeBatch, readEntitlement };
+  return { readBatch, writeBatch, readEntitlement };
 }
 
 /** A counter's key in maps: the enrollment and its cycle's start in epoch milliseconds. */

@@ -33,8 +33,13 @@ export const MAX_EVENT_AGE_MS = 35 * 24 * 3600 * 1000;
 export const MAX_EVENT_LEAD_MS = 5 * 60 * 1000;
 /** At most this many events per request. */
 export const MAX_EVENTS_PER_REQUEST = 1000;
-/** A request that loses a race for one of its event ids (or a deadlock) starts over, this many times at most. */
-const ATTEMPTS = 4;
+/**
+ * A request that loses a race (another drew from one of its counters, or recorded one of its
+ * ids, since it read them) starts over from a fresh read, after a short random pause, this many
+ * times at most; then 503, nothing counted.
+ */
+const ATTEMPTS = 8;
+const RETRY_PAUSE_MS = 10;
 
 export const UsageEventSchema = z
   .object({
@@ -111,12 +116,13 @@ export function createIngestService(deps: {
   async function record(events: readonly unknown[], audit?: AuditContext): Promise<UsageEventResult[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await recordOnce(events, audit, attempt > 1);
+        return await recordOnce(events, audit);
       } catch (err) {
         const retry = err instanceof LostRace || sqlState(err) === '40P01';
         if (!retry) throw err;
         // Nothing was counted: the request may be sent again as it is.
         if (attempt >= ATTEMPTS) throw ERRORS.serviceUnavailable();
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_PAUSE_MS * attempt));
       }
     }
   }
@@ -124,7 +130,6 @@ export function createIngestService(deps: {
   async function recordOnce(
     events: readonly unknown[],
     audit: AuditContext | undefined,
-    lockFirst: boolean,
   ): Promise<UsageEventResult[]> {
     const wallNow = clock.now();
     const results: Array<UsageEventResult | undefined> = new Array(events.length);
@@ -251,7 +256,7 @@ export function createIngestService(deps: {
 
       // 4. Allocation, in request order, over the counters it locks first.
       if (fresh.length > 0) {
-        await allocateAndWrite(tx, fresh, batch.enrollments, results, wallNow, audit, lockFirst);
+        await allocateAndWrite(tx, fresh, batch.enrollments, results, wallNow, audit);
       }
 
       for (const { index, of } of duplicates) {
@@ -269,7 +274,6 @@ export function createIngestService(deps: {
     results: Array<UsageEventResult | undefined>,
     wallNow: Date,
     audit: AuditContext | undefined,
-    lockFirst: boolean,
   ) {
     type Sponsor = SponsorCandidate & { partnerId: string };
     const sponsorsOfAccount = new Map<string, Sponsor[]>();
@@ -298,17 +302,6 @@ export function createIngestService(deps: {
         return { ...s, cycleStart, key: counterKey(s.id, cycleStart.getTime()) };
       }),
     }));
-    if (lockFirst) {
-      // A retry locks every limited counter it may draw from before it allocates: it cannot lose twice.
-      const keys = new Map<string, CounterKey>();
-      for (const { sponsors } of plans) {
-        for (const s of sponsors) {
-          if (s.taskLimitPerMonth !== null) keys.set(s.key, { enrollmentId: s.id, cycleStart: s.cycleStart });
-        }
-      }
-      for (const [key, value] of await ingest.lockCounters([...keys.values()], tx)) read.set(key, value);
-    }
-
     const used = new Map(read);
     const moves = new Map<string, CounterKey & { add: number; sponsor: Sponsor; spilled: boolean }>();
     const ledger: LedgerRow[] = [];
@@ -396,10 +389,13 @@ export function createIngestService(deps: {
       const ids = [...new Set(crossings.map((c) => c.key.enrollmentId))];
       const viewsById = new Map((await views.findViewsByIds(ids, wallNow, tx)).map((v) => [v.id, v]));
       const actor = { type: 'admin' as const, id: null };
-      for (const { type, key } of crossings) {
-        const view = viewsById.get(key.enrollmentId);
-        if (view) await eventLog.append(tx, enrollmentEvent(type, view, wallNow, key.cycleStart, actor));
-      }
+      await eventLog.appendMany(
+        tx,
+        crossings.flatMap(({ type, key }) => {
+          const view = viewsById.get(key.enrollmentId);
+          return view ? [enrollmentEvent(type, view, wallNow, key.cycleStart, actor)] : [];
+        }),
+      );
     }
 
     const count = (status: UsageEventResult['status']) => results.filter((r) => r?.status === status).length;

@@ -117,7 +117,10 @@ describe('GET /admin/v1/entitlements', () => {
     const neither = await m.entitlements({});
     expect(neither.statusCode).toBe(400);
     expect(neither.json()).toEqual(oneOf);
-    const both = await m.entitlements({ account_id: '00000000-0000-4000-8000-00000000abcd', external_account_id: 'x' });
+    const both = await m.entitlements({
+      account_id: '00000000-0000-4000-8000-00000000abcd',
+      external_account_id: 'x',
+    });
     expect(both.json()).toEqual(oneOf);
     expect((await m.entitlements({ account_id: 'not-a-uuid' })).statusCode).toBe(400);
     expect((await m.entitlements({ external_account_id: 'has space' })).statusCode).toBe(400);
@@ -126,7 +129,12 @@ describe('GET /admin/v1/entitlements', () => {
 
 describe('external ids on accounts (CONTRACT §12.1)', () => {
   const patch = (id: string, body: unknown) =>
-    ctx.admin({ method: 'PATCH', url: `/admin/v1/accounts/${id}`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
+    ctx.admin({
+      method: 'PATCH',
+      url: `/admin/v1/accounts/${id}`,
+      headers: JSON_HEADERS,
+      payload: JSON.stringify(body),
+    });
 
   it('are set at creation, changed, cleared, unique and case-sensitive', async () => {
     const a = await m.account();
@@ -149,7 +157,11 @@ describe('external ids on accounts (CONTRACT §12.1)', () => {
       method: 'POST',
       url: '/admin/v1/accounts',
       headers: JSON_HEADERS,
-      payload: JSON.stringify({ email: 'other-ext@example.com', password: 'a long password', external_id: a.externalId }),
+      payload: JSON.stringify({
+        email: 'other-ext@example.com',
+        password: 'a long password',
+        external_id: a.externalId,
+      }),
     });
     expect(create.statusCode).toBe(409);
     expect(create.json()).toEqual(taken);
@@ -176,7 +188,10 @@ describe('external ids on accounts (CONTRACT §12.1)', () => {
   it('records each change in the audit log', async () => {
     const a = await m.account();
     await patch(a.accountId, { external_id: 'audited-1' });
-    const log = await ctx.admin({ method: 'GET', url: `/admin/v1/audit_log?object_type=account&object_id=${a.accountId}` });
+    const log = await ctx.admin({
+      method: 'GET',
+      url: `/admin/v1/audit_log?object_type=account&object_id=${a.accountId}`,
+    });
     expect(log.statusCode).toBe(200);
     const entries = log.json().data as Array<{ action: string; changes: unknown }>;
     expect(entries.find((e) => e.action === 'account.updated')?.changes).toEqual({
