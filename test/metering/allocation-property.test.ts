@@ -18,7 +18,6 @@ const m = meteringFor(ctx, () => partner);
 const { user, enroll } = requestsFor(ctx, () => partner);
 
 const NOW = Date.parse('2026-06-15T12:00:00Z');
-const DAY = 24 * 3600 * 1000;
 /** Limits (0 and unlimited included) and durations (none included) the promotions combine. */
 const SHAPES = [
   { limit: null, days: null },
