@@ -63,6 +63,25 @@ app.post('/token', async () => {
   return { access_token: `at_${id}.x`, token_type: 'Bearer', expires_in: 3600 };
 });
 
+// CONTRACT §12's batch, bare: the same 500 events in one INSERT … SELECT FROM unnest into the
+// usage ledger, with no account lookup, no allocation, no dedup and no counters (the enrollment
+// id stands in as md5 of the external account id).
+app.post<{ Body: { events: Array<{ id: string; external_account_id: string; tasks: number }> } }>(
+  '/usage_events',
+  { bodyLimit: 1024 * 1024 },
+  async (request) => {
+    const { events } = request.body;
+    await pool.query(
+      `insert into usage_ledger (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted, event_id,
+                                 occurred_at, recorded_at)
+       select gen_random_uuid(), md5(v.account)::uuid, now(), v.tasks, v.tasks, v.id, now(), now()
+       from unnest($1::text[], $2::text[], $3::int[]) as v(id, account, tasks)`,
+      [events.map((e) => e.id), events.map((e) => e.external_account_id), events.map((e) => e.tasks)],
+    );
+    return { data: events.length };
+  },
+);
+
 app.get('/healthz', async () => ({ status: 'ok' }));
 
 const stop = async () => {

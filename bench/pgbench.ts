@@ -17,10 +17,15 @@ export interface PgbenchFixtures {
   insertAccounts: number;
   updatePool: string;
   updateCount: number;
+  /** CONTRACT §12: rows per batch insert, over the metered accounts `ing-1` … `ing-<n>`. */
+  ingestBatch: number;
+  ingestAccounts: number;
 }
 
 /** The single statements the baseline runs, as pgbench scripts: the database's own ceiling. */
-export function pgbenchScripts(f: PgbenchFixtures): Record<'get' | 'post' | 'delete' | 'token', string> {
+export function pgbenchScripts(
+  f: PgbenchFixtures,
+): Record<'get' | 'post' | 'delete' | 'token' | 'ingest', string> {
   return {
     get: `\\set i random(1, ${f.getCount})
 select * from enrollments where id = md5('${f.getPool}-' || :i)::uuid;
@@ -32,6 +37,13 @@ from nextval('bench_pgb_seq') s;
 `,
     delete: `\\set i random(1, ${f.updateCount})
 update enrollments set unenrolled_at = now() where id = md5('${f.updatePool}-' || :i)::uuid;
+`,
+    // The baseline's batch insert (bench/baseline.ts POST /usage_events), rows made in the database.
+    ingest: `insert into usage_ledger (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted, event_id,
+                          occurred_at, recorded_at)
+select gen_random_uuid(), md5('ing-' || (1 + (random() * ${f.ingestAccounts - 1})::int))::uuid, now(), 3, 3,
+       'pgb-' || nextval('bench_pgb_ingest_seq'), now(), now()
+from generate_series(1, ${f.ingestBatch});
 `,
     token: `insert into access_tokens (id, secret_hash, kind, partner_id, scopes, expires_at, created_at)
 values (md5(random()::text), md5(random()::text), 'app', '${f.partnerId}', '{promotions:read,promotions:write}', now() + interval '1 hour', now());

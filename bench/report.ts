@@ -19,7 +19,7 @@ export interface Machine {
 type Measured = LoadResult & { peakRssBytes: number };
 
 export interface ScenarioResult {
-  kind: 'get' | 'post' | 'delete' | 'token' | 'mix' | 'post_webhook';
+  kind: 'get' | 'post' | 'delete' | 'token' | 'mix' | 'post_webhook' | 'ingest' | 'entitlements';
   server: Measured;
   baseline: Measured;
 }
@@ -55,6 +55,21 @@ export interface Report {
     results: ScenarioResult[];
   } | null;
   soak: SoakResult | null;
+  /**
+   * CONTRACT §12 (issue 25): `ingest` results count batches of `batch` events; `entitlements`
+   * has the same server's GET /v2/promotions/{id} as its baseline. `scale`: ingest again after
+   * that many usage ledger rows (BENCH_SCALE=1).
+   */
+  ingest?: {
+    batch: number;
+    accounts: number;
+    connections: number;
+    scale: {
+      rows: number;
+      results: ScenarioResult[];
+      pgbench: Partial<Record<ScenarioResult['kind'], PgbenchResult>>;
+    } | null;
+  };
   /** Why the machine looked starved (then latest.* is written only with BENCH_FORCE=1). */
   starved: {
     reasons: string[];
@@ -94,7 +109,19 @@ const LABELS: Record<ScenarioResult['kind'], string> = {
   token: 'client_credentials token',
   mix: 'mix 80/15/5',
   post_webhook: 'POST, one subscribed webhook endpoint',
+  ingest: 'POST usage_events (batches)',
+  entitlements: 'GET entitlements',
 };
+
+/** CONTRACT §12's scenarios have their own section: their units are events and a ratio to GET. */
+const METERING: ReadonlySet<ScenarioResult['kind']> = new Set(['ingest', 'entitlements']);
+const plain = (results: ScenarioResult[]) => results.filter((r) => !METERING.has(r.kind));
+
+// Issue 25's targets.
+const INGEST_EVENTS_PER_SEC = 30_000;
+const INGEST_P99_MS = 250;
+const INGEST_SCALE_TOLERANCE = 0.1;
+const ENTITLEMENTS_RATIO = 0.7;
 
 // Issue 20's targets: throughput as a share of the same run's baseline and p99 as a multiple
 // of the baseline's p99. POST with a webhook endpoint is held to plain POST instead (below).
@@ -250,17 +277,21 @@ export function renderMarkdown(report: Report): string {
       '',
     );
   }
-  out.push(...HEADER, ...report.results.map((r) => row(r, report.pgbench[r.kind])), '');
-  out.push(
-    'Per request, over the counted run only: CPU of the process under load (utime + stime, all threads, `/proc/<pid>/stat`), ' +
-      'CPU of every `postgres` process (`/proc/*/stat`), and statements the process sent to PostgreSQL (`pg` queries counted in the process, ' +
-      'BEGIN and COMMIT included: round trips). Load average: 1-minute, when each run started (it carries the previous runs of the bench itself). ' +
-      "Other CPU: the share of the machine's CPU busy with anything but the process under load, PostgreSQL and the load generator during the counted run — neighbours; near 0% on a quiet machine.",
-    '',
-    ...COST_HEADER,
-    ...report.results.map(costRow),
-    '',
-  );
+  const plainResults = plain(report.results);
+  if (plainResults.length > 0) {
+    out.push(...HEADER, ...plainResults.map((r) => row(r, report.pgbench[r.kind])), '');
+    out.push(
+      'Per request, over the counted run only: CPU of the process under load (utime + stime, all threads, `/proc/<pid>/stat`), ' +
+        'CPU of every `postgres` process (`/proc/*/stat`), and statements the process sent to PostgreSQL (`pg` queries counted in the process, ' +
+        'BEGIN and COMMIT included: round trips). Load average: 1-minute, when each run started (it carries the previous runs of the bench itself). ' +
+        "Other CPU: the share of the machine's CPU busy with anything but the process under load, PostgreSQL and the load generator during the counted run — neighbours; near 0% on a quiet machine.",
+      '',
+      ...COST_HEADER,
+      ...plainResults.map(costRow),
+      '',
+    );
+  }
+  out.push(...meteringSection(report));
   if (report.scale) {
     out.push(
       `### ${report.scale.rows.toLocaleString('en-US')} enrollments`,
@@ -322,9 +353,103 @@ export function renderMarkdown(report: Report): string {
       '',
     );
   }
-  out.push('### Targets (issue 20)', '', ...verdicts(report), ...webhookVerdict(report));
+  out.push(
+    '### Targets (issue 20)',
+    '',
+    ...verdicts(report),
+    ...webhookVerdict(report),
+    ...meteringVerdicts(report),
+  );
   if (!report.scale) out.push('- not measured here: the 1,000,000-row table (BENCH_SCALE=1)');
   if (!report.pooler) out.push('- not measured here: PgBouncer (install pgbouncer, or BENCH_PGBOUNCER=1)');
   if (!report.soak) out.push('- not measured here: the soak (BENCH_SOAK=300)');
+  const metering = meteringVerdicts(report);
+  if (metering.length > 0) out.push('', '### Targets (issue 25)', '', ...metering);
   return out.join('\n');
+}
+
+/** Events per second of an ingest run: batches per second × events per batch. */
+const eventsPerSec = (r: Measured, batch: number) => r.requestsPerSec * batch;
+const us = (msPerBatch: number, batch: number) =>
+  Number.isFinite(msPerBatch) ? ((msPerBatch * 1000) / batch).toFixed(1) : '–';
+
+/** CONTRACT §12: the ingest runs in events, and the entitlement check against GET /v2/promotions. */
+function meteringSection(report: Report): string[] {
+  const meta = report.ingest;
+  if (!meta) return [];
+  const ingest = [
+    ...report.results
+      .filter((r) => r.kind === 'ingest')
+      .map((r) => ({ r, label: 'small ledger', pgbench: report.pgbench.ingest })),
+    ...(meta.scale?.results ?? []).map((r) => ({
+      r,
+      label: `${meta.scale!.rows.toLocaleString('en-US')} ledger rows`,
+      pgbench: meta.scale!.pgbench.ingest,
+    })),
+  ];
+  const entitlements = report.results.filter((r) => r.kind === 'entitlements');
+  if (ingest.length === 0 && entitlements.length === 0) return [];
+  const out = ['### Metering (CONTRACT §12, issue 25)', ''];
+  if (ingest.length > 0) {
+    const b = meta.batch;
+    out.push(
+      `POST /admin/v1/usage_events: batches of ${b} events over ${meta.accounts.toLocaleString('en-US')} accounts (by external id; 1–2 enrollments each, half limited), ` +
+        `${meta.connections} batches at a time. Baseline: the same bodies to a bare server doing one INSERT … SELECT FROM unnest of the ${b} rows into usage_ledger per request ` +
+        `(no lookup, allocation, dedup or counters). pgbench: that insert made in the database, ${meta.connections} clients, ${b} rows a transaction. CPU per event: the run's CPU ÷ events.`,
+      '',
+      '| Run | Server events/s | Server batch p50 / p99 ms | Server non-2xx + errors | Baseline events/s | Baseline batch p50 / p99 ms | Server ÷ baseline | pgbench events/s | Server CPU µs/event | PostgreSQL CPU µs/event, server run | Baseline CPU µs/event | PostgreSQL CPU µs/event, baseline run | Round trips/batch, server |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...ingest.map(
+        ({ r, label, pgbench }) =>
+          `| ${label} | ${rps(eventsPerSec(r.server, b))} | ${r.server.latency.p50} / ${r.server.latency.p99} | ${failures(r.server)} | ${rps(eventsPerSec(r.baseline, b))} | ${r.baseline.latency.p50} / ${r.baseline.latency.p99} | **${pct(r.server.requestsPerSec / r.baseline.requestsPerSec)}** | ${pgbench ? rps(pgbench.tps * b) : '–'} | ${us(r.server.costs.processCpuMsPerRequest, b)} | ${us(r.server.costs.postgresCpuMsPerRequest, b)} | ${us(r.baseline.costs.processCpuMsPerRequest, b)} | ${us(r.baseline.costs.postgresCpuMsPerRequest, b)} | ${trips(r.server.costs.roundTripsPerRequest)} |`,
+      ),
+      '',
+    );
+  }
+  if (entitlements.length > 0) {
+    out.push(
+      "GET /admin/v1/entitlements?external_account_id=… (ADMIN_TOKEN) against the same server's GET /v2/promotions/{id} in the same run, at the same connections.",
+      '',
+      '| Entitlements req/s | p50 / p99 ms | GET /v2/promotions req/s | p50 / p99 ms | Ratio | CPU ms/req, entitlements / GET | PostgreSQL CPU ms/req, entitlements / GET | Round trips/req, entitlements / GET |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...entitlements.map(
+        (r) =>
+          `| ${rps(r.server.requestsPerSec)} | ${r.server.latency.p50} / ${r.server.latency.p99} | ${rps(r.baseline.requestsPerSec)} | ${r.baseline.latency.p50} / ${r.baseline.latency.p99} | **${pct(r.server.requestsPerSec / r.baseline.requestsPerSec)}** | ${ms(r.server.costs.processCpuMsPerRequest)} / ${ms(r.baseline.costs.processCpuMsPerRequest)} | ${ms(r.server.costs.postgresCpuMsPerRequest)} / ${ms(r.baseline.costs.postgresCpuMsPerRequest)} | ${trips(r.server.costs.roundTripsPerRequest)} / ${trips(r.baseline.costs.roundTripsPerRequest)} |`,
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
+/** Issue 25's targets, one line each; nothing when the metering scenarios did not run. */
+function meteringVerdicts(report: Report): string[] {
+  const meta = report.ingest;
+  if (!meta) return [];
+  const lines: string[] = [];
+  const small = report.results.find((r) => r.kind === 'ingest');
+  if (small) {
+    const eps = eventsPerSec(small.server, meta.batch);
+    lines.push(
+      `- ${eps >= INGEST_EVENTS_PER_SEC ? 'met' : '**not met**'}: ingest ≥ ${INGEST_EVENTS_PER_SEC.toLocaleString('en-US')} events/s — measured ${rps(eps)}`,
+      `- ${small.server.latency.p99 <= INGEST_P99_MS ? 'met' : '**not met**'}: ingest batch p99 ≤ ${INGEST_P99_MS} ms — measured ${small.server.latency.p99} ms`,
+    );
+    const large = meta.scale?.results.find((r) => r.kind === 'ingest');
+    if (large) {
+      const ratio = large.server.requestsPerSec / small.server.requestsPerSec;
+      lines.push(
+        `- ${ratio >= 1 - INGEST_SCALE_TOLERANCE ? 'met' : '**not met**'}: ingest after ${meta.scale!.rows.toLocaleString('en-US')} ledger rows within ${pct(INGEST_SCALE_TOLERANCE)} — measured ${pct(ratio)}`,
+      );
+    } else {
+      lines.push('- not measured here: ingest after 10,000,000 ledger rows (BENCH_SCALE=1)');
+    }
+  }
+  const ent = report.results.find((r) => r.kind === 'entitlements');
+  if (ent) {
+    const ratio = ent.server.requestsPerSec / ent.baseline.requestsPerSec;
+    lines.push(
+      `- ${ratio >= ENTITLEMENTS_RATIO ? 'met' : '**not met**'}: entitlement checks ≥ ${pct(ENTITLEMENTS_RATIO)} of GET /v2/promotions — measured ${pct1(ratio)}`,
+    );
+  }
+  return lines;
 }

@@ -8,7 +8,11 @@
  * Environment: BENCH_DATABASE_URL (dropped and recreated), BENCH_DURATION (s, 10),
  * BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50), BENCH_POOL_MAX (10, both servers),
  * BENCH_SCALE=1 (repeat GET and POST on 1,000,000 enrollments; BENCH_SCALE_ROWS to change),
- * BENCH_SCENARIOS=get,post,delete,token,mix,post_webhook (a subset), BENCH_PGBENCH=0 (skip pgbench),
+ * BENCH_SCENARIOS=get,post,delete,token,mix,post_webhook,ingest,entitlements (a subset: e.g.
+ * BENCH_SCENARIOS=ingest,entitlements for CONTRACT §12's metering alone), BENCH_PGBENCH=0 (skip pgbench),
+ * BENCH_INGEST_CONNECTIONS (8: concurrent batches of 500 events), BENCH_INGEST_BATCH_RATE (80:
+ * batches/s the seeded pool of distinct batches is sized for), BENCH_SCALE=1 also repeats ingest
+ * after BENCH_SCALE_LEDGER_ROWS (10,000,000) usage ledger rows,
  * BENCH_CPU_PROF=<dir> (run the server under `node --cpu-prof`), BENCH_SOAK=<s> (a mixed soak
  * of that many seconds, RSS sampled every second), BENCH_PGBOUNCER (on when `pgbouncer` is on PATH;
  * 0 skips it: GET and POST again with both servers through a private PgBouncer in transaction
@@ -80,10 +84,17 @@ const MAX_SPEED_SPREAD = num('BENCH_MAX_SPEED_SPREAD', 1.2);
 /** The calibration taken before each counted run, in order. */
 const calibration: { run: string; ms: number }[] = [];
 const FORCE = env.BENCH_FORCE === '1';
-const ALL = ['get', 'post', 'delete', 'token', 'mix', 'post_webhook'] as const;
+const ALL = ['get', 'post', 'delete', 'token', 'mix', 'post_webhook', 'ingest', 'entitlements'] as const;
 type Kind = (typeof ALL)[number];
 const SCENARIOS = (env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',') : [...ALL]) as Kind[];
 for (const s of SCENARIOS) if (!ALL.includes(s)) throw new Error(`unknown scenario ${s}`);
+
+// CONTRACT §12 (issue 25): batches of 500 events over 10,000 accounts, 8 at a time.
+const INGEST_BATCH = 500;
+const INGEST_ACCOUNTS = 10_000;
+const INGEST_CONNECTIONS = num('BENCH_INGEST_CONNECTIONS', 8);
+const INGEST_BATCH_RATE = num('BENCH_INGEST_BATCH_RATE', 80);
+const SCALE_LEDGER_ROWS = num('BENCH_SCALE_LEDGER_ROWS', 10_000_000);
 
 const SERVER_PORT = 3210;
 const BASELINE_PORT = 3211;
@@ -108,6 +119,8 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 interface Pools {
   partners: Partner[];
   get: GetPool;
+  /** POST /admin/v1/usage_events bodies: the server's (distinct event ids per pass) and the baseline's. */
+  ingest: { small: string[]; scale: string[]; baseline: string[] };
   server: Record<'post' | 'mixPost' | 'scalePost' | 'poolerPost' | 'soakPost' | 'postWebhook', string[]> &
     Record<'delete' | 'mixDelete' | 'soakDelete', string[]>;
   baseline: Record<'post' | 'mixPost' | 'scalePost' | 'poolerPost' | 'postWebhook', string[]> &
@@ -161,13 +174,37 @@ async function seed(): Promise<Pools> {
       delete: await livePool('del-base', want('delete') ? cap(BASELINE_RATE) : 0),
       mixDelete: await livePool('mix-del-base', want('mix') ? cap(BASELINE_RATE, 0.05) : 0),
     };
+    const wantMetering = want('ingest') || want('entitlements');
+    if (wantMetering) await seeder.metering(INGEST_ACCOUNTS);
+    const ingestBatches = want('ingest') ? cap(INGEST_BATCH_RATE) : 0;
+    const ingest = {
+      small: batches('s', ingestBatches),
+      scale: SCALE ? batches('x', ingestBatches) : [],
+      baseline: batches('b', ingestBatches),
+    };
     if (PGBENCH) await seeder.pgbenchFixtures(100, 5_000, 10_000);
     await seeder.analyze();
     log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { partners, get: { enrollmentIds: getIds, tokens: getTokens }, server, baseline };
+    return { partners, get: { enrollmentIds: getIds, tokens: getTokens }, ingest, server, baseline };
   } finally {
     await seeder.close();
   }
+}
+
+/**
+ * `n` request bodies of INGEST_BATCH events each, ids unique to `prefix`: accounts by external id
+ * drawn at random from the seeded 10,000, 1 to 5 tasks, no occurred_at (now).
+ */
+function batches(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, b) =>
+    JSON.stringify({
+      events: Array.from({ length: INGEST_BATCH }, (_, i) => ({
+        id: `${prefix}-${b}-${i}`,
+        external_account_id: `ing-${1 + Math.floor(Math.random() * INGEST_ACCOUNTS)}`,
+        tasks: 1 + Math.floor(Math.random() * 5),
+      })),
+    }),
+  );
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -237,6 +274,34 @@ function serverRequests(kind: Kind | 'soak', pools: Pools, pass: Pass): LoadSpec
       return { get, post: post(pools.server.mixPost), delete: del(pools.server.mixDelete) };
     case 'soak':
       return { get, post: post(pools.server.soakPost), delete: del(pools.server.soakDelete) };
+    case 'ingest':
+      return {
+        ingest: {
+          items: pools.ingest[pass === 'scale' ? 'scale' : 'small'].map(
+            (body): RequestItem => ({
+              method: 'POST',
+              path: '/admin/v1/usage_events',
+              headers: bearer(ADMIN_TOKEN),
+              body,
+            }),
+          ),
+          consumed: true,
+        },
+      };
+    case 'entitlements':
+      return {
+        entitlements: {
+          items: Array.from(
+            { length: INGEST_ACCOUNTS },
+            (_, g): RequestItem => ({
+              method: 'GET',
+              path: `/admin/v1/entitlements?external_account_id=ing-${g + 1}`,
+              headers: bearer(ADMIN_TOKEN),
+            }),
+          ),
+          consumed: false,
+        },
+      };
   }
 }
 
@@ -273,6 +338,18 @@ function baselineRequests(kind: Kind, pools: Pools, pass: Pass): LoadSpec['pools
       return { token: { items: [{ method: 'POST', path: '/token' }], consumed: false } };
     case 'mix':
       return { get, post: post(pools.baseline.mixPost), delete: del(pools.baseline.mixDelete) };
+    case 'ingest':
+      // The baseline keeps no event ids: a batch sent again costs it the same.
+      return {
+        ingest: {
+          items: pools.ingest.baseline.map(
+            (body): RequestItem => ({ method: 'POST', path: '/usage_events', body }),
+          ),
+          consumed: false,
+        },
+      };
+    case 'entitlements':
+      throw new Error("entitlements is measured against the server's own GET /v2/promotions");
   }
 }
 
@@ -287,7 +364,7 @@ async function drive(
   try {
     const result = await runLoad({
       url: served.url,
-      connections: CONNECTIONS,
+      connections: kind === 'ingest' ? INGEST_CONNECTIONS : CONNECTIONS,
       ...timing,
       pools: requestPools,
       pattern: kind === 'mix' || kind === 'soak' ? MIX_PATTERN : [Object.keys(requestPools)[0]!],
@@ -451,6 +528,8 @@ async function main(): Promise<void> {
   const pgbench: Partial<Record<Kind, PgbenchResult>> = {};
   const scalePgbench: Partial<Record<Kind, PgbenchResult>> = {};
   const poolerResults: ScenarioResult[] = [];
+  const ingestScaleResults: ScenarioResult[] = [];
+  const ingestScalePgbench: Partial<Record<Kind, PgbenchResult>> = {};
   let soak: SoakResult | null = null;
   const scripts = pgbenchScripts({
     partnerId: pools.partners[0]!.id,
@@ -460,16 +539,23 @@ async function main(): Promise<void> {
     insertAccounts: 5_000,
     updatePool: 'pgb-del-e',
     updateCount: 10_000,
+    ingestBatch: INGEST_BATCH,
+    ingestAccounts: INGEST_ACCOUNTS,
   });
   try {
     const pass = async (kinds: readonly Kind[], which: Pass, into: ScenarioResult[]) => {
       const { server, baseline } = pair!;
       for (const kind of kinds) {
         if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, true);
-        const name = `${kind}${which === 'scale' ? ` (${SCALE_ROWS} rows)` : which === 'pooler' ? ' (PgBouncer)' : ''}`;
-        log(`${name}: baseline`);
+        const rows = kind === 'ingest' ? `${SCALE_LEDGER_ROWS} ledger rows` : `${SCALE_ROWS} rows`;
+        const name = `${kind}${which === 'scale' ? ` (${rows})` : which === 'pooler' ? ' (PgBouncer)' : ''}`;
+        log(`${name}: ${kind === 'entitlements' ? "server's GET /v2/promotions" : 'baseline'}`);
         await settle(`${name} baseline`);
-        const base = await drive(baseline, baselineRequests(kind, pools, which), kind, BASELINE_COUNTER_PORT);
+        // CONTRACT §12's entitlement check is held to the same server's GET /v2/promotions/{id}.
+        const base =
+          kind === 'entitlements'
+            ? await drive(server, serverRequests('get', pools, which), 'get', SERVER_COUNTER_PORT)
+            : await drive(baseline, baselineRequests(kind, pools, which), kind, BASELINE_COUNTER_PORT);
         log(`${name}: server`);
         await settle(`${name} server`);
         const real = await drive(server, serverRequests(kind, pools, which), kind, SERVER_COUNTER_PORT);
@@ -486,10 +572,12 @@ async function main(): Promise<void> {
     };
     const ceiling = async (kinds: readonly Kind[], into: Partial<Record<Kind, PgbenchResult>>) => {
       for (const kind of kinds) {
-        if (kind === 'mix' || kind === 'post_webhook') continue;
+        if (kind === 'mix' || kind === 'post_webhook' || kind === 'entitlements') continue;
         log(`pgbench ${kind}`);
         await settle(`pgbench ${kind}`);
-        into[kind] = await runPgbench(DB_URL, scripts[kind], CONNECTIONS, DURATION);
+        // ingest: one transaction inserts a batch of 500 rows, 8 clients as 8 concurrent batches.
+        const clients = kind === 'ingest' ? INGEST_CONNECTIONS : CONNECTIONS;
+        into[kind] = await runPgbench(DB_URL, scripts[kind], clients, DURATION);
       }
     };
 
@@ -512,6 +600,23 @@ async function main(): Promise<void> {
       pair = await startPair(DB_URL);
       await pass(scaleKinds, 'scale', scaleResults);
       if (PGBENCH) await ceiling(scaleKinds, scalePgbench);
+    }
+
+    // CONTRACT §12 at scale: ingest again once the usage ledger holds SCALE_LEDGER_ROWS rows
+    // (one INSERT … SELECT generate_series over the metered enrollments, this month's partition).
+    if (SCALE && SCENARIOS.includes('ingest')) {
+      log(`seeding ${SCALE_LEDGER_ROWS} usage ledger rows`);
+      const started = Date.now();
+      const seeder = await BulkSeeder.open(DB_URL, pools.partners[0]!.id);
+      await seeder.ledger(SCALE_LEDGER_ROWS, INGEST_ACCOUNTS);
+      await seeder.analyze();
+      await seeder.close();
+      log(`  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await stopPair(pair);
+      pair = null;
+      pair = await startPair(DB_URL);
+      await pass(['ingest'], 'scale', ingestScaleResults);
+      if (PGBENCH) await ceiling(['ingest'], ingestScalePgbench);
     }
 
     // Through a transaction pooler (CONTRACT §1, "Behind PgBouncer"): both servers connect to
@@ -565,13 +670,22 @@ async function main(): Promise<void> {
     await stopPair(pair);
   }
 
-  const starved = starvation(info, [...results, ...scaleResults, ...poolerResults]);
+  const starved = starvation(info, [...results, ...scaleResults, ...poolerResults, ...ingestScaleResults]);
   const report = {
     machine: info,
     results,
     pgbench,
     scale: SCALE ? { rows: SCALE_ROWS, results: scaleResults, pgbench: scalePgbench } : null,
     pooler: POOLER ? { rows: SCALE ? SCALE_ROWS : null, results: poolerResults } : null,
+    ingest: {
+      batch: INGEST_BATCH,
+      accounts: INGEST_ACCOUNTS,
+      connections: INGEST_CONNECTIONS,
+      scale:
+        SCALE && SCENARIOS.includes('ingest')
+          ? { rows: SCALE_LEDGER_ROWS, results: ingestScaleResults, pgbench: ingestScalePgbench }
+          : null,
+    },
     soak,
     starved: {
       reasons: starved,
@@ -606,6 +720,8 @@ function starvation(info: Machine, all: ScenarioResult[]): string[] {
   const load = info.loadAverage[0]!;
   if (load > MAX_LOAD) reasons.push(`1-minute load average ${load.toFixed(2)} > ${MAX_LOAD} at start`);
   for (const r of all) {
+    // A batch of 500 rows, or the server's own GET: not the bare single-statement baseline meant here.
+    if (r.kind === 'ingest' || r.kind === 'entitlements') continue;
     if (r.baseline.latency.p99 > MAX_BASELINE_P99_MS) {
       reasons.push(`baseline p99 ${r.baseline.latency.p99} ms > ${MAX_BASELINE_P99_MS} ms (${r.kind})`);
     }

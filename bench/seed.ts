@@ -10,6 +10,9 @@ import { migrateDatabase, openPostgres } from '../src/db/client.js';
 import { createPromotionsRepository } from '../src/promotions/repository.js';
 
 export const PROMOTION_ID = 'bench_promo';
+/** CONTRACT §12's bench promotions: one limited (100 tasks a month, 90 days), one unlimited. */
+export const METERED_LIMITED = 'bench_metered_limited';
+export const METERED_OPEN = 'bench_metered_open';
 export const SCOPES = ['promotions:read', 'promotions:write'] as const;
 const SCOPES_SQL = '{promotions:read,promotions:write}';
 // Seeded tokens outlive any run; the server's own TTL applies only to what it issues.
@@ -220,6 +223,52 @@ export class BulkSeeder {
     await this.accounts('pgb-del-acct', updatePool);
     await this.enrollments('pgb-del', 'pgb-del-acct', updatePool, false);
     await this.client.query('create sequence bench_pgb_seq');
+  }
+
+  /**
+   * CONTRACT §12's bench population: `n` accounts with external ids `ing-<g>`, each enrolled in
+   * one promotion (even g: the limited one, odd g: the unlimited one), every third also in the
+   * other; a sequence for pgbench's batch inserts.
+   */
+  async metering(n: number): Promise<void> {
+    await this.client.query(
+      `insert into promotions (id, partner_id, name, status, duration_days, task_limit_per_month, created_at, updated_at)
+       values ($1, $3, 'Metered, limited', 'active', 90, 100, now(), now()),
+              ($2, $3, 'Metered, unlimited', 'active', null, null, now(), now())`,
+      [METERED_LIMITED, METERED_OPEN, this.partnerId],
+    );
+    await this.client.query(
+      `insert into accounts (id, email, password_hash, external_id, created_at)
+       select ${uuidSql('ing', 'g')}, 'ing-' || g || '@bench.test', $1, 'ing-' || g, now()
+       from generate_series(1, $2::int) g`,
+      [this.passwordHash, n],
+    );
+    for (const [pool, filter, even, odd] of [
+      ['ing-e1', 'true', METERED_LIMITED, METERED_OPEN],
+      ['ing-e2', 'g % 3 = 0', METERED_OPEN, METERED_LIMITED],
+    ] as const) {
+      await this.client.query(
+        `insert into enrollments (id, promotion_id, account_id, partner_id, enrolled_at, expires_at, created_at)
+         select ${uuidSql(pool, 'g')}, case when g % 2 = 0 then $1 else $2 end, ${uuidSql('ing', 'g')}, $3,
+                $5::timestamptz,
+                case when (g % 2 = 0) = ($1 = '${METERED_LIMITED}') then $5::timestamptz + interval '90 days' end, now()
+         from generate_series(1, $4::int) g where ${filter}`,
+        [even, odd, this.partnerId, n, ENROLLED_AT],
+      );
+    }
+    await this.client.query('create sequence bench_pgb_ingest_seq');
+  }
+
+  /** `rows` usage ledger rows over the metered enrollments, in one INSERT … SELECT generate_series. */
+  async ledger(rows: number, accounts: number): Promise<void> {
+    await this.client.query(
+      `insert into usage_ledger (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted, event_id,
+                                 occurred_at, recorded_at)
+       select gen_random_uuid(), ${uuidSql('ing-e1', '(g % $2::int + 1)')}, $3::timestamptz, 1, 1, 'seed-' || g,
+              now(), now()
+       from generate_series(1, $1::int) g`,
+      [rows, accounts, ENROLLED_AT],
+    );
   }
 
   async analyze(): Promise<void> {

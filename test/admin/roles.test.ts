@@ -16,6 +16,8 @@ interface Operation {
   method: string;
   path: string;
   role: Role;
+  /** CONTRACT §12: `x-meter: true`, an operation a meter key may call. */
+  meter: boolean;
 }
 
 /** Every /admin/v1 operation of the contract with the role it declares. */
@@ -25,9 +27,14 @@ function adminOperations(): Operation[] {
   for (const [path, item] of Object.entries(doc.paths)) {
     if (!path.startsWith('/admin/v1/')) continue;
     for (const method of ['get', 'post', 'patch', 'delete']) {
-      const op = item[method] as { 'x-required-role'?: Role } | undefined;
+      const op = item[method] as { 'x-required-role'?: Role; 'x-meter'?: boolean } | undefined;
       if (!op) continue;
-      out.push({ method: method.toUpperCase(), path, role: op['x-required-role'] as Role });
+      out.push({
+        method: method.toUpperCase(),
+        path,
+        role: op['x-required-role'] as Role,
+        meter: op['x-meter'] === true,
+      });
     }
   }
   return out;
@@ -85,6 +92,126 @@ describe('every admin operation declares a role', () => {
         expect(res.statusCode, where).not.toBe(401);
       }
     }
+  });
+});
+
+const METER_ONLY = 'A meter key may call only POST /admin/v1/usage_events and GET /admin/v1/entitlements.';
+
+/** One call of `op` with `key`: ids that exist nowhere, `{}` as the body of a write. */
+const call = (op: Operation, key: string) =>
+  ctx.app.inject({
+    method: op.method as 'GET',
+    url: urlOf(op.path),
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: op.method === 'GET' || op.method === 'DELETE' ? undefined : '{}',
+  });
+
+describe('a meter key (CONTRACT §12)', () => {
+  it('may call the two x-meter operations and gets 403 permission_denied on every other', async () => {
+    const { key } = await operatorWithKey(ctx, 'editor', { keyRole: 'meter' });
+    const operations = adminOperations();
+    expect(
+      operations
+        .filter((op) => op.meter)
+        .map((op) => `${op.method} ${op.path}`)
+        .sort(),
+    ).toEqual(['GET /admin/v1/entitlements', 'POST /admin/v1/usage_events']);
+    for (const op of operations) {
+      const res = await call(op, key);
+      const where = `${op.method} ${op.path} as meter`;
+      if (op.meter) {
+        // Past authentication and the role check: the empty request is the caller's fault.
+        expect(res.statusCode, where).toBe(400);
+        continue;
+      }
+      expect(res.statusCode, where).toBe(403);
+      expect(res.json(), where).toEqual({
+        errors: [
+          { status: '403', code: 'permission_denied', title: 'Permission Denied', detail: METER_ONLY },
+        ],
+      });
+    }
+  });
+
+  it('meters and reads entitlements with real accounts', async () => {
+    const { key } = await operatorWithKey(ctx, 'owner', { keyRole: 'meter' });
+    const account = await ctx.fixtures.account();
+    const posted = await ctx.app.inject({
+      method: 'POST',
+      url: '/admin/v1/usage_events',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: JSON.stringify({ events: [{ id: 'meter-key-event', account_id: account.id, tasks: 3 }] }),
+    });
+    expect(posted.statusCode).toBe(200);
+    expect(posted.json()).toEqual({
+      data: [{ id: 'meter-key-event', status: 'recorded', sponsored: 0, unsponsored: 3, allocations: [] }],
+    });
+    const entitlement = await ctx.app.inject({
+      method: 'GET',
+      url: `/admin/v1/entitlements?account_id=${account.id}`,
+      headers: bearer(key),
+    });
+    expect(entitlement.statusCode).toBe(200);
+    expect(entitlement.json()).toMatchObject({
+      account_id: account.id,
+      sponsored_remaining: 0,
+      enrollments: [],
+    });
+  });
+
+  it('cannot be made for a viewer operator (400)', async () => {
+    const { operator } = await operatorWithKey(ctx, 'viewer');
+    const res = await ctx.admin({
+      method: 'POST',
+      url: `/admin/v1/operators/${operator.id}/api_keys`,
+      payload: { name: 'meter for a viewer', role: 'meter' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      errors: [
+        {
+          status: '400',
+          code: 'invalid_request',
+          title: 'Invalid Request',
+          detail: "A key's role cannot exceed its operator's (viewer).",
+          source: { pointer: '/role' },
+        },
+      ],
+    });
+  });
+
+  it('stops working (401) once its operator is demoted to viewer', async () => {
+    const { operator, key } = await operatorWithKey(ctx, 'editor', { keyRole: 'meter' });
+    const entitlement = () =>
+      ctx.app.inject({
+        method: 'GET',
+        url: '/admin/v1/entitlements?account_id=00000000-0000-4000-8000-000000000004',
+        headers: bearer(key),
+      });
+    expect((await entitlement()).statusCode).toBe(404);
+    const demoted = await ctx.admin({
+      method: 'PATCH',
+      url: `/admin/v1/operators/${operator.id}`,
+      payload: { role: 'viewer' },
+    });
+    expect(demoted.statusCode).toBe(200);
+    const refused = await entitlement();
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().errors[0]).toEqual({
+      status: '401',
+      code: 'not_authenticated',
+      title: 'User Not Authenticated',
+      detail: 'The API key is invalid, revoked, or its operator is disabled.',
+    });
+  });
+
+  it('gets 403 permission_denied on the console too, not a sign-in page', async () => {
+    const { key } = await operatorWithKey(ctx, 'owner', { keyRole: 'meter' });
+    const res = await ctx.app.inject({ method: 'GET', url: '/console/promotions', headers: bearer(key) });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({
+      errors: [{ status: '403', code: 'permission_denied', title: 'Permission Denied', detail: METER_ONLY }],
+    });
   });
 });
 

@@ -1566,7 +1566,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The caller's role is below the one the operation needs (`permission_denied`, CONTRACT §11); the detail names both. The operation's `x-required-role` says which role it needs. A `meter` key gets it on every operation not marked `x-meter: true` (CONTRACT §12). */
+        /** @description The caller's role is below the one the operation needs (`permission_denied`, CONTRACT §11); the detail names both. The operation's `x-required-role` says which role it needs. A `meter` API key gets it on every operation not marked `x-meter: true` (CONTRACT §12). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1766,6 +1766,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminUnavailable"];
@@ -1826,6 +1827,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PartnerNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -1930,6 +1932,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["AccountNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2007,6 +2010,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminUnavailable"];
@@ -2077,6 +2081,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PromotionNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2156,6 +2161,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PromotionNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2241,6 +2247,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["EnrollmentNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2430,6 +2437,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PartnerNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2459,6 +2467,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["TestClockOrPartnerNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2871,6 +2880,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminUnavailable"];
@@ -3114,6 +3124,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
@@ -3219,6 +3230,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
@@ -3419,6 +3431,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
@@ -3471,6 +3484,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not Found - no such partner, or no such endpoint or event of it (`partner_not_found`, `webhook_endpoint_not_found`, `event_not_found`). */
             404: {
                 headers: {
