@@ -113,6 +113,114 @@ export function createIngestRepository(db: Db) {
     return { accounts: row?.accounts ?? [], events: row?.events ?? [], enrollments: row?.enrollments ?? [] };
   }
 
+  /** Recorded events by id (a retry's ids that another request recorded meanwhile). */
+  async function readEvents(ids: string[], tx: Db = db): Promise<StoredEvent[]> {
+    return queryRows<StoredEvent>(
+      tx,
+      sql`select u.id, u.account_id as "accountId", u.tasks, ${ms(sql`u.occurred_at`)} as "occurredAt",
+                 u.sponsored, u.unsponsored, u.allocations
+          from usage_events u where u.id = any(${param(ids)}::text[])`,
+    );
+  }
+
+  /**
+   * A retry's claim on its event ids, before it allocates: the rows inserted with empty results
+   * (writeLocked fills them), sorted by id as every write inserts them; returns the ids claimed.
+   * One another request holds is waited for and then not claimed.
+   */
+  async function claimEvents(
+    events: Array<{ id: string; accountId: string; tasks: number; at: Date }>,
+    receivedAt: Date,
+    tx: Db = db,
+  ): Promise<Set<string>> {
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      sql`insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
+          select v.id, v.account_id, v.tasks, v.occurred_at, 0, 0, '[]'::jsonb, ${iso(receivedAt)}::timestamptz
+          from unnest(${param(events.map((e) => e.id))}::text[], ${param(events.map((e) => e.accountId))}::uuid[],
+                      ${param(events.map((e) => e.tasks))}::int[],
+                      ${param(events.map((e) => iso(e.at)))}::timestamptz[]) as v(id, account_id, tasks, occurred_at)
+          order by v.id collate "C"
+          on conflict (id) do nothing
+          returning id`,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * A retry's counters, created when missing and locked until commit in key order, with their
+   * totals: holding them, its allocation cannot be overtaken.
+   */
+  async function lockCounters(keys: CounterKey[], tx: Db = db): Promise<Map<string, number>> {
+    const used = new Map<string, number>();
+    if (keys.length === 0) return used;
+    const rows = await queryRows<{ enrollment_id: string; cycle_start: number; used: number }>(
+      tx,
+      sql`insert into usage_counters (enrollment_id, cycle_start, used)
+          select k.enrollment_id, k.cycle_start, 0
+          from unnest(${param(keys.map((k) => k.enrollmentId))}::uuid[], ${param(keys.map((k) => iso(k.cycleStart)))}::timestamptz[])
+            as k(enrollment_id, cycle_start)
+          order by k.enrollment_id, k.cycle_start
+          on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used
+          returning enrollment_id, ${ms(sql`cycle_start`)} as cycle_start, used`,
+    );
+    for (const r of rows) used.set(counterKey(r.enrollment_id, r.cycle_start), r.used);
+    return used;
+  }
+
+  /**
+   * A retry's writes, its ids claimed and its limited counters locked: the counters moved
+   * (unlimited ones created when missing), the ledger rows, the claimed events' results.
+   */
+  async function writeLocked(
+    input: {
+      counters: Array<CounterKey & { add: number }>;
+      ledger: LedgerRow[];
+      events: EventRow[];
+      recordedAt: Date;
+    },
+    tx: Db = db,
+  ): Promise<{ lost: boolean; after: Map<string, number> }> {
+    const { counters, ledger, events } = input;
+    const rows = await queryRows<{ enrollment_id: string | null; cycle_start: number | null; used: number }>(
+      tx,
+      sql`with moved as (
+            insert into usage_counters (enrollment_id, cycle_start, used)
+            select v.enrollment_id, v.cycle_start, v.add
+            from unnest(${param(counters.map((k) => k.enrollmentId))}::uuid[],
+                        ${param(counters.map((k) => iso(k.cycleStart)))}::timestamptz[],
+                        ${param(counters.map((k) => k.add))}::int[]) as v(enrollment_id, cycle_start, add)
+            order by v.enrollment_id, v.cycle_start
+            on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used + excluded.used
+            returning enrollment_id, ${ms(sql`cycle_start`)} as cycle_start, used
+          ), ledger as (
+            insert into usage_ledger (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted,
+                                      event_id, occurred_at, recorded_at)
+            select v.id, v.enrollment_id, v.cycle_start, v.requested, v.accepted, v.event_id, v.occurred_at,
+                   ${iso(input.recordedAt)}::timestamptz
+            from unnest(${param(ledger.map((l) => l.id))}::uuid[], ${param(ledger.map((l) => l.enrollmentId))}::uuid[],
+                        ${param(ledger.map((l) => iso(l.cycleStart)))}::timestamptz[],
+                        ${param(ledger.map((l) => l.requested))}::int[], ${param(ledger.map((l) => l.accepted))}::int[],
+                        ${param(ledger.map((l) => l.eventId))}::text[],
+                        ${param(ledger.map((l) => iso(l.occurredAt)))}::timestamptz[])
+              as v(id, enrollment_id, cycle_start, requested, accepted, event_id, occurred_at)
+          ), results as (
+            update usage_events u set sponsored = v.sponsored, unsponsored = v.unsponsored, allocations = v.allocations::jsonb
+            from unnest(${param(events.map((e) => e.id))}::text[], ${param(events.map((e) => e.sponsored))}::int[],
+                        ${param(events.map((e) => e.unsponsored))}::int[], ${param(events.map((e) => e.allocations))}::text[])
+              as v(id, sponsored, unsponsored, allocations)
+            where u.id = v.id
+          )
+          select m.enrollment_id, m.cycle_start, m.used from (select 1) one left join moved m on true`,
+    );
+    const after = new Map<string, number>();
+    for (const r of rows) {
+      if (r.enrollment_id !== null && r.cycle_start !== null)
+        after.set(counterKey(r.enrollment_id, r.cycle_start), r.used);
+    }
+    return { lost: false, after };
+  }
+
   /**
    * The batch's writes in one statement, in a fixed order every request keeps, so two never
    * deadlock: first the events with their results, sorted by id (the primary key decides
@@ -249,7 +357,7 @@ export function createIngestRepository(db: Db) {
     };
   }
 
-  return { readBatch, writeBatch, readEntitlement };
+  return { readBatch, readEvents, claimEvents, lockCounters, writeLocked, writeBatch, readEntitlement };
 }
 
 /** A counter's key in maps: the enrollment and its cycle's start in epoch milliseconds. */

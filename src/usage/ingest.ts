@@ -100,6 +100,16 @@ const echoId = (raw: unknown): string | null => {
   return typeof id === 'string' && id.length <= 255 ? id : null;
 };
 
+const reused = (c: Candidate): UsageEventResult =>
+  rejected(
+    c.id,
+    usageEventError(
+      'event_id_reused',
+      'An event with this id was recorded with another account, tasks or occurred_at.',
+      pointerOf(c.index, ['id']),
+    ),
+  );
+
 const sameContent = (c: Candidate, s: { accountId: string; tasks: number; occurredAt: number }) =>
   c.accountId === s.accountId && c.tasks === s.tasks && (!c.atGiven || c.at.getTime() === s.occurredAt);
 
@@ -116,7 +126,9 @@ export function createIngestService(deps: {
   async function record(events: readonly unknown[], audit?: AuditContext): Promise<UsageEventResult[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await recordOnce(events, audit);
+        // The first attempt reads without locks; a retry claims its ids and locks its counters
+        // before it allocates, so it cannot lose again (the same order: ids, then counters).
+        return await recordOnce(events, audit, attempt > 1);
       } catch (err) {
         const retry = err instanceof LostRace || sqlState(err) === '40P01';
         if (!retry) throw err;
@@ -130,6 +142,7 @@ export function createIngestService(deps: {
   async function recordOnce(
     events: readonly unknown[],
     audit: AuditContext | undefined,
+    locked: boolean,
   ): Promise<UsageEventResult[]> {
     const wallNow = clock.now();
     const results: Array<UsageEventResult | undefined> = new Array(events.length);
@@ -189,11 +202,7 @@ export function createIngestService(deps: {
           const field = event.account_id ? 'account_id' : 'external_account_id';
           results[index] = rejected(
             event.id,
-            usageEventError(
-              'account_not_found',
-              `No account has this ${field.replace('_', ' ')}.`,
-              pointerOf(index, [field]),
-            ),
+            usageEventError('account_not_found', `No account has this ${field}.`, pointerOf(index, [field])),
           );
           continue;
         }
@@ -239,24 +248,35 @@ export function createIngestService(deps: {
             occurredAt: first!.at.getTime(),
           };
           if (sameContent(candidate, content)) duplicates.push({ index, of: original });
-          else
-            results[index] = rejected(
-              event.id,
-              usageEventError(
-                'event_id_reused',
-                'An event with this id was recorded with another account, tasks or occurred_at.',
-                pointerOf(index, ['id']),
-              ),
-            );
+          else results[index] = reused(candidate);
           continue;
         }
         firstInRequest.set(event.id, candidate);
         fresh.push(candidate);
       }
 
-      // 4. Allocation, in request order, over the counters it locks first.
+      // A retry claims its fresh ids first (sorted, as every write inserts them): one another
+      // request recorded meanwhile is committed once the claim returns, and judged against it.
+      if (locked && fresh.length > 0) {
+        const claimed = await ingest.claimEvents(fresh, wallNow, tx);
+        const lostIds = fresh.filter((c) => !claimed.has(c.id)).map((c) => c.id);
+        if (lostIds.length > 0) {
+          const lost = new Map((await ingest.readEvents(lostIds, tx)).map((e) => [e.id, e]));
+          for (const c of fresh.filter((f) => lost.has(f.id))) {
+            const original = lost.get(c.id)!;
+            if (sameContent(c, original)) duplicates.push({ index: c.index, of: original });
+            else results[c.index] = reused(c);
+          }
+          for (const d of duplicates) {
+            if ('index' in d.of && lost.has(d.of.id)) d.of = lost.get(d.of.id)!;
+          }
+          fresh.splice(0, fresh.length, ...fresh.filter((c) => !lost.has(c.id)));
+        }
+      }
+
+      // 4. Allocation, in request order.
       if (fresh.length > 0) {
-        await allocateAndWrite(tx, fresh, batch.enrollments, results, wallNow, audit);
+        await allocateAndWrite(tx, fresh, batch.enrollments, results, wallNow, audit, locked);
       }
 
       for (const { index, of } of duplicates) {
@@ -274,6 +294,7 @@ export function createIngestService(deps: {
     results: Array<UsageEventResult | undefined>,
     wallNow: Date,
     audit: AuditContext | undefined,
+    locked: boolean,
   ) {
     type Sponsor = SponsorCandidate & { partnerId: string };
     const sponsorsOfAccount = new Map<string, Sponsor[]>();
@@ -302,6 +323,17 @@ export function createIngestService(deps: {
         return { ...s, cycleStart, key: counterKey(s.id, cycleStart.getTime()) };
       }),
     }));
+    if (locked) {
+      // Every limited counter it may draw from, locked in key order: its totals cannot move now.
+      const keys = new Map<string, CounterKey>();
+      for (const { sponsors } of plans) {
+        for (const s of sponsors) {
+          if (s.taskLimitPerMonth !== null) keys.set(s.key, { enrollmentId: s.id, cycleStart: s.cycleStart });
+        }
+      }
+      for (const [key, value] of await ingest.lockCounters([...keys.values()], tx)) read.set(key, value);
+    }
+
     const used = new Map(read);
     const moves = new Map<string, CounterKey & { add: number; sponsor: Sponsor; spilled: boolean }>();
     const ledger: LedgerRow[] = [];
@@ -358,7 +390,8 @@ export function createIngestService(deps: {
     }
 
     const moving = [...moves.entries()].filter(([, m]) => m.add > 0);
-    const { lost, after } = await ingest.writeBatch(
+    const write = locked ? ingest.writeLocked : ingest.writeBatch;
+    const { lost, after } = await write(
       {
         counters: moving.map(([, m]) => ({
           enrollmentId: m.enrollmentId,

@@ -238,14 +238,14 @@ describe('results, one per event (CONTRACT §12)', () => {
         'bad',
         'account_not_found',
         'Account Not Found',
-        'No account has this account id.',
+        'No account has this account_id.',
         '/events/4/account_id',
       ),
       rejection(
         'bad2',
         'account_not_found',
         'Account Not Found',
-        'No account has this external account_id.',
+        'No account has this external_account_id.',
         '/events/5/external_account_id',
       ),
       rejection(
