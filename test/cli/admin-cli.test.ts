@@ -78,7 +78,7 @@ describe('admin CLI against a listening server', { timeout: 180_000 }, () => {
     expect(account.code).toBe(0);
     const accountId = /^id\s+(\S+)$/m.exec(account.stdout)?.[1];
     expect(account.stdout).toBe(
-      `id          ${accountId}\nemail       jane@example.com\ncreated_at  2026-04-28T10:00:00Z\n`,
+      `id           ${accountId}\nemail        jane@example.com\nexternal_id  —\ncreated_at   2026-04-28T10:00:00Z\n`,
     );
 
     const promotion = await cli(

@@ -84,7 +84,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change an account
+         * @description Sets, changes or clears (`null`) the account's `external_id`, the platform's own id of it (CONTRACT §12). Fields left out are unchanged.
+         */
+        patch: operations["admin_accounts_update"];
         trace?: never;
     };
     "/admin/v1/promotions": {
@@ -226,6 +230,69 @@ export interface paths {
          *     (actor `system`, appended by the expiry sweeper).
          */
         get: operations["admin_enrollment_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/usage_events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report usage events (metering)
+         * @description The platform reports the tasks its users ran, up to 1,000 events per request
+         *     (body up to 1 MiB), and learns at once which were sponsored (CONTRACT §12).
+         *     Each event's tasks are drawn from the account's enrollments that sponsor at
+         *     `occurred_at`, earliest effective `expiration_date` first (none: last), then
+         *     earliest `enrollment_date`, then `enrollment_id`; each takes what is left of
+         *     its `task_limit_per_month` in the billing cycle that contains `occurred_at`
+         *     (all of it when unlimited), and what none takes is `unsponsored`. No cycle
+         *     ever exceeds its limit and no task is counted twice, under any concurrency.
+         *
+         *     One result per event, in request order: `recorded`, `duplicate` (this `id` was
+         *     recorded before, or earlier in this request, with the same account, `tasks`
+         *     and `occurred_at`: the first result's numbers again, nothing counted again;
+         *     an event without `occurred_at` matches the recorded one's), or `rejected` with
+         *     an `error` whose `source.pointer` names the field. A rejected event changes
+         *     nothing; the others are unaffected. The request commits whole or not at all:
+         *     a 200 means every `recorded` event is durable; any error status means nothing
+         *     was counted and the same request may be sent again as it is.
+         *
+         *     Callable by an API key of role `meter` (this and `GET /admin/v1/entitlements`
+         *     only), editors and owners.
+         */
+        post: operations["admin_usage_events_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What an account's enrollments would sponsor
+         * @description The enrollments of the account that would sponsor a task at `at` (default now;
+         *     an account on a test clock: its clock's now), in allocation order, with what
+         *     is left of each one's limit in the billing cycle containing `at`.
+         *     `sponsored_remaining` is their sum, null when one of them is unlimited. Give
+         *     exactly one of `account_id` and `external_account_id`.
+         */
+        get: operations["admin_entitlements_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -800,6 +867,11 @@ export interface components {
          * @enum {string}
          */
         Role: "viewer" | "editor" | "owner";
+        /**
+         * @description An API key's role: one of the operators' roles (at most its operator's), or `meter`, which may call `POST /admin/v1/usage_events` and `GET /admin/v1/entitlements` and nothing else (CONTRACT §12); only an editor or an owner may hold a meter key, and it works only while its operator is one (demoted to viewer, the key answers 401 like a revoked one).
+         * @enum {string}
+         */
+        KeyRole: "viewer" | "editor" | "owner" | "meter";
         Operator: {
             /** Format: uuid */
             id: string;
@@ -831,7 +903,7 @@ export interface components {
             /** Format: uuid */
             operator_id: string;
             name: string;
-            role: components["schemas"]["Role"];
+            role: components["schemas"]["KeyRole"];
             created_at: components["schemas"]["Timestamp"];
             last_used_at: components["schemas"]["NullableTimestamp"];
             revoked_at: components["schemas"]["NullableTimestamp"];
@@ -842,7 +914,7 @@ export interface components {
         };
         ApiKeyCreate: {
             name: string;
-            role?: components["schemas"]["Role"];
+            role?: components["schemas"]["KeyRole"];
         };
         ApiKeyList: {
             data: components["schemas"]["ApiKey"][];
@@ -1067,6 +1139,8 @@ export interface components {
             id: string;
             /** Format: email */
             email: string;
+            /** @description The platform's own id of the account (CONTRACT §12), null when unset. */
+            external_id: components["schemas"]["ExternalId"] | null;
             created_at: components["schemas"]["Timestamp"];
         };
         AccountCreate: {
@@ -1077,6 +1151,75 @@ export interface components {
             email: string;
             /** @description Used on the OAuth consent page. Stored only as a hash. */
             password: string;
+            external_id?: components["schemas"]["ExternalId"];
+        };
+        /** @description The platform's own id of the account (case-sensitive, unique). */
+        ExternalId: string;
+        /** @description One usage event. Exactly one of `account_id` and `external_account_id`. An event that breaks this shape is rejected on its own (`invalid_event`); the others of the request are unaffected. */
+        UsageEvent: {
+            /** @description The platform's event id, printable ASCII, unique across the deployment for at least 35 days. */
+            id: string;
+            /** Format: uuid */
+            account_id?: string;
+            external_account_id?: components["schemas"]["ExternalId"];
+            /** Format: int32 */
+            tasks: number;
+            /** @description When the tasks ran; default now. From 35 days before now to 5 minutes after (an account on a test clock: its clock's now). */
+            occurred_at?: components["schemas"]["Timestamp"];
+        };
+        UsageEventBatch: {
+            events: components["schemas"]["UsageEvent"][];
+        };
+        UsageAllocation: {
+            enrollment_id: string;
+            promotion_id: components["schemas"]["PromotionSlug"];
+            tasks: number;
+        };
+        UsageEventError: {
+            /** @enum {string} */
+            code: "invalid_event" | "account_not_found" | "event_too_old" | "event_in_future" | "event_id_reused";
+            title: string;
+            detail: string;
+            source: {
+                pointer: string;
+            };
+        };
+        UsageEventResult: {
+            /** @description The event's id as sent (null when it had none). */
+            id: string | null;
+            /** @enum {string} */
+            status: "recorded" | "duplicate" | "rejected";
+            sponsored: number;
+            unsponsored: number;
+            allocations: components["schemas"]["UsageAllocation"][];
+            error?: components["schemas"]["UsageEventError"];
+        };
+        UsageEventResults: {
+            data: components["schemas"]["UsageEventResult"][];
+        };
+        EntitlementEnrollment: {
+            enrollment_id: string;
+            promotion_id: components["schemas"]["PromotionSlug"];
+            task_limit_per_month: number | null;
+            /** @description Usage in the billing cycle that contains `at`. */
+            tasks_used_this_month: number;
+            /** @description What is left of the limit in that cycle; null when unlimited. */
+            remaining: number | null;
+            billing_cycle_start: components["schemas"]["Timestamp"];
+            billing_cycle_end: components["schemas"]["Timestamp"];
+            expiration_date: components["schemas"]["NullableTimestamp"];
+        };
+        Entitlement: {
+            /** Format: uuid */
+            account_id: string;
+            external_id: components["schemas"]["ExternalId"] | null;
+            at: components["schemas"]["Timestamp"];
+            sponsored_remaining: number | null;
+            enrollments: components["schemas"]["EntitlementEnrollment"][];
+        };
+        AccountUpdate: {
+            /** @description Set, change or (null) clear the platform's id of the account. */
+            external_id?: components["schemas"]["ExternalId"] | null;
         };
         /**
          * @description Enrolling is allowed only while `active` (and inside the window).
@@ -1645,7 +1788,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description An account with this email exists (`email_taken`) */
+            /** @description An account with this email exists (`email_taken`), or with this external id (`external_id_taken`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1684,6 +1827,50 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["AccountNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_accounts_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountUpdate"];
+            };
+        };
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["AccountNotFound"];
+            /** @description Another account has this external id (`external_id_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminUnavailable"];
@@ -1951,6 +2138,85 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["EnrollmentNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_usage_events_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageEventBatch"];
+            };
+        };
+        responses: {
+            /** @description One result per event, in request order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageEventResults"];
+                };
+            };
+            /** @description The body is not `{"events": [...]}` with 1 to 1,000 events (`invalid_request`); nothing was counted. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_entitlements_retrieve: {
+        parameters: {
+            query?: {
+                account_id?: string;
+                external_account_id?: components["schemas"]["ExternalId"];
+                at?: components["schemas"]["Timestamp"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's entitlement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entitlement"];
+                };
+            };
+            /** @description Neither or both of `account_id` and `external_account_id`, or a malformed value (`invalid_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["AccountNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminUnavailable"];
@@ -3094,6 +3360,7 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsAdminV1PartnersPartner_idWebhook_endpointsEndpoint_idDeliveriesGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/admin/v1/partners/{partner_id}/webhook_endpoints/{endpoint_id}/deliveries"]["get"]["parameters"]["query"]["status"]> = ["pending", "succeeded", "failed", "cancelled"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["viewer", "editor", "owner"];
+export const keyRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KeyRole"]> = ["viewer", "editor", "owner", "meter"];
 export const auditEntryActorKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditEntry"]["actor"]["kind"]> = ["admin_token", "api_key", "session"];
 export const auditEntryViaValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditEntry"]["via"]> = ["api", "console"];
 export const testClockStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TestClock"]["status"]> = ["ready", "advancing"];
@@ -3102,6 +3369,8 @@ export const webhookEndpointUpdateStatusValues: ReadonlyArray<FlattenedDeepRequi
 export const webhookEndpointStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEndpoint"]["status"]> = ["enabled", "disabled"];
 export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookDelivery"]["status"]> = ["pending", "succeeded", "failed", "cancelled"];
 export const scopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Scope"]> = ["promotions:read", "promotions:write"];
+export const usageEventErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UsageEventError"]["code"]> = ["invalid_event", "account_not_found", "event_too_old", "event_in_future", "event_id_reused"];
+export const usageEventResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UsageEventResult"]["status"]> = ["recorded", "duplicate", "rejected"];
 export const promotionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PromotionStatus"]> = ["active", "paused", "ended"];
 export const adminEnrollmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AdminEnrollmentStatus"]> = ["enrolled", "expired", "unenrolled"];
 export const eventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Event"]["type"]> = ["enrolled", "unenrolled", "expired", "usage_recorded", "limit_reached"];
