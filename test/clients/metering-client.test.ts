@@ -78,6 +78,37 @@ describe('typed admin client: metering against the server', () => {
     expect(await admin.usage.ingest([])).toEqual([]);
   });
 
+  it('sends a batch again when its answer was lost on the network: counted once, answered duplicate', async () => {
+    const promotion = await ctx.fixtures.promotion(partner.id, { taskLimitPerMonth: 5 });
+    const a = await m.account([promotion]);
+    let posts = 0;
+    // The first POST reaches the server and is counted, then its answer is lost.
+    const lossy = async (request: Request) => {
+      const response = await fetch(request);
+      if (request.method === 'POST' && posts++ === 0) {
+        await response.body?.cancel();
+        throw new TypeError('fetch failed');
+      }
+      return response;
+    };
+    const admin = createAdminClient({
+      baseUrl: await listen(ctx.app),
+      adminToken: ADMIN_TOKEN,
+      fetch: lossy,
+      baseDelayMs: 1,
+    });
+    const results = await admin.usage.ingest([
+      { id: 'lost-1', account_id: a.accountId, tasks: 4 },
+      { id: 'lost-2', account_id: a.accountId, tasks: 4 },
+    ]);
+    expect(posts).toBe(2);
+    expect(results.map((r) => [r.id, r.status, r.sponsored, r.unsponsored])).toEqual([
+      ['lost-1', 'duplicate', 4, 0],
+      ['lost-2', 'duplicate', 1, 3],
+    ]);
+    expect(await m.usedNow(a.enrollments[0]!)).toBe(5);
+  });
+
   it('answers entitlements by account id or external id, and sets and clears an external id', async () => {
     const admin = createAdminClient({ baseUrl: await listen(ctx.app), adminToken: ADMIN_TOKEN });
     const promotion = await ctx.fixtures.promotion(partner.id, { taskLimitPerMonth: 40 });

@@ -4,7 +4,7 @@ import { PromotionsApiError } from './errors.js';
 import type { components as AdminComponents, paths as AdminPaths } from './generated/admin.js';
 import type { components as OAuthComponents, paths as OAuthPaths } from './generated/oauth.js';
 import type { components as PromotionsComponents, paths as PromotionsPaths } from './generated/promotions.js';
-import { type FetchLike, type RetryOptions, withRetries } from './retry.js';
+import { type FetchLike, markRepeatable, type RetryOptions, withRetries } from './retry.js';
 import type { WebhookEventType } from './webhooks.js';
 
 export type { ErrorSource } from './errors.js';
@@ -464,7 +464,8 @@ export interface AdminClient {
      * `source.pointer` indexes the caller's array (`/events/1234/tasks`), not its batch.
      * A batch answered with an error status throws (PromotionsApiError): batches already
      * answered are counted, the rest were not sent or counted nothing; sending the same
-     * events again is safe (the recorded ones come back `duplicate`).
+     * events again is safe (the recorded ones come back `duplicate`). A batch whose answer is
+     * lost on the network is sent again (`retries`), for the same reason.
      */
     ingest(events: readonly UsageEvent[], options?: IngestOptions): Promise<UsageEventResult[]>;
   };
@@ -526,6 +527,12 @@ export interface AdminClient {
 export function createAdminClient(options: AdminClientOptions): AdminClient {
   const raw = makeClient<AdminPaths>(options);
   raw.use(bearer(() => options.adminToken));
+  // The server deduplicates usage events by id (CONTRACT §12): a batch whose answer was lost on
+  // the network is sent again; its recorded events come back `duplicate`, counted once.
+  raw.use({
+    onRequest: ({ request, schemaPath }) =>
+      schemaPath === '/admin/v1/usage_events' ? markRepeatable(request) : request,
+  });
   const promotion = (promotionId: string) => ({ params: { path: { promotion_id: promotionId } } });
   const enrollment = (enrollmentId: string) => ({ path: { enrollment_id: enrollmentId } });
   const operator = (operatorId: string) => ({ path: { operator_id: operatorId } });
