@@ -170,7 +170,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
     values = parsed.values as Values;
     args = parsed.positionals.slice(words);
     if (values.help) {
-      io.out(`Usage: npm run admin -- ${command.usage}\n\n${command.summary}.`);
+      io.out(
+        `Usage: npm run admin -- ${command.usage}\n\n${command.summary}.${command.help ? `\n\n${command.help}` : ''}`,
+      );
       return EXIT.ok;
     }
     const expected = command.args ?? [];

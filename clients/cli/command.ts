@@ -21,6 +21,8 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
 export interface Command {
   usage: string;
   summary: string;
+  /** More lines for `<command> --help`, after the summary. */
+  help?: string;
   options: Options;
   /** Names of positionals, in order; all required. */
   args?: string[];
