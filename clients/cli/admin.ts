@@ -12,8 +12,17 @@ import { accountCommands } from './accounts.js';
 import { applyCommands } from './apply.js';
 import { auditCommands } from './audit.js';
 import { clockCommands } from './clocks.js';
-import { CommandFailed, type Commands, type Options, str, UsageError, type Values } from './command.js';
+import {
+  CommandFailed,
+  type Commands,
+  type Options,
+  type Progress,
+  str,
+  UsageError,
+  type Values,
+} from './command.js';
 import { enrollmentCommands } from './enrollments.js';
+import { meteringCommands } from './metering.js';
 import { operatorCommands } from './operators.js';
 import { partnerCommands } from './partners.js';
 import { promotionCommands } from './promotions.js';
@@ -33,6 +42,7 @@ export const COMMANDS: Commands = {
   ...promotionCommands,
   ...enrollmentCommands,
   ...usageCommands,
+  ...meteringCommands,
   ...tokenCommands,
   ...webhookCommands,
   ...clockCommands,
@@ -44,6 +54,8 @@ export const COMMANDS: Commands = {
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Progress of long commands (usage ingest); default: nowhere. */
+  progress?: Progress;
 }
 
 const GLOBAL_OPTIONS: Options = {
@@ -75,6 +87,7 @@ const FLAG_OF: Record<string, string> = {
   occurred_at: '--occurred-at',
   client_id: '--client-id',
   account_id: '--account',
+  external_id: '--external-id',
   frozen_time: '--frozen-time',
   limit: '--limit',
   cursor: '--cursor',
@@ -96,7 +109,7 @@ export function helpText(): string {
     '  --json           print the raw JSON answer',
     "  -h, --help       this help, or a command's with `<command> --help`",
     '',
-    'Exit codes: 0 ok, 1 the API answered an error, 2 usage error, 3 the server could not be reached.',
+    'Exit codes: 0 ok, 1 the API answered an error (usage ingest: or rejected an event), 2 usage error, 3 the server could not be reached.',
   ].join('\n');
 }
 
@@ -157,7 +170,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
     values = parsed.values as Values;
     args = parsed.positionals.slice(words);
     if (values.help) {
-      io.out(`Usage: npm run admin -- ${command.usage}\n\n${command.summary}.`);
+      io.out(
+        `Usage: npm run admin -- ${command.usage}\n\n${command.summary}.${command.help ? `\n\n${command.help}` : ''}`,
+      );
       return EXIT.ok;
     }
     const expected = command.args ?? [];
@@ -180,9 +195,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
   const admin = createAdminClient({ baseUrl, adminToken, retries: 2, maxDelayMs: 5_000 });
 
   try {
-    const result = await command.run(admin, values, args, { baseUrl, env });
+    const progress = io.progress ?? { write: () => {}, isTTY: false };
+    const result = await command.run(admin, values, args, { baseUrl, env, progress });
     io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
-    return EXIT.ok;
+    return result.exitCode ?? EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}\nUsage: npm run admin -- ${command.usage}`);
@@ -209,6 +225,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const io: Io = { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
+  const io: Io = {
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+    progress: { write: (t) => process.stderr.write(t), isTTY: Boolean(process.stderr.isTTY) },
+  };
   process.exitCode = await run(process.argv.slice(2), process.env, io);
 }

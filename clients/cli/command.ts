@@ -21,6 +21,8 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
 export interface Command {
   usage: string;
   summary: string;
+  /** More lines for `<command> --help`, after the summary. */
+  help?: string;
   options: Options;
   /** Names of positionals, in order; all required. */
   args?: string[];
@@ -28,8 +30,14 @@ export interface Command {
     admin: AdminClient,
     values: Values,
     args: string[],
-    context: { baseUrl: string; env: NodeJS.ProcessEnv },
-  ): Promise<{ json: unknown; text: string }>;
+    context: { baseUrl: string; env: NodeJS.ProcessEnv; progress: Progress },
+  ): Promise<{ json: unknown; text: string /** Default 0. */; exitCode?: number }>;
+}
+
+/** Where a long command reports its progress (stderr): raw text, and whether it is a terminal. */
+export interface Progress {
+  write(text: string): void;
+  isTTY: boolean;
 }
 
 /** A command group: `<resource> <action>` (or one word, like `apply`) → its command. */

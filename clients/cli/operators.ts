@@ -2,7 +2,7 @@
  * `operators …` and `keys …` commands of the operator's CLI (CONTRACT §11): the people who run
  * the server, their roles and admin API keys. Owners only; listed in admin.ts's COMMANDS.
  */
-import type { ApiKey, Operator, Role } from '../typescript/src/index.js';
+import type { ApiKey, KeyRole, Operator, Role } from '../typescript/src/index.js';
 import {
   type Commands,
   defined,
@@ -17,16 +17,21 @@ import {
 import { record, table } from './table.js';
 
 const ROLES = ['viewer', 'editor', 'owner'];
+/** An API key may also be a `meter` key: the two metering endpoints only (CONTRACT §12). */
+const KEY_ROLES = [...ROLES, 'meter'];
 
 function role(values: Values, { optional = false } = {}): Role | undefined {
+  return oneOf(values, ROLES, optional) as Role | undefined;
+}
+
+function oneOf(values: Values, allowed: string[], optional: boolean): string | undefined {
   const value = str(values, 'role');
   if (value === undefined && optional) return undefined;
-  if (value === undefined || !ROLES.includes(value)) {
-    throw new UsageError(
-      `--role must be viewer, editor or owner${value === undefined ? '' : `, not "${value}"`}`,
-    );
+  if (value === undefined || !allowed.includes(value)) {
+    const names = `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
+    throw new UsageError(`--role must be ${names}${value === undefined ? '' : `, not "${value}"`}`);
   }
-  return value as Role;
+  return value;
 }
 
 const operatorRecord = (o: Operator) =>
@@ -127,13 +132,16 @@ export const operatorCommands: Commands = {
     },
   },
   'keys create': {
-    usage: 'keys create --operator <operator_id> --name <name> [--role viewer|editor|owner]',
+    usage: 'keys create --operator <operator_id> --name <name> [--role viewer|editor|owner|meter]',
     summary: "Create an admin API key for an operator (printed once; its role at most the operator's)",
     options: { operator: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
     async run(admin, values) {
       const k = await admin.operators.createApiKey(
         required(values, 'operator'),
-        defined({ name: required(values, 'name'), role: role(values, { optional: true }) }),
+        defined({
+          name: required(values, 'name'),
+          role: oneOf(values, KEY_ROLES, true) as KeyRole | undefined,
+        }),
       );
       return {
         json: k,

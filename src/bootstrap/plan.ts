@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { toAccountResource } from '../admin/resources.js';
 import { type AuditContext, type AuditEntry, type AuditLog, changesBetween } from '../audit/audit-log.js';
-import type { AccountsRepository } from '../auth/accounts-repository.js';
+import type { AccountRow, AccountsRepository } from '../auth/accounts-repository.js';
 import { partnerStatus, toPartnerResource } from '../auth/partner-service.js';
 import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
 import { hashSecret, verifySecret } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { sqlState } from '../db/errors.js';
 import { isApiError } from '../errors.js';
 import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from '../promotions/repository.js';
 import { toPromotionResource } from '../promotions/resource.js';
@@ -94,6 +95,9 @@ const gone = (objectType: string, objectId: string): AuditEntry => ({
   changes: {},
 });
 
+/** PostgreSQL's unique_violation: an external id taken by a concurrent change. */
+const UNIQUE_VIOLATION = '23505';
+
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 const sameSet = (a: readonly string[], b: readonly string[]) =>
@@ -168,6 +172,17 @@ export async function planBootstrap(
         'is the email of a test-clock account (CONTRACT §9), which a file cannot declare',
       );
       continue;
+    }
+    // CONTRACT §12: an external id another account holds is refused, as the admin API does.
+    if (typeof account.external_id === 'string' && account.external_id !== row?.externalId) {
+      const holder = await deps.accounts.findByExternalId(account.external_id, tx);
+      if (holder && holder.id !== row?.id) {
+        conflict(
+          [...at, 'external_id'],
+          `is the external id of another account (${holder.email}): change or clear it there first`,
+        );
+        continue;
+      }
     }
     planned.push(await planAccount(account, at, row, deps));
   }
@@ -382,7 +397,7 @@ const wireNames = (changes: object, names: Record<string, string>) =>
 async function planAccount(
   account: DeclaredAccount,
   at: ProblemPath,
-  row: { id: string; passwordHash: string } | undefined,
+  row: AccountRow | undefined,
   deps: ApplyDeps,
 ): Promise<PlannedChange> {
   if (!row) {
@@ -392,11 +407,15 @@ async function planAccount(
           id: randomUUID(),
           email: account.email,
           passwordHash: await hashSecret(account.password),
+          externalId: account.external_id ?? null,
           createdAt: deps.clock.now(),
         },
         tx,
       );
-      if (!created) throw bootstrapConflict([{ path: [...at, 'email'], message: 'was taken meanwhile' }]);
+      if (!created) {
+        const field = await deps.accounts.takenBy({ email: account.email }, tx);
+        throw bootstrapConflict([{ path: [...at, field], message: 'was taken meanwhile' }]);
+      }
       await audited(deps, tx, {
         action: 'account.created',
         objectType: 'account',
@@ -405,16 +424,38 @@ async function planAccount(
       });
     });
   }
-  if (await verifySecret(account.password, row.passwordHash))
-    return declared('account', account.email, at, 'unchanged');
-  return declared('account', account.email, at, 'updated', ['password'], async (tx) => {
-    await deps.accounts.setPasswordHash(row.id, await hashSecret(account.password), tx);
-    await audited(deps, tx, {
-      action: 'account.password_changed',
-      objectType: 'account',
-      objectId: row.id,
-      changes: {},
-    });
+  const passwordChanged = !(await verifySecret(account.password, row.passwordHash));
+  // Left out of the file: as it is. null clears it (CONTRACT §10, §12).
+  const externalIdChanged = account.external_id !== undefined && account.external_id !== row.externalId;
+  if (!passwordChanged && !externalIdChanged) return declared('account', account.email, at, 'unchanged');
+  const fields = [...(passwordChanged ? ['password'] : []), ...(externalIdChanged ? ['external_id'] : [])];
+  return declared('account', account.email, at, 'updated', fields, async (tx) => {
+    if (passwordChanged) {
+      await deps.accounts.setPasswordHash(row.id, await hashSecret(account.password), tx);
+      await audited(deps, tx, {
+        action: 'account.password_changed',
+        objectType: 'account',
+        objectId: row.id,
+        changes: {},
+      });
+    }
+    if (externalIdChanged) {
+      let after: AccountRow | undefined;
+      try {
+        after = await deps.accounts.setExternalId(row.id, account.external_id ?? null, tx);
+      } catch (err) {
+        if (sqlState(err) === UNIQUE_VIOLATION) {
+          throw bootstrapConflict([{ path: [...at, 'external_id'], message: 'was taken meanwhile' }]);
+        }
+        throw err;
+      }
+      await audited(deps, tx, {
+        action: 'account.updated',
+        objectType: 'account',
+        objectId: row.id,
+        changes: changesBetween(toAccountResource(row), toAccountResource(after ?? row)),
+      });
+    }
   });
 }
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { RedirectUriSchema } from '../admin/schemas.js';
 import { SCOPES } from '../auth/scopes.js';
 import { EVENT_TYPES } from '../events/event-types.js';
-import { DateTimeSchema, PromotionIdSchema } from '../schemas.js';
+import { DateTimeSchema, ExternalIdSchema, PromotionIdSchema } from '../schemas.js';
 
 /**
  * A declared client_id: 3–64 of `A-Z a-z 0-9 . _ ~ -` (RFC 3986's unreserved characters, so
@@ -93,6 +93,10 @@ const accountFields = {
     .email({ error: 'must be an email address' })
     .max(320, 'must be at most 320 characters')
     .meta({ description: 'Identifies the account (case-insensitively); signs in on the consent page.' }),
+  external_id: ExternalIdSchema.nullable().optional().meta({
+    description:
+      "The platform's own id of the account (CONTRACT §12): unique, case-sensitive, 1 to 128 of A-Z a-z 0-9 . _ : @ -. null clears it; left out, it is left as it is (the admin API may set it).",
+  }),
 };
 
 const promotionFields = {
@@ -240,7 +244,8 @@ type Issue = { path: (string | number)[]; message: string };
 /** The first index of each key, and an issue for every later one. */
 function duplicates<T>(
   items: T[],
-  keyOf: (item: T) => string,
+  /** undefined: the item has no key (never a duplicate). */
+  keyOf: (item: T) => string | undefined,
   section: string,
   field: string,
   what: string,
@@ -249,6 +254,7 @@ function duplicates<T>(
   const issues: Issue[] = [];
   items.forEach((item, i) => {
     const key = keyOf(item);
+    if (key === undefined) return;
     const seen = first.get(key);
     if (seen === undefined) first.set(key, i);
     else
@@ -273,6 +279,13 @@ export const BootstrapDocumentSchema = z
       ...duplicates(doc.partners, (p) => p.client_id, 'partners', 'client_id', 'this client_id'),
       // Emails are unique case-insensitively (CONTRACT §3).
       ...duplicates(doc.accounts, (a) => a.email.toLowerCase(), 'accounts', 'email', 'this email'),
+      ...duplicates(
+        doc.accounts,
+        (a) => a.external_id ?? undefined,
+        'accounts',
+        'external_id',
+        'this external_id',
+      ),
       ...duplicates(doc.promotions, (p) => p.id, 'promotions', 'id', 'this id'),
       ...duplicates(
         doc.webhook_endpoints,

@@ -12,11 +12,12 @@ export interface PageContext {
   assets: Assets;
 }
 
-export type NavKey = 'promotions' | 'enrollments' | 'partners' | 'audit' | 'operators';
+export type NavKey = 'promotions' | 'enrollments' | 'accounts' | 'partners' | 'audit' | 'operators';
 
 const NAV: Array<{ key: NavKey; label: string; path: string; role: Role }> = [
   { key: 'promotions', label: 'Promotions', path: '/console/promotions', role: 'viewer' },
   { key: 'enrollments', label: 'Enrollments', path: '/console/enrollments', role: 'viewer' },
+  { key: 'accounts', label: 'Accounts', path: '/console/accounts', role: 'viewer' },
   { key: 'partners', label: 'Partners', path: '/console/partners', role: 'viewer' },
   { key: 'audit', label: 'Audit log', path: '/console/audit-log', role: 'viewer' },
   { key: 'operators', label: 'Operators', path: '/console/operators', role: 'owner' },

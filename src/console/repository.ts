@@ -15,6 +15,8 @@ export interface LedgerRow {
   tasks_requested: number;
   tasks_accepted: number;
   idempotency_key: string | null;
+  /** The platform's event id of a usage event's share (CONTRACT §12), else null. */
+  event_id: string | null;
   occurred_at: number;
   created_at: number;
 }
@@ -71,7 +73,7 @@ export function createConsoleRepository(db: Db) {
     ): Promise<LedgerRow[]> {
       return queryRows<LedgerRow>(
         db,
-        sql`select id, ${epochMs(sql`cycle_start`)} as cycle_start, tasks_requested, tasks_accepted, idempotency_key,
+        sql`select id, ${epochMs(sql`cycle_start`)} as cycle_start, tasks_requested, tasks_accepted, idempotency_key, event_id,
                    ${epochMs(sql`occurred_at`)} as occurred_at, ${epochMs(sql`recorded_at`)} as created_at
             from usage_ledger
             where enrollment_id = ${enrollmentId}

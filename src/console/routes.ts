@@ -17,6 +17,7 @@ import { assetRoutes, loadAssets } from './assets.js';
 import { createConsoleCsrf } from './csrf.js';
 import { href, html } from './html.js';
 import { bare, page } from './layout.js';
+import { accountPages } from './pages/accounts.js';
 import { auditLogPages } from './pages/audit-log.js';
 import { enrollmentPages } from './pages/enrollments.js';
 import { operatorPages } from './pages/operators.js';
@@ -177,6 +178,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   });
   await app.register(promotionPages(deps));
   await app.register(enrollmentPages(deps));
+  await app.register(accountPages(deps));
   await app.register(partnerPages(deps));
   await app.register(webhookPages(deps));
   await app.register(testClockPages(deps));

@@ -266,6 +266,25 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Enrollment');
   });
 
+  it('finds an account by its email and shows its enrollments, entitlement and an enrollment’s ledger', async () => {
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    await page.waitForURL(`${base}/console/accounts`);
+    await check(page, 'accounts');
+    await page.getByLabel('Account email or external id').fill(accountEmail);
+    // htmx is told to navigate (HX-Redirect) to the account's page.
+    await Promise.all([
+      page.waitForURL(new RegExp(`^${base}/console/accounts/[0-9a-f-]{36}$`)),
+      page.getByRole('button', { name: 'Search' }).click(),
+    ]);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Account');
+    await expect(page.locator('#account-enrollments tbody tr').count()).resolves.toBe(1);
+    await page.locator('#account-enrollments tbody a', { hasText: 'Usage ledger' }).click();
+    await page.waitForURL(/\?ledger=/);
+    await expect(page.locator('#usage-ledger tbody tr').count()).resolves.toBe(1);
+    await expect(page.locator('#usage-ledger tbody td').nth(5).textContent()).resolves.toBe('run-1');
+    await check(page, 'account');
+  });
+
   it('shows a failed webhook delivery and redelivers it', async () => {
     await page.goto(`${base}/console/partners`);
     await check(page, 'partners');
@@ -403,6 +422,6 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
 
   it('ran under its CSP without a violation or a script error, and checked every page', () => {
     expect(problems).toEqual([]);
-    expect(checked).toHaveLength(17);
+    expect(checked).toHaveLength(19);
   });
 });

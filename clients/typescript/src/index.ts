@@ -4,7 +4,7 @@ import { PromotionsApiError } from './errors.js';
 import type { components as AdminComponents, paths as AdminPaths } from './generated/admin.js';
 import type { components as OAuthComponents, paths as OAuthPaths } from './generated/oauth.js';
 import type { components as PromotionsComponents, paths as PromotionsPaths } from './generated/promotions.js';
-import { type FetchLike, type RetryOptions, withRetries } from './retry.js';
+import { type FetchLike, markRepeatable, type RetryOptions, withRetries } from './retry.js';
 import type { WebhookEventType } from './webhooks.js';
 
 export type { ErrorSource } from './errors.js';
@@ -37,6 +37,12 @@ export type PartnerCreate = AdminSchemas['PartnerCreate'];
 export type PartnerUpdate = AdminSchemas['PartnerUpdate'];
 export type Account = AdminSchemas['Account'];
 export type AccountCreate = AdminSchemas['AccountCreate'];
+export type AccountUpdate = AdminSchemas['AccountUpdate'];
+export type UsageEvent = AdminSchemas['UsageEvent'];
+export type UsageEventResult = AdminSchemas['UsageEventResult'];
+export type UsageAllocation = AdminSchemas['UsageAllocation'];
+export type Entitlement = AdminSchemas['Entitlement'];
+export type EntitlementEnrollment = AdminSchemas['EntitlementEnrollment'];
 export type Promotion = AdminSchemas['Promotion'];
 export type PromotionCreate = AdminSchemas['PromotionCreate'];
 export type PromotionUpdate = AdminSchemas['PromotionUpdate'];
@@ -55,6 +61,7 @@ export type BootstrapResult = AdminSchemas['BootstrapResult'];
 export type BootstrapChange = AdminSchemas['BootstrapChange'];
 export type PartnerList = AdminSchemas['PartnerList'];
 export type Role = AdminSchemas['Role'];
+export type KeyRole = AdminSchemas['KeyRole'];
 export type Operator = AdminSchemas['Operator'];
 export type OperatorCreate = AdminSchemas['OperatorCreate'];
 export type OperatorUpdate = AdminSchemas['OperatorUpdate'];
@@ -400,6 +407,38 @@ export interface AuditLogQuery extends PageQuery {
   until?: string;
 }
 
+export interface IngestOptions {
+  /** Events per request, 1 to 1,000 (the server's limit). Default 1,000. */
+  batchSize?: number;
+  /** Requests in flight at once, 1 to 8. Default 1 (sequential). */
+  concurrency?: number;
+  /** Called after each batch is answered, with the number of events answered so far. */
+  onBatch?: (results: UsageEventResult[], answeredSoFar: number) => void;
+}
+
+/** The account of an entitlement check: its id or the platform's external id. */
+export type EntitlementAccount = { accountId: string } | { externalAccountId: string };
+
+/** The server's limit of events per POST /admin/v1/usage_events. */
+export const MAX_USAGE_BATCH = 1000;
+const MAX_INGEST_CONCURRENCY = 8;
+
+/** `/events/<i>/…` of batch-local index i → the same pointer at index `offset + i`. */
+function shiftPointer(result: UsageEventResult, offset: number): UsageEventResult {
+  const pointer = result.error?.source.pointer;
+  const match = pointer ? /^\/events\/(\d+)(.*)$/.exec(pointer) : null;
+  if (!result.error || !match || offset === 0) return result;
+  const shifted = `/events/${offset + Number(match[1])}${match[2]}`;
+  return { ...result, error: { ...result.error, source: { ...result.error.source, pointer: shifted } } };
+}
+
+function wholeInRange(value: number | undefined, fallback: number, max: number, name: string): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new RangeError(`${name} must be an integer from 1 to ${max}, not ${n}`);
+  return n;
+}
+
 export interface PageQuery {
   limit?: number;
   cursor?: string;
@@ -418,7 +457,25 @@ export interface AdminClient {
   accounts: {
     create(body: AccountCreate): Promise<Account>;
     get(accountId: string): Promise<Account>;
+    /** PATCH: sets, changes or (`null`) clears `external_id`. */
+    update(accountId: string, body: AccountUpdate): Promise<Account>;
   };
+  /** Usage metering (CONTRACT §12): callable by a `meter` key, editors and owners. */
+  usage: {
+    /**
+     * POST /admin/v1/usage_events for any number of events: sends them in batches of
+     * `batchSize` (default and at most 1,000), at most `concurrency` (default 1, at most 8)
+     * at a time, and returns one result per event in the caller's order. A rejected event's
+     * `source.pointer` indexes the caller's array (`/events/1234/tasks`), not its batch.
+     * A batch answered with an error status throws (PromotionsApiError): batches already
+     * answered are counted, the rest were not sent or counted nothing; sending the same
+     * events again is safe (the recorded ones come back `duplicate`). A batch whose answer is
+     * lost on the network is sent again (`retries`), for the same reason.
+     */
+    ingest(events: readonly UsageEvent[], options?: IngestOptions): Promise<UsageEventResult[]>;
+  };
+  /** GET /admin/v1/entitlements: what the account's enrollments would sponsor at `at` (default now). */
+  entitlements(account: EntitlementAccount, at?: Instant): Promise<Entitlement>;
   promotions: {
     create(body: PromotionCreate): Promise<Promotion>;
     list(query?: PageQuery & { partner_id?: string }): Promise<PromotionList>;
@@ -479,6 +536,12 @@ export interface AdminClient {
 export function createAdminClient(options: AdminClientOptions): AdminClient {
   const raw = makeClient<AdminPaths>(options);
   raw.use(bearer(() => options.adminToken));
+  // The server deduplicates usage events by id (CONTRACT §12): a batch whose answer was lost on
+  // the network is sent again; its recorded events come back `duplicate`, counted once.
+  raw.use({
+    onRequest: ({ request, schemaPath }) =>
+      schemaPath === '/admin/v1/usage_events' ? markRepeatable(request) : request,
+  });
   const promotion = (promotionId: string) => ({ params: { path: { promotion_id: promotionId } } });
   const enrollment = (enrollmentId: string) => ({ path: { enrollment_id: enrollmentId } });
   const operator = (operatorId: string) => ({ path: { operator_id: operatorId } });
@@ -512,7 +575,59 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
         unwrap(
           await raw.GET('/admin/v1/accounts/{account_id}', { params: { path: { account_id: accountId } } }),
         ),
+      update: async (accountId, body) =>
+        unwrap(
+          await raw.PATCH('/admin/v1/accounts/{account_id}', {
+            params: { path: { account_id: accountId } },
+            body,
+          }),
+        ),
     },
+    usage: {
+      async ingest(events, ingestOptions = {}) {
+        const size = wholeInRange(ingestOptions.batchSize, MAX_USAGE_BATCH, MAX_USAGE_BATCH, 'batchSize');
+        const concurrency = wholeInRange(ingestOptions.concurrency, 1, MAX_INGEST_CONCURRENCY, 'concurrency');
+        const batches = Math.ceil(events.length / size);
+        const answers: UsageEventResult[][] = new Array(batches);
+        let next = 0;
+        let answered = 0;
+        let failed = false;
+        // `concurrency` workers take the next unsent batch until none is left (or one failed).
+        const worker = async () => {
+          while (next < batches && !failed) {
+            const index = next++;
+            const offset = index * size;
+            const batch = events.slice(offset, offset + size);
+            try {
+              const { data } = unwrap(
+                await raw.POST('/admin/v1/usage_events', { body: { events: [...batch] } }),
+              );
+              answers[index] = data.map((result) => shiftPointer(result, offset));
+            } catch (error) {
+              failed = true;
+              throw error;
+            }
+            answered += batch.length;
+            ingestOptions.onBatch?.(answers[index]!, answered);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, batches) }, worker));
+        return answers.flat();
+      },
+    },
+    entitlements: async (account, at) =>
+      unwrap(
+        await raw.GET('/admin/v1/entitlements', {
+          params: {
+            query: {
+              ...('accountId' in account
+                ? { account_id: account.accountId }
+                : { external_account_id: account.externalAccountId }),
+              ...(at === undefined ? {} : { at: instant(at) }),
+            },
+          },
+        }),
+      ),
     promotions: {
       create: async (body) => unwrap(await raw.POST('/admin/v1/promotions', { body })),
       list: async (query = {}) => unwrap(await raw.GET('/admin/v1/promotions', { params: { query } })),

@@ -20,12 +20,25 @@ const DEFAULT_MAX_DELAY_MS = 30_000;
 const RETRYABLE_STATUSES = new Set([429, 503]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
+/** Requests that are safe to send again though their method is not idempotent (markRepeatable). */
+const REPEATABLE = new WeakSet<Request>();
+
+/**
+ * Marks a request as safe to repeat after a network error, for a POST the server deduplicates
+ * itself: `POST /admin/v1/usage_events` (each event's id; CONTRACT §12).
+ */
+export function markRepeatable(request: Request): Request {
+  REPEATABLE.add(request);
+  return request;
+}
+
 const defaultSleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Wraps fetch with retries: on 429/503 it waits what Retry-After says (else exponential
  * backoff with full jitter), capped; on a network error it retries only requests that are
- * safe to repeat: idempotent methods, or a POST that carries an Idempotency-Key.
+ * safe to repeat: idempotent methods, a POST that carries an Idempotency-Key, or one marked
+ * with markRepeatable.
  */
 export function withRetries(fetchImpl: FetchLike, options: RetryOptions = {}): FetchLike {
   const retries = options.retries ?? DEFAULT_RETRIES;
@@ -35,7 +48,10 @@ export function withRetries(fetchImpl: FetchLike, options: RetryOptions = {}): F
   const backoff = (attempt: number) => Math.random() * Math.min(cap, base * 2 ** attempt);
 
   return async (request) => {
-    const repeatable = IDEMPOTENT_METHODS.has(request.method) || request.headers.has('idempotency-key');
+    const repeatable =
+      IDEMPOTENT_METHODS.has(request.method) ||
+      request.headers.has('idempotency-key') ||
+      REPEATABLE.has(request);
     for (let attempt = 0; ; attempt++) {
       // The body of a Request can be read once: every attempt sends a fresh copy.
       const copy = request.clone();

@@ -1472,6 +1472,8 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+            /** @description The platform's own id of the account (CONTRACT §12). null clears it; left out, it is left as it is. Another account holding it is a `bootstrap_conflict`. */
+            external_id?: components["schemas"]["ExternalId"] | null;
         };
         BootstrapPromotion: {
             id: components["schemas"]["PromotionSlug"];
