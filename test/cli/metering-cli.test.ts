@@ -145,7 +145,7 @@ describe('admin CLI: metering', { timeout: 240_000 }, () => {
         error: {
           code: 'account_not_found',
           title: 'Account Not Found',
-          detail: 'No account has this external account_id.',
+          detail: 'No account has this external_account_id.',
           source: { pointer: '/external_account_id' },
         },
       },
