@@ -78,7 +78,7 @@ const EnvSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: positiveInt(120_000).default(2000),
   DB_STATEMENT_TIMEOUT_MS: positiveInt(600_000).default(5000),
   DB_QUERY_TIMEOUT_MS: positiveInt(600_000).default(6000),
-  DB_IN_DOUBT_TIMEOUT_MS: positiveInt(120_000).default(2000),
+  DB_IN_DOUBT_TIMEOUT_MS: positiveInt(120_000).default(3000),
   READINESS_TIMEOUT_MS: positiveInt(60_000).default(1000),
   HTTP_CONNECTION_TIMEOUT_MS: positiveInt(3_600_000).default(60_000),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt(3_600_000).default(10_000),
