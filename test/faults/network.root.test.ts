@@ -164,7 +164,8 @@ async function load(workers: number, until: () => boolean): Promise<Outcome[]> {
     Array.from({ length: workers }, async () => {
       while (!until()) {
         const t = turn++;
-        const target = usageTargets[t % usageTargets.length]!;
+        // Consecutive usage calls go to different enrollments, so they do not queue on one counter's lock.
+        const target = usageTargets[Math.floor(t / 3) % usageTargets.length]!;
         const kind = (['enroll', 'usage', 'read'] as const)[t % 3]!;
         if (kind === 'enroll') {
           const user = users[nextUser++];
