@@ -11,7 +11,7 @@ import { createTestNetwork, Relay, type TestNetwork } from './network.js';
 // (the machine's, at 127.0.0.1) are reached through relays on the other end of a veth pair,
 // so every database packet crosses the veth, where nftables rules drop them (loss, partition)
 // and the PostgreSQL relay holds them back (latency). The server runs with its default
-// timeouts: what is tested is what ships. Root only: `npm run test:faults`.
+// database and HTTP timeouts: what is tested is what ships. Root only: `npm run test:faults`.
 const ADMIN = 'faults-admin-token-0123456789abcdef';
 const PG_ROOT = process.env.FAULTS_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PG_TARGET = new URL(PG_ROOT);
@@ -360,6 +360,9 @@ beforeAll(async () => {
       RATE_LIMIT_PER_HOUR: '10000000',
       RATE_LIMIT_IP_PER_HOUR: '10000000',
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      // Load shedding is not what this file tests: on a busy CI machine an event-loop stall
+      // would shed requests as "overloaded" (test/ops/overload.test.ts covers that).
+      MAX_EVENT_LOOP_DELAY_MS: '0',
       WEBHOOK_RETRY_SCHEDULE_SECONDS: Array.from({ length: 40 }, () => '1').join(','),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
