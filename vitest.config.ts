@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // `npm test` runs the suite on embedded PGlite; with DATABASE_URL set it also runs it on
 // that PostgreSQL (project "pg"), plus the tests that need a real server (*.pg.test.ts).
+// The network fault tests need root (*.root.test.ts): `npm run test:faults` (vitest.faults.config.ts).
 const withPg = Boolean(process.env.DATABASE_URL);
 
 export default defineConfig({
@@ -16,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.pg.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.pg.test.ts', '**/*.root.test.ts', '**/node_modules/**'],
           env: { TEST_DB: 'pglite' },
         },
       },
@@ -27,7 +28,7 @@ export default defineConfig({
               test: {
                 name: 'pg',
                 include: ['test/**/*.test.ts'],
-                exclude: ['**/node_modules/**'],
+                exclude: ['**/*.root.test.ts', '**/node_modules/**'],
                 env: { TEST_DB: 'pg' },
               },
             },

@@ -85,6 +85,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: options.loggerInstance ? undefined : (options.logger ?? false),
     loggerInstance: options.loggerInstance,
     bodyLimit: BODY_LIMIT,
+    // CONTRACT §2: slow and greedy clients are bounded (config.ts, HTTP_*): a socket silent
+    // this long is closed; the request line and headers, then the whole request with its body,
+    // must arrive within their timeouts (checked every second), else the socket is closed; an
+    // idle keep-alive socket is closed after its timeout.
+    connectionTimeout: options.config.httpConnectionTimeoutMs,
+    keepAliveTimeout: options.config.httpKeepAliveTimeoutMs,
+    requestTimeout: options.config.httpRequestTimeoutMs,
+    http: {
+      headersTimeout: options.config.httpHeadersTimeoutMs,
+      requestTimeout: options.config.httpRequestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, options.config.httpHeadersTimeoutMs),
+    },
     trustProxy: options.config.trustProxy,
     requestIdHeader: false,
     // Accept a caller's request id only when it is sane; otherwise make one.
@@ -109,6 +121,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
   });
 
+  // Sockets past the cap are closed on arrival (CONTRACT §2), before they cost a request.
+  app.server.maxConnections = options.config.httpMaxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(compiledSerializerCompiler);
   app.setErrorHandler(errorHandler);

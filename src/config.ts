@@ -80,6 +80,16 @@ const EnvSchema = z.object({
     .optional(),
   WEBHOOK_ALLOW_PRIVATE_URLS: booleanString.optional(),
   WEBHOOK_POLL_INTERVAL_MS: positiveInt(600_000).default(500),
+  DB_CONNECT_TIMEOUT_MS: positiveInt(120_000).default(2000),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt(600_000).default(5000),
+  DB_QUERY_TIMEOUT_MS: positiveInt(600_000).default(6000),
+  DB_IN_DOUBT_TIMEOUT_MS: positiveInt(120_000).default(3000),
+  READINESS_TIMEOUT_MS: positiveInt(60_000).default(1000),
+  HTTP_CONNECTION_TIMEOUT_MS: positiveInt(3_600_000).default(60_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt(3_600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(3_600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(3_600_000).default(72_000),
+  HTTP_MAX_CONNECTIONS: positiveInt(1_000_000).default(10_000),
   WEBHOOK_SECRETS_KEY: z
     .string()
     .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
@@ -142,6 +152,29 @@ export interface Config {
   webhookPollIntervalMs: number;
   /** Encrypts webhook endpoint secrets at rest (AES-256-GCM); unset = stored as given. */
   webhookSecretsKey: string | undefined;
+  /**
+   * PostgreSQL timeouts (CONTRACT §7), so that a database that stops answering becomes a 503
+   * within seconds, never a hang: opening a connection and waiting for a free one in the pool
+   * (connect), the server's statement_timeout (statement), the client's own bound on one
+   * statement's answer, after which the connection is destroyed (query), and how long a
+   * request waits to learn whether a lost COMMIT landed (in doubt).
+   */
+  dbConnectTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  dbQueryTimeoutMs: number;
+  dbInDoubtTimeoutMs: number;
+  /** GET /readyz answers 503 when the database has not answered within this. */
+  readinessTimeoutMs: number;
+  /**
+   * HTTP server bounds (CONTRACT §2): an inactive socket (connection), the request line and
+   * headers (headers), the whole request with its body (request), an idle keep-alive socket
+   * between requests (keep-alive), and the number of open sockets (max connections).
+   */
+  httpConnectionTimeoutMs: number;
+  httpHeadersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
+  httpKeepAliveTimeoutMs: number;
+  httpMaxConnections: number;
 }
 
 export class ConfigError extends Error {}
@@ -181,6 +214,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid ${name}: ${issue.message}`);
   }
   const e = parsed.data;
+  // Node refuses a headers timeout longer than the request timeout it is part of.
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('invalid HTTP_HEADERS_TIMEOUT_MS: must be at most HTTP_REQUEST_TIMEOUT_MS');
+  }
   const { publicUrl, notice } = resolvePublicUrl(e);
   return {
     host: e.HOST,
@@ -217,5 +254,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? !e.DATABASE_URL,
     webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
     webhookSecretsKey: e.WEBHOOK_SECRETS_KEY,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbQueryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+    dbInDoubtTimeoutMs: e.DB_IN_DOUBT_TIMEOUT_MS,
+    readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    httpConnectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+    httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    httpMaxConnections: e.HTTP_MAX_CONNECTIONS,
   };
 }

@@ -5,6 +5,7 @@ import { SeedFileError } from './bootstrap/apply.js';
 import { isBootstrapError, problemLines } from './bootstrap/problems.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, migrateDatabase, openPglite, openPostgres } from './db/client.js';
+import { configureInDoubt } from './db/in-doubt.js';
 import { createLogger } from './ops/logging.js';
 import { seedDemo } from './seed.js';
 
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel);
+  // CONTRACT §7: how long a request waits to learn whether its lost COMMIT landed.
+  configureInDoubt({ withinMs: config.dbInDoubtTimeoutMs, log: logger });
   if (config.publicUrlNotice) logger.warn(config.publicUrlNotice);
   let database: Database;
   try {
@@ -64,6 +67,9 @@ async function main(): Promise<void> {
       ? await openPostgres({
           url: config.databaseUrl,
           poolMax: config.dbPoolMax,
+          connectionTimeoutMillis: config.dbConnectTimeoutMs,
+          statementTimeoutMillis: config.dbStatementTimeoutMs,
+          queryTimeoutMillis: config.dbQueryTimeoutMs,
           preparedStatements: config.databasePreparedStatements,
           onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
         })

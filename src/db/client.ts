@@ -45,8 +45,16 @@ const MIGRATION_LOCK_KEY = 7_241_501;
 export interface PgOptions {
   url: string;
   poolMax?: number;
+  /** Opening a connection, and waiting for a free one when the pool is full (config DB_CONNECT_TIMEOUT_MS). */
   connectionTimeoutMillis?: number;
+  /** PostgreSQL's own statement_timeout (DB_STATEMENT_TIMEOUT_MS). */
   statementTimeoutMillis?: number;
+  /**
+   * The client's bound on one statement's answer (DB_QUERY_TIMEOUT_MS): past it the
+   * connection is destroyed, so a database that stopped answering (a partition) fails the
+   * statement instead of hanging it, and the connection never returns to the pool.
+   */
+  queryTimeoutMillis?: number;
   /**
    * false behind a transaction pooler (PgBouncer in transaction mode before 1.21): every
    * statement is sent unnamed, since a named one prepared in one transaction's server
@@ -57,16 +65,63 @@ export interface PgOptions {
   onPoolError?: (err: Error) => void;
 }
 
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+export const DEFAULT_QUERY_TIMEOUT_MS = 6_000;
+
+type AnyQuery = (config: unknown, ...rest: unknown[]) => unknown;
+
+/**
+ * Every statement on `client` answers within `timeoutMs` or its connection is destroyed: the
+ * statement (and any queued behind it) then fails with "Connection terminated", a 503, and the
+ * pool drops the connection. pg's own query_timeout rejects the promise but leaves the
+ * statement running on the connection, so the ROLLBACK queued behind it (and every later
+ * user of that pooled connection) would hang until the network returned.
+ */
+function boundQueries(client: pg.PoolClient, timeoutMs: number): void {
+  const query = client.query.bind(client) as AnyQuery;
+  const connection = (client as unknown as { connection: { stream: { destroy(): void } } }).connection;
+  (client as { query: unknown }).query = function boundedQuery(config: unknown, ...rest: unknown[]) {
+    // Streaming submittables (cursors) manage their own lifetime.
+    if (typeof config === 'object' && config !== null && 'submit' in config) return query(config, ...rest);
+    const timer = setTimeout(() => connection.stream.destroy(), timeoutMs);
+    timer.unref();
+    const last = rest[rest.length - 1];
+    if (typeof last === 'function') {
+      const callback = last as (...args: unknown[]) => void;
+      return query(config, ...rest.slice(0, -1), (...args: unknown[]) => {
+        clearTimeout(timer);
+        callback(...args);
+      });
+    }
+    const result = query(config, ...rest) as Promise<unknown>;
+    return result.finally(() => clearTimeout(timer));
+  };
+}
+
 export async function openPostgres(options: PgOptions): Promise<Database> {
   const pooled = options.preparedStatements === false;
   const functions: StatementFunctionMap = new Map();
+  const statementTimeout = options.statementTimeoutMillis ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const queryTimeout = options.queryTimeoutMillis ?? DEFAULT_QUERY_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax ?? 10,
-    // Bounded waits so an outage or an exhausted pool becomes a 503, not a hang.
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    // CONTRACT §7: bounded waits so an outage or an exhausted pool becomes a 503, not a hang.
+    // pg applies this one bound to opening a connection and to waiting for a free one.
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
-    ...(pooled ? {} : { statement_timeout: options.statementTimeoutMillis ?? 10_000 }),
+    // A dead peer on an idle connection is noticed by the kernel instead of by the next request.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    // A transaction whose client vanished (destroyed after a query timeout during a partition)
+    // must not keep its row locks: PostgreSQL rolls it back once it has idled this long.
+    ...(pooled
+      ? {}
+      : {
+          statement_timeout: statementTimeout,
+          idle_in_transaction_session_timeout: 2 * statementTimeout,
+        }),
   });
   // A backend dying while idle emits on the pool; one dying while a client is checked out
   // (between two statements of a transaction) emits on that client. Without listeners
@@ -75,6 +130,7 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   pool.on('connect', (client) => {
     client.on('error', (err) => options.onPoolError?.(err));
     if (pooled) unnamedStatements(client, functions);
+    boundQueries(client, queryTimeout);
   });
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   return {

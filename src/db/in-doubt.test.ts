@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Db } from './client.js';
-import { transactionResolvingDoubt } from './in-doubt.js';
+import { configureInDoubt, transactionResolvingDoubt } from './in-doubt.js';
 
 // What drizzle throws after a lost COMMIT: the error of the ROLLBACK it tries next.
 const lostCommit = Object.assign(new Error('Failed query: rollback'), {
@@ -74,6 +74,33 @@ describe('transactionResolvingDoubt', () => {
         { delayMs: 1, attempts: 3 },
       ),
     ).rejects.toBe(lostCommit);
+  });
+
+  it('answers the error once its bound passes, then resolves the change in the background and logs it', async () => {
+    const lines: Array<{ in_doubt?: string; msg: string }> = [];
+    configureInDoubt({ log: { warn: (obj, msg) => lines.push({ ...(obj as { in_doubt?: string }), msg }) } });
+    let checks = 0;
+    const started = Date.now();
+    // The database stays silent past the request's bound (a partition), then answers: it landed.
+    await expect(
+      transactionResolvingDoubt(
+        failingCommit(),
+        async () => 'enrolled',
+        async () => {
+          checks++;
+          if (checks < 8) throw down;
+          return true;
+        },
+        { delayMs: 50, withinMs: 120 },
+      ),
+    ).rejects.toBe(lostCommit);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(lines.map((l) => l.in_doubt)).toEqual(['pending']);
+    await vi.waitFor(() => expect(lines.map((l) => l.in_doubt)).toEqual(['pending', 'landed']), {
+      timeout: 2_000,
+    });
+    expect(lines[1]!.msg).toBe('in-doubt change resolved after its request was answered 503: it landed');
+    expect(checks).toBe(8);
   });
 
   it('passes other failures straight through without checking', async () => {

@@ -17,14 +17,28 @@ export const opsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/healthz', { config: { neverShed: true } }, async () => ({ status: 'ok' }));
 
+  // CONTRACT §7: readiness has its own short bound (READINESS_TIMEOUT_MS), so a database that
+  // stopped answering (a partition, not a refusal) reads as not ready within a second or so.
+  const readinessTimeoutMs = app.config.readinessTimeoutMs;
   app.get('/readyz', async function readiness(request, reply) {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await database.ping();
+      await Promise.race([
+        database.ping(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`the database did not answer within ${readinessTimeoutMs} ms`)),
+            readinessTimeoutMs,
+          );
+        }),
+      ]);
       return { status: 'ok' };
     } catch (err) {
       request.log.warn({ err }, 'readiness check failed');
       const unavailable = ERRORS.databaseUnreachable();
       return reply.code(503).headers(unavailable.headers).send(unavailable.toEnvelope());
+    } finally {
+      clearTimeout(timer);
     }
   });
 

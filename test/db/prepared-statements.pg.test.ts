@@ -54,14 +54,14 @@ describe('DATABASE_PREPARED_STATEMENTS', () => {
       await expect(database.ping()).rejects.toThrow('unsupported startup parameter: statement_timeout');
     });
   } else {
-    it('true (the default): the statement is prepared once under its name, with a 10 s statement_timeout', async () => {
+    it('true (the default): the statement is prepared once under its name, with a 5 s statement_timeout', async () => {
       const database = await open(true);
       expect(await runAndList(database)).toEqual({ answer: 42, prepared: ['probe_prepared_statements'] });
       const [row] = await queryRows<{ t: string }>(
         database.db,
         sql`select current_setting('statement_timeout') as t`,
       );
-      expect(row!.t).toBe('10s');
+      expect(row!.t).toBe('5s');
     });
   }
 
