@@ -14,8 +14,8 @@ import { pageOf } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
 
-const OperatorParams = z.object({ operator_id: z.string() });
-const KeyParams = OperatorParams.extend({ key_id: z.string() });
+const OperatorParams = z.object({ operator_id: z.string().max(36) });
+const KeyParams = OperatorParams.extend({ key_id: z.string().max(200) });
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /** /admin/v1/operators (CONTRACT §11): the people who run the server and their API keys; owners only. */
@@ -54,7 +54,10 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/operators/:operator_id',
     {
-      schema: { params: OperatorParams, response: { 200: OperatorSchema, ...errors(401, 403, 404, 503) } },
+      schema: {
+        params: OperatorParams,
+        response: { 200: OperatorSchema, ...errors(400, 401, 403, 404, 503) },
+      },
       config: { role: 'owner' },
     },
     async function getOperator(request) {
@@ -115,7 +118,7 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/operators/:operator_id/api_keys/:key_id',
     {
-      schema: { params: KeyParams, response: { 204: z.undefined(), ...errors(401, 403, 404, 503) } },
+      schema: { params: KeyParams, response: { 204: z.undefined(), ...errors(400, 401, 403, 404, 503) } },
       config: { role: 'owner' },
     },
     async function revokeApiKey(request, reply) {

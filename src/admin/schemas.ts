@@ -17,7 +17,7 @@ export const RedirectUriSchema = z
 export const CreatePartnerSchema = z.object({
   name: z.string().trim().min(1).max(200),
   redirect_uris: z.array(RedirectUriSchema).min(1).max(20),
-  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(10).optional(),
   /** CONTRACT §9: a sandbox partner may use test clocks. */
   sandbox: z.boolean().default(false),
 });

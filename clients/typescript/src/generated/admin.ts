@@ -77,7 +77,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an account */
+        /**
+         * Get an account
+         * @description One account by id; 404 `account_not_found` if there is none.
+         */
         get: operations["admin_accounts_retrieve"];
         put?: never;
         post?: never;
@@ -124,7 +127,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a promotion */
+        /**
+         * Get a promotion
+         * @description One promotion by id, of any partner, with its `enrollments_count`; 404 `promotion_not_found` if there is none.
+         */
         get: operations["admin_promotions_retrieve"];
         put?: never;
         post?: never;
@@ -308,7 +314,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a test clock */
+        /**
+         * Get a test clock
+         * @description One of the partner's test clocks; 404 if the partner or the clock does not exist.
+         */
         get: operations["admin_test_clocks_retrieve"];
         put?: never;
         post?: never;
@@ -374,7 +383,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an operator */
+        /**
+         * Get an operator
+         * @description One operator by id; 404 `operator_not_found` if there is none.
+         */
         get: operations["admin_operators_retrieve"];
         put?: never;
         post?: never;
@@ -969,8 +981,10 @@ export interface components {
                  * @description RFC 3339 UTC
                  */
                 at: string;
+                /** Format: int32 */
                 response_status: number | null;
                 error: string | null;
+                /** Format: int32 */
                 duration_ms: number;
             }[];
             /** @description When the next attempt is due; null unless pending. */
@@ -1005,7 +1019,10 @@ export interface components {
         };
         WebhookRedelivery: {
             event_id: string;
-            /** @description How many new deliveries were queued (one per enabled endpoint subscribed to the type). */
+            /**
+             * Format: int32
+             * @description How many new deliveries were queued (one per enabled endpoint subscribed to the type).
+             */
             deliveries: number;
         };
         /**
@@ -1096,15 +1113,27 @@ export interface components {
             starts_at: components["schemas"]["NullableTimestamp"];
             /** @description Enrolling is allowed until this instant (exclusive); also caps enrollments' expiration dates. Null = no end bound. */
             ends_at: components["schemas"]["NullableTimestamp"];
-            /** @description How long an enrollment lasts; null = until `ends_at`, or forever. */
+            /**
+             * Format: int32
+             * @description How long an enrollment lasts; null = until `ends_at`, or forever.
+             */
             duration_days: number | null;
-            /** @description Tasks per monthly billing cycle; null = unlimited. */
+            /**
+             * Format: int32
+             * @description Tasks per monthly billing cycle; null = unlimited.
+             */
             task_limit_per_month: number | null;
-            /** @description The most enrollments ever created (a budget, unenrolled ones included); null = unlimited. */
+            /**
+             * Format: int32
+             * @description The most enrollments ever created (a budget, unenrolled ones included); null = unlimited.
+             */
             max_enrollments: number | null;
             /** @description Whether an account whose earlier enrollment expired or was unenrolled may enroll again. */
             allow_reenrollment: boolean;
-            /** @description Enrollments created so far. Read-only. */
+            /**
+             * Format: int32
+             * @description Enrollments created so far. Read-only.
+             */
             enrollments_count: number;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
@@ -1118,8 +1147,11 @@ export interface components {
             status?: components["schemas"]["PromotionStatus"];
             starts_at?: components["schemas"]["NullableTimestamp"];
             ends_at?: components["schemas"]["NullableTimestamp"];
+            /** Format: int32 */
             duration_days?: number | null;
+            /** Format: int32 */
             task_limit_per_month?: number | null;
+            /** Format: int32 */
             max_enrollments?: number | null;
             /** @default false */
             allow_reenrollment?: boolean;
@@ -1130,8 +1162,11 @@ export interface components {
             status?: components["schemas"]["PromotionStatus"];
             starts_at?: components["schemas"]["NullableTimestamp"];
             ends_at?: components["schemas"]["NullableTimestamp"];
+            /** Format: int32 */
             duration_days?: number | null;
+            /** Format: int32 */
             task_limit_per_month?: number | null;
+            /** Format: int32 */
             max_enrollments?: number | null;
             allow_reenrollment?: boolean;
         };
@@ -1157,7 +1192,9 @@ export interface components {
             enrollment_date: components["schemas"]["Timestamp"];
             expiration_date: components["schemas"]["NullableTimestamp"];
             unenrolled_at: components["schemas"]["NullableTimestamp"];
+            /** Format: int32 */
             task_limit_per_month: number | null;
+            /** Format: int32 */
             tasks_used_this_month: number;
             /** @description Start of the current monthly billing cycle (inclusive). */
             billing_cycle_start: components["schemas"]["Timestamp"];
@@ -1169,7 +1206,10 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         UsageCreate: {
-            /** @description Tasks used. */
+            /**
+             * Format: int32
+             * @description Tasks used.
+             */
             tasks: number;
             /** @description A repeated key for the same enrollment is counted once. */
             idempotency_key?: string;
@@ -1177,11 +1217,19 @@ export interface components {
             occurred_at?: components["schemas"]["Timestamp"];
         };
         UsageResult: {
-            /** @description Tasks counted. */
+            /**
+             * Format: int32
+             * @description Tasks counted.
+             */
             accepted: number;
-            /** @description Tasks refused because the monthly limit was reached. */
+            /**
+             * Format: int32
+             * @description Tasks refused because the monthly limit was reached.
+             */
             rejected: number;
+            /** Format: int32 */
             tasks_used_this_month: number;
+            /** Format: int32 */
             task_limit_per_month: number | null;
         };
         /** @description An entry of an enrollment's audit trail: an event of the one event log (the partner's feed and webhooks read the same events), under its audit type and with its own facts. */
@@ -1217,7 +1265,10 @@ export interface components {
             access_token: string;
             /** @enum {string} */
             token_type: "Bearer";
-            /** @description Lifetime of the access token in seconds. */
+            /**
+             * Format: int32
+             * @description Lifetime of the access token in seconds.
+             */
             expires_in: number;
             /** @description The granted scopes, space-separated. */
             scope: string;
@@ -1277,8 +1328,11 @@ export interface components {
              * @description RFC 3339; null or absent, no end. On an ended promotion an absent or later `ends_at` keeps the instant it ended (rule 10).
              */
             ends_at?: string | null;
+            /** Format: int32 */
             duration_days?: number | null;
+            /** Format: int32 */
             task_limit_per_month?: number | null;
+            /** Format: int32 */
             max_enrollments?: number | null;
             /** @default false */
             allow_reenrollment?: boolean;
@@ -1316,11 +1370,17 @@ export interface components {
             dry_run: boolean;
             changes: components["schemas"]["BootstrapChange"][];
             summary: {
+                /** Format: int32 */
                 created: number;
+                /** Format: int32 */
                 updated: number;
+                /** Format: int32 */
                 unchanged: number;
+                /** Format: int32 */
                 deleted: number;
+                /** Format: int32 */
                 ended: number;
+                /** Format: int32 */
                 kept: number;
             };
         };
@@ -2025,6 +2085,7 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerWithSecret"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["PartnerNotFound"];
@@ -2233,6 +2294,7 @@ export interface operations {
                     "application/json": components["schemas"]["Operator"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["OperatorNotFound"];
@@ -2373,6 +2435,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description No such operator, or no live key of it (`operator_not_found`, `api_key_not_found`) */
