@@ -40,8 +40,12 @@ export const PromotionFieldsSchema = z.object({
   allow_reenrollment: z.boolean(),
 });
 
-const windowIsValid = (v: { starts_at?: Date | null; ends_at?: Date | null }) =>
-  !v.starts_at || !v.ends_at || v.ends_at.getTime() > v.starts_at.getTime();
+// zod runs an object's refinements even when a field failed its own check, and then that field
+// is still the raw string (" " was a 500): only two parsed instants are compared.
+const windowIsValid = (v: { starts_at?: unknown; ends_at?: unknown }) =>
+  !(v.starts_at instanceof Date) ||
+  !(v.ends_at instanceof Date) ||
+  v.ends_at.getTime() > v.starts_at.getTime();
 
 export const CreatePromotionSchema = PromotionFieldsSchema.partial()
   .extend({

@@ -118,8 +118,12 @@ const promotionFields = {
   allow_reenrollment: booleanField().default(false),
 };
 
-const windowIsValid = (p: { starts_at?: Date | null; ends_at?: Date | null }) =>
-  !p.starts_at || !p.ends_at || p.ends_at.getTime() > p.starts_at.getTime();
+// zod runs an object's refinements even when a field failed its own check, and then that field
+// is still the raw string (" " was a 500): only two parsed instants are compared.
+const windowIsValid = (p: { starts_at?: unknown; ends_at?: unknown }) =>
+  !(p.starts_at instanceof Date) ||
+  !(p.ends_at instanceof Date) ||
+  p.ends_at.getTime() > p.starts_at.getTime();
 const WINDOW_RULE = { message: 'must be after starts_at', path: ['ends_at'] };
 
 const WebhookUrlSchema = z

@@ -80,6 +80,58 @@ describe('a value past its documented bound answers 400 naming it', () => {
   });
 });
 
+describe('an invalid instant next to a valid one is a 400, not a 500 (fuzz seed 3)', () => {
+  // zod ran the window refinement (ends_at after starts_at) on the raw " " string.
+  it('POST /admin/v1/promotions with starts_at " " and a valid ends_at → 400 on /starts_at', async () => {
+    const partner = await ctx.fixtures.partner();
+    const res = await ctx.admin({
+      method: 'POST',
+      url: '/admin/v1/promotions',
+      headers: JSON_HEADERS,
+      payload: JSON.stringify({
+        id: 'window_fuzz',
+        partner_id: partner.id,
+        name: 'Window',
+        starts_at: ' ',
+        ends_at: '1970-01-01T00:00:00Z',
+      }),
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().errors[0]).toMatchObject({
+      code: 'invalid_request',
+      source: { pointer: '/starts_at' },
+    });
+    expect((await ctx.admin({ method: 'GET', url: '/admin/v1/promotions/window_fuzz' })).statusCode).toBe(
+      404,
+    );
+  });
+
+  it('POST /admin/v1/bootstrap with the same promotion → 400 naming promotions[0].starts_at', async () => {
+    const res = await ctx.admin({
+      method: 'POST',
+      url: '/admin/v1/bootstrap',
+      headers: JSON_HEADERS,
+      payload: JSON.stringify({
+        document: {
+          promotions: [
+            {
+              id: 'window_fuzz',
+              partner: 'acme',
+              name: 'W',
+              starts_at: ' ',
+              ends_at: '1970-01-01T00:00:00Z',
+            },
+          ],
+        },
+      }),
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().errors.map((e: { detail: string }) => e.detail)).toContain(
+      'promotions[0].starts_at: must be an RFC 3339 date-time',
+    );
+  });
+});
+
 describe('no answer outgrows its documented bounds', () => {
   it('a 404 for a very long unknown path keeps its detail within 2000 characters', async () => {
     const path = `/v2/${Array.from({ length: 8 }, () => 'a'.repeat(400)).join('/')}`;
