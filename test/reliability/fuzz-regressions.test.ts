@@ -172,3 +172,24 @@ describe('no answer outgrows its documented bounds', () => {
     });
   });
 });
+
+describe('no CORS (CONTRACT §4.1)', () => {
+  it('a preflight is 404 and no answer carries Access-Control-* headers, whatever the Origin', async () => {
+    const origin = { origin: 'https://evil.example' };
+    const preflight = await ctx.app.inject({
+      method: 'OPTIONS',
+      url: '/v2/promotions',
+      headers: { ...origin, 'access-control-request-method': 'POST' },
+    });
+    const read = await ctx.app.inject({
+      method: 'GET',
+      url: '/v2/promotions/x',
+      headers: { ...origin, ...bearer(userToken) },
+    });
+    const admin = await ctx.admin({ method: 'GET', url: '/admin/v1/partners', headers: origin });
+    expect([preflight.statusCode, read.statusCode, admin.statusCode]).toEqual([404, 404, 200]);
+    for (const res of [preflight, read, admin]) {
+      expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    }
+  });
+});
