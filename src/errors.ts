@@ -240,9 +240,13 @@ function tokenInQuery(): ApiError {
 }
 
 function invalidBodyToken(): ApiError {
-  return new ApiError('invalid_request', 'user_access_token must be a non-empty string of at most 500 characters.', {
-    source: { pointer: '/user_access_token' },
-  });
+  return new ApiError(
+    'invalid_request',
+    'user_access_token must be a non-empty string of at most 500 characters.',
+    {
+      source: { pointer: '/user_access_token' },
+    },
+  );
 }
 
 function tokensOfDifferentPartners(): ApiError {
