@@ -81,9 +81,38 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The envelope's own bounds (CONTRACT §4.3, `PromotionError` in openapi/): a detail or a source
+ * may quote the request (a URL, a field name), which can be as long as the request itself.
+ */
+export const MAX_DETAIL_LENGTH = 2000;
+export const MAX_SOURCE_LENGTH = 200;
+export const MAX_ENVELOPE_ERRORS = 100;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function boundedSource(source: ErrorSource): ErrorSource {
+  return Object.fromEntries(
+    Object.entries(source).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? cut(value, MAX_SOURCE_LENGTH) : value,
+    ]),
+  ) as ErrorSource;
+}
+
 export function envelope(code: ErrorCode, detail: string, source?: ErrorSource): ErrorEnvelope {
   const { status, title } = ERROR_CATALOGUE[code];
-  return { errors: [{ status: String(status), code, title, detail, ...(source ? { source } : {}) }] };
+  return {
+    errors: [
+      {
+        status: String(status),
+        code,
+        title,
+        detail: cut(detail, MAX_DETAIL_LENGTH),
+        ...(source ? { source: boundedSource(source) } : {}),
+      },
+    ],
+  };
 }
 
 export const isApiError = (err: unknown): err is ApiError => err instanceof ApiError;
@@ -106,13 +135,14 @@ export class ApiErrorList extends ApiError {
 
   override toEnvelope(): ErrorEnvelope {
     const { status, title } = ERROR_CATALOGUE[this.code];
+    // A document can have more problems than an answer should carry: the first ones are shown.
     return {
-      errors: this.problems.map((p) => ({
+      errors: this.problems.slice(0, MAX_ENVELOPE_ERRORS).map((p) => ({
         status: String(status),
         code: this.code,
         title,
-        detail: p.detail,
-        source: { pointer: p.pointer },
+        detail: cut(p.detail, MAX_DETAIL_LENGTH),
+        source: boundedSource({ pointer: p.pointer }),
       })),
     };
   }
@@ -211,9 +241,13 @@ function tokenInQuery(): ApiError {
 }
 
 function invalidBodyToken(): ApiError {
-  return new ApiError('invalid_request', 'user_access_token must be a non-empty string.', {
-    source: { pointer: '/user_access_token' },
-  });
+  return new ApiError(
+    'invalid_request',
+    'user_access_token must be a non-empty string of at most 500 characters.',
+    {
+      source: { pointer: '/user_access_token' },
+    },
+  );
 }
 
 function tokensOfDifferentPartners(): ApiError {

@@ -26,6 +26,7 @@ export const PromotionIdSchema = z
 /** RFC 3339 date-time in, Date out; whole seconds are kept by the callers. */
 export const DateTimeSchema = z.iso
   .datetime({ offset: true, message: 'must be an RFC 3339 date-time' })
+  .max(40, 'must be an RFC 3339 date-time')
   .transform((v) => new Date(v));
 
 /** CONTRACT §12: the platform's own id of an account, case-sensitive. */

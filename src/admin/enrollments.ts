@@ -32,7 +32,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/promotions/:promotion_id/enrollments',
     {
       schema: {
-        params: z.object({ promotion_id: z.string() }),
+        params: z.object({ promotion_id: z.string().min(1).max(64) }),
         querystring: ListQuerySchema.extend({ status: AdminEnrollmentStatusSchema.optional() }),
         response: { 200: pageOf(AdminEnrollmentSchema), ...errors(400, 401, 404, 503) },
       },

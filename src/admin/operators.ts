@@ -17,8 +17,8 @@ import { pageOf } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
 
-const OperatorParams = z.object({ operator_id: z.string() });
-const KeyParams = OperatorParams.extend({ key_id: z.string() });
+const OperatorParams = z.object({ operator_id: z.string().max(36) });
+const KeyParams = OperatorParams.extend({ key_id: z.string().max(200) });
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /**
@@ -60,7 +60,10 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/operators/:operator_id',
     {
-      schema: { params: OperatorParams, response: { 200: OperatorSchema, ...errors(401, 403, 404, 503) } },
+      schema: {
+        params: OperatorParams,
+        response: { 200: OperatorSchema, ...errors(400, 401, 403, 404, 503) },
+      },
       config: { role: 'owner' },
     },
     async function getOperator(request) {
@@ -88,7 +91,7 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         params: OperatorParams,
-        response: { 200: OperatorWithPasswordSchema, ...errors(401, 403, 404, 503) },
+        response: { 200: OperatorWithPasswordSchema, ...errors(400, 401, 403, 404, 503) },
       },
       config: { role: 'owner' },
     },
@@ -154,7 +157,7 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/operators/:operator_id/api_keys/:key_id',
     {
-      schema: { params: KeyParams, response: { 204: z.undefined(), ...errors(401, 403, 404, 503) } },
+      schema: { params: KeyParams, response: { 204: z.undefined(), ...errors(400, 401, 403, 404, 503) } },
       config: { role: 'owner' },
     },
     async function revokeApiKey(request, reply) {

@@ -5,7 +5,7 @@ import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
 import { CreatePartnerSchema, PartnerSchema, UpdatePartnerSchema } from './schemas.js';
 
-const PartnerParams = z.object({ partner_id: z.string() });
+const PartnerParams = z.object({ partner_id: z.string().max(36) });
 const PartnerWithSecretSchema = PartnerSchema.extend({ client_secret: z.string() });
 
 /** /admin/v1/partners: OAuth clients; the client secret is shown once, at creation or rotation. */
@@ -72,7 +72,7 @@ export const partnerRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         params: PartnerParams,
-        response: { 200: PartnerWithSecretSchema, ...errors(401, 403, 404, 503) },
+        response: { 200: PartnerWithSecretSchema, ...errors(400, 401, 403, 404, 503) },
       },
       config: { role: 'owner' },
     },

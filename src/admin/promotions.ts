@@ -70,7 +70,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/promotions/:promotion_id',
     {
       schema: {
-        params: z.object({ promotion_id: z.string() }),
+        params: z.object({ promotion_id: z.string().min(1).max(64) }),
         response: { 200: PromotionSchema, ...errors(401, 404, 503) },
       },
       config: { role: 'viewer' },
@@ -87,7 +87,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/promotions/:promotion_id',
     {
       schema: {
-        params: z.object({ promotion_id: z.string() }),
+        params: z.object({ promotion_id: z.string().min(1).max(64) }),
         body: UpdatePromotionSchema,
         response: { 200: PromotionSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 503) },
       },

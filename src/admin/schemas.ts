@@ -17,7 +17,7 @@ export const RedirectUriSchema = z
 export const CreatePartnerSchema = z.object({
   name: z.string().trim().min(1).max(200),
   redirect_uris: z.array(RedirectUriSchema).min(1).max(20),
-  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(10).optional(),
   /** CONTRACT §9: a sandbox partner may use test clocks. */
   sandbox: z.boolean().default(false),
 });
@@ -27,7 +27,7 @@ export const UpdatePartnerSchema = z
   .object({
     name: CreatePartnerSchema.shape.name,
     redirect_uris: CreatePartnerSchema.shape.redirect_uris,
-    scopes: z.array(z.enum(SCOPES)).min(1),
+    scopes: CreatePartnerSchema.shape.scopes.unwrap(),
     status: z.enum(['enabled', 'disabled']),
   })
   .partial()
@@ -57,8 +57,12 @@ export const PromotionFieldsSchema = z.object({
   allow_reenrollment: z.boolean(),
 });
 
-const windowIsValid = (v: { starts_at?: Date | null; ends_at?: Date | null }) =>
-  !v.starts_at || !v.ends_at || v.ends_at.getTime() > v.starts_at.getTime();
+// zod runs an object's refinements even when a field failed its own check, and then that field
+// is still the raw string (" " was a 500): only two parsed instants are compared.
+const windowIsValid = (v: { starts_at?: unknown; ends_at?: unknown }) =>
+  !(v.starts_at instanceof Date) ||
+  !(v.ends_at instanceof Date) ||
+  v.ends_at.getTime() > v.starts_at.getTime();
 
 export const CreatePromotionSchema = PromotionFieldsSchema.partial()
   .extend({

@@ -6,7 +6,7 @@ import { AdvanceTestClockSchema, TestClockParamsSchema, TestClockSchema } from '
 import { toTestClockResource } from '../test-clocks/service.js';
 import { apiAudit } from './admin-auth.js';
 
-const PartnerParams = z.object({ partner_id: z.string() });
+const PartnerParams = z.object({ partner_id: z.string().max(36) });
 const ClockParams = PartnerParams.extend(TestClockParamsSchema.shape);
 
 /**

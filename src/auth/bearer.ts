@@ -24,6 +24,9 @@ declare module 'fastify' {
   }
 }
 
+/** `user_access_token`'s maxLength in openapi/promotions.yaml (EnrollBodySchema holds the same). */
+export const MAX_BODY_TOKEN_LENGTH = 500;
+
 /** The token a request carries: a non-empty `user_access_token` in the body wins when the route allows it. */
 export function requestToken(
   request: FastifyRequest,
@@ -39,7 +42,9 @@ export function requestToken(
     const body = request.body as Record<string, unknown> | undefined;
     const candidate = body && typeof body === 'object' ? body.user_access_token : undefined;
     if (candidate !== undefined && candidate !== null) {
-      if (typeof candidate !== 'string' || candidate.length === 0) throw ERRORS.invalidBodyToken();
+      // CONTRACT §4.2: the body's bound (openapi/promotions.yaml) holds before any lookup.
+      if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > MAX_BODY_TOKEN_LENGTH)
+        throw ERRORS.invalidBodyToken();
       return { token: candidate, fromHeader, inBody: true };
     }
   }

@@ -21,6 +21,8 @@ export const DECLARED_CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{2,63}$/;
 export const GENERATED_CLIENT_ID_PREFIX = 'ci_';
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const MAX_INT = 2_147_483_647;
+/** Objects per section of a document (CONTRACT §10); a bigger estate is split into files. */
+const MAX_ENTRIES = 10_000;
 
 const ClientIdSchema = z
   .string()
@@ -77,6 +79,7 @@ const partnerFields = {
       error: 'must be a list of scopes',
     })
     .min(1, 'must list at least one scope')
+    .max(10, 'must list at most 10 scopes')
     .default([...SCOPES])
     .meta({ description: 'Scopes the partner may be granted; default all.' }),
   sandbox: booleanField()
@@ -123,8 +126,12 @@ const promotionFields = {
   allow_reenrollment: booleanField().default(false),
 };
 
-const windowIsValid = (p: { starts_at?: Date | null; ends_at?: Date | null }) =>
-  !p.starts_at || !p.ends_at || p.ends_at.getTime() > p.starts_at.getTime();
+// zod runs an object's refinements even when a field failed its own check, and then that field
+// is still the raw string (" " was a 500): only two parsed instants are compared.
+const windowIsValid = (p: { starts_at?: unknown; ends_at?: unknown }) =>
+  !(p.starts_at instanceof Date) ||
+  !(p.ends_at instanceof Date) ||
+  p.ends_at.getTime() > p.starts_at.getTime();
 const WINDOW_RULE = { message: 'must be after starts_at', path: ['ends_at'] };
 
 const WebhookUrlSchema = z
@@ -147,6 +154,7 @@ const webhookFields = {
       error: 'must be a list of event types',
     })
     .min(1, 'must list at least one event type')
+    .max(EVENT_TYPES.length, `must list at most ${EVENT_TYPES.length} event types`)
     .default([...EVENT_TYPES])
     .meta({ description: 'Default: every event type.' }),
   description: z
@@ -195,10 +203,22 @@ export const WebhookEndpointEntrySchema = z
 export const BootstrapFileSchema = z
   .strictObject({
     prune: pruneField,
-    partners: z.array(PartnerEntrySchema, { error: 'must be a list' }).default([]),
-    accounts: z.array(AccountEntrySchema, { error: 'must be a list' }).default([]),
-    promotions: z.array(PromotionEntrySchema, { error: 'must be a list' }).default([]),
-    webhook_endpoints: z.array(WebhookEndpointEntrySchema, { error: 'must be a list' }).default([]),
+    partners: z
+      .array(PartnerEntrySchema, { error: 'must be a list' })
+      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+      .default([]),
+    accounts: z
+      .array(AccountEntrySchema, { error: 'must be a list' })
+      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+      .default([]),
+    promotions: z
+      .array(PromotionEntrySchema, { error: 'must be a list' })
+      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+      .default([]),
+    webhook_endpoints: z
+      .array(WebhookEndpointEntrySchema, { error: 'must be a list' })
+      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+      .default([]),
   })
   .meta({
     title: 'Promotions server bootstrap file',
@@ -219,12 +239,15 @@ export const PasswordSchema = z
   .min(8, 'must be at least 8 characters')
   .max(200, 'must be at most 200 characters');
 /** Standard Webhooks: `whsec_` + base64 of the key; 24–64 bytes (the server makes 32). */
-export const WebhookSecretSchema = z.string().refine((v) => {
-  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(v);
-  if (!match) return false;
-  const bytes = Buffer.from(match[1]!, 'base64');
-  return bytes.length >= 24 && bytes.length <= 64 && bytes.toString('base64') === match[1];
-}, 'must be whsec_ followed by the base64 of 24 to 64 random bytes (e.g. "whsec_$(openssl rand -base64 32)")');
+export const WebhookSecretSchema = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .refine((v) => {
+    const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(v);
+    if (!match) return false;
+    const bytes = Buffer.from(match[1]!, 'base64');
+    return bytes.length >= 24 && bytes.length <= 64 && bytes.toString('base64') === match[1];
+  }, 'must be whsec_ followed by the base64 of 24 to 64 random bytes (e.g. "whsec_$(openssl rand -base64 32)")');
 
 export const SECRET_FIELDS = {
   partners: { env: 'client_secret_env', value: 'client_secret' },
@@ -269,10 +292,22 @@ function duplicates<T>(
 export const BootstrapDocumentSchema = z
   .strictObject({
     prune: pruneField,
-    partners: z.array(PartnerDocumentSchema, { error: 'must be a list' }).default([]),
-    accounts: z.array(AccountDocumentSchema, { error: 'must be a list' }).default([]),
-    promotions: z.array(PromotionDocumentSchema, { error: 'must be a list' }).default([]),
-    webhook_endpoints: z.array(WebhookEndpointDocumentSchema, { error: 'must be a list' }).default([]),
+    partners: z
+      .array(PartnerDocumentSchema, { error: 'must be a list' })
+      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+      .default([]),
+    accounts: z
+      .array(AccountDocumentSchema, { error: 'must be a list' })
+      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+      .default([]),
+    promotions: z
+      .array(PromotionDocumentSchema, { error: 'must be a list' })
+      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+      .default([]),
+    webhook_endpoints: z
+      .array(WebhookEndpointDocumentSchema, { error: 'must be a list' })
+      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+      .default([]),
   })
   .superRefine((doc, ctx) => {
     const issues = [

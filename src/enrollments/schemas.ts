@@ -3,7 +3,7 @@ import { PromotionIdSchema } from '../schemas.js';
 
 export const EnrollBodySchema = z.object({
   promotion_id: PromotionIdSchema,
-  user_access_token: z.string().optional(),
+  user_access_token: z.string().max(500).optional(),
 });
 
 export const EnrollResponseSchema = z.object({ enrollment_id: z.string() });

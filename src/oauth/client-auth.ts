@@ -14,7 +14,7 @@ export const parseForm = (request: FastifyRequest): FormBody =>
       ? new OAuthError('invalid_request', 'The request body must be application/x-www-form-urlencoded.')
       : new OAuthError(
           'invalid_request',
-          `The ${problem.name} parameter is ${problem.kind === 'repeated' ? 'repeated' : 'invalid'}.`,
+          `The ${problem.name.slice(0, 40)} parameter is ${problem.kind === 'repeated' ? 'repeated' : 'invalid'}.`,
         ),
   );
 

@@ -25,6 +25,9 @@ const STATUS: Record<OAuthErrorCode, number> = {
   temporarily_unavailable: 429,
 };
 
+/** `error_description`'s bound in openapi/oauth.yaml: a description may quote a parameter's name. */
+export const MAX_DESCRIPTION_LENGTH = 1000;
+
 export class OAuthError extends Error {
   readonly error: OAuthErrorCode;
   readonly statusCode: number;
@@ -39,7 +42,11 @@ export class OAuthError extends Error {
   }
 
   toBody(): { error: OAuthErrorCode; error_description: string } {
-    return { error: this.error, error_description: this.message };
+    const description =
+      this.message.length > MAX_DESCRIPTION_LENGTH
+        ? `${this.message.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…`
+        : this.message;
+    return { error: this.error, error_description: description };
   }
 }
 

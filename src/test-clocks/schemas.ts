@@ -32,7 +32,7 @@ export const ClockAccountSchema = z.object({
   expires_in: z.number().int(),
 });
 
-export const ClockUsageParamsSchema = z.object({ enrollment_id: z.string() });
+export const ClockUsageParamsSchema = z.object({ enrollment_id: z.string().max(200) });
 
 export const ClockUsageBodySchema = z.object({
   tasks: z.number().int().min(1).max(1_000_000),

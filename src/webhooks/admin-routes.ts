@@ -12,7 +12,7 @@ export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   const { partners } = app;
   registerWebhookRoutes(app, {
     base: '/partners/:partner_id',
-    baseParams: { partner_id: z.string() },
+    baseParams: { partner_id: z.string().max(36) },
     partnerOf: async function partnerOfPath(request) {
       const id = (request.params as { partner_id: string }).partner_id;
       const partner = z.uuid().safeParse(id).success ? await partners.findById(id) : undefined;

@@ -45,8 +45,8 @@ export interface WebhookRouteOptions {
 export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOptions): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { service } = app.webhooks;
-  const endpointParams = z.object({ ...o.baseParams, endpoint_id: z.string() });
-  const eventParams = z.object({ ...o.baseParams, event_id: z.string() });
+  const endpointParams = z.object({ ...o.baseParams, endpoint_id: z.string().max(200) });
+  const eventParams = z.object({ ...o.baseParams, event_id: z.string().max(200) });
   const baseParams = z.object(o.baseParams);
   const err = (...statuses: number[]) => errors(...new Set([...statuses, ...o.common]));
   const config = (access: 'read' | 'write' | 'secret') => ({

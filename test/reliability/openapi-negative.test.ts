@@ -57,7 +57,7 @@ function cases(): Case[] {
         const base = (content.example as Json | undefined) ?? examples[0];
         if (!base)
           throw new Error(`${method.toUpperCase()} ${path} documents no request example to start from`);
-        const url = path.replace(/\{[^}]+\}/g, 'x:00000000-0000-4000-8000-000000000000');
+        const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
         const properties = (schema.properties ?? {}) as Json;
         for (const required of (schema.required ?? []) as string[]) {
           const { [required]: _dropped, ...body } = base;

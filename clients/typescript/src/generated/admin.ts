@@ -81,7 +81,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an account */
+        /**
+         * Get an account
+         * @description One account by id; 404 `account_not_found` if there is none.
+         */
         get: operations["admin_accounts_retrieve"];
         put?: never;
         post?: never;
@@ -132,7 +135,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a promotion */
+        /**
+         * Get a promotion
+         * @description One promotion by id, of any partner, with its `enrollments_count`; 404 `promotion_not_found` if there is none.
+         */
         get: operations["admin_promotions_retrieve"];
         put?: never;
         post?: never;
@@ -379,7 +385,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a test clock */
+        /**
+         * Get a test clock
+         * @description One of the partner's test clocks; 404 if the partner or the clock does not exist.
+         */
         get: operations["admin_test_clocks_retrieve"];
         put?: never;
         post?: never;
@@ -445,7 +454,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an operator */
+        /**
+         * Get an operator
+         * @description One operator by id; 404 `operator_not_found` if there is none.
+         */
         get: operations["admin_operators_retrieve"];
         put?: never;
         post?: never;
@@ -1097,8 +1109,10 @@ export interface components {
                  * @description RFC 3339 UTC
                  */
                 at: string;
+                /** Format: int32 */
                 response_status: number | null;
                 error: string | null;
+                /** Format: int32 */
                 duration_ms: number;
             }[];
             /** @description When the next attempt is due; null unless pending. */
@@ -1133,7 +1147,10 @@ export interface components {
         };
         WebhookRedelivery: {
             event_id: string;
-            /** @description How many new deliveries were queued (one per enabled endpoint subscribed to the type). */
+            /**
+             * Format: int32
+             * @description How many new deliveries were queued (one per enabled endpoint subscribed to the type).
+             */
             deliveries: number;
         };
         /**
@@ -1242,6 +1259,7 @@ export interface components {
         UsageAllocation: {
             enrollment_id: string;
             promotion_id: components["schemas"]["PromotionSlug"];
+            /** Format: int32 */
             tasks: number;
         };
         UsageEventError: {
@@ -1258,7 +1276,9 @@ export interface components {
             id: string | null;
             /** @enum {string} */
             status: "recorded" | "duplicate" | "rejected";
+            /** Format: int32 */
             sponsored: number;
+            /** Format: int32 */
             unsponsored: number;
             allocations: components["schemas"]["UsageAllocation"][];
             error?: components["schemas"]["UsageEventError"];
@@ -1269,10 +1289,17 @@ export interface components {
         EntitlementEnrollment: {
             enrollment_id: string;
             promotion_id: components["schemas"]["PromotionSlug"];
+            /** Format: int32 */
             task_limit_per_month: number | null;
-            /** @description Usage in the billing cycle that contains `at`. */
+            /**
+             * Format: int32
+             * @description Usage in the billing cycle that contains `at`.
+             */
             tasks_used_this_month: number;
-            /** @description What is left of the limit in that cycle; null when unlimited. */
+            /**
+             * Format: int32
+             * @description What is left of the limit in that cycle; null when unlimited.
+             */
             remaining: number | null;
             billing_cycle_start: components["schemas"]["Timestamp"];
             billing_cycle_end: components["schemas"]["Timestamp"];
@@ -1283,6 +1310,7 @@ export interface components {
             account_id: string;
             external_id: components["schemas"]["ExternalId"] | null;
             at: components["schemas"]["Timestamp"];
+            /** Format: int32 */
             sponsored_remaining: number | null;
             enrollments: components["schemas"]["EntitlementEnrollment"][];
         };
@@ -1308,15 +1336,27 @@ export interface components {
             starts_at: components["schemas"]["NullableTimestamp"];
             /** @description Enrolling is allowed until this instant (exclusive); also caps enrollments' expiration dates. Null = no end bound. */
             ends_at: components["schemas"]["NullableTimestamp"];
-            /** @description How long an enrollment lasts; null = until `ends_at`, or forever. */
+            /**
+             * Format: int32
+             * @description How long an enrollment lasts; null = until `ends_at`, or forever.
+             */
             duration_days: number | null;
-            /** @description Tasks per monthly billing cycle; null = unlimited. */
+            /**
+             * Format: int32
+             * @description Tasks per monthly billing cycle; null = unlimited.
+             */
             task_limit_per_month: number | null;
-            /** @description The most enrollments ever created (a budget, unenrolled ones included); null = unlimited. */
+            /**
+             * Format: int32
+             * @description The most enrollments ever created (a budget, unenrolled ones included); null = unlimited.
+             */
             max_enrollments: number | null;
             /** @description Whether an account whose earlier enrollment expired or was unenrolled may enroll again. */
             allow_reenrollment: boolean;
-            /** @description Enrollments created so far. Read-only. */
+            /**
+             * Format: int32
+             * @description Enrollments created so far. Read-only.
+             */
             enrollments_count: number;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
@@ -1330,8 +1370,11 @@ export interface components {
             status?: components["schemas"]["PromotionStatus"];
             starts_at?: components["schemas"]["NullableTimestamp"];
             ends_at?: components["schemas"]["NullableTimestamp"];
+            /** Format: int32 */
             duration_days?: number | null;
+            /** Format: int32 */
             task_limit_per_month?: number | null;
+            /** Format: int32 */
             max_enrollments?: number | null;
             /** @default false */
             allow_reenrollment?: boolean;
@@ -1342,8 +1385,11 @@ export interface components {
             status?: components["schemas"]["PromotionStatus"];
             starts_at?: components["schemas"]["NullableTimestamp"];
             ends_at?: components["schemas"]["NullableTimestamp"];
+            /** Format: int32 */
             duration_days?: number | null;
+            /** Format: int32 */
             task_limit_per_month?: number | null;
+            /** Format: int32 */
             max_enrollments?: number | null;
             allow_reenrollment?: boolean;
         };
@@ -1369,7 +1415,9 @@ export interface components {
             enrollment_date: components["schemas"]["Timestamp"];
             expiration_date: components["schemas"]["NullableTimestamp"];
             unenrolled_at: components["schemas"]["NullableTimestamp"];
+            /** Format: int32 */
             task_limit_per_month: number | null;
+            /** Format: int32 */
             tasks_used_this_month: number;
             /** @description Start of the current monthly billing cycle (inclusive). */
             billing_cycle_start: components["schemas"]["Timestamp"];
@@ -1381,7 +1429,10 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         UsageCreate: {
-            /** @description Tasks used. */
+            /**
+             * Format: int32
+             * @description Tasks used.
+             */
             tasks: number;
             /** @description A repeated key for the same enrollment is counted once. */
             idempotency_key?: string;
@@ -1389,11 +1440,19 @@ export interface components {
             occurred_at?: components["schemas"]["Timestamp"];
         };
         UsageResult: {
-            /** @description Tasks counted. */
+            /**
+             * Format: int32
+             * @description Tasks counted.
+             */
             accepted: number;
-            /** @description Tasks refused because the monthly limit was reached. */
+            /**
+             * Format: int32
+             * @description Tasks refused because the monthly limit was reached.
+             */
             rejected: number;
+            /** Format: int32 */
             tasks_used_this_month: number;
+            /** Format: int32 */
             task_limit_per_month: number | null;
         };
         /** @description An entry of an enrollment's audit trail: an event of the one event log (the partner's feed and webhooks read the same events), under its audit type and with its own facts. */
@@ -1429,7 +1488,10 @@ export interface components {
             access_token: string;
             /** @enum {string} */
             token_type: "Bearer";
-            /** @description Lifetime of the access token in seconds. */
+            /**
+             * Format: int32
+             * @description Lifetime of the access token in seconds.
+             */
             expires_in: number;
             /** @description The granted scopes, space-separated. */
             scope: string;
@@ -1467,6 +1529,12 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
             /** @default false */
             sandbox?: boolean;
+            /**
+             * @description `disabled` switches the partner off as `PATCH /admin/v1/partners/{id}` does: its tokens and client credentials are refused, its enrollments kept.
+             * @default enabled
+             * @enum {string}
+             */
+            status?: "enabled" | "disabled";
         };
         BootstrapAccount: {
             /** Format: email */
@@ -1491,8 +1559,11 @@ export interface components {
              * @description RFC 3339; null or absent, no end. On an ended promotion an absent or later `ends_at` keeps the instant it ended (rule 10).
              */
             ends_at?: string | null;
+            /** Format: int32 */
             duration_days?: number | null;
+            /** Format: int32 */
             task_limit_per_month?: number | null;
+            /** Format: int32 */
             max_enrollments?: number | null;
             /** @default false */
             allow_reenrollment?: boolean;
@@ -1530,11 +1601,17 @@ export interface components {
             dry_run: boolean;
             changes: components["schemas"]["BootstrapChange"][];
             summary: {
+                /** Format: int32 */
                 created: number;
+                /** Format: int32 */
                 updated: number;
+                /** Format: int32 */
                 unchanged: number;
+                /** Format: int32 */
                 deleted: number;
+                /** Format: int32 */
                 ended: number;
+                /** Format: int32 */
                 kept: number;
             };
         };
@@ -2404,6 +2481,7 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerWithSecret"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["PartnerNotFound"];
@@ -2614,6 +2692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Operator"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["OperatorNotFound"];
@@ -2686,6 +2765,7 @@ export interface operations {
                     "application/json": components["schemas"]["OperatorWithPassword"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["OperatorNotFound"];
@@ -2830,6 +2910,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description No such operator, or no live key of it (`operator_not_found`, `api_key_not_found`) */
@@ -3574,6 +3655,7 @@ export const adminEnrollmentStatusValues: ReadonlyArray<FlattenedDeepRequired<co
 export const eventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Event"]["type"]> = ["enrolled", "unenrolled", "expired", "usage_recorded", "limit_reached"];
 export const eventActor_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Event"]["actor_type"]> = ["partner", "admin", "system"];
 export const tokenResponseToken_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TokenResponse"]["token_type"]> = ["Bearer"];
+export const bootstrapPartnerStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapPartner"]["status"]> = ["enabled", "disabled"];
 export const bootstrapWebhookEndpointStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapWebhookEndpoint"]["status"]> = ["enabled", "disabled"];
 export const bootstrapChangeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapChange"]["kind"]> = ["partner", "account", "promotion", "webhook_endpoint"];
 export const bootstrapChangeOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapChange"]["outcome"]> = ["created", "updated", "unchanged", "deleted", "ended", "kept"];

@@ -248,7 +248,10 @@ export interface components {
             access_token: string;
             /** @enum {string} */
             token_type: "Bearer";
-            /** @description Lifetime of the access token in seconds. */
+            /**
+             * Format: int32
+             * @description Lifetime of the access token in seconds.
+             */
             expires_in: number;
             /** @description The granted scopes, space-separated. */
             scope: string;
@@ -265,9 +268,15 @@ export interface components {
              * @enum {string}
              */
             token_type?: "Bearer" | "refresh_token";
-            /** @description Expiry, in UTC epoch seconds. */
+            /**
+             * Format: int64
+             * @description Expiry, in UTC epoch seconds.
+             */
             exp?: number;
-            /** @description Issue time, in UTC epoch seconds. */
+            /**
+             * Format: int64
+             * @description Issue time, in UTC epoch seconds.
+             */
             iat?: number;
             /** @description The account id, for user tokens. */
             sub?: string;

@@ -463,8 +463,10 @@ export interface components {
                  * @description RFC 3339 UTC
                  */
                 at: string;
+                /** Format: int32 */
                 response_status: number | null;
                 error: string | null;
+                /** Format: int32 */
                 duration_ms: number;
             }[];
             /** @description When the next attempt is due; null unless pending. */
@@ -499,7 +501,10 @@ export interface components {
         };
         WebhookRedelivery: {
             event_id: string;
-            /** @description How many new deliveries were queued (one per enabled endpoint subscribed to the type). */
+            /**
+             * Format: int32
+             * @description How many new deliveries were queued (one per enabled endpoint subscribed to the type).
+             */
             deliveries: number;
         };
         PromotionEnrollment: {
@@ -529,9 +534,15 @@ export interface components {
              * @description Date and time when the promotion expires
              */
             expiration_date: string | null;
-            /** @description Maximum number of tasks allowed per monthly billing cycle */
+            /**
+             * Format: int32
+             * @description Maximum number of tasks allowed per monthly billing cycle
+             */
             task_limit_per_month: number | null;
-            /** @description Number of tasks already used this monthly billing cycle (may not align with calendar month) */
+            /**
+             * Format: int32
+             * @description Number of tasks already used this monthly billing cycle (may not align with calendar month)
+             */
             tasks_used_this_month: number;
             /**
              * @description Current status of the enrollment: `enrolled` until `expiration_date`, `expired` after it. (Zapier's file types this as a plain string.)
@@ -624,17 +635,25 @@ export interface components {
             token_type: "Bearer";
             /** @example promotions:read promotions:write */
             scope: string;
-            /** @description Seconds until the token expires, in real time. */
+            /**
+             * Format: int32
+             * @description Seconds until the token expires, in real time.
+             */
             expires_in: number;
         };
         TestClockUsage: {
+            /** Format: int32 */
             tasks: number;
             idempotency_key?: string;
         };
         TestClockUsageResult: {
+            /** Format: int32 */
             accepted: number;
+            /** Format: int32 */
             rejected: number;
+            /** Format: int32 */
             tasks_used_this_month: number;
+            /** Format: int32 */
             task_limit_per_month: number | null;
         };
     };
@@ -783,42 +802,6 @@ export interface components {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["PromotionErrorResponse"];
-            };
-        };
-        /** @description Any request: no route matches its method and path (`not_found`). Under `/v2` it carries the `X-RateLimit-*` headers too. Not in Zapier's file. */
-        RouteNotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["PromotionErrorResponse"];
-            };
-        };
-        /** @description Any request: a method the server refuses for the path (`method_not_allowed`). Not in Zapier's file. */
-        MethodNotAllowed: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["PromotionErrorResponse"];
-            };
-        };
-        /** @description Any request: a path segment of the URL is longer than 500 characters (`uri_too_long`), answered before routing. Not in Zapier's file. */
-        UriTooLong: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["PromotionErrorResponse"];
-            };
-        };
-        /** @description Any request: the request line and headers exceed 16 KiB (`request_header_fields_too_large`), answered before routing, then the connection is closed. Not in Zapier's file. */
-        RequestHeaderFieldsTooLarge: {
-            headers: {
                 [name: string]: unknown;
             };
             content: {
