@@ -496,7 +496,9 @@ describe('openapi/promotions.yaml stays faithful to Zapier', () => {
     const response = responsesOf(op('post', '/v2/promotions'))['409'] as Json;
     const examples = ((response.content as Json)['application/json'] as Json).examples as Json;
     const codes = Object.values(examples).map((e) => (((e as Json).value as Json).errors as Json[])[0]?.code);
+    // already_enrolled twice: a live enrollment, and a re-enrollment the promotion forbids.
     expect(codes.sort()).toEqual([
+      'already_enrolled',
       'already_enrolled',
       'idempotency_key_in_use',
       'promotion_full',

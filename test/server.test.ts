@@ -75,6 +75,25 @@ describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
       enrollment_id: expect.stringMatching(/^demo_promotion:[0-9a-f-]{36}$/),
     });
 
+    // The walk-through unenrolls the demo account, then enrolls it again: the demo promotion
+    // allows re-enrollment (issue 28), so the same line works a second time.
+    const userToken = /Bearer ([^']+)'/.exec(curlLine!)![1]!;
+    const unenrolled = await fetch(
+      `http://127.0.0.1:${port}/v2/promotions/${JSON.parse(body!).enrollment_id}`,
+      {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${userToken}` },
+      },
+    );
+    expect(unenrolled.status).toBe(204);
+    const [again, againStatus] = execFileSync('sh', ['-c', `${curlLine!.trim()} -w '\\n%{http_code}'`], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
+    expect(againStatus).toBe('201');
+    expect(JSON.parse(again!).enrollment_id).not.toBe(JSON.parse(body!).enrollment_id);
+
     // The client-credentials line works too.
     const tokenLine = out.split('\n').find((l) => l.includes('/oauth/token'));
     const tokenResponse = JSON.parse(execFileSync('sh', ['-c', tokenLine!.trim()], { encoding: 'utf8' }));
@@ -119,7 +138,11 @@ describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
       headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ id: 'demo_promotion', enrollments_count: 1 });
+    expect(await res.json()).toMatchObject({
+      id: 'demo_promotion',
+      allow_reenrollment: true,
+      enrollments_count: 2,
+    });
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);
   });
