@@ -141,6 +141,11 @@ describe('npm install on Node 20 (issue 28)', () => {
     expect(result.stderr).toContain('npm error code EBADENGINE');
     expect(result.stderr).toContain(`npm error notsup Required: {"node":"${ENGINES}"}`);
     expect(result.stderr).not.toContain('ENOTCACHED');
-    expect(readdirSync(project).sort()).toEqual(['.npm-cache', '.npmrc', 'package-lock.json', 'package.json']);
+    expect(readdirSync(project).sort()).toEqual([
+      '.npm-cache',
+      '.npmrc',
+      'package-lock.json',
+      'package.json',
+    ]);
   });
 });
