@@ -202,7 +202,7 @@ describe('contract.check', () => {
     ).toEqual([]);
     expect(check('POST', '/v2/authorize', 303, '', '')).toEqual([]);
     expect(problems(check('POST', '/v2/authorize', 302, '', ''))).toMatch(/status 302 is not documented/);
-    expect(check('GET', '/healthz', 200, { status: 'ok' })).toEqual([]);
+    expect(check('GET', '/healthz', 200, { status: 'ok', version: '0.1.0', build: null })).toEqual([]);
     expect(check('GET', '/readyz', 503, envelope(503, 'service_unavailable'))).toEqual([]);
     expect(check('GET', '/metrics', 200, 'http_requests_total 1\n', 'text/plain; version=0.0.4')).toEqual([]);
   });
