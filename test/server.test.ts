@@ -143,6 +143,22 @@ describe('npm start on an empty embedded store', { timeout: 120_000 }, () => {
       allow_reenrollment: true,
       enrollments_count: 2,
     });
+    // The admin CLI as the image runs it: compiled with the server, plain node, no tsx, the
+    // token read from DATA_DIR/admin-token (issue 28).
+    const cli = execFileSync(
+      process.execPath,
+      [
+        'dist/clients/cli/admin.js',
+        '--url',
+        `http://127.0.0.1:${port}`,
+        'promotions',
+        'get',
+        'demo_promotion',
+        '--json',
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir } },
+    );
+    expect(JSON.parse(cli)).toMatchObject({ id: 'demo_promotion', allow_reenrollment: true });
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);
   });
