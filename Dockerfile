@@ -13,6 +13,10 @@ COPY clients/typescript/generator/package.json ./clients/typescript/generator/
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The admin CLI and the typed client it is built on, compiled with the server:
+# `docker compose exec app node dist/clients/cli/admin.js <command>` (README).
+COPY clients/cli ./clients/cli
+COPY clients/typescript/src ./clients/typescript/src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
 FROM node:24-bookworm-slim AS runtime
@@ -36,8 +40,12 @@ COPY migrations ./migrations
 COPY openapi ./openapi
 # The console's stylesheet (src/console/assets.ts finds it from the project root).
 COPY src/console/assets ./src/console/assets
+# The release, as GET /healthz, the console footer and webhook deliveries' User-Agent show it:
+# `--build-arg GIT_DESCRIBE="$(git describe --tags --always --dirty)"` (the image has no .git;
+# docker-compose.yml passes it from the environment). Empty = unknown (build: null).
+ARG GIT_DESCRIBE=""
 # The embedded store (used only without DATABASE_URL) needs a writable DATA_DIR.
-RUN mkdir -p /app/data && chown node:node /app/data
+RUN printf '%s\n' "$GIT_DESCRIBE" > build-version && mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 # Liveness only; orchestrators should use GET /readyz (checks the database) for traffic.

@@ -13,20 +13,29 @@ const positiveInt = (max = 1_000_000_000) =>
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`));
 
+/** `new URL(v)`, or undefined: a value that is no URL is a config error, never a stack trace. */
+function parseUrl(v: string): URL | undefined {
+  try {
+    return new URL(v);
+  } catch {
+    return undefined;
+  }
+}
+
 const urlWithProtocols = (protocols: string[]) =>
   z.string().refine(
     (v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
+      const url = parseUrl(v);
+      return url !== undefined && protocols.includes(url.protocol);
     },
     `must be a URL (${protocols.join(' or ')})`,
   );
 
 const EnvSchema = z.object({
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z
+    .string()
+    .regex(/^[^\s/]+$/, 'must be a host name or an IP address (e.g. 127.0.0.1 or 0.0.0.0), not a URL')
+    .default('127.0.0.1'),
   PORT: z
     .string()
     .regex(/^\d+$/, 'must be a port number')
@@ -37,11 +46,24 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  PUBLIC_URL: urlWithProtocols(['http:', 'https:'])
-    .refine(
-      (v) => !['0.0.0.0', '[::]'].includes(new URL(v).hostname),
-      'must name an address clients can reach, not 0.0.0.0 or [::]',
-    )
+  // One check, not two chained: a refinement after a failed one still runs (zod 4), and a
+  // scheme-less `127.0.0.1:3000` must end as this one line, not as new URL's TypeError.
+  PUBLIC_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      const url = parseUrl(v);
+      if (!url || !['http:', 'https:'].includes(url.protocol)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a URL with its scheme (http: or https:), e.g. http://127.0.0.1:3000',
+        });
+      } else if (['0.0.0.0', '[::]'].includes(url.hostname)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must name an address clients can reach, not 0.0.0.0 or [::]',
+        });
+      }
+    })
     .optional(),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(31_536_000).default(3600),
   RATE_LIMIT_PER_HOUR: positiveInt().default(9000),
@@ -95,6 +117,9 @@ const EnvSchema = z.object({
     .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
     .optional(),
 });
+
+/** Every variable loadConfig reads. */
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as (keyof typeof EnvSchema.shape)[];
 
 /** CONTRACT §8: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. */
 export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS = [

@@ -465,10 +465,17 @@ function enrollNeedsUserToken(): ApiError {
   return new ApiError('permission_denied', 'Enrolling needs a user access token.');
 }
 
-function alreadyEnrolled(): ApiError {
+/**
+ * `reenrollmentForbidden`: the current enrollment is over (unenrolled or expired) and the
+ * promotion does not allow re-enrollment (CONTRACT §3 rule 4): the same code, a detail that
+ * says why, since the enrollment itself no longer shows.
+ */
+function alreadyEnrolled(reenrollmentForbidden = false): ApiError {
   return new ApiError(
     'already_enrolled',
-    'The provided account is already enrolled in the specified promotion.',
+    reenrollmentForbidden
+      ? "The account's earlier enrollment in this promotion has ended (unenrolled or expired) and the promotion does not allow re-enrollment."
+      : 'The provided account is already enrolled in the specified promotion.',
   );
 }
 

@@ -54,6 +54,8 @@ export async function seedDemo(
     status: 'active',
     durationDays: 90,
     taskLimitPerMonth: 100,
+    // The walk-through unenrolls the demo account; enrolling it again must work (issue 28).
+    allowReenrollment: true,
     createdAt: now,
     updatedAt: now,
   });

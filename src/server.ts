@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import { adminTokenFile, readAdminTokenFile, writeNewAdminTokenFile } from './admin/admin-token.js';
 import { buildApp } from './app.js';
@@ -45,6 +46,40 @@ async function applySeedFileOrExit(
   }
 }
 
+/** Why HOST:PORT cannot be listened on, as the one line the start ends with. */
+function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
+  const where = `${host}:${port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `port ${port} is already in use on ${host} (another server running?): stop it or set PORT to a free port`;
+    case 'EACCES':
+      return `not allowed to listen on ${where}: ports below 1024 need privileges; set PORT to 1024 or above`;
+    case 'EADDRNOTAVAIL':
+      return `HOST=${host} is not an address of this machine: use 127.0.0.1, 0.0.0.0 (every interface) or one of its own addresses`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `HOST=${host} does not resolve to an address: use 127.0.0.1, 0.0.0.0 (every interface) or a name this machine resolves`;
+    default:
+      return `cannot listen on ${where}: ${err.code ?? err.message}`;
+  }
+}
+
+/**
+ * Binds HOST:PORT once and lets go, before the database is opened or anything is created: a
+ * busy port or an unusable HOST ends the start with one line and leaves no data behind (no
+ * demo secrets printed for a store the next start will not print again). A port taken in the
+ * moment between this check and the real listen still ends in one line (see main).
+ */
+async function checkListenable(host: string, port: number): Promise<string | null> {
+  if (port === 0) return null;
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(listenProblem(err, host, port)));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -55,6 +90,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw err;
+  }
+
+  const problem = await checkListenable(config.host, config.port);
+  if (problem) {
+    process.stderr.write(`startup error: ${problem}\n`);
+    process.exit(1);
   }
 
   const logger = createLogger(config.logLevel);
@@ -108,7 +149,16 @@ async function main(): Promise<void> {
     logger.info('shut down');
   });
 
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    process.stderr.write(
+      `startup error: ${listenProblem(err as NodeJS.ErrnoException, config.host, config.port)}\n`,
+    );
+    await app.close();
+    await database.close();
+    process.exit(1);
+  }
   logger.info({ url: `${config.publicUrl}/console` }, 'operator console');
   app.expirySweeper.start(app.log);
   app.usageMaintenance.start(app.log);

@@ -203,7 +203,7 @@ describe('contract.check', () => {
     ).toEqual([]);
     expect(check('POST', '/v2/authorize', 303, '', '')).toEqual([]);
     expect(problems(check('POST', '/v2/authorize', 302, '', ''))).toMatch(/status 302 is not documented/);
-    expect(check('GET', '/healthz', 200, { status: 'ok' })).toEqual([]);
+    expect(check('GET', '/healthz', 200, { status: 'ok', version: '0.1.0', build: null })).toEqual([]);
     expect(check('GET', '/readyz', 503, envelope(503, 'service_unavailable'))).toEqual([]);
     expect(check('GET', '/metrics', 200, 'http_requests_total 1\n', 'text/plain; version=0.0.4')).toEqual([]);
   });
@@ -497,7 +497,9 @@ describe('openapi/promotions.yaml stays faithful to Zapier', () => {
     const response = responsesOf(op('post', '/v2/promotions'))['409'] as Json;
     const examples = ((response.content as Json)['application/json'] as Json).examples as Json;
     const codes = Object.values(examples).map((e) => (((e as Json).value as Json).errors as Json[])[0]?.code);
+    // already_enrolled twice: a live enrollment, and a re-enrollment the promotion forbids.
     expect(codes.sort()).toEqual([
+      'already_enrolled',
       'already_enrolled',
       'idempotency_key_in_use',
       'promotion_full',

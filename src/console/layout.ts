@@ -1,6 +1,7 @@
 // The console's page shell and shared pieces (CONTRACT §11): navigation, notices, tables with
 // cursor pagination, designed empty states, and forms that carry the CSRF token and are shown
 // disabled to a role that may not use them. Everything goes through `html`, so it is escaped.
+import { versionLabel } from '../ops/version.js';
 import { type AdminActor, type Role, roleAllows } from '../rules/roles.js';
 import type { Assets } from './assets.js';
 import { type Html, href, html, type Interpolation } from './html.js';
@@ -35,6 +36,10 @@ function head(title: string, assets: Assets): Html {
 <link rel="stylesheet" href="${assets.css.url}">
 <script src="${assets.htmx.url}" defer></script>`;
 }
+
+/** Which release this is (issue 28): what an operator quotes in a bug report. */
+const footer = (): Html =>
+  html`<footer class="foot"><p>Promotions enrollment server ${versionLabel()}</p></footer>`;
 
 export interface Crumb {
   label: string;
@@ -88,6 +93,7 @@ ${crumbs}
 ${input.notice ?? ''}
 ${input.body}
 </main>
+${footer()}
 </body>
 </html>
 `;
@@ -104,6 +110,7 @@ ${head(title, assets)}
 <main id="main">
 ${body}
 </main>
+${footer()}
 </body>
 </html>
 `;

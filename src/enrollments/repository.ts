@@ -289,12 +289,33 @@ export function createEnrollmentsRepository(db: Db) {
     return rows.length > 0;
   }
 
+  /**
+   * Whether the account's current enrollment in the promotion is over at `now` (unenrolled or
+   * expired): read after a 409 already_enrolled, to say that re-enrollment is what was refused.
+   */
+  async function currentEnrollmentEnded(
+    promotionId: string,
+    accountId: string,
+    now: Date,
+    tx: Db = db,
+  ): Promise<boolean> {
+    const at = sql`${now.toISOString()}::timestamptz`;
+    const rows = await queryRows<{ one: number }>(
+      tx,
+      sql`select 1 as one from enrollments e join promotions p on p.id = e.promotion_id
+          where e.promotion_id = ${promotionId} and e.account_id = ${accountId}::uuid and e.is_current
+            and (e.unenrolled_at is not null or ${isExpiredSql(EFFECTIVE_EXPIRES_AT, at)})`,
+    );
+    return rows.length > 0;
+  }
+
   return {
     enroll,
     unenroll,
     findTokenWithView,
     existsById,
     isUnenrolled,
+    currentEnrollmentEnded,
     ...createEnrollmentViews(db),
     ...createExpiryRepository(db),
     ...createAuditRepository(db),

@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import { sqlState } from '../db/errors.js';
 import { newEventId } from '../db/ids.js';
 import { statementResolvingDoubt, transactionResolvingDoubt } from '../db/in-doubt.js';
-import { ERRORS } from '../errors.js';
+import { ERRORS, isApiError } from '../errors.js';
 import { cycleStart } from '../rules/billing-cycle.js';
 import { type PromotionDetail, toPromotionDetail } from '../rules/enrollment-detail.js';
 import { formatEnrollmentId, parseEnrollmentId } from '../rules/enrollment-id.js';
@@ -108,23 +108,46 @@ export function createEnrollmentService(deps: {
       (await enrollments.existsById(id)) ? formatEnrollmentId(promotionId, id) : null;
     const once = options.idempotency;
     if (!once) {
-      const enrollmentId = await statementResolvingDoubt(
-        () => insertEnrollment(principal, promotionId, id),
-        landed,
+      const enrollmentId = await explainingConflict(principal, promotionId, () =>
+        statementResolvingDoubt(() => insertEnrollment(principal, promotionId, id), landed),
       );
       return { ...createdResponse(enrollmentId), replayed: false };
     }
     return idempotency.run({ partnerId: principal.partnerId, key: once.key }, once.requestHash, (claim) =>
-      transactionResolvingDoubt(
-        db,
-        async (tx) => {
-          const response = createdResponse(await insertEnrollment(principal, promotionId, id, tx));
-          await idempotency.storeResponse(claim, response, tx);
-          return response;
-        },
-        async () => (await landed()) !== null,
+      explainingConflict(principal, promotionId, () =>
+        transactionResolvingDoubt(
+          db,
+          async (tx) => {
+            const response = createdResponse(await insertEnrollment(principal, promotionId, id, tx));
+            await idempotency.storeResponse(claim, response, tx);
+            return response;
+          },
+          async () => (await landed()) !== null,
+        ),
       ),
     );
+  }
+
+  /**
+   * CONTRACT §3 rule 4: a 409 already_enrolled whose current enrollment is over was a refused
+   * re-enrollment, and its detail says so. Read after the statement (or transaction) ended,
+   * only on that refusal, so the enrollment's own path costs nothing more.
+   */
+  async function explainingConflict<T>(
+    principal: Principal,
+    promotionId: string,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isApiError(err) || err.code !== 'already_enrolled' || !principal.accountId) throw err;
+      const now = principal.clockTime ?? clock.now();
+      const ended = await enrollments
+        .currentEnrollmentEnded(promotionId, principal.accountId, now)
+        .catch(() => false);
+      throw ended ? ERRORS.alreadyEnrolled(true) : err;
+    }
   }
 
   /**

@@ -26,6 +26,14 @@ declare module 'fastify' {
 export const overloadPlugin = fp(
   async (app) => {
     const { config } = app;
+    /** under-pressure's heap and RSS checks, for the requests its delay check ended early. */
+    const memoryPressure = (m: { heapUsed: number; rssBytes: number }) => {
+      if (config.maxHeapUsedBytes && m.heapUsed > config.maxHeapUsedBytes)
+        return { type: 'heapUsedBytes', value: m.heapUsed };
+      if (config.maxRssBytes && m.rssBytes > config.maxRssBytes)
+        return { type: 'rssBytes', value: m.rssBytes };
+      return null;
+    };
     await app.register(underPressure, {
       maxEventLoopDelay: config.maxEventLoopDelayMs,
       // 0 disables a check.
@@ -33,7 +41,17 @@ export const overloadPlugin = fp(
       maxRssBytes: config.maxRssBytes ?? 0,
       retryAfter: RETRY_AFTER_SECONDS,
       pressureHandler: async function noteOverload(request, _reply, type, value) {
-        if (!request.routeOptions.config.neverShed) request.pressure = { type, value };
+        if (request.routeOptions.config.neverShed) return;
+        if (type === 'eventLoopDelay' && value === Number.POSITIVE_INFINITY) {
+          // No delay sampled yet: under-pressure reads an empty histogram (NaN) as an infinite
+          // delay, which a fresh process on a busy CPU shows for its first second after
+          // /healthz is 200. No measurement is no overload; the next sample is a real one. The
+          // delay check came first and ended under-pressure's checks: the memory ones here.
+          const pressure = memoryPressure(app.memoryUsage());
+          if (pressure) request.pressure = pressure;
+          return;
+        }
+        request.pressure = { type, value };
       },
     });
     app.decorateRequest('pressure', null);

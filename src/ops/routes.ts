@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { parse } from 'yaml';
 import { ERRORS } from '../errors.js';
 import { PROJECT_ROOT } from '../paths.js';
+import { appVersion } from './version.js';
 
 export const OPENAPI_DIR = join(PROJECT_ROOT, 'openapi');
 
@@ -15,7 +16,8 @@ export const opsRoutes: FastifyPluginAsync = async (app) => {
   const adminYaml = readFileSync(resolve(OPENAPI_DIR, 'admin.yaml'), 'utf8');
   const oauthYaml = readFileSync(resolve(OPENAPI_DIR, 'oauth.yaml'), 'utf8');
 
-  app.get('/healthz', { config: { neverShed: true } }, async () => ({ status: 'ok' }));
+  const { version, build } = appVersion();
+  app.get('/healthz', { config: { neverShed: true } }, async () => ({ status: 'ok', version, build }));
 
   // CONTRACT §7: readiness has its own short bound (READINESS_TIMEOUT_MS), so a database that
   // stopped answering (a partition, not a refusal) reads as not ready within a second or so.

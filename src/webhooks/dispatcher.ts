@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Agent } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
+import { webhookUserAgent } from '../ops/version.js';
 import { createPoller } from '../poller.js';
 import { toRfc3339 } from '../rules/time.js';
 import type { ClaimedDelivery, DeliveryStatus, WebhooksRepository } from './repository.js';
@@ -89,6 +90,8 @@ function describeError(err: unknown, timeoutMs: number): string {
 }
 
 export function createDispatcher(options: DispatcherOptions) {
+  /** CONTRACT §8: names the server and its release (issue 28). */
+  const userAgent = webhookUserAgent();
   const {
     repository,
     clock,
@@ -148,7 +151,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const { agent, request } = await client();
     const res = await request(d.url, {
       method: 'POST',
-      headers: { ...headers, 'user-agent': 'promotions-webhooks/1' },
+      headers: { ...headers, 'user-agent': userAgent },
       body,
       dispatcher: agent,
       signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), shutdown.signal]),

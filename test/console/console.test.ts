@@ -2,6 +2,7 @@
 // headers and cookies, sign-in (CSRF, throttling, where it may lead), sessions (expiry,
 // sign-out, a disabled operator, a changed role), CSRF on every form, roles, the audit trail of
 // its changes, validation answered on the form, escaping and pagination.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { eq, sql } from 'drizzle-orm';
@@ -36,6 +37,19 @@ async function postSignIn(fields: Record<string, string>, withToken = true) {
 }
 
 describe('pages and assets', () => {
+  it('names the release in the footer of every page, signed in or not (issue 28)', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const build = execFileSync('git', ['describe', '--tags', '--always', '--dirty'], {
+      encoding: 'utf8',
+    }).trim();
+    const footer = `<footer class="foot"><p>Promotions enrollment server ${version} (${build})</p></footer>`;
+    expect((await signInForm()).body).toContain(footer);
+    const viewer = await signedIn(ctx, 'viewer');
+    expect((await viewer.get('/console/promotions')).body).toContain(footer);
+    const health = await ctx.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.json()).toEqual({ status: 'ok', version, build });
+  });
+
   it('serve every page with a strict CSP, no framing, no caching, no inline script or style', async () => {
     const res = await signInForm();
     expect(res.statusCode).toBe(200);

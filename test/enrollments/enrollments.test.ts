@@ -373,10 +373,60 @@ describe('POST /v2/promotions', () => {
       headers: bearer(token),
     });
     expect(expiredView.json().status).toBe('expired');
-    expect((await enroll(token, { promotion_id: strict })).json().errors[0].code).toBe('already_enrolled');
+    // The same code, and a detail that says why (issue 28): the enrollment itself is over.
+    const refused = await enroll(token, { promotion_id: strict });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toEqual({
+      errors: [
+        {
+          status: '409',
+          code: 'already_enrolled',
+          title: 'Already Enrolled',
+          detail:
+            "The account's earlier enrollment in this promotion has ended (unenrolled or expired) and the promotion does not allow re-enrollment.",
+        },
+      ],
+    });
     // Expired on the lenient promotion: allowed again.
     expect((await enroll(token, { promotion_id: lenient })).statusCode).toBe(201);
     ctx.clock.set('2026-04-28T10:00:00Z');
+  });
+
+  it('says in the 409 that re-enrollment is what was refused after an unenrollment, with an Idempotency-Key too (rule 4)', async () => {
+    const strict = await ctx.fixtures.promotion(partner.id);
+    const { token } = await freshUser();
+    const first = (await enroll(token, { promotion_id: strict })).json().enrollment_id;
+    const del = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/v2/promotions/${first}`,
+      headers: bearer(appToken),
+    });
+    expect(del.statusCode).toBe(204);
+    const forbidden = {
+      errors: [
+        {
+          status: '409',
+          code: 'already_enrolled',
+          title: 'Already Enrolled',
+          detail:
+            "The account's earlier enrollment in this promotion has ended (unenrolled or expired) and the promotion does not allow re-enrollment.",
+        },
+      ],
+    };
+    for (const headers of [{}, { 'idempotency-key': 'again-after-unenroll' }] as Record<string, string>[]) {
+      const res = await enroll(token, { promotion_id: strict }, headers);
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toEqual(forbidden);
+    }
+    // The keyed refusal is replayed as it was answered.
+    const replay = await enroll(
+      token,
+      { promotion_id: strict },
+      { 'idempotency-key': 'again-after-unenroll' },
+    );
+    expect(replay.statusCode).toBe(409);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(forbidden);
   });
 
   it('answers 409 promotion_full once max_enrollments is reached (rule 5), unenrolling frees nothing', async () => {

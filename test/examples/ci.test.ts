@@ -139,6 +139,19 @@ describe('README "Running it in your CI"', { timeout: 180_000 }, () => {
     expect(service.healthcheck.test.join(' ')).toContain('http://127.0.0.1:3000/readyz');
   });
 
+  it("the compose file's container reaches the seeded webhook URL on the host, not itself (issue 28)", () => {
+    const service = compose.services.promotions as Record<string, unknown> & {
+      environment: Record<string, string>;
+    };
+    const seed = parse(readFileSync(SEED, 'utf8')) as { webhook_endpoints: { url: string }[] };
+    // The seeded receiver is on loopback: the host's only when the container shares its network.
+    expect(seed.webhook_endpoints.map((e) => new URL(e.url).hostname)).toEqual(['127.0.0.1']);
+    expect(service.network_mode).toBe('host');
+    expect(service.ports).toBeUndefined();
+    expect(service.environment.HOST).toBe('127.0.0.1');
+    expect(service.environment.PORT).toBe('3000');
+  });
+
   it('is quoted verbatim in the README', () => {
     const readme = readFileSync('README.md', 'utf8');
     const start = readme.indexOf('## Running it in your CI');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../../src/config.js';
 
 describe('operational configuration', () => {
   it('has defaults that keep a single instance safe', () => {
@@ -122,4 +122,72 @@ describe('operational configuration', () => {
   ])('refuses %j in one line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
+});
+
+/** One wrong value for every variable, and the one line it ends the start with (issue 28). */
+const WRONG: [Record<string, string>, string][] = [
+  [
+    { HOST: 'http://x' },
+    'invalid HOST: must be a host name or an IP address (e.g. 127.0.0.1 or 0.0.0.0), not a URL',
+  ],
+  [{ PORT: '70000' }, 'invalid PORT: must be a port number (0-65535)'],
+  [{ DATABASE_URL: 'localhost:5432' }, 'invalid DATABASE_URL: must be a URL (postgres: or postgresql:)'],
+  [{ REDIS_URL: 'localhost:6379' }, 'invalid REDIS_URL: must be a URL (redis: or rediss:)'],
+  [{ ADMIN_TOKEN: 'short' }, 'invalid ADMIN_TOKEN: must be at least 16 characters'],
+  [
+    { PUBLIC_URL: '127.0.0.1:3000' },
+    'invalid PUBLIC_URL: must be a URL with its scheme (http: or https:), e.g. http://127.0.0.1:3000',
+  ],
+  [{ ACCESS_TOKEN_TTL_SECONDS: '1h' }, 'invalid ACCESS_TOKEN_TTL_SECONDS: must be a positive integer'],
+  [{ RATE_LIMIT_PER_HOUR: '0' }, 'invalid RATE_LIMIT_PER_HOUR: must be at least 1'],
+  [{ RATE_LIMIT_IP_PER_HOUR: 'many' }, 'invalid RATE_LIMIT_IP_PER_HOUR: must be a positive integer'],
+  [{ TRUST_PROXY: 'maybe' }, 'invalid TRUST_PROXY: must be true or false'],
+  [{ SEED_DEMO: 'sure' }, 'invalid SEED_DEMO: must be true or false'],
+  [{ LOG_LEVEL: 'loud' }, 'invalid LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent'],
+  [{ DB_POOL_MAX: '1001' }, 'invalid DB_POOL_MAX: must be at most 1000'],
+  [{ DATABASE_PREPARED_STATEMENTS: 'on' }, 'invalid DATABASE_PREPARED_STATEMENTS: must be true or false'],
+  [{ EXPIRY_SWEEP_INTERVAL_SECONDS: '0' }, 'invalid EXPIRY_SWEEP_INTERVAL_SECONDS: must be at least 1'],
+  [
+    { REDIS_KEY_PREFIX: 'a b' },
+    'invalid REDIS_KEY_PREFIX: must be 1-64 characters of letters, digits, "_", ".", ":" or "-"',
+  ],
+  [
+    { MAX_EVENT_LOOP_DELAY_MS: '-5' },
+    'invalid MAX_EVENT_LOOP_DELAY_MS: must be a whole number of milliseconds (0 disables the check)',
+  ],
+  [{ MAX_HEAP_USED_BYTES: '1GB' }, 'invalid MAX_HEAP_USED_BYTES: must be a positive integer'],
+  [{ MAX_RSS_BYTES: '0' }, 'invalid MAX_RSS_BYTES: must be at least 1'],
+  [{ SHUTDOWN_TIMEOUT_MS: '200000' }, 'invalid SHUTDOWN_TIMEOUT_MS: must be at most 120000'],
+  [{ WEBHOOK_TIMEOUT_MS: '0' }, 'invalid WEBHOOK_TIMEOUT_MS: must be at least 1'],
+  [
+    { WEBHOOK_RETRY_SCHEDULE_SECONDS: '5,,6' },
+    'invalid WEBHOOK_RETRY_SCHEDULE_SECONDS: must be a comma-separated list of whole seconds, e.g. 5,300,1800',
+  ],
+  [{ WEBHOOK_ALLOW_PRIVATE_URLS: '2' }, 'invalid WEBHOOK_ALLOW_PRIVATE_URLS: must be true or false'],
+  [{ WEBHOOK_POLL_INTERVAL_MS: '0.5' }, 'invalid WEBHOOK_POLL_INTERVAL_MS: must be a positive integer'],
+  [
+    { WEBHOOK_SECRETS_KEY: 'short' },
+    'invalid WEBHOOK_SECRETS_KEY: must be at least 32 characters (e.g. openssl rand -base64 32)',
+  ],
+];
+
+describe('every variable refused in one line', () => {
+  it('covers every variable loadConfig reads (DATA_DIR and SEED_FILE take any path: their own start errors)', () => {
+    const covered = WRONG.map(([env]) => Object.keys(env)[0]);
+    expect([...covered, 'DATA_DIR', 'SEED_FILE'].sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+
+  it.each(WRONG)(
+    '%j: a ConfigError naming the variable, never a stack from inside a check',
+    (env, message) => {
+      let thrown: unknown;
+      try {
+        loadConfig(env);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as Error).message).toBe(message);
+    },
+  );
 });

@@ -45,6 +45,17 @@ describe('/docs in a real browser', { timeout: 120_000 }, () => {
        ${visibleText}.includes('GET /v2/promotions/{enrollment_id}') &&
        ${visibleText}.includes('DELETE /v2/promotions/{enrollment_id}')`,
     );
+    // Each operation once: Zapier's second tag (Experimental) is no section of its own.
+    const titles = await page.evaluate(
+      `[...document.querySelectorAll('h1, h2, h3, [role="heading"], nav a, nav button, aside a, aside button, li')]
+        .map((e) => e.textContent.replace(/\\s+/g, ' ').trim())`,
+    );
+    expect(titles).not.toContain('Experimental');
+    expect(
+      await page.evaluate(`document.body.innerText.split('Create a promotion enrollment').length - 1`),
+    ).toBe(
+      2, // the sidebar entry and the operation's heading
+    );
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/docs.png' });
 

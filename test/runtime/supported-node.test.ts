@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +109,43 @@ describe('npm start and npm test on Node 20', () => {
       expect(result.stdout).not.toContain('vitest');
     });
   }
+});
+
+describe('npm install on Node 20 (issue 28)', () => {
+  it('stops at once with EBADENGINE (.npmrc engine-strict), before downloading anything', () => {
+    expect(readFileSync('.npmrc', 'utf8')).toMatch(/^engine-strict=true$/m);
+    // A copy of what a fresh clone's install reads, with an empty cache and no network: a
+    // download would fail differently (ENOTCACHED), so only the engine refusal can end it.
+    const project = mkdtempSync(join(scratch, 'install-'));
+    for (const file of ['package.json', 'package-lock.json', '.npmrc']) {
+      writeFileSync(join(project, file), readFileSync(file));
+    }
+    const fake = join(scratch, 'node20-install.cjs');
+    writeFileSync(
+      fake,
+      "Object.defineProperty(process, 'version', { value: 'v20.20.2' });\n" +
+        "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '20.20.2' } });\n",
+    );
+    const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `--require ${fake}`,
+        npm_config_cache: join(project, '.npm-cache'),
+        npm_config_update_notifier: 'false',
+      },
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('npm error code EBADENGINE');
+    expect(result.stderr).toContain(`npm error notsup Required: {"node":"${ENGINES}"}`);
+    expect(result.stderr).not.toContain('ENOTCACHED');
+    expect(readdirSync(project).sort()).toEqual([
+      '.npm-cache',
+      '.npmrc',
+      'package-lock.json',
+      'package.json',
+    ]);
+  });
 });

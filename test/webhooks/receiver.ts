@@ -7,6 +7,7 @@ export interface Received {
   id: string;
   timestamp: string;
   signature: string;
+  userAgent: string | undefined;
   body: string;
   payload: { type: string; timestamp: string; data: Record<string, unknown> };
   /** Whether `standardwebhooks` verified it with the receiver's current secret. */
@@ -77,6 +78,7 @@ export async function startReceiver(): Promise<Receiver> {
         id,
         timestamp: headers['webhook-timestamp']!,
         signature: headers['webhook-signature']!,
+        userAgent: headers['user-agent'],
         body,
         payload: JSON.parse(body),
         verified,

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/processes.js';
 import { requestsFor } from '../helpers/requests.js';
 import { type Receiver, startReceiver } from './receiver.js';
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 const ctx = useTestApp({ env: { WEBHOOK_RETRY_SCHEDULE_SECONDS: '5,60' } });
 
@@ -295,6 +298,8 @@ describe('events: once per cause, in the transaction of the change', () => {
       data: get.json(),
     });
     expect(got[0]!.signature).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    // The server and its release (issue 28), as package.json and GET /healthz name it.
+    expect(got[0]!.userAgent).toBe(`promotions-enrollment-server/${PACKAGE_VERSION}`);
     const log = await deliveries(app, endpoint.id);
     expect(log.data).toEqual([
       {

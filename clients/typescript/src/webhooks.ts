@@ -38,7 +38,7 @@ export interface VerifiedWebhook extends WebhookPayload {
  */
 export function verifyWebhook(
   secret: string,
-  rawBody: string | Buffer,
+  rawBody: string | Uint8Array,
   headers: Record<string, string | string[] | undefined> | Headers,
 ): VerifiedWebhook {
   const get = (name: string): string => {
@@ -52,6 +52,8 @@ export function verifyWebhook(
     'webhook-timestamp': get('webhook-timestamp'),
     'webhook-signature': get('webhook-signature'),
   };
-  const payload = new Webhook(secret).verify(rawBody, required) as WebhookPayload;
+  // Uint8Array, not Buffer, in the signature: the declarations need no Node types (a Buffer is one).
+  const body = typeof rawBody === 'string' || Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody);
+  const payload = new Webhook(secret).verify(body, required) as WebhookPayload;
   return { id: required['webhook-id'], ...payload };
 }

@@ -641,7 +641,7 @@ export interface paths {
         };
         /**
          * Liveness
-         * @description The process is up. Touches nothing else, and still answers when the process sheds load.
+         * @description The process is up, and which release it runs. Touches nothing else, and still answers when the process sheds load.
          */
         get: operations["ops_healthz"];
         put?: never;
@@ -1618,6 +1618,20 @@ export interface components {
         HealthStatus: {
             /** @enum {string} */
             status: "ok";
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+            /**
+             * @description The server's release (package.json `version`).
+             * @example 0.1.0
+             */
+            version: string;
+            /**
+             * @description `git describe --tags --always --dirty` of the source it was built from (baked into the image by the `GIT_DESCRIBE` build argument); null when unknown.
+             * @example v0.1.0-12-g62b1bfb
+             */
+            build: string | null;
         };
         /** @description The error envelope, the same as the public API's `PromotionErrorResponse`. */
         ErrorResponse: {
@@ -3043,7 +3057,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthStatus"];
+                    "application/json": components["schemas"]["Liveness"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -3660,3 +3674,4 @@ export const bootstrapWebhookEndpointStatusValues: ReadonlyArray<FlattenedDeepRe
 export const bootstrapChangeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapChange"]["kind"]> = ["partner", "account", "promotion", "webhook_endpoint"];
 export const bootstrapChangeOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapChange"]["outcome"]> = ["created", "updated", "unchanged", "deleted", "ended", "kept"];
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok"];
+export const livenessStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Liveness"]["status"]> = ["ok"];

@@ -923,7 +923,8 @@ export interface operations {
              *
              *     One of:
              *     - `already_enrolled`: the account has a live enrollment in the promotion, or
-             *       had any enrollment and the promotion does not allow re-enrollment;
+             *       had any enrollment and the promotion does not allow re-enrollment (then
+             *       `detail` says so);
              *     - `promotion_full`: the promotion reached its maximum number of enrollments;
              *     - `promotion_not_active`: the promotion is paused or ended, or now is outside
              *       its enrollment window (`detail` says which);
