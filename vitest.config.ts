@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 2,
     pool: 'forks',
+    // One migrated database per run, which every test file's database copies.
+    globalSetup: ['test/helpers/global-setup.ts'],
     projects: [
       {
         extends: true as const,
