@@ -10,6 +10,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 2,
     pool: 'forks',
+    // Each worker process runs file after file, loading src/ (fastify, zod, drizzle, the
+    // contract's validators) once instead of once per file: half the suite's CPU time. Files
+    // share no state but the modules' (every file builds its own app on its own database).
+    isolate: false,
     // One migrated database per run, which every test file's database copies.
     globalSetup: ['test/helpers/global-setup.ts'],
     projects: [
