@@ -16,6 +16,15 @@ export default defineConfig({
     isolate: false,
     // One migrated database per run, which every test file's database copies.
     globalSetup: ['test/helpers/global-setup.ts'],
+    // `npm run test:changed` runs every file when one of these changed: files every test
+    // file reads from disk without importing them (the migrations behind every database, the
+    // contract behind every response), besides vitest's own defaults.
+    forceRerunTriggers: [
+      '**/package.json/**',
+      '**/{vitest,vite}.config.*/**',
+      '**/migrations/**',
+      '**/openapi/**',
+    ],
     projects: [
       {
         extends: true as const,
