@@ -68,12 +68,16 @@ async function createPgTemplate(serverUrl: string) {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   // migrateDatabase works through a client of its own, which it ends; the pool never connects.
-  // So no session stays on the template: PostgreSQL copies a database only while none is open.
   const database = await openPostgres({ url: url.toString(), poolMax: 1 });
   try {
     await migrateDatabase(database, url.toString());
   } finally {
     await database.close();
   }
+  // PostgreSQL copies a database only while no session is open on it, and a pooler in front
+  // (CI's PgBouncer leg) keeps the migration's server connection open after the client left.
+  await admin(
+    `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid()`,
+  );
   return { name, drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
