@@ -11,6 +11,21 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 2,
     pool: 'forks',
+    // Each worker process runs file after file, loading src/ (fastify, zod, drizzle, the
+    // contract's validators) once instead of once per file: half the suite's CPU time. Files
+    // share no state but the modules' (every file builds its own app on its own database).
+    isolate: false,
+    // One migrated database per run, which every test file's database copies.
+    globalSetup: ['test/helpers/global-setup.ts'],
+    // `npm run test:changed` runs every file when one of these changed: files every test
+    // file reads from disk without importing them (the migrations behind every database, the
+    // contract behind every response), besides vitest's own defaults.
+    forceRerunTriggers: [
+      '**/package.json/**',
+      '**/{vitest,vite}.config.*/**',
+      '**/migrations/**',
+      '**/openapi/**',
+    ],
     projects: [
       {
         extends: true as const,

@@ -148,8 +148,13 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
 /**
  * The embedded store. Its modules (PGlite, drizzle's PGlite driver) are loaded only here, so a
  * server on PostgreSQL never holds them (docs/PERFORMANCE.md, "Memory").
+ *
+ * `image`, for an in-memory store only: a data directory as `dumpDataDir()` wrote it, loaded
+ * instead of running initdb. The tests start every file from one migrated image (test/helpers/
+ * global-setup.ts): initdb is most of a fresh PGlite's start-up, and only the constructor
+ * takes an image.
  */
-export async function openPglite(dataDir: string | null): Promise<Database> {
+export async function openPglite(dataDir: string | null, image?: Blob): Promise<Database> {
   const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
@@ -160,7 +165,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     mkdirSync(dir, { recursive: true });
     client = new PGlite(dir);
   } else {
-    client = new PGlite();
+    client = new PGlite(image ? { loadDataDir: image } : {});
   }
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;

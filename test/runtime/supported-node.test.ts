@@ -80,7 +80,15 @@ describe('the supported Node.js runtimes (package.json engines.node)', () => {
   });
 
   it('are checked before every npm entry point that runs the code', () => {
-    for (const script of ['prestart', 'pretest', 'pretest:pg', 'predev', 'prebench', 'prepare']) {
+    for (const script of [
+      'prestart',
+      'pretest',
+      'pretest:pg',
+      'pretest:changed',
+      'predev',
+      'prebench',
+      'prepare',
+    ]) {
       expect(pkg.scripts[script], script).toMatch(/^node scripts\/check-node\.cjs( && |$)/);
     }
   });

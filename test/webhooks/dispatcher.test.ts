@@ -37,6 +37,18 @@ function dispatcher(options: Partial<DispatcherOptions> = {}) {
   });
 }
 
+/** Resolves once the receiver holds an attempt it has not answered yet (polls every 10 ms). */
+function untilInFlight(): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setInterval(() => {
+      if ([...receiver.concurrent.values()].some((n) => n > 0)) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 10);
+  });
+}
+
 /** A partner with one endpoint on the receiver and `n` enrollments (one event each). */
 async function scenario(n = 1) {
   const partner = await ctx.fixtures.partner();
@@ -109,7 +121,7 @@ describe('dispatcher', () => {
     try {
       const d = dispatcher({ graceMs: 5000 });
       const run = d.runOnce();
-      await new Promise((r) => setTimeout(r, 100));
+      await untilInFlight();
       await d.stop();
       await run;
     } finally {
@@ -124,14 +136,7 @@ describe('dispatcher', () => {
     try {
       const d = dispatcher({ graceMs: 100 });
       d.start();
-      await new Promise<void>((resolve) => {
-        const t = setInterval(() => {
-          if ([...receiver.concurrent.values()].some((n) => n > 0)) {
-            clearInterval(t);
-            resolve();
-          }
-        }, 10);
-      });
+      await untilInFlight();
       await d.stop();
     } finally {
       receiver.delayMs = 0;
