@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // that PostgreSQL (project "pg"), plus the tests that need a real server (*.pg.test.ts).
 // The network fault tests need root (*.root.test.ts): `npm run test:faults` (vitest.faults.config.ts).
 const withPg = Boolean(process.env.DATABASE_URL);
+// Files that patch a built-in before a dependency loads it, or count process-wide state: each
+// runs in a fresh process of its own (the "…-isolated" projects), as every file did before.
+const ISOLATED = ['test/ops/overload-first-sample.test.ts', 'test/auth/secrets.test.ts'];
 
 export default defineConfig({
   test: {
@@ -32,9 +35,13 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.pg.test.ts', '**/*.root.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.pg.test.ts', '**/*.root.test.ts', '**/node_modules/**', ...ISOLATED],
           env: { TEST_DB: 'pglite' },
         },
+      },
+      {
+        extends: true as const,
+        test: { name: 'pglite-isolated', include: ISOLATED, isolate: true, env: { TEST_DB: 'pglite' } },
       },
       ...(withPg
         ? [
@@ -43,9 +50,13 @@ export default defineConfig({
               test: {
                 name: 'pg',
                 include: ['test/**/*.test.ts'],
-                exclude: ['**/*.root.test.ts', '**/node_modules/**'],
+                exclude: ['**/*.root.test.ts', '**/node_modules/**', ...ISOLATED],
                 env: { TEST_DB: 'pg' },
               },
+            },
+            {
+              extends: true as const,
+              test: { name: 'pg-isolated', include: ISOLATED, isolate: true, env: { TEST_DB: 'pg' } },
             },
           ]
         : []),

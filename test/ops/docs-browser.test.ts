@@ -21,7 +21,7 @@ describe('/docs in a real browser', { timeout: 120_000 }, () => {
   });
 
   it('renders the three /v2/promotions operations without a request leaving 127.0.0.1', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     const requested: string[] = [];
     const pageErrors: string[] = [];
     const cspViolations: string[] = [];

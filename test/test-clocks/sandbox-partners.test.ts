@@ -27,6 +27,7 @@ describe('sandbox partners in the admin API (CONTRACT §6, §9)', () => {
       redirect_uris: ['https://acme.example/cb'],
       scopes: ['promotions:read', 'promotions:write'],
       sandbox: true,
+      status: 'enabled',
       created_at: '2026-04-28T10:00:00Z',
     });
     const bad = await create({ sandbox: 'yes' });
