@@ -14,6 +14,7 @@ import { auditCommands } from './audit.js';
 import { clockCommands } from './clocks.js';
 import { CommandFailed, type Commands, type Options, str, UsageError, type Values } from './command.js';
 import { enrollmentCommands } from './enrollments.js';
+import { exportCommands } from './exports.js';
 import { operatorCommands } from './operators.js';
 import { partnerCommands } from './partners.js';
 import { promotionCommands } from './promotions.js';
@@ -32,6 +33,7 @@ export const COMMANDS: Commands = {
   ...accountCommands,
   ...promotionCommands,
   ...enrollmentCommands,
+  ...exportCommands,
   ...usageCommands,
   ...tokenCommands,
   ...webhookCommands,
@@ -44,6 +46,8 @@ export const COMMANDS: Commands = {
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Where a command streams raw bytes (an export); default process.stdout. */
+  stdout?: NodeJS.WritableStream;
 }
 
 const GLOBAL_OPTIONS: Options = {
@@ -180,8 +184,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
   const admin = createAdminClient({ baseUrl, adminToken, retries: 2, maxDelayMs: 5_000 });
 
   try {
-    const result = await command.run(admin, values, args, { baseUrl, env });
-    io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
+    const result = await command.run(admin, values, args, {
+      baseUrl,
+      env,
+      stdout: io.stdout ?? process.stdout,
+    });
+    // null: the command wrote its own output (an export to stdout).
+    if (result) io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -28,8 +28,8 @@ export interface Command {
     admin: AdminClient,
     values: Values,
     args: string[],
-    context: { baseUrl: string; env: NodeJS.ProcessEnv },
-  ): Promise<{ json: unknown; text: string }>;
+    context: { baseUrl: string; env: NodeJS.ProcessEnv; stdout: NodeJS.WritableStream },
+  ): Promise<{ json: unknown; text: string } | null>;
 }
 
 /** A command group: `<resource> <action>` (or one word, like `apply`) → its command. */

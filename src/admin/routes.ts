@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { accountRoutes } from './accounts.js';
 import { auditLogRoutes } from './audit-log.js';
 import { enrollmentRoutes } from './enrollments.js';
+import { exportRoutes } from './exports.js';
 import { operatorRoutes } from './operators.js';
 import { partnerRoutes } from './partners.js';
 import { promotionRoutes } from './promotions.js';
@@ -18,6 +19,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(accountRoutes);
   await app.register(promotionRoutes);
   await app.register(enrollmentRoutes);
+  await app.register(exportRoutes);
   await app.register(usageRoutes);
   await app.register(tokenRoutes);
   await app.register(testClockAdminRoutes);
