@@ -79,6 +79,9 @@ const EnvSchema = z.object({
     .string()
     .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
     .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default('promotions-enrollment-server'),
 });
 
 /** CONTRACT §8: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. */
@@ -133,6 +136,12 @@ export interface Config {
   webhookPollIntervalMs: number;
   /** Encrypts webhook endpoint secrets at rest (AES-256-GCM); unset = stored as given. */
   webhookSecretsKey: string | undefined;
+  /**
+   * CONTRACT §7 "Traces": where spans go (OTLP/HTTP JSON), the full `…/v1/traces` URL;
+   * undefined = tracing off, and OpenTelemetry never loaded.
+   */
+  otelTracesUrl: string | undefined;
+  otelServiceName: string;
 }
 
 export class ConfigError extends Error {}
@@ -206,5 +215,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? !e.DATABASE_URL,
     webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
     webhookSecretsKey: e.WEBHOOK_SECRETS_KEY,
+    // The OTLP specification's rule: the signal's own variable as given, else the base + /v1/traces.
+    otelTracesUrl:
+      e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+      (e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+        : undefined),
+    otelServiceName: e.OTEL_SERVICE_NAME,
   };
 }
