@@ -2043,7 +2043,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description A `status` or `cycle` that is not one of the documented values (`invalid_request`, `source.parameter` names it) */
+            /** @description A `status` that is not one of the documented values (`invalid_request`, `source.parameter` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2084,7 +2084,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description A `status` or `cycle` that is not one of the documented values (`invalid_request`, `source.parameter` names it) */
+            /** @description A `status` that is not one of the documented values (`invalid_request`, `source.parameter` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2128,7 +2128,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description A `status` or `cycle` that is not one of the documented values (`invalid_request`, `source.parameter` names it) */
+            /** @description A `cycle` that is not a month as `YYYY-MM` (`invalid_request`, `source.parameter` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2172,7 +2172,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description A `status` or `cycle` that is not one of the documented values (`invalid_request`, `source.parameter` names it) */
+            /** @description A `cycle` that is not a month as `YYYY-MM` (`invalid_request`, `source.parameter` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
