@@ -123,6 +123,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // Sockets past the cap are closed on arrival (CONTRACT §2), before they cost a request.
   app.server.maxConnections = options.config.httpMaxConnections;
+  // CONTRACT §7 "Traces": only with an OTLP endpoint, and only then is OpenTelemetry loaded.
+  // First of all, so @fastify/otel wraps every hook and route registered after it.
+  const tracing = options.config.otelTracesUrl
+    ? (await import('./ops/tracing.js')).startTracing({
+        url: options.config.otelTracesUrl,
+        serviceName: options.config.otelServiceName,
+      })
+    : null;
+  if (tracing) await app.register(tracing.plugin);
+
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(compiledSerializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -213,6 +223,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
     await oauth.register(oauthRoutes);
   });
+
+  // Last, so the spans of everything that closes before it (the dispatcher's) are sent.
+  if (tracing) app.addHook('onClose', tracing.shutdown);
 
   return app;
 }

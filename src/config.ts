@@ -116,6 +116,9 @@ const EnvSchema = z.object({
     .string()
     .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
     .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default('promotions-enrollment-server'),
 });
 
 /** Every variable loadConfig reads. */
@@ -200,6 +203,12 @@ export interface Config {
   httpRequestTimeoutMs: number;
   httpKeepAliveTimeoutMs: number;
   httpMaxConnections: number;
+  /**
+   * CONTRACT §7 "Traces": where spans go (OTLP/HTTP JSON), the full `…/v1/traces` URL;
+   * undefined = tracing off, and OpenTelemetry never loaded.
+   */
+  otelTracesUrl: string | undefined;
+  otelServiceName: string;
 }
 
 export class ConfigError extends Error {}
@@ -289,5 +298,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     httpMaxConnections: e.HTTP_MAX_CONNECTIONS,
+    // The OTLP specification's rule: the signal's own variable as given, else the base + /v1/traces.
+    otelTracesUrl:
+      e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+      (e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+        : undefined),
+    otelServiceName: e.OTEL_SERVICE_NAME,
   };
 }

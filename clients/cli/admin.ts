@@ -22,6 +22,7 @@ import {
   type Values,
 } from './command.js';
 import { enrollmentCommands } from './enrollments.js';
+import { exportCommands } from './exports.js';
 import { meteringCommands } from './metering.js';
 import { operatorCommands } from './operators.js';
 import { partnerCommands } from './partners.js';
@@ -41,6 +42,7 @@ export const COMMANDS: Commands = {
   ...accountCommands,
   ...promotionCommands,
   ...enrollmentCommands,
+  ...exportCommands,
   ...usageCommands,
   ...meteringCommands,
   ...tokenCommands,
@@ -56,6 +58,8 @@ interface Io {
   err: (text: string) => void;
   /** Progress of long commands (usage ingest); default: nowhere. */
   progress?: Progress;
+  /** Where a command streams raw bytes (an export); default process.stdout. */
+  stdout?: NodeJS.WritableStream;
 }
 
 const GLOBAL_OPTIONS: Options = {
@@ -196,9 +200,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
 
   try {
     const progress = io.progress ?? { write: () => {}, isTTY: false };
-    const result = await command.run(admin, values, args, { baseUrl, env, progress });
-    io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
-    return result.exitCode ?? EXIT.ok;
+    const result = await command.run(admin, values, args, {
+      baseUrl,
+      env,
+      progress,
+      stdout: io.stdout ?? process.stdout,
+    });
+    // null: the command wrote its own output (an export to stdout).
+    if (result) io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
+    return result?.exitCode ?? EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}\nUsage: npm run admin -- ${command.usage}`);

@@ -30,8 +30,8 @@ export interface Command {
     admin: AdminClient,
     values: Values,
     args: string[],
-    context: { baseUrl: string; env: NodeJS.ProcessEnv; progress: Progress },
-  ): Promise<{ json: unknown; text: string /** Default 0. */; exitCode?: number }>;
+    context: { baseUrl: string; env: NodeJS.ProcessEnv; progress: Progress; stdout: NodeJS.WritableStream },
+  ): Promise<{ json: unknown; text: string /** Default 0. */; exitCode?: number } | null>;
 }
 
 /** Where a long command reports its progress (stderr): raw text, and whether it is a terminal. */

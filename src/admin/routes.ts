@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { accountRoutes } from './accounts.js';
 import { auditLogRoutes } from './audit-log.js';
 import { enrollmentRoutes } from './enrollments.js';
+import { exportRoutes } from './exports.js';
 import { meteringRoutes } from './metering.js';
 import { operatorRoutes } from './operators.js';
 import { partnerRoutes } from './partners.js';
@@ -19,6 +20,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(accountRoutes);
   await app.register(promotionRoutes);
   await app.register(enrollmentRoutes);
+  await app.register(exportRoutes);
   await app.register(usageRoutes);
   await app.register(meteringRoutes);
   await app.register(tokenRoutes);

@@ -437,6 +437,9 @@ export const events = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     // "Once per cause": e.g. `usage.limit_reached:<enrollment>:<cycle>`; null = no dedup.
     dedupKey: text('dedup_key'),
+    // CONTRACT §7: the W3C `traceparent` of the span that wrote it, so its webhook deliveries
+    // continue that trace (src/trace-context.ts); null when tracing is off.
+    traceContext: text('trace_context'),
     occurredAt: ts('occurred_at').notNull(),
     createdAt: ts('created_at').notNull(),
   },

@@ -12,6 +12,7 @@ import { promotionDetailOfRowSql, promotionDetailSql } from '../rules/enrollment
 import type { EnrollmentKey } from '../rules/enrollment-id.js';
 import { effectiveExpirationSql, isExpiredSql, ownExpirationSql } from '../rules/expiration.js';
 import { enrollableSql } from '../rules/promotion-window.js';
+import { traceContext } from '../trace-context.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createExpiryRepository } from './expiry-repository.js';
 import {
@@ -114,7 +115,7 @@ export interface EnrollInput {
  * partial unique index and the seat taken for it is rolled back with it. The expiration is
  * rule 1 without the cap: the promotion's end binds at read time (rule 10, EFFECTIVE_EXPIRES_AT).
  */
-const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknown>>(
+const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'traceContext', unknown>>(
   'enrollment_enroll',
   sql`
     with p as (
@@ -168,6 +169,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput, unknow
       }),
       at: NOW,
       recordedAt: sql`${sql.placeholder('wallNow')}::timestamptz`,
+      traceContext: sql`${sql.placeholder('traceContext')}::text`,
     })}
     select p.status, ${epochMs(sql`p.starts_at`)} as starts_at, ${epochMs(sql`p.ends_at`)} as ends_at,
            p.max_enrollments is not null as budgeted,
@@ -192,6 +194,7 @@ const unenrollStatement = prepared<
     accountId: string | null;
     now: Date;
     eventId: string;
+    traceContext: string | null;
   }
 >(
   'enrollment_unenroll',
@@ -226,6 +229,7 @@ const unenrollStatement = prepared<
       data: promotionDetailOfRowSql(sql`d`),
       at: sql`d.at`,
       recordedAt: NOW,
+      traceContext: sql`${sql.placeholder('traceContext')}::text`,
     })}
     select enrollment_id as id from unenrolled_event`,
 );
@@ -233,7 +237,7 @@ const unenrollStatement = prepared<
 export function createEnrollmentsRepository(db: Db) {
   /** Enrolls in one statement; a current enrollment already there throws the unique violation (23505). */
   async function enroll(input: EnrollInput, tx: Db = db): Promise<EnrollOutcome> {
-    const [row] = await enrollStatement(tx, input);
+    const [row] = await enrollStatement(tx, { ...input, traceContext: traceContext.current() });
     return row!;
   }
 
@@ -245,7 +249,13 @@ export function createEnrollmentsRepository(db: Db) {
     eventId: string,
     tx: Db = db,
   ): Promise<boolean> {
-    const rows = await unenrollStatement(tx, { ...key, ...scope, now, eventId });
+    const rows = await unenrollStatement(tx, {
+      ...key,
+      ...scope,
+      now,
+      eventId,
+      traceContext: traceContext.current(),
+    });
     return rows.length > 0;
   }
 

@@ -72,6 +72,18 @@ export function selectViews(now: unknown): SQL {
         ) u on true`;
 }
 
+/**
+ * The operator's status of a row of selectViews (CONTRACT §6), each enrollment judged at its own
+ * time: its clock's, else now (CONTRACT §9).
+ */
+export function adminStatusSql(now: unknown): SQL {
+  const at = sql`coalesce(tc.frozen_time, ${now}::timestamptz)`;
+  return adminEnrollmentStatusSql(
+    { unenrolledAt: sql`e.unenrolled_at`, expiresAt: EFFECTIVE_EXPIRES_AT },
+    at,
+  );
+}
+
 export function createEnrollmentViews(db: Db) {
   /** A promotion's enrollments (unenrolled ones too) by id, for keyset pagination; the operator's list. */
   async function listByPromotion(
@@ -80,12 +92,7 @@ export function createEnrollmentViews(db: Db) {
     now: Date,
     tx: Db = db,
   ): Promise<EnrollmentView[]> {
-    // Each enrollment's status is judged at its own time: its clock's, else now (CONTRACT §9).
-    const at = sql`coalesce(tc.frozen_time, ${now}::timestamptz)`;
-    const status = adminEnrollmentStatusSql(
-      { unenrolledAt: sql`e.unenrolled_at`, expiresAt: EFFECTIVE_EXPIRES_AT },
-      at,
-    );
+    const status = adminStatusSql(now);
     const rows = await queryRows<RawView>(
       tx,
       sql`${selectViews(now)}

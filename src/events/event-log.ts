@@ -38,6 +38,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { eventIdSql, newEventId } from '../db/ids.js';
+import { traceContext } from '../trace-context.js';
 import type { ActorType, LogEventType } from './event-types.js';
 
 export interface LogEvent {
@@ -72,6 +73,7 @@ export function appendSql(event: LogEvent, eventId: string = newEventId()): SQL 
     actor: { type: event.actor.type, id: sql`${event.actor.id}::text` },
     data: sql`${JSON.stringify(event.data)}::jsonb`,
     dedupKey: sql`${event.dedupKey ?? null}::text`,
+    traceContext: sql`${traceContext.current()}::text`,
     at: sql`${event.at}::timestamptz`,
     recordedAt: sql`${recorded}::timestamptz`,
   })} select 1`;
@@ -97,6 +99,8 @@ export interface EventCteOptions {
   dedupKey?: SQL | null;
   /** The event id; by default made in SQL, as newEventId makes it (eventIdSql). */
   id?: SQL;
+  /** A text expression: the `traceparent` its deliveries continue (CONTRACT §7); null by default. */
+  traceContext?: SQL;
 }
 
 /**
@@ -109,10 +113,10 @@ export function eventCtes(o: EventCteOptions): SQL {
   const recorded = o.recordedAt ?? o.at;
   return sql`${events} as (
       insert into events (id, partner_id, type, enrollment_id, actor_type, actor_id, data, dedup_key,
-                          occurred_at, created_at)
+                          trace_context, occurred_at, created_at)
       select ${o.id ?? eventIdSql()}, ${o.partnerId}, ${o.type}, ${o.enrollmentId ?? sql`null::uuid`},
              ${o.actorType ?? o.actor.type}, ${o.actor.id ?? sql`null::text`}, ${o.data}, ${o.dedupKey ?? sql`null::text`},
-             ${o.at}, ${recorded}
+             ${o.traceContext ?? sql`null::text`}, ${o.at}, ${recorded}
       from ${o.source}
       on conflict (dedup_key) where dedup_key is not null do nothing
       returning id, partner_id, type, enrollment_id, created_at

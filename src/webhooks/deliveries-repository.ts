@@ -45,6 +45,8 @@ export interface ClaimedDelivery {
   secret: string;
   previousSecret: string | null;
   previousSecretExpiresAt: Date | null;
+  /** The `traceparent` stored with the event (CONTRACT §7): the delivery's span continues it. */
+  traceContext: string | null;
 }
 
 export interface AttemptOutcome {
@@ -180,6 +182,7 @@ export function createDeliveriesRepository(db: Db, box: SecretBox = plaintextBox
       secret: string;
       previous_secret: string | null;
       previous_secret_expires_at: number | null;
+      trace_context: string | null;
     }>(
       db,
       sql`with due as (
@@ -196,7 +199,8 @@ export function createDeliveriesRepository(db: Db, box: SecretBox = plaintextBox
           )
           select c.id, c.attempts, ev.id as event_id, ev.type, ev.data::text as data,
                  ${epochMs(sql`ev.occurred_at`)} as event_created_at, ep.id as endpoint_id, ep.url, ep.secret,
-                 ep.previous_secret, ${epochMs(sql`ep.previous_secret_expires_at`)} as previous_secret_expires_at
+                 ep.previous_secret, ${epochMs(sql`ep.previous_secret_expires_at`)} as previous_secret_expires_at,
+                 ev.trace_context
           from claimed c
           join events ev on ev.id = c.event_id
           join webhook_endpoints ep on ep.id = c.endpoint_id`,
@@ -215,6 +219,7 @@ export function createDeliveriesRepository(db: Db, box: SecretBox = plaintextBox
       previousSecret: r.previous_secret === null ? null : box.open(r.previous_secret),
       previousSecretExpiresAt:
         r.previous_secret_expires_at === null ? null : new Date(r.previous_secret_expires_at),
+      traceContext: r.trace_context,
     }));
   }
 

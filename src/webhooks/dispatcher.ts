@@ -14,6 +14,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { webhookUserAgent } from '../ops/version.js';
 import { createPoller } from '../poller.js';
 import { toRfc3339 } from '../rules/time.js';
+import { type SpanHandle, traceContext } from '../trace-context.js';
 import type { ClaimedDelivery, DeliveryStatus, WebhooksRepository } from './repository.js';
 import { signedHeaders } from './signer.js';
 import { checkWebhookUrl, guardedLookup, type Resolver, UnsafeUrlError } from './ssrf.js';
@@ -135,7 +136,7 @@ export function createDispatcher(options: DispatcherOptions) {
     return base * (0.9 + 0.2 * random());
   }
 
-  async function post(d: ClaimedDelivery, now: Date) {
+  async function post(d: ClaimedDelivery, now: Date, traceparent: string | null) {
     await checkWebhookUrl(d.url, { allowPrivate, resolve: options.resolve });
     const body = deliveryBody(d);
     const secrets = [d.secret];
@@ -151,7 +152,8 @@ export function createDispatcher(options: DispatcherOptions) {
     const { agent, request } = await client();
     const res = await request(d.url, {
       method: 'POST',
-      headers: { ...headers, 'user-agent': userAgent },
+      // CONTRACT §7: with tracing on, the receiver can continue the trace of the change.
+      headers: { ...headers, 'user-agent': userAgent, ...(traceparent ? { traceparent } : {}) },
       body,
       dispatcher: agent,
       signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), shutdown.signal]),
@@ -161,14 +163,22 @@ export function createDispatcher(options: DispatcherOptions) {
     return { status: res.statusCode, retryAfter: res.headers['retry-after'] };
   }
 
-  async function attempt(d: ClaimedDelivery): Promise<AttemptResult | null> {
+  async function attempt(
+    d: ClaimedDelivery,
+    traceparent: string | null,
+    span: SpanHandle,
+  ): Promise<AttemptResult | null> {
     const at = clock.now();
     const started = performance.now();
     let responseStatus: number | null = null;
     let error: string | null = null;
     let retryAfter: number | null = null;
+    span.setAttribute('webhook.event_id', d.eventId);
+    span.setAttribute('webhook.event_type', d.type);
+    span.setAttribute('webhook.endpoint_id', d.endpointId);
+    span.setAttribute('webhook.attempt', d.attempts + 1);
     try {
-      const res = await post(d, at);
+      const res = await post(d, at, traceparent);
       responseStatus = res.status;
       if (res.status === 429 || res.status === 503) retryAfter = parseRetryAfter(res.retryAfter, at);
     } catch (err) {
@@ -177,6 +187,8 @@ export function createDispatcher(options: DispatcherOptions) {
     }
     const durationMs = Math.round(performance.now() - started);
     const succeeded = responseStatus !== null && responseStatus >= 200 && responseStatus < 300;
+    if (responseStatus !== null) span.setAttribute('http.response.status_code', responseStatus);
+    if (!succeeded) span.fail(error ?? `answered ${responseStatus}`);
     const gone = responseStatus === 410;
     const attemptNumber = d.attempts + 1;
     let status: DeliveryStatus;
@@ -237,7 +249,10 @@ export function createDispatcher(options: DispatcherOptions) {
   async function deliver(d: ClaimedDelivery): Promise<AttemptResult | null> {
     inFlight.add(d);
     try {
-      return await attempt(d);
+      // One span per attempt, continuing the trace of the change that wrote the event (CONTRACT §7).
+      return await traceContext.inSpan('webhook delivery', d.traceContext, (traceparent, span) =>
+        attempt(d, traceparent, span),
+      );
     } finally {
       inFlight.delete(d);
     }

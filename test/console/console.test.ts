@@ -488,6 +488,43 @@ describe('content', () => {
     expect(enhanced.body).toBe('');
   });
 
+  it("links a promotion's enrollments and usage as CSV, the admin API's exports behind the session", async () => {
+    const partner = await ctx.fixtures.partner();
+    const promotion = await ctx.fixtures.promotion(partner.id, { id: 'console_export' });
+    const { enrollmentId } = await requestsFor(ctx, () => partner).enrollNew(promotion);
+    const viewer = await signedIn(ctx, 'viewer');
+    const page = await viewer.get(`/console/promotions/${promotion}`);
+    expect(page.body).toContain(
+      '<a class="button secondary" href="/console/promotions/console_export/enrollments.csv" download>Download CSV</a>',
+    );
+    expect(page.body).toContain(
+      '<a class="button secondary" href="/console/promotions/console_export/usage.csv" download>Download usage CSV</a>',
+    );
+    const csv = await viewer.get('/console/promotions/console_export/enrollments.csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8; header=present');
+    expect(csv.headers['content-disposition']).toBe(
+      'attachment; filename="console_export-enrollments-2026-04-28.csv"',
+    );
+    const api = await ctx.admin({
+      method: 'GET',
+      url: '/admin/v1/promotions/console_export/enrollments.csv',
+    });
+    expect(csv.body).toBe(api.body);
+    expect(csv.body.split('\r\n')[1]).toMatch(new RegExp(`^${enrollmentId},console_export,`));
+    const usage = await viewer.get('/console/promotions/console_export/usage.csv');
+    expect(usage.statusCode).toBe(200);
+    expect(usage.body).toBe(
+      'enrollment_id,promotion_id,account_id,account_email,cycle_start,cycle_end,tasks_used,task_limit_per_month\r\n',
+    );
+    const signedOut = await ctx.app.inject({
+      method: 'GET',
+      url: '/console/promotions/console_export/usage.csv',
+    });
+    expect(signedOut.statusCode).toBe(303);
+    expect((await viewer.get('/console/promotions/nope/enrollments.csv')).statusCode).toBe(404);
+  });
+
   it('shows designed empty states and a 404 page for what does not exist', async () => {
     const viewer = await signedIn(ctx, 'viewer');
     const search = await viewer.get('/console/enrollments?q=nobody%40nowhere.example');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type BuildAppOptions, buildApp } from '../../src/app.js';
@@ -52,7 +53,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestC
   const violations: ContractViolation[] = [];
   app.addHook('onSend', async (request, reply, payload) => {
     const body =
-      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+      typeof payload === 'string'
+        ? payload
+        : Buffer.isBuffer(payload)
+          ? payload.toString('utf8')
+          : payload instanceof Readable
+            ? null
+            : '';
     const type = reply.getHeader('content-type');
     violations.push(
       ...contract.check(

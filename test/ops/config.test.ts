@@ -119,8 +119,27 @@ describe('operational configuration', () => {
       { WEBHOOK_SECRETS_KEY: 'short' },
       'invalid WEBHOOK_SECRETS_KEY: must be at least 32 characters (e.g. openssl rand -base64 32)',
     ],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4318' },
+      'invalid OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL (http: or https:)',
+    ],
   ])('refuses %j in one line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('turns tracing on only with an OTLP endpoint: its /v1/traces, or the traces URL given (CONTRACT §7)', () => {
+    expect(loadConfig({}).otelTracesUrl).toBeUndefined();
+    expect(loadConfig({}).otelServiceName).toBe('promotions-enrollment-server');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otelTracesUrl).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/otlp',
+        OTEL_SERVICE_NAME: 'promotions-eu',
+      }),
+    ).toMatchObject({ otelTracesUrl: 'https://traces.example/otlp', otelServiceName: 'promotions-eu' });
   });
 });
 

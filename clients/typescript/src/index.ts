@@ -122,6 +122,16 @@ function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T
   throw PromotionsApiError.from(result.response, result.error);
 }
 
+/** A streamed answer's body; an error answer (read whole, it is small) becomes a PromotionsApiError. */
+function streamOf(result: {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}): ReadableStream<Uint8Array> {
+  if (!result.response.ok) throw PromotionsApiError.from(result.response, result.error);
+  return result.data as ReadableStream<Uint8Array>;
+}
+
 function makeClient<Paths extends {}>(options: ClientOptions): Client<Paths> {
   const baseFetch: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
   return createClient<Paths>({
@@ -438,6 +448,8 @@ function wholeInRange(value: number | undefined, fallback: number, max: number, 
     throw new RangeError(`${name} must be an integer from 1 to ${max}, not ${n}`);
   return n;
 }
+/** The two formats of the admin API's exports. */
+export type ExportFormat = 'csv' | 'ndjson';
 
 export interface PageQuery {
   limit?: number;
@@ -485,6 +497,16 @@ export interface AdminClient {
       promotionId: string,
       query?: PageQuery & { status?: AdminEnrollmentStatus },
     ): Promise<AdminEnrollmentList>;
+    /** GET …/enrollments.{csv,ndjson}: every enrollment, as the body's byte stream (not buffered). */
+    exportEnrollments(
+      promotionId: string,
+      options?: { format?: ExportFormat; status?: AdminEnrollmentStatus },
+    ): Promise<ReadableStream<Uint8Array>>;
+    /** GET …/usage.{csv,ndjson}: usage per enrollment and billing cycle, as the body's byte stream. */
+    exportUsage(
+      promotionId: string,
+      options?: { format?: ExportFormat; cycle?: string },
+    ): Promise<ReadableStream<Uint8Array>>;
   };
   enrollments: {
     recordUsage(enrollmentId: string, body: UsageCreate): Promise<UsageResult>;
@@ -641,6 +663,28 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
             params: { path: { promotion_id: promotionId }, query },
           }),
         ),
+      exportEnrollments: async (promotionId, { format = 'csv', status } = {}) => {
+        const init = {
+          params: { path: { promotion_id: promotionId }, query: status ? { status } : {} },
+          parseAs: 'stream' as const,
+        };
+        return streamOf(
+          format === 'ndjson'
+            ? await raw.GET('/admin/v1/promotions/{promotion_id}/enrollments.ndjson', init)
+            : await raw.GET('/admin/v1/promotions/{promotion_id}/enrollments.csv', init),
+        );
+      },
+      exportUsage: async (promotionId, { format = 'csv', cycle } = {}) => {
+        const init = {
+          params: { path: { promotion_id: promotionId }, query: cycle ? { cycle } : {} },
+          parseAs: 'stream' as const,
+        };
+        return streamOf(
+          format === 'ndjson'
+            ? await raw.GET('/admin/v1/promotions/{promotion_id}/usage.ndjson', init)
+            : await raw.GET('/admin/v1/promotions/{promotion_id}/usage.csv', init),
+        );
+      },
     },
     enrollments: {
       recordUsage: async (enrollmentId, body) =>

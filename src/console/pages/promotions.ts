@@ -3,9 +3,11 @@
 // and tasks used per billing cycle. Changes go through promotionService, as the admin API's do.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type ExportDeps, enrollmentExport, sendExport, usageExport } from '../../admin/exports.js';
 import { toAdminEnrollmentResource } from '../../admin/resources.js';
 import { CreatePromotionSchema, UpdatePromotionSchema } from '../../admin/schemas.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
+import { createExportsRepository } from '../../exports/repository.js';
 import { encodeCursor, readCursor } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
@@ -328,7 +330,8 @@ ${details([
 ${barChart({ id: 'enrollments-per-day', title: `Enrollments per day, last ${days} days (UTC)`, description: `New enrollments into ${p.name} per UTC day from ${perDay[0]!.label} to ${perDay.at(-1)!.label}.`, bars: perDay, unit: 'enrollments', keyLabel: 'Day', labelEvery: days === 90 ? 15 : 5 })}
 </section>
 <section>
-<h2>Tasks used per billing cycle</h2>
+<div class="heading"><h2>Tasks used per billing cycle</h2>
+<a class="button secondary" href="${base}/usage.csv" download>Download usage CSV</a></div>
 ${
   perCycle.length === 0
     ? empty(
@@ -346,7 +349,8 @@ ${
 }
 </section>
 <section>
-<h2>Enrollments</h2>
+<div class="heading"><h2>Enrollments</h2>
+<a class="button secondary" href="${base}/enrollments.csv" download>Download CSV</a></div>
 ${table({
   id: 'promotion-enrollments',
   caption: `Enrollments of ${p.id}`,
@@ -381,6 +385,31 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
 </section>`,
       });
     }
+
+    // The "Download CSV" links: the admin API's exports (CONTRACT §6), behind the session.
+    const exportDeps: ExportDeps = {
+      promotions,
+      exportsRepository: createExportsRepository(app.db),
+      clock,
+    };
+
+    app.get(
+      '/promotions/:promotion_id/enrollments.csv',
+      { config: { role: 'viewer' } },
+      async function downloadEnrollmentsCsv(request, reply) {
+        const { promotion_id } = request.params as { promotion_id: string };
+        return sendExport(reply, 'csv', await enrollmentExport(exportDeps, promotion_id, { format: 'csv' }));
+      },
+    );
+
+    app.get(
+      '/promotions/:promotion_id/usage.csv',
+      { config: { role: 'viewer' } },
+      async function downloadUsageCsv(request, reply) {
+        const { promotion_id } = request.params as { promotion_id: string };
+        return sendExport(reply, 'csv', await usageExport(exportDeps, promotion_id, { format: 'csv' }));
+      },
+    );
 
     app.get(
       '/promotions/:promotion_id',

@@ -182,6 +182,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/promotions/{promotion_id}/enrollments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a promotion's enrollments as CSV
+         * @description The promotion's enrollments, unenrolled ones included, with the same fields as the
+         *     list (`GET …/enrollments`) and the account's `account_email`, each at its own time
+         *     (its test clock's for a clock's enrollment), in the list's order, streamed to the
+         *     end: no pages. CSV follows RFC 4180 (a header row, CRLF line ends, fields quoted
+         *     only when they hold a comma, a quote or a line break, quotes doubled, an empty
+         *     field for null); a text cell starting with `=`, `+`, `-`, `@`, tab or CR gets a
+         *     leading `'` so a spreadsheet never runs it as a formula. NDJSON is one JSON object
+         *     per line, the CSV's columns as fields (null kept, numbers as numbers).
+         *
+         *     The rows are read in batches of 1,000 by id, each batch one statement, as the
+         *     client takes them: memory stays constant whatever the size, and a long download
+         *     holds no database connection between batches. It is not a snapshot: an enrollment
+         *     made or changed during the download may or may not show its change, and no row
+         *     appears twice. A failure after the first row cuts the connection (no final chunk),
+         *     so a truncated file is never a complete answer. Two URLs, one per format, rather
+         *     than `Accept` negotiation: a link or `curl -O` gets what the name says.
+         *
+         *     The same rows as `…/enrollments.ndjson`.
+         */
+        get: operations["admin_promotion_enrollments_export_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/promotions/{promotion_id}/enrollments.ndjson": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a promotion's enrollments as NDJSON
+         * @description The promotion's enrollments, unenrolled ones included, with the same fields as the
+         *     list (`GET …/enrollments`) and the account's `account_email`, each at its own time
+         *     (its test clock's for a clock's enrollment), in the list's order, streamed to the
+         *     end: no pages. CSV follows RFC 4180 (a header row, CRLF line ends, fields quoted
+         *     only when they hold a comma, a quote or a line break, quotes doubled, an empty
+         *     field for null); a text cell starting with `=`, `+`, `-`, `@`, tab or CR gets a
+         *     leading `'` so a spreadsheet never runs it as a formula. NDJSON is one JSON object
+         *     per line, the CSV's columns as fields (null kept, numbers as numbers).
+         *
+         *     The rows are read in batches of 1,000 by id, each batch one statement, as the
+         *     client takes them: memory stays constant whatever the size, and a long download
+         *     holds no database connection between batches. It is not a snapshot: an enrollment
+         *     made or changed during the download may or may not show its change, and no row
+         *     appears twice. A failure after the first row cuts the connection (no final chunk),
+         *     so a truncated file is never a complete answer. Two URLs, one per format, rather
+         *     than `Accept` negotiation: a link or `curl -O` gets what the name says.
+         *
+         *     The same rows as `…/enrollments.csv`.
+         */
+        get: operations["admin_promotion_enrollments_export_ndjson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/promotions/{promotion_id}/usage.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a promotion's usage per billing cycle as CSV
+         * @description The promotion's task usage, one row per enrollment and billing cycle in which it
+         *     used tasks (a cycle without usage has no row), by enrollment then cycle:
+         *     `cycle_start` and `cycle_end` are the cycle's bounds (CONTRACT §3 rule 2: monthly
+         *     from each enrollment's own date), `tasks_used` what counts against the limit in that
+         *     cycle, `task_limit_per_month` the promotion's limit now. With `cycle=YYYY-MM`, only
+         *     the cycles that start in that calendar month (UTC): exactly one per enrollment that
+         *     used tasks in it, what reconciling a month needs. Streamed and formatted as the
+         *     enrollments export (RFC 4180 CSV with formula cells neutralised, or NDJSON).
+         *
+         *     The same rows as `…/usage.ndjson`.
+         */
+        get: operations["admin_promotion_usage_export_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/promotions/{promotion_id}/usage.ndjson": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a promotion's usage per billing cycle as NDJSON
+         * @description The promotion's task usage, one row per enrollment and billing cycle in which it
+         *     used tasks (a cycle without usage has no row), by enrollment then cycle:
+         *     `cycle_start` and `cycle_end` are the cycle's bounds (CONTRACT §3 rule 2: monthly
+         *     from each enrollment's own date), `tasks_used` what counts against the limit in that
+         *     cycle, `task_limit_per_month` the promotion's limit now. With `cycle=YYYY-MM`, only
+         *     the cycles that start in that calendar month (UTC): exactly one per enrollment that
+         *     used tasks in it, what reconciling a month needs. Streamed and formatted as the
+         *     enrollments export (RFC 4180 CSV with formula cells neutralised, or NDJSON).
+         *
+         *     The same rows as `…/usage.csv`.
+         */
+        get: operations["admin_promotion_usage_export_ndjson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/enrollments/{enrollment_id}/usage": {
         parameters: {
             query?: never;
@@ -1818,6 +1958,13 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description An attachment and its file name (`<promotion>-enrollments-<date>.csv`, `<promotion>-usage-<cycle or date>.ndjson`, …).
+         * @example attachment; filename="spring_2026-enrollments-2026-12-06.csv"
+         */
+        "Content-Disposition": string;
+        /** @description Never cached. */
+        NoStore: "no-store";
+        /**
          * @description The path of the created resource.
          * @example /admin/v1/promotions/spring_2026
          */
@@ -2255,6 +2402,176 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["PromotionNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotion_enrollments_export_csv: {
+        parameters: {
+            query?: {
+                /** @description Only the enrollments in this status. */
+                status?: components["schemas"]["AdminEnrollmentStatus"];
+            };
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole export, streamed (`Transfer-Encoding: chunked`) */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description A `status` that is not one of the documented values (`invalid_request`, `source.parameter` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PromotionNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotion_enrollments_export_ndjson: {
+        parameters: {
+            query?: {
+                /** @description Only the enrollments in this status. */
+                status?: components["schemas"]["AdminEnrollmentStatus"];
+            };
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole export, streamed (`Transfer-Encoding: chunked`) */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description A `status` that is not one of the documented values (`invalid_request`, `source.parameter` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PromotionNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotion_usage_export_csv: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only the billing cycles that start in this calendar month (UTC), as `YYYY-MM`.
+                 * @example 2026-11
+                 */
+                cycle?: string;
+            };
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole export, streamed (`Transfer-Encoding: chunked`) */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description A `cycle` that is not a month as `YYYY-MM` (`invalid_request`, `source.parameter` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["PromotionNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminUnavailable"];
+        };
+    };
+    admin_promotion_usage_export_ndjson: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only the billing cycles that start in this calendar month (UTC), as `YYYY-MM`.
+                 * @example 2026-11
+                 */
+                cycle?: string;
+            };
+            header?: never;
+            path: {
+                promotion_id: components["parameters"]["PromotionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole export, streamed (`Transfer-Encoding: chunked`) */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description A `cycle` that is not a month as `YYYY-MM` (`invalid_request`, `source.parameter` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["PromotionNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -3675,3 +3992,4 @@ export const bootstrapChangeKindValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const bootstrapChangeOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BootstrapChange"]["outcome"]> = ["created", "updated", "unchanged", "deleted", "ended", "kept"];
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok"];
 export const livenessStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Liveness"]["status"]> = ["ok"];
+export const componentsHeadersNoStoreValues: ReadonlyArray<FlattenedDeepRequired<components>["headers"]["NoStore"]> = ["no-store"];
