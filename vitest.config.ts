@@ -50,13 +50,19 @@ export default defineConfig({
               test: {
                 name: 'pg',
                 include: ['test/**/*.test.ts'],
-                exclude: ['**/*.root.test.ts', '**/node_modules/**', ...ISOLATED],
+                exclude: ['**/*.root.test.ts', '**/*.once.pg.test.ts', '**/node_modules/**', ...ISOLATED],
                 env: { TEST_DB: 'pg' },
               },
             },
             {
               extends: true as const,
               test: { name: 'pg-isolated', include: ISOLATED, isolate: true, env: { TEST_DB: 'pg' } },
+            },
+            {
+              // Minutes of one check that no leg's runtime changes (a million rows streamed in
+              // constant memory): .ci/run runs it once, on Node 24 (`--project pg-once`).
+              extends: true as const,
+              test: { name: 'pg-once', include: ['test/**/*.once.pg.test.ts'], env: { TEST_DB: 'pg' } },
             },
           ]
         : []),
