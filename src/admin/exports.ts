@@ -51,6 +51,7 @@ export const USAGE_EXPORT_COLUMNS = [
 /** `YYYY-MM`: the calendar month (UTC) whose billing cycles the usage export lists. */
 export const CycleMonthSchema = z
   .string()
+  .max(7)
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, such as 2026-11');
 
 export interface ExportDeps {
@@ -193,7 +194,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
     exportsRepository: createExportsRepository(app.db),
     clock: app.clock,
   };
-  const params = z.object({ promotion_id: z.string() });
+  const params = z.object({ promotion_id: z.string().min(1).max(64) });
 
   for (const format of FORMATS) {
     app.get(
@@ -202,7 +203,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
         schema: {
           params,
           querystring: z.object({ status: AdminEnrollmentStatusSchema.optional() }),
-          response: errors(400, 401, 404, 503),
+          response: errors(400, 401, 403, 404, 503),
         },
         config: { role: 'viewer' },
       },
@@ -221,7 +222,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
         schema: {
           params,
           querystring: z.object({ cycle: CycleMonthSchema.optional() }),
-          response: errors(400, 401, 404, 503),
+          response: errors(400, 401, 403, 404, 503),
         },
         config: { role: 'viewer' },
       },

@@ -176,6 +176,18 @@ const WRONG: [Record<string, string>, string][] = [
   [{ HTTP_REQUEST_TIMEOUT_MS: '3600001' }, 'invalid HTTP_REQUEST_TIMEOUT_MS: must be at most 3600000'],
   [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '1.5' }, 'invalid HTTP_KEEP_ALIVE_TIMEOUT_MS: must be a positive integer'],
   [{ HTTP_MAX_CONNECTIONS: '0' }, 'invalid HTTP_MAX_CONNECTIONS: must be at least 1'],
+  [
+    { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
+    'invalid OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL (http: or https:)',
+  ],
+  [
+    { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://collector/v1/traces' },
+    'invalid OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: must be a URL (http: or https:)',
+  ],
+  [
+    { OTEL_SERVICE_NAME: 'x'.repeat(201) },
+    'invalid OTEL_SERVICE_NAME: Too big: expected string to have <=200 characters',
+  ],
   [{ USAGE_LEDGER_RETENTION_MONTHS: '0' }, 'invalid USAGE_LEDGER_RETENTION_MONTHS: must be at least 1'],
   [
     { USAGE_EVENT_RETENTION_DAYS: '30' },
