@@ -64,9 +64,14 @@ beforeAll(async () => {
     insert into usage_counters (enrollment_id, cycle_start, used)
       select md5('e' || g)::uuid, $1::timestamptz - (k || ' months')::interval, k
       from generate_series(0, ${ROWS - 1}) g, generate_series(0, 2) k;
+    -- One row in the default partition, one in the current month's: no partition is empty.
     insert into usage_ledger (id, enrollment_id, cycle_start, tasks_requested, tasks_accepted, idempotency_key, occurred_at, recorded_at)
-      select gen_random_uuid(), md5('e' || g)::uuid, $1::timestamptz, 1, 1, 'k' || k, $1::timestamptz, $1::timestamptz
+      select gen_random_uuid(), md5('e' || g)::uuid, $1::timestamptz, 1, 1, 'k' || k, $1::timestamptz,
+             case k when 0 then $1::timestamptz else now() end
       from generate_series(0, ${ROWS - 1}) g, generate_series(0, 1) k;
+    insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
+      select 'evt-' || g, md5('a' || g)::uuid, 1, $1::timestamptz, 1, 0, '[]', $1::timestamptz
+      from generate_series(0, ${ROWS - 1}) g;
     insert into usage_idempotency_keys (enrollment_id, key, tasks_requested, tasks_accepted)
       select md5('e' || g)::uuid, 'k' || k, 1, 1
       from generate_series(0, ${ROWS - 1}) g, generate_series(0, 1) k;
