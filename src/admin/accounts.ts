@@ -15,7 +15,7 @@ const AccountParamsSchema = z.object({ account_id: z.string().max(36) });
 
 /** /admin/v1/accounts: the users partners enroll, with the platform's id of each (CONTRACT §12). */
 export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { accounts, auditLog, clock } = app;
+  const { accounts, accountPasswords, auditLog, clock } = app;
 
   app.post(
     '/accounts',
@@ -85,7 +85,9 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     async function updateAccount(request) {
       const id = request.params.account_id;
       if (!z.uuid().safeParse(id).success) throw ERRORS.accountNotFound();
-      const externalId = request.body.external_id;
+      const { external_id: externalId, password } = request.body;
+      // The slow hash before the transaction, so no connection waits on it.
+      const passwordHash = password === undefined ? undefined : await accountPasswords.hash(password);
       return auditLog.write(apiAudit(request), async (tx) => {
         const before = await accounts.findById(id, tx);
         if (!before) throw ERRORS.accountNotFound();
@@ -98,14 +100,18 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
             throw err;
           }
         }
+        if (passwordHash !== undefined) await accounts.setPasswordHash(id, passwordHash, tx);
         const result = toAccountResource(after);
+        const changes = changesBetween(toAccountResource(before), result);
+        // CONTRACT §11: a new password is recorded as the act alone, never its value.
+        const passwordOnly = passwordHash !== undefined && Object.keys(changes).length === 0;
         return {
           result,
           entry: {
-            action: 'account.updated',
+            action: passwordOnly ? 'account.password_changed' : 'account.updated',
             objectType: 'account',
             objectId: id,
-            changes: changesBetween(toAccountResource(before), result),
+            changes,
           },
         };
       });

@@ -39,9 +39,13 @@ export const CreateAccountSchema = z.object({
   external_id: ExternalIdSchema.optional(),
 });
 
-/** CONTRACT §12: PATCH /admin/v1/accounts/{id}; a field left out is unchanged, null clears. */
+/**
+ * PATCH /admin/v1/accounts/{id}: the platform's id (CONTRACT §12; null clears) and the consent
+ * page's password (CONTRACT §5); a field left out is unchanged.
+ */
 export const UpdateAccountSchema = z.object({
   external_id: ExternalIdSchema.nullable().optional(),
+  password: CreateAccountSchema.shape.password.optional(),
 });
 
 const nullableInt = (min: number) => z.number().int().min(min).max(2_147_483_647).nullable();

@@ -147,6 +147,42 @@ describe('accounts', () => {
     expect(read.json()).toEqual(res.json());
   });
 
+  it('sets a new consent-page password through PATCH, recording the act but never the value', async () => {
+    const created = await ctx.admin({
+      method: 'POST',
+      url: '/admin/v1/accounts',
+      payload: { email: 'repass@example.com', password: 'the first password' },
+    });
+    const id = created.json().id as string;
+    const res = await ctx.admin({
+      method: 'PATCH',
+      url: `/admin/v1/accounts/${id}`,
+      payload: { password: 'a brand new password' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(created.json());
+    const row = await ctx.app.accounts.findById(id);
+    expect(await verifySecret('a brand new password', row!.passwordHash)).toBe(true);
+    expect(await verifySecret('the first password', row!.passwordHash)).toBe(false);
+    const log = await ctx.admin({
+      method: 'GET',
+      url: `/admin/v1/audit_log?object_type=account&object_id=${id}`,
+    });
+    const entry = (log.json().data as Array<{ action: string; changes: unknown }>)[0]!;
+    expect(entry).toMatchObject({ action: 'account.password_changed', changes: {} });
+    expect(log.body).not.toContain('a brand new password');
+    const short = await ctx.admin({
+      method: 'PATCH',
+      url: `/admin/v1/accounts/${id}`,
+      payload: { password: 'short' },
+    });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0].source).toEqual({ pointer: '/password' });
+    expect(
+      await verifySecret('a brand new password', (await ctx.app.accounts.findById(id))!.passwordHash),
+    ).toBe(true);
+  });
+
   it.each([
     [{ email: 'not-an-email', password: 'longenough' }, '/email'],
     [{ email: 'a@example.com', password: 'short' }, '/password'],

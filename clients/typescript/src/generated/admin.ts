@@ -93,7 +93,7 @@ export interface paths {
         head?: never;
         /**
          * Change an account
-         * @description Sets, changes or clears (`null`) the account's `external_id`, the platform's own id of it (CONTRACT §12). Fields left out are unchanged.
+         * @description Sets, changes or clears (`null`) the account's `external_id`, the platform's own id of it (CONTRACT §12), and sets a new consent-page `password`. Fields left out are unchanged.
          */
         patch: operations["admin_accounts_update"];
         trace?: never;
@@ -1457,6 +1457,8 @@ export interface components {
         AccountUpdate: {
             /** @description Set, change or (null) clear the platform's id of the account. */
             external_id?: components["schemas"]["ExternalId"] | null;
+            /** @description A new password for the consent page (CONTRACT §5), stored only as a hash; the old one stops working at once. The audit log records `account.password_changed`, never the value. */
+            password?: string;
         };
         /**
          * @description Enrolling is allowed only while `active` (and inside the window).
@@ -2443,6 +2445,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PromotionNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2484,6 +2487,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PromotionNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2528,6 +2532,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PromotionNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -2572,6 +2577,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["PromotionNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
