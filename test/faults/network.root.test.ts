@@ -196,7 +196,7 @@ async function databaseCounts(outcomes: Outcome[]) {
     [promotionId, accounts],
   );
   const [usage] = await sql<{ n: string; keys: string; tasks: string | null }>(
-    'select count(*) as n, count(distinct idempotency_key) as keys, sum(tasks_accepted) as tasks from task_usage where idempotency_key = any($1::text[])',
+    'select count(*) as n, count(distinct idempotency_key) as keys, sum(tasks_accepted) as tasks from usage_ledger where idempotency_key = any($1::text[])',
     [keys],
   );
   return {
