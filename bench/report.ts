@@ -353,13 +353,7 @@ export function renderMarkdown(report: Report): string {
       '',
     );
   }
-  out.push(
-    '### Targets (issue 20)',
-    '',
-    ...verdicts(report),
-    ...webhookVerdict(report),
-    ...meteringVerdicts(report),
-  );
+  out.push('### Targets (issue 20)', '', ...verdicts(report), ...webhookVerdict(report));
   if (!report.scale) out.push('- not measured here: the 1,000,000-row table (BENCH_SCALE=1)');
   if (!report.pooler) out.push('- not measured here: PgBouncer (install pgbouncer, or BENCH_PGBOUNCER=1)');
   if (!report.soak) out.push('- not measured here: the soak (BENCH_SOAK=300)');

@@ -175,11 +175,13 @@ async function seed(): Promise<Pools> {
       mixDelete: await livePool('mix-del-base', want('mix') ? cap(BASELINE_RATE, 0.05) : 0),
     };
     const wantMetering = want('ingest') || want('entitlements');
-    if (wantMetering) await seeder.metering(INGEST_ACCOUNTS);
+    // The scale pass draws from a second 10,000 accounts, whose counters start where the first
+    // pass's did: it measures the ledger's size, not limits the first pass has filled.
+    if (wantMetering) await seeder.metering(SCALE && want('ingest') ? 2 * INGEST_ACCOUNTS : INGEST_ACCOUNTS);
     const ingestBatches = want('ingest') ? cap(INGEST_BATCH_RATE) : 0;
     const ingest = {
       small: batches('s', ingestBatches),
-      scale: SCALE ? batches('x', ingestBatches) : [],
+      scale: SCALE ? batches('x', ingestBatches, INGEST_ACCOUNTS) : [],
       baseline: batches('b', ingestBatches),
     };
     if (PGBENCH) await seeder.pgbenchFixtures(100, 5_000, 10_000);
@@ -193,14 +195,14 @@ async function seed(): Promise<Pools> {
 
 /**
  * `n` request bodies of INGEST_BATCH events each, ids unique to `prefix`: accounts by external id
- * drawn at random from the seeded 10,000, 1 to 5 tasks, no occurred_at (now).
+ * drawn at random from 10,000 seeded ones after `firstAccount`, 1 to 5 tasks, no occurred_at (now).
  */
-function batches(prefix: string, n: number): string[] {
+function batches(prefix: string, n: number, firstAccount = 0): string[] {
   return Array.from({ length: n }, (_, b) =>
     JSON.stringify({
       events: Array.from({ length: INGEST_BATCH }, (_, i) => ({
         id: `${prefix}-${b}-${i}`,
-        external_account_id: `ing-${1 + Math.floor(Math.random() * INGEST_ACCOUNTS)}`,
+        external_account_id: `ing-${firstAccount + 1 + Math.floor(Math.random() * INGEST_ACCOUNTS)}`,
         tasks: 1 + Math.floor(Math.random() * 5),
       })),
     }),
@@ -608,7 +610,7 @@ async function main(): Promise<void> {
       log(`seeding ${SCALE_LEDGER_ROWS} usage ledger rows`);
       const started = Date.now();
       const seeder = await BulkSeeder.open(DB_URL, pools.partners[0]!.id);
-      await seeder.ledger(SCALE_LEDGER_ROWS, INGEST_ACCOUNTS);
+      await seeder.ledger(SCALE_LEDGER_ROWS, 2 * INGEST_ACCOUNTS);
       await seeder.analyze();
       await seeder.close();
       log(`  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -40,6 +40,8 @@ export const MAX_EVENTS_PER_REQUEST = 1000;
  */
 const ATTEMPTS = 8;
 const RETRY_PAUSE_MS = 10;
+/** How close to its limit (a share of it) a counter may come before a batch locks it first. */
+const NEAR_LIMIT = 0.1;
 
 export const UsageEventSchema = z
   .object({
@@ -142,7 +144,7 @@ export function createIngestService(deps: {
   async function recordOnce(
     events: readonly unknown[],
     audit: AuditContext | undefined,
-    locked: boolean,
+    lockFirst: boolean,
   ): Promise<UsageEventResult[]> {
     const wallNow = clock.now();
     const results: Array<UsageEventResult | undefined> = new Array(events.length);
@@ -255,8 +257,23 @@ export function createIngestService(deps: {
         fresh.push(candidate);
       }
 
-      // A retry claims its fresh ids first (sorted, as every write inserts them): one another
-      // request recorded meanwhile is committed once the claim returns, and judged against it.
+      // 4. Each event's sponsors at its instant, in order, each in the cycle containing it.
+      const { sponsorsOfAccount, read } = indexEnrollments(batch.enrollments);
+      let plans = fresh.map((candidate) => ({
+        candidate,
+        sponsors: sponsorsInOrder(sponsorsOfAccount.get(candidate.accountId) ?? [], candidate.at).map((s) => {
+          const cycleStart = cycleAt(s.enrolledAt, candidate.at).start;
+          return { ...s, cycleStart, key: counterKey(s.id, cycleStart.getTime()) };
+        }),
+      }));
+
+      // A retry, or a batch that would likely lose (it draws close to a limit that other
+      // requests may be drawing from too), takes the locked path: it claims its fresh ids first
+      // (sorted, as every write inserts them: one another request recorded meanwhile is
+      // committed once the claim returns, and judged against it), then locks every counter it
+      // may draw from, in key order, before it allocates. It cannot lose, and waits for no one
+      // once it holds them.
+      const locked = lockFirst || nearLimit(plans, read);
       if (locked && fresh.length > 0) {
         const claimed = await ingest.claimEvents(fresh, wallNow, tx);
         const lostIds = fresh.filter((c) => !claimed.has(c.id)).map((c) => c.id);
@@ -270,14 +287,17 @@ export function createIngestService(deps: {
           for (const d of duplicates) {
             if ('index' in d.of && lost.has(d.of.id)) d.of = lost.get(d.of.id)!;
           }
-          fresh.splice(0, fresh.length, ...fresh.filter((c) => !lost.has(c.id)));
+          plans = plans.filter((p) => !lost.has(p.candidate.id));
         }
+        const keys = new Map<string, CounterKey>();
+        for (const { sponsors } of plans) {
+          for (const s of sponsors) keys.set(s.key, { enrollmentId: s.id, cycleStart: s.cycleStart });
+        }
+        for (const [key, value] of await ingest.lockCounters([...keys.values()], tx)) read.set(key, value);
       }
 
-      // 4. Allocation, in request order.
-      if (fresh.length > 0) {
-        await allocateAndWrite(tx, fresh, batch.enrollments, results, wallNow, audit, locked);
-      }
+      // 5. Allocation, in request order.
+      if (plans.length > 0) await allocateAndWrite(tx, plans, read, results, wallNow, audit, locked);
 
       for (const { index, of } of duplicates) {
         const first = 'index' in of ? results[of.index]! : fromStored(of);
@@ -289,53 +309,15 @@ export function createIngestService(deps: {
 
   async function allocateAndWrite(
     tx: Db,
-    fresh: Candidate[],
-    enrollmentRows: EnrollmentRef[],
+    plans: Plan[],
+    read: Map<string, number>,
     results: Array<UsageEventResult | undefined>,
     wallNow: Date,
     audit: AuditContext | undefined,
     locked: boolean,
   ) {
-    type Sponsor = SponsorCandidate & { partnerId: string };
-    const sponsorsOfAccount = new Map<string, Sponsor[]>();
-    // What each counter held when read; one not read holds 0 (or is created by this batch).
-    const read = new Map<string, number>();
-    for (const e of enrollmentRows) {
-      const list = sponsorsOfAccount.get(e.accountId) ?? [];
-      list.push({
-        id: e.id,
-        promotionId: e.promotionId,
-        partnerId: e.partnerId,
-        enrolledAt: new Date(e.enrolledAt),
-        unenrolledAt: e.unenrolledAt === null ? null : new Date(e.unenrolledAt),
-        expiresAt: e.expiresAt === null ? null : new Date(e.expiresAt),
-        taskLimitPerMonth: e.taskLimitPerMonth,
-      });
-      sponsorsOfAccount.set(e.accountId, list);
-      for (const c of e.counters ?? []) read.set(counterKey(e.id, c.cycleStart), c.used);
-    }
-
-    // Each event's sponsors at its instant, in order, each in the cycle containing it.
-    const plans = fresh.map((candidate) => ({
-      candidate,
-      sponsors: sponsorsInOrder(sponsorsOfAccount.get(candidate.accountId) ?? [], candidate.at).map((s) => {
-        const cycleStart = cycleAt(s.enrolledAt, candidate.at).start;
-        return { ...s, cycleStart, key: counterKey(s.id, cycleStart.getTime()) };
-      }),
-    }));
-    if (locked) {
-      // Every limited counter it may draw from, locked in key order: its totals cannot move now.
-      const keys = new Map<string, CounterKey>();
-      for (const { sponsors } of plans) {
-        for (const s of sponsors) {
-          if (s.taskLimitPerMonth !== null) keys.set(s.key, { enrollmentId: s.id, cycleStart: s.cycleStart });
-        }
-      }
-      for (const [key, value] of await ingest.lockCounters([...keys.values()], tx)) read.set(key, value);
-    }
-
     const used = new Map(read);
-    const moves = new Map<string, CounterKey & { add: number; sponsor: Sponsor; spilled: boolean }>();
+    const moves = new Map<string, CounterKey & { add: number; sponsor: PlannedSponsor; spilled: boolean }>();
     const ledger: LedgerRow[] = [];
     const eventRows: EventRow[] = [];
 
@@ -446,6 +428,55 @@ export function createIngestService(deps: {
   }
 
   return { record };
+}
+
+type Sponsor = SponsorCandidate & { partnerId: string };
+type PlannedSponsor = Sponsor & { cycleStart: Date; key: string };
+interface Plan {
+  candidate: Candidate;
+  sponsors: PlannedSponsor[];
+}
+
+/** The accounts' sponsors, and what each counter held when read (one not read holds 0). */
+function indexEnrollments(rows: EnrollmentRef[]) {
+  const sponsorsOfAccount = new Map<string, Sponsor[]>();
+  const read = new Map<string, number>();
+  for (const e of rows) {
+    const list = sponsorsOfAccount.get(e.accountId) ?? [];
+    list.push({
+      id: e.id,
+      promotionId: e.promotionId,
+      partnerId: e.partnerId,
+      enrolledAt: new Date(e.enrolledAt),
+      unenrolledAt: e.unenrolledAt === null ? null : new Date(e.unenrolledAt),
+      expiresAt: e.expiresAt === null ? null : new Date(e.expiresAt),
+      taskLimitPerMonth: e.taskLimitPerMonth,
+    });
+    sponsorsOfAccount.set(e.accountId, list);
+    for (const c of e.counters ?? []) read.set(counterKey(e.id, c.cycleStart), c.used);
+  }
+  return { sponsorsOfAccount, read };
+}
+
+/**
+ * Whether the optimistic write would likely lose: some limited counter, not yet full, that the
+ * batch's events could fill to within NEAR_LIMIT of its limit (each event's tasks counted against
+ * every limited sponsor it has, an upper bound). Concurrent requests drawing from such a counter
+ * would make one of them lose; far from a limit, they all fit.
+ */
+export function nearLimit(plans: readonly Plan[], read: ReadonlyMap<string, number>): boolean {
+  const demand = new Map<string, number>();
+  for (const { candidate, sponsors } of plans) {
+    for (const s of sponsors) {
+      if (s.taskLimitPerMonth === null) continue;
+      const used = read.get(s.key) ?? 0;
+      if (used >= s.taskLimitPerMonth) continue;
+      const wanted = (demand.get(s.key) ?? 0) + candidate.tasks;
+      demand.set(s.key, wanted);
+      if (used + wanted > s.taskLimitPerMonth * (1 - NEAR_LIMIT)) return true;
+    }
+  }
+  return false;
 }
 
 /** A recorded event's result, from its stored row. */

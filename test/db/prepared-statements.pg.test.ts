@@ -130,10 +130,16 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
     const procs = await queryRows<{ proname: string; args: string; volatile: string }>(
       database.db,
       sql`select proname, pg_get_function_identity_arguments(oid) as args, provolatile as volatile
-          from pg_proc where proname like 'promotions_stmt_%'`,
+          from pg_proc where proname like 'promotions_stmt_%' order by proname`,
     );
+    const fn = (name: string) => database.statementFunctions!.get(name)!.fn;
     expect(procs).toEqual([
       { proname: installed!.fn, args: 'timestamp with time zone, uuid, text, text', volatile: 's' },
+      // CONTRACT §12's reads: entitlements by either id, a batch's read, a locked attempt's ids.
+      { proname: fn('usage_entitlement_by_external_id'), args: 'bigint, bigint, text', volatile: 's' },
+      { proname: fn('usage_entitlement_by_id'), args: 'bigint, bigint, uuid', volatile: 's' },
+      { proname: fn('usage_events_read_batch'), args: 'uuid[], text[], text[], bigint', volatile: 's' },
+      { proname: fn('usage_events_read_by_ids'), args: 'text[]', volatile: 's' },
     ]);
 
     // Starting again finds the same function: nothing new is created.
@@ -143,7 +149,7 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
       database.db,
       sql`select count(*)::int as n from pg_proc where proname like 'promotions_stmt_%'`,
     );
-    expect(again).toEqual([{ n: 1 }]);
+    expect(again).toEqual([{ n: 5 }]);
 
     const ctx = await createTestApp({ database: { ...test, database } });
     try {
