@@ -12,12 +12,10 @@ import {
   timeKeyCursor,
   toPage,
 } from '../pagination.js';
-import { parseEnrollmentId } from '../rules/enrollment-id.js';
+import { parseEnrollmentId, UUID_PATTERN } from '../rules/enrollment-id.js';
 import { errorResponses as errors } from '../schemas.js';
 import { toAdminEnrollmentResource, toEventResource } from './resources.js';
 import { AdminEnrollmentSchema, AdminEnrollmentStatusSchema, EventSchema } from './schemas.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An enrollment's events page by (created_at, id). */
 function readEventCursor(payload: CursorPayload): TimeKey | null {
@@ -40,7 +38,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function listPromotionEnrollments(request) {
       const { limit, cursor, status } = request.query;
-      const afterId = readCursor(cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
+      const afterId = readCursor(cursor, (c) => (c.after && UUID_PATTERN.test(c.after) ? c.after : null));
       if (!(await promotions.findById(request.params.promotion_id))) throw ERRORS.promotionNotFound();
       const now = clock.now();
       const rows = await enrollments.listByPromotion(

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { ERRORS } from '../errors.js';
 import { ListQuerySchema } from '../pagination.js';
+import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { DateTimeSchema } from '../schemas.js';
 import type { AuditFilter } from './repository.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const AuditLogQuerySchema = ListQuerySchema.extend({
   /** An operator's id or email, or `admin_token` for the bootstrap token. */
@@ -52,7 +51,7 @@ export function auditFilterOf(query: {
   const actor = query.actor?.trim();
   if (actor === undefined || actor === '') return filter;
   if (actor === 'admin_token') return { ...filter, actorKind: 'admin_token' };
-  if (UUID.test(actor)) return { ...filter, actorOperatorId: actor };
+  if (UUID_PATTERN.test(actor)) return { ...filter, actorOperatorId: actor };
   if (actor.includes('@')) return { ...filter, actorEmail: actor };
   throw ERRORS.invalidActorFilter();
 }

@@ -7,12 +7,11 @@ import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit
 import type { Clock } from '../clock.js';
 import { ERRORS } from '../errors.js';
 import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { toRfc3339 } from '../rules/time.js';
 import type { PartnerRow, PartnersRepository } from './partners-repository.js';
 import { SCOPES, type Scope } from './scopes.js';
 import { hashSecret, randomId } from './secrets.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const toPartnerResource = (p: PartnerRow) => ({
   id: p.id,
@@ -91,7 +90,7 @@ export function createPartnerService(deps: {
 
   async function listPartners(query: { limit: number; cursor?: string }): Promise<Page<PartnerResource>> {
     const after = readCursor(query.cursor, (c) =>
-      typeof c.name === 'string' && c.id && UUID.test(c.id) ? { name: c.name, id: c.id } : null,
+      typeof c.name === 'string' && c.id && UUID_PATTERN.test(c.id) ? { name: c.name, id: c.id } : null,
     );
     const rows = await partners.list({ limit: query.limit + 1, after });
     const page = rows.slice(0, query.limit);
@@ -103,7 +102,7 @@ export function createPartnerService(deps: {
   }
 
   async function getPartner(id: string): Promise<PartnerResource> {
-    const partner = UUID.test(id) ? await partners.findById(id) : undefined;
+    const partner = UUID_PATTERN.test(id) ? await partners.findById(id) : undefined;
     if (!partner) throw ERRORS.partnerNotFound();
     return toPartnerResource(partner);
   }
@@ -119,7 +118,7 @@ export function createPartnerService(deps: {
     input: PartnerChanges,
     audit?: AuditContext,
   ): Promise<PartnerResource> {
-    if (!UUID.test(id)) throw ERRORS.partnerNotFound();
+    if (!UUID_PATTERN.test(id)) throw ERRORS.partnerNotFound();
     return auditLog.write(audit, async (tx) => {
       const before = await partners.lockById(id, tx);
       if (!before) throw ERRORS.partnerNotFound();
@@ -152,7 +151,7 @@ export function createPartnerService(deps: {
     id: string,
     audit?: AuditContext,
   ): Promise<PartnerResource & { client_secret: string }> {
-    if (!UUID.test(id)) throw ERRORS.partnerNotFound();
+    if (!UUID_PATTERN.test(id)) throw ERRORS.partnerNotFound();
     const clientSecret = newClientSecret();
     const clientSecretHash = await hashSecret(clientSecret);
     return auditLog.write(audit, async (tx) => {

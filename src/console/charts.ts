@@ -13,12 +13,22 @@ const WIDTH = 1100;
 const HEIGHT = 240;
 const PAD = { top: 12, right: 12, bottom: 28, left: 44 };
 
-/** A round ceiling for the axis: 1, 2, 5 × 10^n. */
-function niceMax(value: number): number {
-  if (value <= 0) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
+/** About this many intervals on the value axis; fewer when the values are small. */
+const TARGET_INTERVALS = 5;
+
+/**
+ * The value axis of a chart of counts: gridlines at 0, step, 2·step, … up to the first multiple
+ * of step at or above `max`, where step is a whole 1, 2 or 5 × 10^n chosen for about
+ * TARGET_INTERVALS intervals — so every label is a whole number, the labels are evenly spaced,
+ * and each line is drawn at the value it names (max 3: 0, 1, 2, 3; max 7: 0, 2, 4, 6, 8).
+ */
+export function axisTicks(max: number): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / TARGET_INTERVALS;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!);
+  const count = Math.ceil(max / step);
+  return Array.from({ length: count + 1 }, (_, i) => i * step);
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -36,14 +46,14 @@ export function barChart(input: {
   labelEvery?: number;
 }): Html {
   const { bars } = input;
-  const max = niceMax(Math.max(0, ...bars.map((b) => b.value)));
+  const ticks = axisTicks(Math.max(0, ...bars.map((b) => b.value)));
+  const max = ticks.at(-1)!;
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const slot = bars.length ? plotW / bars.length : plotW;
   const barW = Math.max(1, Math.min(48, slot * 0.7));
   const every = input.labelEvery ?? 1;
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
-  const ticks = [0, max / 2, max];
   const total = bars.reduce((sum, b) => sum + b.value, 0);
   return html`<figure class="chart" id="${input.id}">
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${input.id}-title ${input.id}-desc" preserveAspectRatio="xMinYMin meet">
@@ -54,7 +64,7 @@ ${ticks.map(
   (
     t,
   ) => html`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"></line>
-<text x="${PAD.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${fmt(Math.round(t))}</text>`,
+<text x="${PAD.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`,
 )}
 </g>
 <g class="bars">

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
 import { verifySecret } from '../auth/secrets.js';
 import type { VerifiedSecrets } from '../auth/verified-secrets.js';
-import { invalidClient, OAuthError } from './errors.js';
+import { OAUTH_ERRORS } from './errors.js';
 import { readForm } from './form.js';
 
 export type FormBody = Record<string, string>;
@@ -11,21 +11,18 @@ export type FormBody = Record<string, string>;
 export const parseForm = (request: FastifyRequest): FormBody =>
   readForm(request, (problem) =>
     problem.kind === 'media_type'
-      ? new OAuthError('invalid_request', 'The request body must be application/x-www-form-urlencoded.')
-      : new OAuthError(
-          'invalid_request',
-          `The ${problem.name.slice(0, 40)} parameter is ${problem.kind === 'repeated' ? 'repeated' : 'invalid'}.`,
-        ),
+      ? OAUTH_ERRORS.formMediaType()
+      : OAUTH_ERRORS.formParameter(problem.name, problem.kind === 'repeated' ? 'repeated' : 'invalid'),
   );
 
 function basicCredentials(request: FastifyRequest): { clientId: string; clientSecret: string } | undefined {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   const match = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
-  if (!match) throw invalidClient('The Authorization header must use the Basic scheme.');
+  if (!match) throw OAUTH_ERRORS.basicSchemeRequired();
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw invalidClient('The Basic credentials are malformed.');
+  if (colon < 0) throw OAUTH_ERRORS.basicCredentialsMalformed();
   try {
     // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
     return {
@@ -33,7 +30,7 @@ function basicCredentials(request: FastifyRequest): { clientId: string; clientSe
       clientSecret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
     };
   } catch {
-    throw invalidClient('The Basic credentials are malformed.');
+    throw OAUTH_ERRORS.basicCredentialsMalformed();
   }
 }
 
@@ -50,16 +47,13 @@ export async function authenticateClient(
   const basic = basicCredentials(request);
   const inBody = form.client_id !== undefined || form.client_secret !== undefined;
   if (basic && inBody) {
-    throw new OAuthError(
-      'invalid_request',
-      'Client credentials were sent both in the Authorization header and in the body.',
-    );
+    throw OAUTH_ERRORS.credentialsTwice();
   }
   const credentials =
     basic ??
     (inBody ? { clientId: form.client_id ?? '', clientSecret: form.client_secret ?? '' } : undefined);
-  if (!credentials?.clientId) throw invalidClient('Client authentication is required.');
-  if (!credentials.clientSecret) throw invalidClient('Client authentication failed.');
+  if (!credentials?.clientId) throw OAUTH_ERRORS.clientAuthenticationRequired();
+  if (!credentials.clientSecret) throw OAUTH_ERRORS.clientAuthenticationFailed();
   const partner =
     credentials.clientId.length <= 200 ? await partners.findByClientId(credentials.clientId) : undefined;
   // Verify even when the client is unknown, so timing reveals nothing about which ids exist.
@@ -67,8 +61,8 @@ export async function authenticateClient(
     (partner !== undefined && verifiedSecrets.has(partner.clientSecretHash, credentials.clientSecret)) ||
     (await verifySecret(credentials.clientSecret, partner?.clientSecretHash));
   if (partner && ok) verifiedSecrets.remember(partner.clientSecretHash, credentials.clientSecret);
-  if (!partner || !ok) throw invalidClient('Client authentication failed.');
+  if (!partner || !ok) throw OAUTH_ERRORS.clientAuthenticationFailed();
   // Told only to a caller holding the secret: a disabled partner's credentials are refused until it is enabled again.
-  if (partner.disabledAt) throw invalidClient('The client is disabled.');
+  if (partner.disabledAt) throw OAUTH_ERRORS.clientDisabled();
   return partner;
 }

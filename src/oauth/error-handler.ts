@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FRAMEWORK_ERROR_DETAILS, isApiError, NO_STORE_HEADERS } from '../errors.js';
-import { isOAuthError, type OAuthError, rateLimitedOAuthError } from './errors.js';
+import { isOAuthError, OAUTH_ERRORS, type OAuthError } from './errors.js';
 
 /** The endpoints OAuth client libraries call and parse as RFC 6749 (the consent page is a browser's). */
 const CLIENT_ENDPOINTS = new Set(['/oauth/token', '/oauth/revoke', '/oauth/introspect']);
@@ -9,7 +9,13 @@ const CLIENT_ENDPOINTS = new Set(['/oauth/token', '/oauth/revoke', '/oauth/intro
 function clientRateLimit(err: unknown, request: FastifyRequest): OAuthError | null {
   if (!isApiError(err) || err.code !== 'rate_limited') return null;
   if (!CLIENT_ENDPOINTS.has(request.routeOptions.url ?? '')) return null;
-  return rateLimitedOAuthError(err.message, err.headers);
+  return OAUTH_ERRORS.rateLimited(err.message, err.headers);
+}
+
+/** A body Fastify itself refused (a 400 of its own), as RFC 6749 invalid_request; else null. */
+function unreadableBody(err: FastifyError): OAuthError | null {
+  if (err.statusCode !== 400 || isApiError(err)) return null;
+  return OAUTH_ERRORS.malformedRequest(FRAMEWORK_ERROR_DETAILS[err.code] ?? 'The request is malformed.');
 }
 
 /**
@@ -20,21 +26,10 @@ function clientRateLimit(err: unknown, request: FastifyRequest): OAuthError | nu
  * and wears the envelope.
  */
 export function oauthErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const oauthError = isOAuthError(err) ? err : clientRateLimit(err, request);
-  if (oauthError) {
-    return reply
-      .code(oauthError.statusCode)
-      .headers({ ...NO_STORE_HEADERS, ...oauthError.headers })
-      .send(oauthError.toBody());
-  }
-  if (err.statusCode === 400 && !isApiError(err)) {
-    return reply
-      .code(400)
-      .headers(NO_STORE_HEADERS)
-      .send({
-        error: 'invalid_request',
-        error_description: FRAMEWORK_ERROR_DETAILS[err.code] ?? 'The request is malformed.',
-      });
-  }
-  throw err;
+  const oauthError = isOAuthError(err) ? err : (clientRateLimit(err, request) ?? unreadableBody(err));
+  if (!oauthError) throw err;
+  return reply
+    .code(oauthError.statusCode)
+    .headers({ ...NO_STORE_HEADERS, ...oauthError.headers })
+    .send(oauthError.toBody());
 }

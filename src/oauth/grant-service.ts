@@ -11,7 +11,7 @@ import {
 } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { OAuthError } from './errors.js';
+import { OAUTH_ERRORS, OAuthError } from './errors.js';
 import type { GrantsRepository } from './grants-repository.js';
 import { verifierMatches } from './pkce.js';
 
@@ -19,10 +19,6 @@ import { verifierMatches } from './pkce.js';
 export const AUTHORIZATION_CODE_TTL_SECONDS = 120;
 /** Each rotation gives the new refresh token this long. */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
-
-const invalidCode = () => new OAuthError('invalid_grant', 'The authorization code is invalid or expired.');
-const invalidRefresh = () =>
-  new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
 
 export interface IntrospectionResponse {
   active: boolean;
@@ -122,25 +118,23 @@ export function createGrantService(deps: {
     const parsed = parseOpaque(input.code, 'ac');
     const found = parsed ? await grants.findCode(parsed.id) : undefined;
     // Another client's code is as good as unknown to this one, and is not spent by it.
-    if (!parsed || !found || !secretMatches(parsed.secret, found.secretHash)) throw invalidCode();
-    if (found.partnerId !== input.partner.id) throw invalidCode();
+    if (!parsed || !found || !secretMatches(parsed.secret, found.secretHash))
+      throw OAUTH_ERRORS.codeInvalid();
+    if (found.partnerId !== input.partner.id) throw OAUTH_ERRORS.codeInvalid();
 
     const now = clock.now();
     const outcome = await db.transaction(async (tx) => {
       const code = await grants.consumeCode(found.id, now, tx);
       if (!code) {
         await grants.revokeFamily(found.familyId, now, tx);
-        return new OAuthError('invalid_grant', 'The authorization code was already used.');
+        return OAUTH_ERRORS.codeUsed();
       }
-      if (code.expiresAt.getTime() <= now.getTime()) return invalidCode();
+      if (code.expiresAt.getTime() <= now.getTime()) return OAUTH_ERRORS.codeInvalid();
       if (code.redirectUri !== input.redirectUri) {
-        return new OAuthError(
-          'invalid_grant',
-          'The redirect_uri does not match the one of the authorization request.',
-        );
+        return OAUTH_ERRORS.codeRedirectUriMismatch();
       }
       if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
-        return new OAuthError('invalid_grant', 'The code_verifier does not match the code_challenge.');
+        return OAUTH_ERRORS.codeVerifierMismatch();
       }
       return issueUserTokens(
         {
@@ -166,9 +160,10 @@ export function createGrantService(deps: {
   }): Promise<TokenResponse> {
     const parsed = parseOpaque(input.refreshToken, 'rt');
     const found = parsed ? await grants.findRefreshToken(parsed.id) : undefined;
-    if (!parsed || !found || !secretMatches(parsed.secret, found.secretHash)) throw invalidRefresh();
-    if (found.partnerId !== input.partner.id) throw invalidRefresh();
-    if (found.revokedAt) throw invalidRefresh();
+    if (!parsed || !found || !secretMatches(parsed.secret, found.secretHash))
+      throw OAUTH_ERRORS.refreshTokenInvalid();
+    if (found.partnerId !== input.partner.id) throw OAUTH_ERRORS.refreshTokenInvalid();
+    if (found.revokedAt) throw OAUTH_ERRORS.refreshTokenInvalid();
 
     const scopes = narrowScopes(input.scope, found.scopes);
     const now = clock.now();
@@ -177,9 +172,9 @@ export function createGrantService(deps: {
       if (!current) {
         // A spent refresh token came back: someone holds a copy. Kill the whole lineage.
         await grants.revokeFamily(found.familyId, now, tx);
-        return new OAuthError('invalid_grant', 'The refresh token was already used; its grant is revoked.');
+        return OAUTH_ERRORS.refreshTokenReused();
       }
-      if (current.expiresAt.getTime() <= now.getTime()) return invalidRefresh();
+      if (current.expiresAt.getTime() <= now.getTime()) return OAUTH_ERRORS.refreshTokenInvalid();
       return issueUserTokens(
         {
           partnerId: current.partnerId,
@@ -266,8 +261,6 @@ export type GrantService = ReturnType<typeof createGrantService>;
 /** RFC 6749 §6: a refresh may keep or narrow the granted scopes, never widen them. */
 export function narrowScopes(requested: string | undefined, granted: readonly string[]): Scope[] {
   const scopes = scopesWithin(requested, granted);
-  if (!scopes) {
-    throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted.');
-  }
+  if (!scopes) throw OAUTH_ERRORS.scopeBeyondGrant();
   return scopes;
 }

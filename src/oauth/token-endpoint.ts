@@ -2,16 +2,15 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { accessGrant } from '../auth/access-grant.js';
 import { NO_STORE_HEADERS } from '../errors.js';
 import { authenticateClient, type FormBody, parseForm } from './client-auth.js';
-import { OAuthError } from './errors.js';
+import { OAUTH_ERRORS } from './errors.js';
 import { CODE_VERIFIER } from './pkce.js';
-import { invalidScope } from './scopes.js';
 
 /** RFC 6749 §5.1: token responses and errors are never cached. */
 export const noStore = (reply: FastifyReply) => reply.headers(NO_STORE_HEADERS);
 
 export function requireParam(form: FormBody, name: string): string {
   const value = form[name];
-  if (value === undefined) throw new OAuthError('invalid_request', `The ${name} parameter is required.`);
+  if (value === undefined) throw OAUTH_ERRORS.parameterRequired(name);
   return value;
 }
 
@@ -25,11 +24,11 @@ export const tokenEndpoint: FastifyPluginAsync = async (app) => {
     const partner = await authenticateClient(request, form, { partners, verifiedSecrets });
     switch (form.grant_type) {
       case undefined:
-        throw new OAuthError('invalid_request', 'The grant_type parameter is required.');
+        throw OAUTH_ERRORS.parameterRequired('grant_type');
 
       case 'client_credentials': {
         const grant = accessGrant(partner, null, form.scope);
-        if (!grant) throw invalidScope();
+        if (!grant) throw OAUTH_ERRORS.scopeNotAllowed();
         return tokens.issueAccessToken(grant);
       }
 
@@ -38,7 +37,7 @@ export const tokenEndpoint: FastifyPluginAsync = async (app) => {
         const redirectUri = requireParam(form, 'redirect_uri');
         const codeVerifier = requireParam(form, 'code_verifier');
         if (!CODE_VERIFIER.test(codeVerifier)) {
-          throw new OAuthError('invalid_request', 'code_verifier must be 43 to 128 unreserved characters.');
+          throw OAUTH_ERRORS.codeVerifierMalformed();
         }
         return grantService.exchangeCode({ partner, code, redirectUri, codeVerifier });
       }
@@ -49,10 +48,7 @@ export const tokenEndpoint: FastifyPluginAsync = async (app) => {
       }
 
       default:
-        throw new OAuthError(
-          'unsupported_grant_type',
-          `The grant type ${JSON.stringify(form.grant_type).slice(0, 80)} is not supported.`,
-        );
+        throw OAUTH_ERRORS.unsupportedGrantType(form.grant_type);
     }
   });
 };

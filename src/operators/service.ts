@@ -9,13 +9,13 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ERRORS } from '../errors.js';
 import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { type AdminActor, type KeyRole, lowerRole, type Role } from '../rules/roles.js';
 import { toRfc3339, toRfc3339OrNull } from '../rules/time.js';
 import type { ApiKeyRow, OperatorRow, OperatorsRepository } from './repository.js';
 
 /** `adk_<id>.<secret>`: 128 bits of id to find the row, 256 bits of secret compared against its sha-256. */
 const API_KEY = /^adk_([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /**
@@ -70,7 +70,7 @@ export function createOperatorService(deps: {
   const { db, clock, operators, auditLog } = deps;
 
   async function findOperatorOrThrow(id: string, tx: Db = db): Promise<OperatorRow> {
-    const operator = UUID.test(id) ? await operators.findOperator(id, tx) : undefined;
+    const operator = UUID_PATTERN.test(id) ? await operators.findOperator(id, tx) : undefined;
     if (!operator) throw ERRORS.operatorNotFound();
     return operator;
   }
@@ -143,7 +143,7 @@ export function createOperatorService(deps: {
   ): Promise<OperatorResource> {
     const now = clock.now();
     return auditLog.write(audit, async (tx) => {
-      const current = UUID.test(id) ? await operators.lockOperator(id, tx) : undefined;
+      const current = UUID_PATTERN.test(id) ? await operators.lockOperator(id, tx) : undefined;
       if (!current) throw ERRORS.operatorNotFound();
       const role = changes.role ?? current.role;
       const disabled = changes.disabled ?? current.disabledAt !== null;
@@ -176,7 +176,7 @@ export function createOperatorService(deps: {
     const passwordHash = await hashSecret(temporary);
     const now = clock.now();
     return auditLog.write(audit, async (tx) => {
-      const current = UUID.test(id) ? await operators.lockOperator(id, tx) : undefined;
+      const current = UUID_PATTERN.test(id) ? await operators.lockOperator(id, tx) : undefined;
       if (!current) throw ERRORS.operatorNotFound();
       const updated = await operators.setPassword(id, passwordHash, true, now, tx);
       if (!updated) throw ERRORS.operatorNotFound();

@@ -8,7 +8,12 @@ export interface EnrollmentKey {
   promotionId: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * A UUID in its text form, any version, either case: the ids the server makes (partners,
+ * accounts, operators, enrollments, cursors' keys). The one copy: check an id with it before a
+ * query, so a malformed one answers 404 (or is ignored) instead of failing in the database.
+ */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A promotion id: a slug (CONTRACT §3). */
 export const PROMOTION_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -28,6 +33,6 @@ export function parseEnrollmentId(value: string): EnrollmentKey | null {
   if (colon <= 0) return null;
   const promotionId = value.slice(0, colon);
   const id = value.slice(colon + 1);
-  if (!PROMOTION_ID_PATTERN.test(promotionId) || !UUID.test(id)) return null;
+  if (!PROMOTION_ID_PATTERN.test(promotionId) || !UUID_PATTERN.test(id)) return null;
   return { promotionId, id: id.toLowerCase() };
 }

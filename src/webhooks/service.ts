@@ -14,6 +14,7 @@ import {
   timeKeyCursor,
   toPage,
 } from '../pagination.js';
+import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { toRfc3339 } from '../rules/time.js';
 import type {
   DeliveryRow,
@@ -32,7 +33,6 @@ export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 const endpointNotFound = ERRORS.webhookEndpointNotFound;
 const eventNotFound = ERRORS.eventNotFound;
 const ENDPOINT_ID = /^we_[A-Za-z0-9]{1,64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const toEndpointResource = (e: EndpointRow) => ({
   id: e.id,
@@ -75,7 +75,7 @@ function endpointCursor(endpoint: EndpointRow): CursorPayload {
   return { after: endpoint.id };
 }
 function readDeliveryCursor(payload: CursorPayload): TimeKey | null {
-  return readTimeKey(payload, UUID);
+  return readTimeKey(payload, UUID_PATTERN);
 }
 function readEventCursor(payload: CursorPayload): TimeKey | null {
   return readTimeKey(payload, EVENT_ID_PATTERN);

@@ -5,14 +5,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource } from '../../admin/resources.js';
 import { ERRORS } from '../../errors.js';
 import { encodeCursor, readCursor } from '../../pagination.js';
-import { parseEnrollmentId } from '../../rules/enrollment-id.js';
+import { parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, notice, page, pageHref, table, when } from '../layout.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
 
 const PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const searchForm = (
   q: string,
@@ -75,14 +74,16 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       async function accountPage(request, reply) {
         const ctx = await pageContext(deps, request);
         const { account_id: id } = request.params as { account_id: string };
-        const account = UUID.test(id) ? await accounts.findById(id.toLowerCase()) : undefined;
+        const account = UUID_PATTERN.test(id) ? await accounts.findById(id.toLowerCase()) : undefined;
         if (!account) throw ERRORS.accountNotFound();
         const now = clock.now();
         const query = queryOf(request);
         const base = `/console/accounts/${account.id}`;
 
         // Its enrollments, every promotion, unenrolled ones too: this cycle's usage of each.
-        const afterId = readCursor(query.cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
+        const afterId = readCursor(query.cursor, (c) =>
+          c.after && UUID_PATTERN.test(c.after) ? c.after : null,
+        );
         const keys = await deps.repository.enrollmentsOfAccount(account.id, {
           limit: PAGE_SIZE + 1,
           afterId,
@@ -116,7 +117,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         if (ledgerKey && ledgerOwned) {
           const before = readCursor(query.usage_cursor, (c) => {
             const at = Number(c.t);
-            return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
+            return c.t && Number.isFinite(at) && c.id && UUID_PATTERN.test(c.id) ? { at, id: c.id } : null;
           });
           const ledger = await deps.repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before });
           const ledgerPage = ledger.slice(0, PAGE_SIZE);

@@ -4,14 +4,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource, toEventResource } from '../../admin/resources.js';
 import { ERRORS } from '../../errors.js';
 import { encodeCursor, readCursor } from '../../pagination.js';
-import { formatEnrollmentId, parseEnrollmentId } from '../../rules/enrollment-id.js';
+import { formatEnrollmentId, parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, notice, page, pageHref, table, when } from '../layout.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
 
 const PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const searchForm = (
   q: string,
@@ -50,7 +49,9 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             );
             status = 404;
           } else {
-            const afterId = readCursor(query.cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
+            const afterId = readCursor(query.cursor, (c) =>
+              c.after && UUID_PATTERN.test(c.after) ? c.after : null,
+            );
             const keys = await deps.repository.enrollmentsOfAccount(account.id, {
               limit: PAGE_SIZE + 1,
               afterId,
@@ -147,7 +148,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
 
         const usageBefore = readCursor(query.usage_cursor, (c) => {
           const at = Number(c.t);
-          return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
+          return c.t && Number.isFinite(at) && c.id && UUID_PATTERN.test(c.id) ? { at, id: c.id } : null;
         });
         const ledger = await deps.repository.usageLedger(key.id, {
           limit: PAGE_SIZE + 1,
@@ -158,7 +159,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
 
         const eventsAfter = readCursor(query.events_cursor, (c) => {
           const at = Number(c.t);
-          return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
+          return c.t && Number.isFinite(at) && c.id && UUID_PATTERN.test(c.id) ? { at, id: c.id } : null;
         });
         const events = await enrollments.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter });
         const eventsPage = events.slice(0, PAGE_SIZE);

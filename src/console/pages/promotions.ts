@@ -11,7 +11,7 @@ import { createExportsRepository } from '../../exports/repository.js';
 import { encodeCursor, readCursor } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
-import { PROMOTION_ID_PATTERN } from '../../rules/enrollment-id.js';
+import { PROMOTION_ID_PATTERN, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { roleAllows } from '../../rules/roles.js';
 import { type Bar, barChart, budgetBar } from '../charts.js';
 import { type Html, href, html } from '../html.js';
@@ -41,7 +41,6 @@ import {
 } from '../request.js';
 
 const PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 24 * 3600 * 1000;
 type Promotion = ReturnType<typeof toPromotionResource>;
 
@@ -178,7 +177,8 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       const ctx = await pageContext(deps, request);
       const query = queryOf(request);
       const after = readCursor(query.cursor, (c) => c.after ?? null);
-      const partnerId = query.partner_id && UUID.test(query.partner_id) ? query.partner_id : undefined;
+      const partnerId =
+        query.partner_id && UUID_PATTERN.test(query.partner_id) ? query.partner_id : undefined;
       const rows = await promotions.list({ limit: PAGE_SIZE + 1, after, partnerId });
       const shown = rows.slice(0, PAGE_SIZE).map(toPromotionResource);
       const next = rows.length > PAGE_SIZE ? encodeCursor({ after: shown.at(-1)!.id }) : null;
@@ -293,7 +293,9 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         value: c.tasks,
       }));
 
-      const afterId = readCursor(query.cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
+      const afterId = readCursor(query.cursor, (c) =>
+        c.after && UUID_PATTERN.test(c.after) ? c.after : null,
+      );
       const rows = await enrollments.listByPromotion(p.id, { limit: PAGE_SIZE + 1, afterId }, now);
       const shown = rows.slice(0, PAGE_SIZE).map((v) => toAdminEnrollmentResource(v, now));
       const last = rows.slice(0, PAGE_SIZE).at(-1);
