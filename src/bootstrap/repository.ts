@@ -1,12 +1,13 @@
 // CONTRACT §10: the SQL the bootstrap planner and applier need beyond the feature repositories:
 // the declared objects' current rows in a few reads, what `prune` could remove with the
-// enrollments that keep it, and the deletions themselves. Every method runs in the caller's
-// transaction.
+// enrollments that keep it, and the deletions: their guards here, what each object owns in the
+// delete graph (src/db/ownership.ts). Every method runs in the caller's transaction.
 import { inArray, type SQL, sql } from 'drizzle-orm';
 import type { AccountRow } from '../auth/accounts-repository.js';
 import type { PartnerRow } from '../auth/partners-repository.js';
 import { type Db, queryRows } from '../db/client.js';
-import { accounts, partners } from '../db/schema.js';
+import { deleteOwned } from '../db/ownership.js';
+import { accounts, partners, promotions } from '../db/schema.js';
 
 /** Any constant: only the same for every instance, and not the migrations' (src/db/client.ts). */
 const BOOTSTRAP_LOCK_KEY = 7_241_502;
@@ -130,16 +131,15 @@ export function createBootstrapRepository(db: Db) {
 
     /** A promotion nobody ever enrolled in; false when one did meanwhile. */
     async deletePromotion(id: string, tx: Db): Promise<boolean> {
-      const rows = await queryRows<{ id: string }>(
-        tx,
-        sql`delete from promotions p where p.id = ${id}
-              and not exists (select 1 from enrollments e where e.promotion_id = p.id)
-            returning p.id`,
-      );
-      return rows.length > 0;
+      const free = sql`${promotions.id} = ${id}
+        and not exists (select 1 from enrollments e where e.promotion_id = ${promotions.id})`;
+      return (await deleteOwned(tx, promotions, free)) > 0;
     },
 
-    /** A live account without enrollments, with its tokens and codes; false when it has some. */
+    /**
+     * A live account without enrollments, with what it owns (its tokens and codes: the delete
+     * graph, src/db/ownership.ts); false when it has some.
+     */
     async deleteAccount(id: string, tx: Db): Promise<boolean> {
       const [free] = await queryRows<{ id: string }>(
         tx,
@@ -148,18 +148,15 @@ export function createBootstrapRepository(db: Db) {
             for update`,
       );
       if (!free) return false;
-      await tx.execute(sql`delete from access_tokens where account_id = ${id}`);
-      await tx.execute(sql`delete from refresh_tokens where account_id = ${id}`);
-      await tx.execute(sql`delete from authorization_codes where account_id = ${id}`);
-      await tx.execute(sql`delete from accounts where id = ${id}`);
+      await deleteOwned(tx, accounts, sql`${accounts.id} = ${id}`);
       return true;
     },
 
     /**
-     * A partner without enrollments, with everything that is only its own: tokens, codes,
-     * Idempotency-Keys, events (their deliveries and attempts cascade) and endpoints,
-     * test clocks with their accounts, and promotions (none has enrollments, as the partner
-     * has none). False when it has enrollments.
+     * A partner without enrollments, with everything that is only its own (the delete graph,
+     * src/db/ownership.ts): tokens, codes, Idempotency-Keys, events with their deliveries,
+     * endpoints, test clocks with their accounts, and promotions (none has enrollments, as the
+     * partner has none). False when it has enrollments.
      */
     async deletePartner(id: string, tx: Db): Promise<boolean> {
       const [free] = await queryRows<{ id: string }>(
@@ -169,22 +166,7 @@ export function createBootstrapRepository(db: Db) {
             for update`,
       );
       if (!free) return false;
-      const clockAccounts = sql`(select a.id from accounts a join test_clocks c on c.id = a.test_clock_id
-                                 where c.partner_id = ${id})`;
-      for (const statement of [
-        sql`delete from events where partner_id = ${id}`,
-        sql`delete from webhook_endpoints where partner_id = ${id}`,
-        sql`delete from idempotency_keys where partner_id = ${id}`,
-        sql`delete from access_tokens where partner_id = ${id} or account_id in ${clockAccounts}`,
-        sql`delete from refresh_tokens where partner_id = ${id} or account_id in ${clockAccounts}`,
-        sql`delete from authorization_codes where partner_id = ${id} or account_id in ${clockAccounts}`,
-        sql`delete from accounts where test_clock_id in (select id from test_clocks where partner_id = ${id})`,
-        sql`delete from test_clocks where partner_id = ${id}`,
-        sql`delete from promotions where partner_id = ${id}`,
-        sql`delete from partners where id = ${id}`,
-      ]) {
-        await tx.execute(statement);
-      }
+      await deleteOwned(tx, partners, sql`${partners.id} = ${id}`);
       return true;
     },
   };
