@@ -26,7 +26,8 @@ describe('the delete graph', () => {
   it('cascades every foreign key but those listed with why they do not', () => {
     const notCascading = foreignKeys.filter((fk) => fk.onDelete !== 'cascade').map((fk) => fk.name);
     expect(notCascading.sort()).toEqual(Object.keys(NOT_CASCADING).sort());
-    expect(foreignKeys.filter((fk) => fk.onDelete === 'cascade').length).toBe(20);
+    // Not a test of nothing: the schema's 20 cascading foreign keys when this was written.
+    expect(foreignKeys.filter((fk) => fk.onDelete === 'cascade').length).toBeGreaterThanOrEqual(20);
   });
 
   it('knows every column that names a partner, an account, a test clock, a promotion or an enrollment', () => {
