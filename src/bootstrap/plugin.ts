@@ -33,7 +33,7 @@ export const bootstrapPlugin = fp(
       promotions: app.promotions,
       promotionService: app.promotionService,
       webhooks: { repository: app.webhooks.repository, service: app.webhooks.service },
-      repository: createBootstrapRepository(),
+      repository: createBootstrapRepository(app.db),
       auditLog: app.auditLog,
     };
     function apply(document: BootstrapDocument, options: { dryRun: boolean; audit?: AuditContext }) {
