@@ -25,7 +25,7 @@ import {
   type WebhookService,
 } from '../webhooks/service.js';
 import { type BootstrapProblem, bootstrapConflict, formatPath, type ProblemPath } from './problems.js';
-import type { BootstrapRepository, EndpointSummary } from './repository.js';
+import type { BootstrapRepository, EndpointSummary, PruneCandidate } from './repository.js';
 import type {
   BootstrapDocument,
   DeclaredAccount,
@@ -127,37 +127,80 @@ function unnamed(
   return { change: { kind, key, path: null, outcome, fields: [], detail }, at: [], apply };
 }
 
+/** What the steps of one plan share: its input, and what they found so far. */
+interface Planning {
+  document: BootstrapDocument;
+  deps: ApplyDeps;
+  tx: Db;
+  now: Date;
+  /** The changes, in the order the applier makes them. */
+  planned: PlannedChange[];
+  /** Records an object this database refuses; the plan fails with all of them at the end. */
+  conflict: (path: ProblemPath, message: string) => void;
+  /** The partners the file names that exist. */
+  partnerRows: PartnerRow[];
+  /** Every partner the file declares or exists, by client_id: its id, or the id it is created with. */
+  partnerIds: Map<string, string>;
+}
+
 /** Plans the whole document; BootstrapError `bootstrap_conflict` listing every object this database refuses. */
 export async function planBootstrap(
   document: BootstrapDocument,
   deps: ApplyDeps,
   tx: Db,
 ): Promise<PlannedChange[]> {
-  const now = deps.clock.now();
   const conflicts: BootstrapProblem[] = [];
-  const conflict = (path: ProblemPath, message: string) => conflicts.push({ path, message });
-
-  // Partners, and every partner the file names by client_id (declared or only referenced).
-  const referenced = [...document.promotions, ...document.webhook_endpoints].map((o) => o.partner);
-  const rows = await deps.repository.partnersByClientId(
-    [...new Set([...document.partners.map((p) => p.client_id), ...referenced])],
+  const planning: Planning = {
+    document,
+    deps,
     tx,
-  );
-  const existing = new Map(rows.map((row) => [row.clientId, row]));
-  const partnerIds = new Map(rows.map((row) => [row.clientId, row.id]));
-  const planned: PlannedChange[] = [];
-  for (const [i, partner] of document.partners.entries()) {
-    const row = existing.get(partner.client_id);
-    if (!row) partnerIds.set(partner.client_id, randomUUID());
-    planned.push(await planPartner(partner, ['partners', i], row, partnerIds.get(partner.client_id)!, deps));
-  }
-  const partnerId = (clientId: string, at: ProblemPath) => {
-    const id = partnerIds.get(clientId);
-    if (!id)
-      conflict([...at, 'partner'], `no partner has the client_id ${clientId}: declare it under partners`);
-    return id;
+    now: deps.clock.now(),
+    planned: [],
+    conflict: (path, message) => conflicts.push({ path, message }),
+    partnerRows: [],
+    partnerIds: new Map(),
   };
+  await planPartners(planning);
+  await planAccounts(planning);
+  await planPromotions(planning);
+  const unmatchedEndpoints = await planEndpoints(planning);
+  if (conflicts.length > 0) throw bootstrapConflict(conflicts);
+  if (document.prune) await planPrune(planning, unmatchedEndpoints);
+  return planning.planned;
+}
 
+/** The client_ids the file names: its partners', and those its promotions and endpoints refer to. */
+const namedClientIds = (document: BootstrapDocument) => [
+  ...new Set([
+    ...document.partners.map((p) => p.client_id),
+    ...[...document.promotions, ...document.webhook_endpoints].map((o) => o.partner),
+  ]),
+];
+
+/** Partners, and the id of every partner the file names by client_id (declared or only referenced). */
+async function planPartners(p: Planning): Promise<void> {
+  p.partnerRows = await p.deps.repository.partnersByClientId(namedClientIds(p.document), p.tx);
+  const existing = new Map(p.partnerRows.map((row) => [row.clientId, row]));
+  p.partnerIds = new Map(p.partnerRows.map((row) => [row.clientId, row.id]));
+  for (const [i, partner] of p.document.partners.entries()) {
+    const row = existing.get(partner.client_id);
+    if (!row) p.partnerIds.set(partner.client_id, randomUUID());
+    p.planned.push(
+      await planPartner(partner, ['partners', i], row, p.partnerIds.get(partner.client_id)!, p.deps),
+    );
+  }
+}
+
+/** The id of the partner an object names; a conflict at its `partner` when none has that client_id. */
+function partnerIdOf(p: Planning, clientId: string, at: ProblemPath): string | undefined {
+  const id = p.partnerIds.get(clientId);
+  if (!id)
+    p.conflict([...at, 'partner'], `no partner has the client_id ${clientId}: declare it under partners`);
+  return id;
+}
+
+async function planAccounts(p: Planning): Promise<void> {
+  const { document, deps, tx } = p;
   const accountRows = await deps.repository.accountsByEmail(
     document.accounts.map((a) => a.email),
     tx,
@@ -167,7 +210,7 @@ export async function planBootstrap(
     const at: ProblemPath = ['accounts', i];
     const row = accountByEmail.get(account.email.toLowerCase());
     if (row?.testClockId) {
-      conflict(
+      p.conflict(
         [...at, 'email'],
         'is the email of a test-clock account (CONTRACT §9), which a file cannot declare',
       );
@@ -177,43 +220,51 @@ export async function planBootstrap(
     if (typeof account.external_id === 'string' && account.external_id !== row?.externalId) {
       const holder = await deps.accounts.findByExternalId(account.external_id, tx);
       if (holder && holder.id !== row?.id) {
-        conflict(
+        p.conflict(
           [...at, 'external_id'],
           `is the external id of another account (${holder.email}): change or clear it there first`,
         );
         continue;
       }
     }
-    planned.push(await planAccount(account, at, row, deps));
+    p.planned.push(await planAccount(account, at, row, deps));
   }
+}
 
+async function planPromotions(p: Planning): Promise<void> {
+  const { document, deps, tx } = p;
   for (const [i, promotion] of document.promotions.entries()) {
     const at: ProblemPath = ['promotions', i];
-    const owner = partnerId(promotion.partner, at);
+    const owner = partnerIdOf(p, promotion.partner, at);
     if (!owner) continue;
     const row = await deps.promotions.findWithCount(promotion.id, tx);
     if (row && row.partnerId !== owner) {
       const current =
-        rows.find((r) => r.id === row.partnerId) ?? (await deps.partners.findById(row.partnerId, tx));
-      conflict(
+        p.partnerRows.find((r) => r.id === row.partnerId) ??
+        (await deps.partners.findById(row.partnerId, tx));
+      p.conflict(
         [...at, 'partner'],
         `promotion ${promotion.id} belongs to the partner ${current?.clientId ?? row.partnerId}, and a promotion's partner cannot change`,
       );
       continue;
     }
-    const step = planPromotion(promotion, at, row, owner, now, deps);
-    if ('conflict' in step) conflict(...step.conflict);
-    else planned.push(step);
+    const step = planPromotion(promotion, at, row, owner, p.now, deps);
+    if ('conflict' in step) p.conflict(...step.conflict);
+    else p.planned.push(step);
   }
+}
 
+/** Endpoints, matched by partner and url; the existing ones the file does not name (prune's). */
+async function planEndpoints(p: Planning): Promise<EndpointSummary[]> {
+  const { document, deps, tx } = p;
   const endpoints = await deps.repository.endpoints(
-    document.prune ? 'all' : [...new Set(partnerIds.values())],
+    document.prune ? 'all' : [...new Set(p.partnerIds.values())],
     tx,
   );
   const matched = new Set<string>();
   for (const [i, endpoint] of document.webhook_endpoints.entries()) {
     const at: ProblemPath = ['webhook_endpoints', i];
-    const owner = partnerId(endpoint.partner, at);
+    const owner = partnerIdOf(p, endpoint.partner, at);
     if (!owner) continue;
     const row = endpoints.find((e) => e.partnerId === owner && e.url === endpoint.url && !matched.has(e.id));
     if (row) matched.add(row.id);
@@ -223,59 +274,40 @@ export async function planBootstrap(
       } catch (err) {
         if (!isApiError(err)) throw err;
         // "url must not point at a private address." → "must not point at a private address"
-        conflict([...at, 'url'], err.message.replace(/^url /, '').replace(/\.$/, ''));
+        p.conflict([...at, 'url'], err.message.replace(/^url /, '').replace(/\.$/, ''));
         continue;
       }
     }
-    planned.push(await planEndpoint(endpoint, at, row, owner, now, deps, tx));
+    p.planned.push(await planEndpoint(endpoint, at, row, owner, p.now, deps, tx));
   }
+  return endpoints.filter((e) => !matched.has(e.id));
+}
 
-  if (conflicts.length > 0) throw bootstrapConflict(conflicts);
-  if (!document.prune) return planned;
-
-  // prune: true — what the file does not name goes, except what enrollments keep (their
-  // history is the audit trail, CONTRACT §3 rule 8): endpoints first, then promotions, accounts
-  // and partners, so nothing is deleted before what refers to it.
-  const unmatched = endpoints
-    .filter((e) => !matched.has(e.id))
+/**
+ * prune: true — what the file does not name goes, except what enrollments keep (their history
+ * is the audit trail, CONTRACT §3 rule 8): endpoints first, then promotions, accounts and
+ * partners, so nothing is deleted before what refers to it.
+ */
+async function planPrune(p: Planning, unmatchedEndpoints: EndpointSummary[]): Promise<void> {
+  const { document, deps, tx, now } = p;
+  const unmatched = unmatchedEndpoints
     .map((e) => ({ ...e, key: `${e.clientId} ${e.url}` }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const endpoint of unmatched) {
-    planned.push(
+    p.planned.push(
       unnamed('webhook_endpoint', endpoint.key, 'deleted', null, async (t) => {
         await deps.webhooks.repository.deleteEndpoint(endpoint.partnerId, endpoint.id, now, t);
         await audited(deps, t, gone('webhook_endpoint', endpoint.id));
       }),
     );
   }
-  for (const promotion of await deps.repository.unnamedPromotions(
-    document.promotions.map((p) => p.id),
-    tx,
-  )) {
-    if (promotion.enrollments === 0) {
-      planned.push(
-        unnamed('promotion', promotion.key, 'deleted', null, async (t) => {
-          if (!(await deps.repository.deletePromotion(promotion.id, t)))
-            throw new Error('enrolled meanwhile');
-          await audited(deps, t, gone('promotion', promotion.id));
-        }),
-      );
-    } else if (promotion.status !== 'ended') {
-      // Ended, not deleted: its enrollments expire at once (rule 10) and stay readable.
-      planned.push(
-        unnamed('promotion', promotion.key, 'ended', enrollmentsDetail(promotion.enrollments), async (t) => {
-          await deps.promotionService.update(promotion.id, { status: 'ended' }, deps.audit, t);
-        }),
-      );
-    } else {
-      planned.push(unnamed('promotion', promotion.key, 'kept', enrollmentsDetail(promotion.enrollments)));
-    }
+  const promotionIds = document.promotions.map((promotion) => promotion.id);
+  for (const promotion of await deps.repository.unnamedPromotions(promotionIds, tx)) {
+    p.planned.push(prunePromotion(promotion, deps));
   }
-  for (const account of await deps.repository.unnamedAccounts(
-    document.accounts.map((a) => a.email),
-    tx,
-  )) {
-    planned.push(
+  const emails = document.accounts.map((a) => a.email);
+  for (const account of await deps.repository.unnamedAccounts(emails, tx)) {
+    p.planned.push(
       account.enrollments === 0
         ? unnamed('account', account.key, 'deleted', null, async (t) => {
             if (!(await deps.repository.deleteAccount(account.id, t))) throw new Error('enrolled meanwhile');
@@ -284,9 +316,8 @@ export async function planBootstrap(
         : unnamed('account', account.key, 'kept', enrollmentsDetail(account.enrollments)),
     );
   }
-  const named = [...new Set([...document.partners.map((p) => p.client_id), ...referenced])];
-  for (const partner of await deps.repository.unnamedPartners(named, tx)) {
-    planned.push(
+  for (const partner of await deps.repository.unnamedPartners(namedClientIds(document), tx)) {
+    p.planned.push(
       partner.enrollments === 0
         ? unnamed('partner', partner.key, 'deleted', null, async (t) => {
             if (!(await deps.repository.deletePartner(partner.id, t))) throw new Error('enrolled meanwhile');
@@ -295,7 +326,61 @@ export async function planBootstrap(
         : unnamed('partner', partner.key, 'kept', enrollmentsDetail(partner.enrollments)),
     );
   }
-  return planned;
+}
+
+/** A promotion the file does not name: deleted if nobody enrolled, otherwise ended, or kept ended. */
+function prunePromotion(promotion: PruneCandidate, deps: ApplyDeps): PlannedChange {
+  if (promotion.enrollments === 0) {
+    return unnamed('promotion', promotion.key, 'deleted', null, async (t) => {
+      if (!(await deps.repository.deletePromotion(promotion.id, t))) throw new Error('enrolled meanwhile');
+      await audited(deps, t, gone('promotion', promotion.id));
+    });
+  }
+  if (promotion.status !== 'ended') {
+    // Ended, not deleted: its enrollments expire at once (rule 10) and stay readable.
+    return unnamed(
+      'promotion',
+      promotion.key,
+      'ended',
+      enrollmentsDetail(promotion.enrollments),
+      async (t) => {
+        await deps.promotionService.update(promotion.id, { status: 'ended' }, deps.audit, t);
+      },
+    );
+  }
+  return unnamed('promotion', promotion.key, 'kept', enrollmentsDetail(promotion.enrollments));
+}
+
+/** A partner the file declares and the database lacks: created with the declared secret hashed. */
+function partnerCreated(
+  partner: DeclaredPartner,
+  at: ProblemPath,
+  id: string,
+  scopes: string[],
+  deps: ApplyDeps,
+): PlannedChange {
+  return declared('partner', partner.client_id, at, 'created', [], async (tx) => {
+    const created = await deps.partners.insert(
+      {
+        id,
+        name: partner.name,
+        clientId: partner.client_id,
+        clientSecretHash: await hashSecret(partner.client_secret),
+        redirectUris: partner.redirect_uris,
+        scopes,
+        sandbox: partner.sandbox,
+        disabledAt: partner.status === 'disabled' ? deps.clock.now() : null,
+        createdAt: deps.clock.now(),
+      },
+      tx,
+    );
+    await audited(deps, tx, {
+      action: 'partner.created',
+      objectType: 'partner',
+      objectId: id,
+      changes: changesBetween(null, toPartnerResource(created)),
+    });
+  });
 }
 
 async function planPartner(
@@ -306,30 +391,7 @@ async function planPartner(
   deps: ApplyDeps,
 ): Promise<PlannedChange> {
   const scopes = [...new Set(partner.scopes)].sort();
-  if (!row) {
-    return declared('partner', partner.client_id, at, 'created', [], async (tx) => {
-      const created = await deps.partners.insert(
-        {
-          id,
-          name: partner.name,
-          clientId: partner.client_id,
-          clientSecretHash: await hashSecret(partner.client_secret),
-          redirectUris: partner.redirect_uris,
-          scopes,
-          sandbox: partner.sandbox,
-          disabledAt: partner.status === 'disabled' ? deps.clock.now() : null,
-          createdAt: deps.clock.now(),
-        },
-        tx,
-      );
-      await audited(deps, tx, {
-        action: 'partner.created',
-        objectType: 'partner',
-        objectId: id,
-        changes: changesBetween(null, toPartnerResource(created)),
-      });
-    });
-  }
+  if (!row) return partnerCreated(partner, at, id, scopes, deps);
   const changes: Parameters<PartnersRepository['update']>[1] = {};
   if (row.name !== partner.name) changes.name = partner.name;
   if (!sameList(row.redirectUris, partner.redirect_uris)) changes.redirectUris = partner.redirect_uris;
@@ -529,6 +591,45 @@ function planPromotion(
   });
 }
 
+/** An endpoint the file declares and its partner lacks: created with the declared secret (and status). */
+function endpointCreated(
+  endpoint: DeclaredWebhookEndpoint,
+  key: string,
+  at: ProblemPath,
+  partnerId: string,
+  eventTypes: string[],
+  now: Date,
+  deps: ApplyDeps,
+): PlannedChange {
+  const { repository } = deps.webhooks;
+  return declared('webhook_endpoint', key, at, 'created', [], async (t) => {
+    const created = await repository.insertEndpoint(
+      {
+        id: newEndpointId(),
+        partnerId,
+        url: endpoint.url,
+        eventTypes,
+        description: endpoint.description,
+        secret: endpoint.secret,
+        now,
+      },
+      t,
+    );
+    const resource =
+      endpoint.status === 'disabled'
+        ? toEndpointResource(
+            (await repository.updateEndpoint(partnerId, created.id, { status: 'disabled' }, now, t))!,
+          )
+        : toEndpointResource(created);
+    await audited(deps, t, {
+      action: 'webhook_endpoint.created',
+      objectType: 'webhook_endpoint',
+      objectId: created.id,
+      changes: { partner_id: { before: null, after: partnerId }, ...changesBetween(null, resource) },
+    });
+  });
+}
+
 async function planEndpoint(
   endpoint: DeclaredWebhookEndpoint,
   at: ProblemPath,
@@ -541,34 +642,7 @@ async function planEndpoint(
   const key = `${endpoint.partner} ${endpoint.url}`;
   const eventTypes = [...new Set(endpoint.event_types)];
   const { repository } = deps.webhooks;
-  if (!row) {
-    return declared('webhook_endpoint', key, at, 'created', [], async (t) => {
-      const created = await repository.insertEndpoint(
-        {
-          id: newEndpointId(),
-          partnerId,
-          url: endpoint.url,
-          eventTypes,
-          description: endpoint.description,
-          secret: endpoint.secret,
-          now,
-        },
-        t,
-      );
-      const resource =
-        endpoint.status === 'disabled'
-          ? toEndpointResource(
-              (await repository.updateEndpoint(partnerId, created.id, { status: 'disabled' }, now, t))!,
-            )
-          : toEndpointResource(created);
-      await audited(deps, t, {
-        action: 'webhook_endpoint.created',
-        objectType: 'webhook_endpoint',
-        objectId: created.id,
-        changes: { partner_id: { before: null, after: partnerId }, ...changesBetween(null, resource) },
-      });
-    });
-  }
+  if (!row) return endpointCreated(endpoint, key, at, partnerId, eventTypes, now, deps);
   const changes: { eventTypes?: string[]; description?: string | null; status?: 'enabled' | 'disabled' } = {};
   if (!sameSet(row.eventTypes, eventTypes)) changes.eventTypes = eventTypes;
   if (row.description !== endpoint.description) changes.description = endpoint.description;

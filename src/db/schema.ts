@@ -45,7 +45,7 @@ export const testClocks = pgTable(
     id: text('id').primaryKey(),
     partnerId: uuid('partner_id')
       .notNull()
-      .references(() => partners.id),
+      .references(() => partners.id, { onDelete: 'cascade' }),
     frozenTime: ts('frozen_time').notNull(),
     name: text('name'),
     status: text('status', { enum: ['ready', 'advancing'] })
@@ -69,7 +69,7 @@ export const accounts = pgTable(
     email: text('email').notNull(),
     passwordHash: text('password_hash').notNull(),
     // CONTRACT §9: a test account lives at this clock's time; null for every live account.
-    testClockId: text('test_clock_id').references(() => testClocks.id),
+    testClockId: text('test_clock_id').references(() => testClocks.id, { onDelete: 'cascade' }),
     // CONTRACT §12: the platform's own id of the account (case-sensitive, unique when set).
     externalId: text('external_id'),
     createdAt: createdAt(),
@@ -88,7 +88,7 @@ export const promotions = pgTable(
     id: text('id').primaryKey(),
     partnerId: uuid('partner_id')
       .notNull()
-      .references(() => partners.id),
+      .references(() => partners.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     status: text('status', { enum: ['active', 'paused', 'ended'] })
       .notNull()
@@ -172,7 +172,7 @@ export const taskUsage = pgTable(
     id: uuid('id').primaryKey(),
     enrollmentId: uuid('enrollment_id')
       .notNull()
-      .references(() => enrollments.id),
+      .references(() => enrollments.id, { onDelete: 'cascade' }),
     cycleStart: ts('cycle_start').notNull(),
     tasksRequested: integer('tasks_requested').notNull(),
     tasksAccepted: integer('tasks_accepted').notNull(),
@@ -220,7 +220,7 @@ export const usageIdempotencyKeys = pgTable(
   {
     enrollmentId: uuid('enrollment_id')
       .notNull()
-      .references(() => enrollments.id),
+      .references(() => enrollments.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
     tasksRequested: integer('tasks_requested').notNull(),
     tasksAccepted: integer('tasks_accepted').notNull(),
@@ -257,7 +257,7 @@ export const usageCounters = pgTable(
   {
     enrollmentId: uuid('enrollment_id')
       .notNull()
-      .references(() => enrollments.id),
+      .references(() => enrollments.id, { onDelete: 'cascade' }),
     cycleStart: ts('cycle_start').notNull(),
     used: integer('used').notNull().default(0),
   },
@@ -276,8 +276,8 @@ export const accessTokens = pgTable(
     kind: text('kind', { enum: ['app', 'user'] }).notNull(),
     partnerId: uuid('partner_id')
       .notNull()
-      .references(() => partners.id),
-    accountId: uuid('account_id').references(() => accounts.id),
+      .references(() => partners.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     scopes: text('scopes').array().notNull(),
     // The refresh-token family (or authorization code) that issued it, for cascading revocation.
     familyId: uuid('family_id'),
@@ -285,7 +285,7 @@ export const accessTokens = pgTable(
     revokedAt: ts('revoked_at'),
     // CONTRACT §9: the account's test clock, copied at issue, so verification reads the clock's
     // time with the token row; null for live accounts and app tokens.
-    testClockId: text('test_clock_id').references(() => testClocks.id),
+    testClockId: text('test_clock_id').references(() => testClocks.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -303,10 +303,10 @@ export const refreshTokens = pgTable(
     familyId: uuid('family_id').notNull(),
     partnerId: uuid('partner_id')
       .notNull()
-      .references(() => partners.id),
+      .references(() => partners.id, { onDelete: 'cascade' }),
     accountId: uuid('account_id')
       .notNull()
-      .references(() => accounts.id),
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     scopes: text('scopes').array().notNull(),
     expiresAt: ts('expires_at').notNull(),
     rotatedAt: ts('rotated_at'),
@@ -321,10 +321,10 @@ export const authorizationCodes = pgTable('authorization_codes', {
   secretHash: text('secret_hash').notNull(),
   partnerId: uuid('partner_id')
     .notNull()
-    .references(() => partners.id),
+    .references(() => partners.id, { onDelete: 'cascade' }),
   accountId: uuid('account_id')
     .notNull()
-    .references(() => accounts.id),
+    .references(() => accounts.id, { onDelete: 'cascade' }),
   redirectUri: text('redirect_uri').notNull(),
   scopes: text('scopes').array().notNull(),
   codeChallenge: text('code_challenge').notNull(),
@@ -341,7 +341,7 @@ export const idempotencyKeys = pgTable(
   {
     partnerId: uuid('partner_id')
       .notNull()
-      .references(() => partners.id),
+      .references(() => partners.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     responseStatus: integer('response_status'),
@@ -391,7 +391,7 @@ export const webhookEndpoints = pgTable(
     id: text('id').primaryKey(),
     partnerId: uuid('partner_id')
       .notNull()
-      .references(() => partners.id),
+      .references(() => partners.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
     eventTypes: text('event_types').array().notNull(),
     description: text('description'),
@@ -428,10 +428,10 @@ export const events = pgTable(
     id: text('id').primaryKey(),
     partnerId: uuid('partner_id')
       .notNull()
-      .references(() => partners.id),
+      .references(() => partners.id, { onDelete: 'cascade' }),
     type: text('type').notNull(),
     // The enrollment it happened to (its audit trail); null for promotion events.
-    enrollmentId: uuid('enrollment_id').references(() => enrollments.id),
+    enrollmentId: uuid('enrollment_id').references(() => enrollments.id, { onDelete: 'cascade' }),
     actorType: text('actor_type', { enum: ['partner', 'admin', 'system'] }).notNull(),
     actorId: text('actor_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),

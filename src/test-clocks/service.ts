@@ -10,7 +10,7 @@ import { ERRORS } from '../errors.js';
 import { type CursorPayload, readCursor, toPage } from '../pagination.js';
 import { toRfc3339, truncateToSecond } from '../rules/time.js';
 import type { RecordUsage, UsageResult, UsageService } from '../usage/service.js';
-import type { DeletedCounts, TestClockRow, TestClocksRepository } from './repository.js';
+import type { TestClockRow, TestClocksRepository } from './repository.js';
 
 /** An advance moves a clock at most this many calendar years (CONTRACT §9). */
 export const MAX_ADVANCE_YEARS = 2;
@@ -245,13 +245,13 @@ export function createTestClockService(deps: {
     return usageService.record(enrollmentId, input, { clockPartnerId: partnerId });
   }
 
-  /** Deletes the clock and everything attached to it, in one transaction; the rows deleted per table. */
-  async function deleteClock(partnerId: string, id: string): Promise<DeletedCounts> {
+  /** Deletes the clock and everything attached to it, in one transaction. */
+  async function deleteClock(partnerId: string, id: string): Promise<void> {
     return db.transaction(async (tx) => {
       const locked = await clocks.lock(partnerId, id, tx);
       if (!locked) throw notFound();
       if (isAdvancing(locked, clock.now())) throw advancing();
-      return clocks.deleteCascade(id, tx);
+      await clocks.deleteCascade(id, tx);
     });
   }
 

@@ -14,6 +14,10 @@ const CONTRACTS: Record<string, string> = {
   // The role check is dropped and added again wider (adds 'meter'): every value the previous
   // release writes still passes. task_usage is kept for the previous release (CONTRACT §12.5).
   '0006_usage_metering.sql': "re-creates admin_api_keys_role_check wider, with 'meter'",
+  // Each foreign key is dropped and added again in the same statement, the same check with ON
+  // DELETE CASCADE: every row the previous release writes still passes, and its hand-written
+  // deletes (children first) still work.
+  '0009_delete_graph_cascades.sql': 'swaps 17 foreign keys for the same ones with ON DELETE CASCADE',
 };
 
 const CONTRACTING = [
