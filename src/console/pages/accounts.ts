@@ -4,15 +4,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource } from '../../admin/resources.js';
 import { ERRORS } from '../../errors.js';
-import { encodeCursor, readCursor } from '../../pagination.js';
+import { readCursor, readTimeKey, timeKeyCursor } from '../../pagination.js';
 import { parseEnrollmentId } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
+import { accountEnrollmentsPage } from '../account-enrollments.js';
 import { href, html } from '../html.js';
-import { badge, details, empty, notice, page, pageHref, table, when } from '../layout.js';
+import { badge, details, empty, notice, page, table, when } from '../layout.js';
+import { listPage, PAGE_SIZE, rowsPage, UUID } from '../list-page.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
-
-const PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const searchForm = (
   q: string,
@@ -82,24 +81,13 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const base = `/console/accounts/${account.id}`;
 
         // Its enrollments, every promotion, unenrolled ones too: this cycle's usage of each.
-        const afterId = readCursor(query.cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
-        const keys = await deps.repository.enrollmentsOfAccount(account.id, {
-          limit: PAGE_SIZE + 1,
-          afterId,
-        });
-        const keysPage = keys.slice(0, PAGE_SIZE);
-        const views = new Map(
-          (
-            await enrollments.findViewsByIds(
-              keysPage.map((k) => k.id),
-              now,
-            )
-          ).map((v) => [v.id, v]),
+        const views = await accountEnrollmentsPage(
+          deps.repository,
+          enrollments,
+          account.id,
+          query.cursor,
+          now,
         );
-        const rows = keysPage.flatMap((k) => {
-          const view = views.get(k.id);
-          return view ? [toAdminEnrollmentResource(view, now)] : [];
-        });
 
         // What would be sponsored now: the service GET /admin/v1/entitlements answers from.
         const entitlement = await entitlementService.entitlement({ accountId: account.id });
@@ -114,28 +102,19 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         if (query.ledger && !ledgerOwned) throw ERRORS.enrollmentNotFound();
         let ledgerSection = html``;
         if (ledgerKey && ledgerOwned) {
-          const before = readCursor(query.usage_cursor, (c) => {
-            const at = Number(c.t);
-            return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
-          });
-          const ledger = await deps.repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before });
-          const ledgerPage = ledger.slice(0, PAGE_SIZE);
-          const last = ledgerPage.at(-1);
+          const before = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID));
+          const ledger = rowsPage(
+            await deps.repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before }),
+            (u) => timeKeyCursor(u.created_at, u.id),
+          );
           ledgerSection = html`<section>
 <h2 id="ledger">Usage ledger of <code>${query.ledger}</code></h2>
-${table({
+${listPage({
   id: 'usage-ledger',
   caption: 'Task usage recorded for this enrollment, newest first',
-  rows: ledgerPage,
-  next:
-    ledger.length > PAGE_SIZE && last
-      ? href(base, {
-          cursor: query.cursor,
-          ledger: query.ledger,
-          usage_cursor: encodeCursor({ t: String(last.created_at), id: last.id }),
-        })
-      : null,
-  first: query.usage_cursor ? href(base, { cursor: query.cursor, ledger: query.ledger }) : null,
+  page: ledger,
+  cursor: query.usage_cursor,
+  at: (cursor) => href(base, { cursor: query.cursor, ledger: query.ledger, usage_cursor: cursor }),
   empty: empty('No usage yet', 'Usage events and usage calls drawn from this enrollment appear here.'),
   columns: [
     { label: 'Recorded', cell: (u) => when(toRfc3339(new Date(u.created_at))) },
@@ -209,15 +188,12 @@ ${table({
 </section>
 <section>
 <h2>Enrollments</h2>
-${table({
+${listPage({
   id: 'account-enrollments',
   caption: 'Every enrollment of this account',
-  rows,
-  next:
-    keys.length > PAGE_SIZE
-      ? pageHref(base, { ledger: query.ledger }, encodeCursor({ after: keysPage.at(-1)!.id }))
-      : null,
-  first: query.cursor ? href(base, { ledger: query.ledger }) : null,
+  page: { ...views, data: views.data.map((v) => toAdminEnrollmentResource(v, now)) },
+  cursor: query.cursor,
+  at: (cursor) => href(base, { ledger: query.ledger, cursor }),
   empty: empty('No enrollments', html`<strong>${account.email}</strong> is not enrolled in any promotion.`),
   columns: [
     {

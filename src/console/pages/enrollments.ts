@@ -3,15 +3,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource, toEventResource } from '../../admin/resources.js';
 import { ERRORS } from '../../errors.js';
-import { encodeCursor, readCursor } from '../../pagination.js';
+import { readCursor, readTimeKey, timeKeyCursor, toPage } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
+import { accountEnrollmentsPage } from '../account-enrollments.js';
 import { href, html } from '../html.js';
-import { badge, details, empty, notice, page, pageHref, table, when } from '../layout.js';
+import { badge, details, empty, notice, page, when } from '../layout.js';
+import { listPage, PAGE_SIZE, rowsPage, UUID } from '../list-page.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
-
-const PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const searchForm = (
   q: string,
@@ -50,33 +49,19 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             );
             status = 404;
           } else {
-            const afterId = readCursor(query.cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
-            const keys = await deps.repository.enrollmentsOfAccount(account.id, {
-              limit: PAGE_SIZE + 1,
-              afterId,
-            });
-            const page = keys.slice(0, PAGE_SIZE);
-            const views = new Map(
-              (
-                await enrollments.findViewsByIds(
-                  page.map((k) => k.id),
-                  now,
-                )
-              ).map((v) => [v.id, v]),
+            const views = await accountEnrollmentsPage(
+              deps.repository,
+              enrollments,
+              account.id,
+              query.cursor,
+              now,
             );
-            const rows = page.flatMap((k) => {
-              const view = views.get(k.id);
-              return view ? [toAdminEnrollmentResource(view, now)] : [];
-            });
-            results = table({
+            results = listPage({
               id: 'enrollment-results',
               caption: `Enrollments of ${account.email}`,
-              rows,
-              next:
-                keys.length > PAGE_SIZE
-                  ? pageHref('/console/enrollments', { q }, encodeCursor({ after: page.at(-1)!.id }))
-                  : null,
-              first: query.cursor ? href('/console/enrollments', { q }) : null,
+              page: { ...views, data: views.data.map((v) => toAdminEnrollmentResource(v, now)) },
+              cursor: query.cursor,
+              at: (cursor) => href('/console/enrollments', { q, cursor }),
               empty: empty(
                 'No enrollments',
                 html`<strong>${account.email}</strong> is not enrolled in any promotion.`,
@@ -145,24 +130,19 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const query = queryOf(request);
         const base = `/console/enrollments/${encodeURIComponent(formatEnrollmentId(key.promotionId, key.id))}`;
 
-        const usageBefore = readCursor(query.usage_cursor, (c) => {
-          const at = Number(c.t);
-          return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
-        });
-        const ledger = await deps.repository.usageLedger(key.id, {
-          limit: PAGE_SIZE + 1,
-          before: usageBefore,
-        });
-        const ledgerPage = ledger.slice(0, PAGE_SIZE);
-        const ledgerLast = ledgerPage.at(-1);
+        const usageBefore = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID));
+        const ledger = rowsPage(
+          await deps.repository.usageLedger(key.id, { limit: PAGE_SIZE + 1, before: usageBefore }),
+          (u) => timeKeyCursor(u.created_at, u.id),
+        );
 
-        const eventsAfter = readCursor(query.events_cursor, (c) => {
-          const at = Number(c.t);
-          return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
-        });
-        const events = await enrollments.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter });
-        const eventsPage = events.slice(0, PAGE_SIZE);
-        const eventsLast = eventsPage.at(-1);
+        const eventsAfter = readCursor(query.events_cursor, (c) => readTimeKey(c, UUID));
+        const events = toPage(
+          await enrollments.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter }),
+          PAGE_SIZE,
+          toEventResource,
+          (ev) => timeKeyCursor(ev.created_at, ev.id),
+        );
 
         return sendPage(
           reply,
@@ -198,18 +178,12 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             ])}
 <section>
 <h2>Usage ledger</h2>
-${table({
+${listPage({
   id: 'usage-ledger',
   caption: 'Task usage recorded, newest first',
-  rows: ledgerPage,
-  next:
-    ledger.length > PAGE_SIZE && ledgerLast
-      ? href(base, {
-          usage_cursor: encodeCursor({ t: String(ledgerLast.created_at), id: ledgerLast.id }),
-          events_cursor: query.events_cursor,
-        })
-      : null,
-  first: query.usage_cursor ? href(base, { events_cursor: query.events_cursor }) : null,
+  page: ledger,
+  cursor: query.usage_cursor,
+  at: (cursor) => href(base, { usage_cursor: cursor, events_cursor: query.events_cursor }),
   empty: empty(
     'No usage yet',
     'Task usage recorded for this enrollment (admin API, test helpers) appears here.',
@@ -229,18 +203,12 @@ ${table({
 </section>
 <section>
 <h2>Events</h2>
-${table({
+${listPage({
   id: 'enrollment-events',
   caption: 'What happened to this enrollment, oldest first',
-  rows: eventsPage.map(toEventResource),
-  next:
-    events.length > PAGE_SIZE && eventsLast
-      ? href(base, {
-          events_cursor: encodeCursor({ t: String(eventsLast.created_at), id: eventsLast.id }),
-          usage_cursor: query.usage_cursor,
-        })
-      : null,
-  first: query.events_cursor ? href(base, { usage_cursor: query.usage_cursor }) : null,
+  page: events,
+  cursor: query.events_cursor,
+  at: (cursor) => href(base, { events_cursor: cursor, usage_cursor: query.usage_cursor }),
   empty: empty('No events', 'Nothing has happened to this enrollment yet.'),
   columns: [
     { label: 'At', cell: (ev) => when(ev.created_at) },

@@ -8,7 +8,7 @@ import { toAdminEnrollmentResource } from '../../admin/resources.js';
 import { CreatePromotionSchema, UpdatePromotionSchema } from '../../admin/schemas.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { createExportsRepository } from '../../exports/repository.js';
-import { encodeCursor, readCursor } from '../../pagination.js';
+import { toPage } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
 import { PROMOTION_ID_PATTERN } from '../../rules/enrollment-id.js';
@@ -25,11 +25,10 @@ import {
   notice,
   type PageContext,
   page,
-  pageHref,
   select,
-  table,
   when,
 } from '../layout.js';
+import { afterIdCursor, listPage, PAGE_SIZE, readAfterId, UUID } from '../list-page.js';
 import {
   type ConsoleDeps,
   consoleAudit,
@@ -40,8 +39,6 @@ import {
   sendPage,
 } from '../request.js';
 
-const PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 24 * 3600 * 1000;
 type Promotion = ReturnType<typeof toPromotionResource>;
 
@@ -177,18 +174,16 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
     app.get('/promotions', { config: { role: 'viewer' } }, async function listPromotionsPage(request, reply) {
       const ctx = await pageContext(deps, request);
       const query = queryOf(request);
-      const after = readCursor(query.cursor, (c) => c.after ?? null);
+      const after = readAfterId(query.cursor);
       const partnerId = query.partner_id && UUID.test(query.partner_id) ? query.partner_id : undefined;
       const rows = await promotions.list({ limit: PAGE_SIZE + 1, after, partnerId });
-      const shown = rows.slice(0, PAGE_SIZE).map(toPromotionResource);
-      const next = rows.length > PAGE_SIZE ? encodeCursor({ after: shown.at(-1)!.id }) : null;
       const names = new Map((await partnerOptions()).map((p) => [p.id, p.name]));
-      const list = table({
+      const list = listPage({
         id: 'promotions',
         caption: partnerId ? `Promotions of ${names.get(partnerId) ?? 'this partner'}` : 'Promotions by id',
-        rows: shown,
-        next: pageHref('/console/promotions', { partner_id: partnerId }, next),
-        first: query.cursor ? href('/console/promotions', { partner_id: partnerId }) : null,
+        page: toPage(rows, PAGE_SIZE, toPromotionResource, afterIdCursor),
+        cursor: query.cursor,
+        at: (cursor) => href('/console/promotions', { partner_id: partnerId, cursor }),
         empty: empty(
           'No promotions yet',
           'A promotion sponsors tasks for the accounts partners enroll into it.',
@@ -293,10 +288,8 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         value: c.tasks,
       }));
 
-      const afterId = readCursor(query.cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
+      const afterId = readAfterId(query.cursor, UUID);
       const rows = await enrollments.listByPromotion(p.id, { limit: PAGE_SIZE + 1, afterId }, now);
-      const shown = rows.slice(0, PAGE_SIZE).map((v) => toAdminEnrollmentResource(v, now));
-      const last = rows.slice(0, PAGE_SIZE).at(-1);
       const base = `/console/promotions/${encodeURIComponent(p.id)}`;
 
       const statusForms = html`<div class="inline-forms">
@@ -351,15 +344,12 @@ ${
 <section>
 <div class="heading"><h2>Enrollments</h2>
 <a class="button secondary" href="${base}/enrollments.csv" download>Download CSV</a></div>
-${table({
+${listPage({
   id: 'promotion-enrollments',
   caption: `Enrollments of ${p.id}`,
-  rows: shown,
-  next:
-    rows.length > PAGE_SIZE && last
-      ? pageHref(base, { days: query.days }, encodeCursor({ after: last.id }))
-      : null,
-  first: query.cursor ? href(base, { days: query.days }) : null,
+  page: toPage(rows, PAGE_SIZE, (v) => toAdminEnrollmentResource(v, now), afterIdCursor),
+  cursor: query.cursor,
+  at: (cursor) => href(base, { days: query.days, cursor }),
   empty: empty('No enrollments yet', 'Partners enroll accounts with POST /v2/promotions; they appear here.'),
   columns: [
     {

@@ -1,0 +1,47 @@
+// The console's one way to show a list a page at a time (CONTRACT §11): a keyset page made by
+// src/pagination.ts (toPage, or a service's own page), in a table with a link to the next page
+// and, past the first, one back to it.
+import { type CursorPayload, type Page, readCursor, toPage } from '../pagination.js';
+import type { Html } from './html.js';
+import { type Column, table } from './layout.js';
+
+/** Rows a console list shows at a time. */
+export const PAGE_SIZE = 25;
+
+/** The ids the console's cursors and links carry (accounts, enrollments, partners). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A page of rows fetched with `PAGE_SIZE + 1` (toPage without a mapping). */
+export const rowsPage = <Row>(rows: readonly Row[], cursorOf: (row: Row) => CursorPayload): Page<Row> =>
+  toPage(rows, PAGE_SIZE, (row) => row, cursorOf);
+
+/** The cursor of a list ordered by id: the last row's id. */
+export const afterIdCursor = (row: { id: string }): CursorPayload => ({ after: row.id });
+
+/** Where a list ordered by id starts (afterIdCursor read back); 400 unless the id matches `idPattern`. */
+export const readAfterId = (cursor: string | undefined, idPattern?: RegExp) =>
+  readCursor(cursor, (c) =>
+    c.after !== undefined && (!idPattern || idPattern.test(c.after)) ? c.after : null,
+  );
+
+/**
+ * A list's page as a table. `at(cursor)` is the URL of the list at a cursor (undefined: its
+ * first page) with the page's other parameters kept; `cursor` is this page's, when it is not the first.
+ */
+export function listPage<Row>(input: {
+  id: string;
+  caption: string;
+  columns: Column<Row>[];
+  empty: Html;
+  page: Page<Row>;
+  cursor: string | undefined;
+  at: (cursor: string | undefined) => string;
+}): Html {
+  const { page, cursor, at, ...shown } = input;
+  return table({
+    ...shown,
+    rows: page.data,
+    next: page.next_cursor ? at(page.next_cursor) : null,
+    first: cursor ? at(undefined) : null,
+  });
+}
