@@ -1,17 +1,20 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { preparedQuery } from '../db/prepared.js';
 import { partners } from '../db/schema.js';
 
 export type PartnerRow = typeof partners.$inferSelect;
 
 export function createPartnersRepository(db: Db) {
   // client_credentials reads the partner by client_id on every token request: prepared once per connection.
-  const byClientId = db
-    .select()
-    .from(partners)
-    .where(eq(partners.clientId, sql.placeholder('clientId')))
-    .limit(1)
-    .prepare('partner_by_client_id');
+  const byClientId = preparedQuery(
+    'partner_find_by_client_id',
+    db
+      .select()
+      .from(partners)
+      .where(eq(partners.clientId, sql.placeholder('clientId')))
+      .limit(1),
+  );
   return {
     async insert(row: typeof partners.$inferInsert, tx: Db = db): Promise<PartnerRow> {
       const [created] = await tx.insert(partners).values(row).returning();

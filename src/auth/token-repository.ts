@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
+import { preparedQuery } from '../db/prepared.js';
 import { accessTokens, partners, testClocks } from '../db/schema.js';
 
 /**
@@ -29,10 +30,12 @@ const withClock = (tx: Db) =>
 
 export function createTokenRepository(db: Db) {
   // Every authenticated request reads its token: a named prepared statement (planned once per connection).
-  const byId = withClock(db)
-    .where(eq(accessTokens.id, sql.placeholder('id')))
-    .limit(1)
-    .prepare('access_token_by_id');
+  const byId = preparedQuery(
+    'access_token_find_by_id',
+    withClock(db)
+      .where(eq(accessTokens.id, sql.placeholder('id')))
+      .limit(1),
+  );
   return {
     async insertAccessToken(row: NewAccessToken, tx: Db = db): Promise<void> {
       await tx.insert(accessTokens).values(row);
