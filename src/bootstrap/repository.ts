@@ -40,153 +40,164 @@ const textList = (values: string[]): SQL =>
       )})`;
 
 export function createBootstrapRepository(db: Db) {
+  /**
+   * One apply at a time across every instance on this database, until the transaction
+   * ends: instances starting together with one file apply it one after the other, and the
+   * later ones find it applied.
+   */
+  async function lock(tx: Db): Promise<void> {
+    await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`);
+  }
+
+  async function partnersByClientId(clientIds: string[], tx: Db = db): Promise<PartnerRow[]> {
+    if (clientIds.length === 0) return [];
+    return tx.select().from(partners).where(inArray(partners.clientId, clientIds));
+  }
+
+  /** Accounts by email, case-insensitively (CONTRACT §3), test-clock accounts included. */
+  async function accountsByEmail(emails: string[], tx: Db = db): Promise<AccountRow[]> {
+    if (emails.length === 0) return [];
+    return tx
+      .select()
+      .from(accounts)
+      .where(sql`lower(${accounts.email}) in ${textList(emails.map((e) => e.toLowerCase()))}`);
+  }
+
+  /** The endpoints (not deleted) of these partners, or of every partner; oldest first. */
+  async function endpoints(partnerIds: string[] | 'all', tx: Db = db): Promise<EndpointSummary[]> {
+    if (partnerIds !== 'all' && partnerIds.length === 0) return [];
+    const rows = await queryRows<{
+      id: string;
+      partner_id: string;
+      client_id: string;
+      url: string;
+      event_types: string[];
+      description: string | null;
+      status: 'enabled' | 'disabled';
+    }>(
+      tx,
+      sql`select w.id, w.partner_id, p.client_id, w.url, w.event_types, w.description, w.status
+          from webhook_endpoints w join partners p on p.id = w.partner_id
+          where w.deleted_at is null
+            ${partnerIds === 'all' ? sql`` : sql`and w.partner_id::text in ${textList(partnerIds)}`}
+          order by w.created_at, w.id`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      partnerId: r.partner_id,
+      clientId: r.client_id,
+      url: r.url,
+      eventTypes: r.event_types,
+      description: r.description,
+      status: r.status,
+    }));
+  }
+
+  /** Partners the file does not name, with their enrollments. */
+  async function unnamedPartners(clientIds: string[], tx: Db = db): Promise<PruneCandidate[]> {
+    return queryRows<PruneCandidate>(
+      tx,
+      sql`select p.id, p.client_id as key,
+                 (select count(*)::int from enrollments e where e.partner_id = p.id) as enrollments
+          from partners p where p.client_id not in ${textList(clientIds)}
+          order by p.client_id`,
+    );
+  }
+
+  /** Live accounts (not on a test clock) the file does not name, with their enrollments. */
+  async function unnamedAccounts(emails: string[], tx: Db = db): Promise<PruneCandidate[]> {
+    return queryRows<PruneCandidate>(
+      tx,
+      sql`select a.id, a.email as key,
+                 (select count(*)::int from enrollments e where e.account_id = a.id) as enrollments
+          from accounts a
+          where a.test_clock_id is null and lower(a.email) not in ${textList(emails.map((e) => e.toLowerCase()))}
+          order by lower(a.email)`,
+    );
+  }
+
+  /** Promotions the file does not name, with their status and enrollments. */
+  async function unnamedPromotions(ids: string[], tx: Db = db): Promise<PruneCandidate[]> {
+    return queryRows<PruneCandidate>(
+      tx,
+      sql`select p.id, p.id as key, p.status,
+                 (select count(*)::int from enrollments e where e.promotion_id = p.id) as enrollments
+          from promotions p where p.id not in ${textList(ids)}
+          order by p.id`,
+    );
+  }
+
+  /** A promotion nobody ever enrolled in; false when one did meanwhile. */
+  async function deletePromotion(id: string, tx: Db): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      sql`delete from promotions p where p.id = ${id}
+            and not exists (select 1 from enrollments e where e.promotion_id = p.id)
+          returning p.id`,
+    );
+    return rows.length > 0;
+  }
+
+  /** A live account without enrollments, with its tokens and codes; false when it has some. */
+  async function deleteAccount(id: string, tx: Db): Promise<boolean> {
+    const [free] = await queryRows<{ id: string }>(
+      tx,
+      sql`select a.id from accounts a where a.id = ${id} and a.test_clock_id is null
+            and not exists (select 1 from enrollments e where e.account_id = a.id)
+          for update`,
+    );
+    if (!free) return false;
+    await tx.execute(sql`delete from access_tokens where account_id = ${id}`);
+    await tx.execute(sql`delete from refresh_tokens where account_id = ${id}`);
+    await tx.execute(sql`delete from authorization_codes where account_id = ${id}`);
+    await tx.execute(sql`delete from accounts where id = ${id}`);
+    return true;
+  }
+
+  /**
+   * A partner without enrollments, with everything that is only its own: tokens, codes,
+   * Idempotency-Keys, events (their deliveries and attempts cascade) and endpoints,
+   * test clocks with their accounts, and promotions (none has enrollments, as the partner
+   * has none). False when it has enrollments.
+   */
+  async function deletePartner(id: string, tx: Db): Promise<boolean> {
+    const [free] = await queryRows<{ id: string }>(
+      tx,
+      sql`select p.id from partners p where p.id = ${id}
+            and not exists (select 1 from enrollments e where e.partner_id = p.id)
+          for update`,
+    );
+    if (!free) return false;
+    const clockAccounts = sql`(select a.id from accounts a join test_clocks c on c.id = a.test_clock_id
+                               where c.partner_id = ${id})`;
+    for (const statement of [
+      sql`delete from events where partner_id = ${id}`,
+      sql`delete from webhook_endpoints where partner_id = ${id}`,
+      sql`delete from idempotency_keys where partner_id = ${id}`,
+      sql`delete from access_tokens where partner_id = ${id} or account_id in ${clockAccounts}`,
+      sql`delete from refresh_tokens where partner_id = ${id} or account_id in ${clockAccounts}`,
+      sql`delete from authorization_codes where partner_id = ${id} or account_id in ${clockAccounts}`,
+      sql`delete from accounts where test_clock_id in (select id from test_clocks where partner_id = ${id})`,
+      sql`delete from test_clocks where partner_id = ${id}`,
+      sql`delete from promotions where partner_id = ${id}`,
+      sql`delete from partners where id = ${id}`,
+    ]) {
+      await tx.execute(statement);
+    }
+    return true;
+  }
+
   return {
-    /**
-     * One apply at a time across every instance on this database, until the transaction
-     * ends: instances starting together with one file apply it one after the other, and the
-     * later ones find it applied.
-     */
-    async lock(tx: Db): Promise<void> {
-      await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`);
-    },
-
-    async partnersByClientId(clientIds: string[], tx: Db = db): Promise<PartnerRow[]> {
-      if (clientIds.length === 0) return [];
-      return tx.select().from(partners).where(inArray(partners.clientId, clientIds));
-    },
-
-    /** Accounts by email, case-insensitively (CONTRACT §3), test-clock accounts included. */
-    async accountsByEmail(emails: string[], tx: Db = db): Promise<AccountRow[]> {
-      if (emails.length === 0) return [];
-      return tx
-        .select()
-        .from(accounts)
-        .where(sql`lower(${accounts.email}) in ${textList(emails.map((e) => e.toLowerCase()))}`);
-    },
-
-    /** The endpoints (not deleted) of these partners, or of every partner; oldest first. */
-    async endpoints(partnerIds: string[] | 'all', tx: Db = db): Promise<EndpointSummary[]> {
-      if (partnerIds !== 'all' && partnerIds.length === 0) return [];
-      const rows = await queryRows<{
-        id: string;
-        partner_id: string;
-        client_id: string;
-        url: string;
-        event_types: string[];
-        description: string | null;
-        status: 'enabled' | 'disabled';
-      }>(
-        tx,
-        sql`select w.id, w.partner_id, p.client_id, w.url, w.event_types, w.description, w.status
-            from webhook_endpoints w join partners p on p.id = w.partner_id
-            where w.deleted_at is null
-              ${partnerIds === 'all' ? sql`` : sql`and w.partner_id::text in ${textList(partnerIds)}`}
-            order by w.created_at, w.id`,
-      );
-      return rows.map((r) => ({
-        id: r.id,
-        partnerId: r.partner_id,
-        clientId: r.client_id,
-        url: r.url,
-        eventTypes: r.event_types,
-        description: r.description,
-        status: r.status,
-      }));
-    },
-
-    /** Partners the file does not name, with their enrollments. */
-    async unnamedPartners(clientIds: string[], tx: Db = db): Promise<PruneCandidate[]> {
-      return queryRows<PruneCandidate>(
-        tx,
-        sql`select p.id, p.client_id as key,
-                   (select count(*)::int from enrollments e where e.partner_id = p.id) as enrollments
-            from partners p where p.client_id not in ${textList(clientIds)}
-            order by p.client_id`,
-      );
-    },
-
-    /** Live accounts (not on a test clock) the file does not name, with their enrollments. */
-    async unnamedAccounts(emails: string[], tx: Db = db): Promise<PruneCandidate[]> {
-      return queryRows<PruneCandidate>(
-        tx,
-        sql`select a.id, a.email as key,
-                   (select count(*)::int from enrollments e where e.account_id = a.id) as enrollments
-            from accounts a
-            where a.test_clock_id is null and lower(a.email) not in ${textList(emails.map((e) => e.toLowerCase()))}
-            order by lower(a.email)`,
-      );
-    },
-
-    /** Promotions the file does not name, with their status and enrollments. */
-    async unnamedPromotions(ids: string[], tx: Db = db): Promise<PruneCandidate[]> {
-      return queryRows<PruneCandidate>(
-        tx,
-        sql`select p.id, p.id as key, p.status,
-                   (select count(*)::int from enrollments e where e.promotion_id = p.id) as enrollments
-            from promotions p where p.id not in ${textList(ids)}
-            order by p.id`,
-      );
-    },
-
-    /** A promotion nobody ever enrolled in; false when one did meanwhile. */
-    async deletePromotion(id: string, tx: Db): Promise<boolean> {
-      const rows = await queryRows<{ id: string }>(
-        tx,
-        sql`delete from promotions p where p.id = ${id}
-              and not exists (select 1 from enrollments e where e.promotion_id = p.id)
-            returning p.id`,
-      );
-      return rows.length > 0;
-    },
-
-    /** A live account without enrollments, with its tokens and codes; false when it has some. */
-    async deleteAccount(id: string, tx: Db): Promise<boolean> {
-      const [free] = await queryRows<{ id: string }>(
-        tx,
-        sql`select a.id from accounts a where a.id = ${id} and a.test_clock_id is null
-              and not exists (select 1 from enrollments e where e.account_id = a.id)
-            for update`,
-      );
-      if (!free) return false;
-      await tx.execute(sql`delete from access_tokens where account_id = ${id}`);
-      await tx.execute(sql`delete from refresh_tokens where account_id = ${id}`);
-      await tx.execute(sql`delete from authorization_codes where account_id = ${id}`);
-      await tx.execute(sql`delete from accounts where id = ${id}`);
-      return true;
-    },
-
-    /**
-     * A partner without enrollments, with everything that is only its own: tokens, codes,
-     * Idempotency-Keys, events (their deliveries and attempts cascade) and endpoints,
-     * test clocks with their accounts, and promotions (none has enrollments, as the partner
-     * has none). False when it has enrollments.
-     */
-    async deletePartner(id: string, tx: Db): Promise<boolean> {
-      const [free] = await queryRows<{ id: string }>(
-        tx,
-        sql`select p.id from partners p where p.id = ${id}
-              and not exists (select 1 from enrollments e where e.partner_id = p.id)
-            for update`,
-      );
-      if (!free) return false;
-      const clockAccounts = sql`(select a.id from accounts a join test_clocks c on c.id = a.test_clock_id
-                                 where c.partner_id = ${id})`;
-      for (const statement of [
-        sql`delete from events where partner_id = ${id}`,
-        sql`delete from webhook_endpoints where partner_id = ${id}`,
-        sql`delete from idempotency_keys where partner_id = ${id}`,
-        sql`delete from access_tokens where partner_id = ${id} or account_id in ${clockAccounts}`,
-        sql`delete from refresh_tokens where partner_id = ${id} or account_id in ${clockAccounts}`,
-        sql`delete from authorization_codes where partner_id = ${id} or account_id in ${clockAccounts}`,
-        sql`delete from accounts where test_clock_id in (select id from test_clocks where partner_id = ${id})`,
-        sql`delete from test_clocks where partner_id = ${id}`,
-        sql`delete from promotions where partner_id = ${id}`,
-        sql`delete from partners where id = ${id}`,
-      ]) {
-        await tx.execute(statement);
-      }
-      return true;
-    },
+    lock,
+    partnersByClientId,
+    accountsByEmail,
+    endpoints,
+    unnamedPartners,
+    unnamedAccounts,
+    unnamedPromotions,
+    deletePromotion,
+    deleteAccount,
+    deletePartner,
   };
 }
 
