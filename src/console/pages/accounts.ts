@@ -7,22 +7,19 @@ import { ERRORS } from '../../errors.js';
 import { readCursor, readTimeKey, timeKeyCursor } from '../../pagination.js';
 import { parseEnrollmentId } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
-import { accountEnrollmentsPage } from '../account-enrollments.js';
+import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, notice, page, table, when } from '../layout.js';
-import { listPage, PAGE_SIZE, rowsPage, UUID } from '../list-page.js';
+import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage, UUID } from '../list-page.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
 
-const searchForm = (
-  q: string,
-) => html`<form class="search" method="get" action="/console/accounts" role="search"
- hx-get="/console/accounts" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
-<label for="q">Account email or external id</label>
-<div class="search-row">
-<input id="q" name="q" type="search" value="${q}" placeholder="jane@example.com or user-8812" required maxlength="320">
-<button type="submit">Search</button>
-</div>
-</form>`;
+const SEARCH = {
+  title: 'Accounts',
+  nav: 'accounts',
+  path: '/console/accounts',
+  label: 'Account email or external id',
+  placeholder: 'jane@example.com or user-8812',
+} as const;
 
 const usage = (used: number, limit: number | null) =>
   `${used}${limit === null ? ' (no limit)' : ` of ${limit}`}`;
@@ -44,28 +41,14 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const account =
           (q.includes('@') && q.length <= 320 ? await accounts.findByEmail(q) : undefined) ??
           (/^[A-Za-z0-9._:@-]{1,128}$/.test(q) ? await accounts.findByExternalId(q) : undefined);
-        if (account) {
-          const url = `/console/accounts/${account.id}`;
-          // htmx follows a 303 inside fetch and would swap the wrong page: it navigates on HX-Redirect.
-          if (request.headers['hx-request'] === 'true')
-            return reply.header('hx-redirect', url).code(200).send('');
-          return reply.redirect(url, 303);
-        }
+        if (account) return redirectToFound(request, reply, `/console/accounts/${account.id}`);
         results = empty(
           'No such account',
           html`No account has the email or external id <strong>${q}</strong>. External ids are case-sensitive.`,
         );
         status = 404;
       }
-      return sendPage(
-        reply,
-        status,
-        page(ctx, {
-          title: 'Accounts',
-          nav: 'accounts',
-          body: html`${searchForm(q)}<div id="results">${results}</div>`,
-        }),
-      );
+      return sendSearchPage(reply, ctx, { ...SEARCH, q, results, status });
     });
 
     app.get(
@@ -170,11 +153,7 @@ ${table({
     'No enrollment of this account sponsors a task now: its tasks are unsponsored.',
   ),
   columns: [
-    {
-      label: 'Enrollment',
-      cell: (e) =>
-        html`<a href="/console/enrollments/${encodeURIComponent(e.enrollment_id)}"><code>${e.enrollment_id}</code></a>`,
-    },
+    enrollmentColumns.enrollment,
     {
       label: 'Used this cycle',
       numeric: true,
@@ -196,17 +175,9 @@ ${listPage({
   at: (cursor) => href(base, { ledger: query.ledger, cursor }),
   empty: empty('No enrollments', html`<strong>${account.email}</strong> is not enrolled in any promotion.`),
   columns: [
-    {
-      label: 'Enrollment',
-      cell: (e) =>
-        html`<a href="/console/enrollments/${encodeURIComponent(e.enrollment_id)}"><code>${e.enrollment_id}</code></a>`,
-    },
-    {
-      label: 'Promotion',
-      cell: (e) =>
-        html`<a href="/console/promotions/${encodeURIComponent(e.promotion_id)}">${e.promotion_id}</a>`,
-    },
-    { label: 'Status', cell: (e) => badge(e.status) },
+    enrollmentColumns.enrollment,
+    enrollmentColumns.promotion,
+    enrollmentColumns.status,
     {
       label: 'Used this cycle',
       numeric: true,

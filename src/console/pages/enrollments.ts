@@ -6,22 +6,19 @@ import { ERRORS } from '../../errors.js';
 import { readCursor, readTimeKey, timeKeyCursor, toPage } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
-import { accountEnrollmentsPage } from '../account-enrollments.js';
+import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, notice, page, when } from '../layout.js';
-import { listPage, PAGE_SIZE, rowsPage, UUID } from '../list-page.js';
+import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage, UUID } from '../list-page.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
 
-const searchForm = (
-  q: string,
-) => html`<form class="search" method="get" action="/console/enrollments" role="search"
- hx-get="/console/enrollments" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
-<label for="q">Enrollment id or account email</label>
-<div class="search-row">
-<input id="q" name="q" type="search" value="${q}" placeholder="spring_2026:9f6c… or jane@example.com" required maxlength="320">
-<button type="submit">Search</button>
-</div>
-</form>`;
+const SEARCH = {
+  title: 'Enrollments',
+  nav: 'enrollments',
+  path: '/console/enrollments',
+  label: 'Enrollment id or account email',
+  placeholder: 'spring_2026:9f6c… or jane@example.com',
+} as const;
 
 export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleEnrollments(app) {
@@ -67,35 +64,18 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
                 html`<strong>${account.email}</strong> is not enrolled in any promotion.`,
               ),
               columns: [
-                {
-                  label: 'Enrollment',
-                  cell: (e) =>
-                    html`<a href="/console/enrollments/${encodeURIComponent(e.enrollment_id)}"><code>${e.enrollment_id}</code></a>`,
-                },
-                {
-                  label: 'Promotion',
-                  cell: (e) =>
-                    html`<a href="/console/promotions/${encodeURIComponent(e.promotion_id)}">${e.promotion_id}</a>`,
-                },
-                { label: 'Status', cell: (e) => badge(e.status) },
-                {
-                  label: 'Used this cycle',
-                  numeric: true,
-                  cell: (e) =>
-                    `${e.tasks_used_this_month}${e.task_limit_per_month === null ? '' : ` / ${e.task_limit_per_month}`}`,
-                },
-                { label: 'Enrolled', cell: (e) => when(e.enrollment_date) },
+                enrollmentColumns.enrollment,
+                enrollmentColumns.promotion,
+                enrollmentColumns.status,
+                enrollmentColumns.used,
+                enrollmentColumns.enrolled,
               ],
             });
           }
         } else if (q !== '') {
           const key = parseEnrollmentId(q);
           if (key && (await enrollments.exists(key))) {
-            const url = `/console/enrollments/${encodeURIComponent(q)}`;
-            // htmx follows a 303 inside fetch and would swap the wrong page: it navigates on HX-Redirect.
-            if (request.headers['hx-request'] === 'true')
-              return reply.header('hx-redirect', url).code(200).send('');
-            return reply.redirect(url, 303);
+            return redirectToFound(request, reply, `/console/enrollments/${encodeURIComponent(q)}`);
           }
           results = empty(
             'No such enrollment',
@@ -103,15 +83,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
           );
           status = 404;
         }
-        return sendPage(
-          reply,
-          status,
-          page(ctx, {
-            title: 'Enrollments',
-            nav: 'enrollments',
-            body: html`${searchForm(q)}<div id="results">${results}</div>`,
-          }),
-        );
+        return sendSearchPage(reply, ctx, { ...SEARCH, q, results, status });
       },
     );
 

@@ -14,6 +14,7 @@ import { toPromotionResource } from '../../promotions/resource.js';
 import { PROMOTION_ID_PATTERN } from '../../rules/enrollment-id.js';
 import { roleAllows } from '../../rules/roles.js';
 import { type Bar, barChart, budgetBar } from '../charts.js';
+import { enrollmentColumns } from '../enrollment-lists.js';
 import { type Html, href, html } from '../html.js';
 import {
   badge,
@@ -357,15 +358,10 @@ ${listPage({
       cell: (e) =>
         html`<a href="/console/enrollments/${encodeURIComponent(e.enrollment_id)}"><code>${e.enrollment_id.split(':')[1]}</code></a>`,
     },
-    { label: 'Status', cell: (e) => badge(e.status) },
-    {
-      label: 'Used this cycle',
-      numeric: true,
-      cell: (e) =>
-        `${e.tasks_used_this_month}${e.task_limit_per_month === null ? '' : ` / ${e.task_limit_per_month}`}`,
-    },
-    { label: 'Enrolled', cell: (e) => when(e.enrollment_date) },
-    { label: 'Expires', cell: (e) => when(e.expiration_date) },
+    enrollmentColumns.status,
+    enrollmentColumns.used,
+    enrollmentColumns.enrolled,
+    enrollmentColumns.expires,
   ],
 })}
 </section>
