@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { SCOPES } from './auth/scopes.js';
 import { hashSecret, randomId } from './auth/secrets.js';
 import type { Config } from './config.js';
-import { meta, partners as partnersTable } from './db/schema.js';
+import { findMeta, insertMeta } from './db/meta.js';
 
 export const DEMO_PROMOTION_ID = 'demo_promotion';
 export const DEMO_EMAIL = 'demo@example.com';
@@ -23,10 +22,9 @@ export async function seedDemo(
   config: Config,
 ): Promise<string | null> {
   const { db, partners, accounts, promotions, tokens, clock, operatorService } = app;
-  const [seeded] = await db.select().from(meta).where(eq(meta.key, 'demo_seeded')).limit(1);
-  const [anyPartner] = await db.select({ id: partnersTable.id }).from(partnersTable).limit(1);
+  const seeded = await findMeta(db, 'demo_seeded');
   // Only an empty store gets demo data; an operator's own data is never mixed with it.
-  if (seeded || anyPartner) return null;
+  if (seeded !== undefined || (await partners.existsAny())) return null;
 
   const clientSecret = `cs_${randomId(32)}`;
   const password = randomId(12);
@@ -71,7 +69,7 @@ export async function seedDemo(
     password: operatorPassword,
     role: 'owner',
   });
-  await db.insert(meta).values({ key: 'demo_seeded', value: now.toISOString() });
+  await insertMeta(db, 'demo_seeded', now.toISOString());
 
   const base = config.publicUrl;
   return [

@@ -7,7 +7,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { timeOrderedUuid } from '../db/ids.js';
-import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import { type Page, readCursor, toPage } from '../pagination.js';
 import type { AdminActor } from '../rules/roles.js';
 import { toRfc3339 } from '../rules/time.js';
 import type { AuditFilter, AuditRepository, AuditRow } from './repository.js';
@@ -138,12 +138,7 @@ export function createAuditLog(deps: { db: Db; clock: Clock; repository: AuditRe
       c.before && /^\d{1,18}$/.test(c.before) ? Number(c.before) : null,
     );
     const rows = await repository.list(query, { limit: query.limit + 1, beforeSeq });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toAuditResource),
-      next_cursor: rows.length > query.limit && last ? encodeCursor({ before: String(last.seq) }) : null,
-    };
+    return toPage(rows, query.limit, toAuditResource, (e) => ({ before: String(e.seq) }));
   }
 
   return { record, write, list };

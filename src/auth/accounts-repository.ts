@@ -5,57 +5,67 @@ import { accounts } from '../db/schema.js';
 export type AccountRow = typeof accounts.$inferSelect;
 
 export function createAccountsRepository(db: Db) {
-  return {
-    /**
-     * undefined when the email (case-insensitively) or the external id is taken; the unique
-     * indexes decide (takenBy says which).
-     */
-    async insert(row: typeof accounts.$inferInsert, tx: Db = db): Promise<AccountRow | undefined> {
-      const [created] = await tx.insert(accounts).values(row).onConflictDoNothing().returning();
-      return created;
-    },
-    async findById(id: string, tx: Db = db): Promise<AccountRow | undefined> {
-      const [row] = await tx.select().from(accounts).where(eq(accounts.id, id)).limit(1);
-      return row;
-    },
-    /** A new password hash (the bootstrap file of CONTRACT §10, the admin API); false: no such account. */
-    async setPasswordHash(id: string, passwordHash: string, tx: Db = db): Promise<boolean> {
-      const rows = await tx
-        .update(accounts)
-        .set({ passwordHash })
-        .where(eq(accounts.id, id))
-        .returning({ id: accounts.id });
-      return rows.length > 0;
-    },
-    /** CONTRACT §12: the account the platform knows by this id (case-sensitive). */
-    async findByExternalId(externalId: string, tx: Db = db): Promise<AccountRow | undefined> {
-      const [row] = await tx.select().from(accounts).where(eq(accounts.externalId, externalId)).limit(1);
-      return row;
-    },
-    /**
-     * CONTRACT §12: sets or clears the external id; undefined when no such account. Another
-     * account holding it throws the unique violation (23505): the index decides.
-     */
-    async setExternalId(id: string, externalId: string | null, tx: Db = db): Promise<AccountRow | undefined> {
-      const [row] = await tx.update(accounts).set({ externalId }).where(eq(accounts.id, id)).returning();
-      return row;
-    },
-    /** Which unique field a refused insert collided with. */
-    async takenBy(
-      row: { email: string; externalId?: string | null },
-      tx: Db = db,
-    ): Promise<'email' | 'external_id'> {
-      return (await this.findByEmail(row.email, tx)) ? 'email' : 'external_id';
-    },
-    async findByEmail(email: string, tx: Db = db): Promise<AccountRow | undefined> {
-      const [row] = await tx
-        .select()
-        .from(accounts)
-        .where(sql`lower(${accounts.email}) = lower(${email})`)
-        .limit(1);
-      return row;
-    },
-  };
+  /**
+   * undefined when the email (case-insensitively) or the external id is taken; the unique
+   * indexes decide (takenBy says which).
+   */
+  async function insert(row: typeof accounts.$inferInsert, tx: Db = db): Promise<AccountRow | undefined> {
+    const [created] = await tx.insert(accounts).values(row).onConflictDoNothing().returning();
+    return created;
+  }
+
+  async function findById(id: string, tx: Db = db): Promise<AccountRow | undefined> {
+    const [row] = await tx.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+    return row;
+  }
+
+  /** A new password hash (the bootstrap file of CONTRACT §10, the admin API); false: no such account. */
+  async function setPasswordHash(id: string, passwordHash: string, tx: Db = db): Promise<boolean> {
+    const rows = await tx
+      .update(accounts)
+      .set({ passwordHash })
+      .where(eq(accounts.id, id))
+      .returning({ id: accounts.id });
+    return rows.length > 0;
+  }
+
+  /** CONTRACT §12: the account the platform knows by this id (case-sensitive). */
+  async function findByExternalId(externalId: string, tx: Db = db): Promise<AccountRow | undefined> {
+    const [row] = await tx.select().from(accounts).where(eq(accounts.externalId, externalId)).limit(1);
+    return row;
+  }
+
+  /**
+   * CONTRACT §12: sets or clears the external id; undefined when no such account. Another
+   * account holding it throws the unique violation (23505): the index decides.
+   */
+  async function setExternalId(
+    id: string,
+    externalId: string | null,
+    tx: Db = db,
+  ): Promise<AccountRow | undefined> {
+    const [row] = await tx.update(accounts).set({ externalId }).where(eq(accounts.id, id)).returning();
+    return row;
+  }
+
+  /** Which unique field a refused insert collided with. */
+  async function takenBy(
+    row: { email: string; externalId?: string | null },
+    tx: Db = db,
+  ): Promise<'email' | 'external_id'> {
+    return (await findByEmail(row.email, tx)) ? 'email' : 'external_id';
+  }
+
+  async function findByEmail(email: string, tx: Db = db): Promise<AccountRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(accounts)
+      .where(sql`lower(${accounts.email}) = lower(${email})`)
+      .limit(1);
+    return row;
+  }
+
+  return { insert, findById, setPasswordHash, findByExternalId, setExternalId, takenBy, findByEmail };
 }
 
 export type AccountsRepository = ReturnType<typeof createAccountsRepository>;

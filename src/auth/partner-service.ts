@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { ERRORS } from '../errors.js';
-import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import { type Page, readCursor, toPage } from '../pagination.js';
 import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { toRfc3339 } from '../rules/time.js';
 import type { PartnerRow, PartnersRepository } from './partners-repository.js';
@@ -93,12 +93,7 @@ export function createPartnerService(deps: {
       typeof c.name === 'string' && c.id && UUID_PATTERN.test(c.id) ? { name: c.name, id: c.id } : null,
     );
     const rows = await partners.list({ limit: query.limit + 1, after });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toPartnerResource),
-      next_cursor: rows.length > query.limit && last ? encodeCursor({ name: last.name, id: last.id }) : null,
-    };
+    return toPage(rows, query.limit, toPartnerResource, (p) => ({ name: p.name, id: p.id }));
   }
 
   async function getPartner(id: string): Promise<PartnerResource> {

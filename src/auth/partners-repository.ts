@@ -1,78 +1,91 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { preparedQuery } from '../db/prepared.js';
 import { partners } from '../db/schema.js';
 
 export type PartnerRow = typeof partners.$inferSelect;
 
 export function createPartnersRepository(db: Db) {
   // client_credentials reads the partner by client_id on every token request: prepared once per connection.
-  const byClientId = db
-    .select()
-    .from(partners)
-    .where(eq(partners.clientId, sql.placeholder('clientId')))
-    .limit(1)
-    .prepare('partner_by_client_id');
-  return {
-    async insert(row: typeof partners.$inferInsert, tx: Db = db): Promise<PartnerRow> {
-      const [created] = await tx.insert(partners).values(row).returning();
-      return created!;
-    },
-    async findById(id: string, tx: Db = db): Promise<PartnerRow | undefined> {
-      const [row] = await tx.select().from(partners).where(eq(partners.id, id)).limit(1);
-      return row;
-    },
-    /** The row locked for a change in the caller's transaction, so its audit entry's "before" is exact. */
-    async lockById(id: string, tx: Db): Promise<PartnerRow | undefined> {
-      const [row] = await tx.select().from(partners).where(eq(partners.id, id)).limit(1).for('update');
-      return row;
-    },
-    /** By name, then id: keyset pagination stable under inserts. */
-    async list(
-      options: { limit: number; after?: { name: string; id: string } },
-      tx: Db = db,
-    ): Promise<PartnerRow[]> {
-      const after = options.after;
-      return tx
-        .select()
-        .from(partners)
-        .where(
-          after
-            ? or(gt(partners.name, after.name), and(eq(partners.name, after.name), gt(partners.id, after.id)))
-            : undefined,
-        )
-        .orderBy(asc(partners.name), asc(partners.id))
-        .limit(options.limit);
-    },
+  const byClientId = preparedQuery(
+    'partner_find_by_client_id',
+    db
+      .select()
+      .from(partners)
+      .where(eq(partners.clientId, sql.placeholder('clientId')))
+      .limit(1),
+  );
+  async function insert(row: typeof partners.$inferInsert, tx: Db = db): Promise<PartnerRow> {
+    const [created] = await tx.insert(partners).values(row).returning();
+    return created!;
+  }
 
-    /** A new client secret hash; undefined when there is no such partner. */
-    async setSecretHash(id: string, clientSecretHash: string, tx: Db = db): Promise<PartnerRow | undefined> {
-      const [row] = await tx
-        .update(partners)
-        .set({ clientSecretHash })
-        .where(eq(partners.id, id))
-        .returning();
-      return row;
-    },
+  async function findById(id: string, tx: Db = db): Promise<PartnerRow | undefined> {
+    const [row] = await tx.select().from(partners).where(eq(partners.id, id)).limit(1);
+    return row;
+  }
 
-    /** A partner's changed fields (the admin API's PATCH, the bootstrap file of CONTRACT §10). */
-    async update(
-      id: string,
-      changes: Partial<
-        Pick<PartnerRow, 'name' | 'clientSecretHash' | 'redirectUris' | 'scopes' | 'sandbox' | 'disabledAt'>
-      >,
-      tx: Db = db,
-    ): Promise<PartnerRow | undefined> {
-      const [row] = await tx.update(partners).set(changes).where(eq(partners.id, id)).returning();
-      return row;
-    },
-    async findByClientId(clientId: string, tx: Db = db): Promise<PartnerRow | undefined> {
-      const [row] =
-        tx === db
-          ? await byClientId.execute({ clientId })
-          : await tx.select().from(partners).where(eq(partners.clientId, clientId)).limit(1);
-      return row;
-    },
-  };
+  /** The row locked for a change in the caller's transaction, so its audit entry's "before" is exact. */
+  async function lockById(id: string, tx: Db): Promise<PartnerRow | undefined> {
+    const [row] = await tx.select().from(partners).where(eq(partners.id, id)).limit(1).for('update');
+    return row;
+  }
+
+  /** By name, then id: keyset pagination stable under inserts. */
+  async function list(
+    options: { limit: number; after?: { name: string; id: string } },
+    tx: Db = db,
+  ): Promise<PartnerRow[]> {
+    const after = options.after;
+    return tx
+      .select()
+      .from(partners)
+      .where(
+        after
+          ? or(gt(partners.name, after.name), and(eq(partners.name, after.name), gt(partners.id, after.id)))
+          : undefined,
+      )
+      .orderBy(asc(partners.name), asc(partners.id))
+      .limit(options.limit);
+  }
+
+  /** A new client secret hash; undefined when there is no such partner. */
+  async function setSecretHash(
+    id: string,
+    clientSecretHash: string,
+    tx: Db = db,
+  ): Promise<PartnerRow | undefined> {
+    const [row] = await tx.update(partners).set({ clientSecretHash }).where(eq(partners.id, id)).returning();
+    return row;
+  }
+
+  /** A partner's changed fields (the admin API's PATCH, the bootstrap file of CONTRACT §10). */
+  async function update(
+    id: string,
+    changes: Partial<
+      Pick<PartnerRow, 'name' | 'clientSecretHash' | 'redirectUris' | 'scopes' | 'sandbox' | 'disabledAt'>
+    >,
+    tx: Db = db,
+  ): Promise<PartnerRow | undefined> {
+    const [row] = await tx.update(partners).set(changes).where(eq(partners.id, id)).returning();
+    return row;
+  }
+
+  async function findByClientId(clientId: string, tx: Db = db): Promise<PartnerRow | undefined> {
+    const [row] =
+      tx === db
+        ? await byClientId.execute({ clientId })
+        : await tx.select().from(partners).where(eq(partners.clientId, clientId)).limit(1);
+    return row;
+  }
+
+  /** Whether any partner is registered (the demo seeds only an empty store). */
+  async function existsAny(tx: Db = db): Promise<boolean> {
+    const rows = await tx.select({ id: partners.id }).from(partners).limit(1);
+    return rows.length > 0;
+  }
+
+  return { insert, findById, lockById, list, setSecretHash, update, findByClientId, existsAny };
 }
 
 export type PartnersRepository = ReturnType<typeof createPartnersRepository>;

@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
+import { preparedQuery } from '../db/prepared.js';
 import { accessTokens, partners, testClocks } from '../db/schema.js';
 
 /**
@@ -29,43 +30,45 @@ const withClock = (tx: Db) =>
 
 export function createTokenRepository(db: Db) {
   // Every authenticated request reads its token: a named prepared statement (planned once per connection).
-  const byId = withClock(db)
-    .where(eq(accessTokens.id, sql.placeholder('id')))
-    .limit(1)
-    .prepare('access_token_by_id');
-  return {
-    async insertAccessToken(row: NewAccessToken, tx: Db = db): Promise<void> {
-      await tx.insert(accessTokens).values(row);
-    },
+  const byId = preparedQuery(
+    'access_token_find_by_id',
+    withClock(db)
+      .where(eq(accessTokens.id, sql.placeholder('id')))
+      .limit(1),
+  );
+  async function insertAccessToken(row: NewAccessToken, tx: Db = db): Promise<void> {
+    await tx.insert(accessTokens).values(row);
+  }
 
-    async findAccessToken(id: string, tx: Db = db): Promise<AccessTokenRow | undefined> {
-      const [row] =
-        tx === db ? await byId.execute({ id }) : await withClock(tx).where(eq(accessTokens.id, id)).limit(1);
-      return row;
-    },
+  async function findAccessToken(id: string, tx: Db = db): Promise<AccessTokenRow | undefined> {
+    const [row] =
+      tx === db ? await byId.execute({ id }) : await withClock(tx).where(eq(accessTokens.id, id)).limit(1);
+    return row;
+  }
 
-    async revokeAccessToken(id: string, partnerId: string, at: Date, tx: Db = db): Promise<boolean> {
-      const rows = await tx
-        .update(accessTokens)
-        .set({ revokedAt: at })
-        .where(
-          and(eq(accessTokens.id, id), eq(accessTokens.partnerId, partnerId), isNull(accessTokens.revokedAt)),
-        )
-        .returning({ id: accessTokens.id });
-      return rows.length > 0;
-    },
+  async function revokeAccessToken(id: string, partnerId: string, at: Date, tx: Db = db): Promise<boolean> {
+    const rows = await tx
+      .update(accessTokens)
+      .set({ revokedAt: at })
+      .where(
+        and(eq(accessTokens.id, id), eq(accessTokens.partnerId, partnerId), isNull(accessTokens.revokedAt)),
+      )
+      .returning({ id: accessTokens.id });
+    return rows.length > 0;
+  }
 
-    /**
-     * The access-token half of revoking a token family; the family as a whole (its refresh
-     * tokens too) is revoked by GrantsRepository.revokeFamily, which calls this.
-     */
-    async revokeFamilyAccessTokens(familyId: string, at: Date, tx: Db = db): Promise<void> {
-      await tx
-        .update(accessTokens)
-        .set({ revokedAt: at })
-        .where(and(eq(accessTokens.familyId, familyId), isNull(accessTokens.revokedAt)));
-    },
-  };
+  /**
+   * The access-token half of revoking a token family; the family as a whole (its refresh
+   * tokens too) is revoked by GrantsRepository.revokeFamily, which calls this.
+   */
+  async function revokeFamilyAccessTokens(familyId: string, at: Date, tx: Db = db): Promise<void> {
+    await tx
+      .update(accessTokens)
+      .set({ revokedAt: at })
+      .where(and(eq(accessTokens.familyId, familyId), isNull(accessTokens.revokedAt)));
+  }
+
+  return { insertAccessToken, findAccessToken, revokeAccessToken, revokeFamilyAccessTokens };
 }
 
 export type TokenRepository = ReturnType<typeof createTokenRepository>;

@@ -4,47 +4,47 @@ import type { Db } from '../db/client.js';
 import { consoleSessions, operators } from '../db/schema.js';
 
 export function createSessionRepository(db: Db) {
-  return {
-    async insert(row: typeof consoleSessions.$inferInsert, tx: Db = db): Promise<void> {
-      await tx.insert(consoleSessions).values(row);
-    },
+  async function insert(row: typeof consoleSessions.$inferInsert, tx: Db = db): Promise<void> {
+    await tx.insert(consoleSessions).values(row);
+  }
 
-    /** The session and its operator's current email, role and disabled time. */
-    async findWithOperator(id: string, tx: Db = db) {
-      const [row] = await tx
-        .select({
-          id: consoleSessions.id,
-          secretHash: consoleSessions.secretHash,
-          expiresAt: consoleSessions.expiresAt,
-          operatorId: operators.id,
-          email: operators.email,
-          role: operators.role,
-          disabledAt: operators.disabledAt,
-          mustChangePassword: operators.mustChangePassword,
-        })
-        .from(consoleSessions)
-        .innerJoin(operators, eq(operators.id, consoleSessions.operatorId))
-        .where(eq(consoleSessions.id, id))
-        .limit(1);
-      return row;
-    },
+  /** The session and its operator's current email, role and disabled time. */
+  async function findWithOperator(id: string, tx: Db = db) {
+    const [row] = await tx
+      .select({
+        id: consoleSessions.id,
+        secretHash: consoleSessions.secretHash,
+        expiresAt: consoleSessions.expiresAt,
+        operatorId: operators.id,
+        email: operators.email,
+        role: operators.role,
+        disabledAt: operators.disabledAt,
+        mustChangePassword: operators.mustChangePassword,
+      })
+      .from(consoleSessions)
+      .innerJoin(operators, eq(operators.id, consoleSessions.operatorId))
+      .where(eq(consoleSessions.id, id))
+      .limit(1);
+    return row;
+  }
 
-    async delete(id: string, tx: Db = db): Promise<void> {
-      await tx.delete(consoleSessions).where(eq(consoleSessions.id, id));
-    },
+  async function deleteSession(id: string, tx: Db = db): Promise<void> {
+    await tx.delete(consoleSessions).where(eq(consoleSessions.id, id));
+  }
 
-    /** Sessions past their expiry, of every operator (dead weight). */
-    async deleteExpired(now: Date, operatorId?: string, tx: Db = db): Promise<void> {
-      await tx
-        .delete(consoleSessions)
-        .where(
-          and(
-            lte(consoleSessions.expiresAt, now),
-            operatorId ? eq(consoleSessions.operatorId, operatorId) : undefined,
-          ),
-        );
-    },
-  };
+  /** Sessions past their expiry, of every operator (dead weight). */
+  async function deleteExpired(now: Date, operatorId?: string, tx: Db = db): Promise<void> {
+    await tx
+      .delete(consoleSessions)
+      .where(
+        and(
+          lte(consoleSessions.expiresAt, now),
+          operatorId ? eq(consoleSessions.operatorId, operatorId) : undefined,
+        ),
+      );
+  }
+
+  return { insert, findWithOperator, delete: deleteSession, deleteExpired };
 }
 
 export type SessionRepository = ReturnType<typeof createSessionRepository>;

@@ -19,7 +19,8 @@ interface DrizzleInternals {
  * A hot query as a named prepared statement: its SQL text is fixed (parameters only through
  * `sql.placeholder('name')`), so PostgreSQL parses and plans it once per connection instead
  * of on every call. On PGlite the name is ignored and the same text runs as is. Works on a
- * transaction as on the pool. The text is built once, on first use.
+ * transaction as on the pool. The text is built once, on first use. The name follows
+ * src/db/README.md (`{entity}_{operation}_{qualifier}`).
  *
  * `asFunction` (read-only statements only): behind a transaction pooler, where nothing stays
  * prepared (DATABASE_PREPARED_STATEMENTS=false), the statement runs as a PL/pgSQL function of
@@ -43,3 +44,15 @@ export function prepared<Row, Params extends Record<string, unknown>>(
 }
 
 export type Prepared<Row, Params extends Record<string, unknown>> = ReturnType<typeof prepared<Row, Params>>;
+
+/**
+ * A hot builder query (drizzle's select, its rows mapped as drizzle maps them) as a named
+ * prepared statement on the pool: the builder's own `.prepare(name)`, called here only, so that
+ * every statement name is given in this file's two functions (src/db/README.md).
+ */
+export function preparedQuery<Statement>(
+  name: string,
+  query: { prepare(name: string): Statement },
+): Statement {
+  return query.prepare(name);
+}

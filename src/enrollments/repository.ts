@@ -56,7 +56,7 @@ const tokenWithView = prepared<
   RawTokenWithView,
   { tokenId: string; id: string; promotionId: string; now: Date }
 >(
-  'enrollment_token_with_view',
+  'enrollment_find_with_token',
   sql`
         select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
                t.account_id as t_account_id, t.scopes as t_scopes,
@@ -116,7 +116,7 @@ export interface EnrollInput {
  * rule 1 without the cap: the promotion's end binds at read time (rule 10, EFFECTIVE_EXPIRES_AT).
  */
 const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'traceContext', unknown>>(
-  'enrollment_enroll',
+  'enrollment_insert_guarded',
   sql`
     with p as (
       select id, status, starts_at, ends_at, duration_days, max_enrollments, allow_reenrollment, task_limit_per_month
@@ -197,7 +197,7 @@ const unenrollStatement = prepared<
     traceContext: string | null;
   }
 >(
-  'enrollment_unenroll',
+  'enrollment_soft_delete',
   sql`
     with target as (
       select e.id, e.promotion_id, e.enrolled_at, ${EFFECTIVE_EXPIRES_AT} as expires_at, p.task_limit_per_month,

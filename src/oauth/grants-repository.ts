@@ -12,58 +12,64 @@ export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
  * concurrent requests exactly one gets the row back.
  */
 export function createGrantsRepository(db: Db, tokens: Pick<TokenRepository, 'revokeFamilyAccessTokens'>) {
+  async function insertCode(row: typeof authorizationCodes.$inferInsert, tx: Db = db): Promise<void> {
+    await tx.insert(authorizationCodes).values(row);
+  }
+
+  async function findCode(id: string, tx: Db = db): Promise<AuthorizationCodeRow | undefined> {
+    const [row] = await tx.select().from(authorizationCodes).where(eq(authorizationCodes.id, id)).limit(1);
+    return row;
+  }
+
+  /** Marks the code used; undefined when it already was (a replay, or a concurrent redemption). */
+  async function consumeCode(id: string, at: Date, tx: Db = db): Promise<AuthorizationCodeRow | undefined> {
+    const [row] = await tx
+      .update(authorizationCodes)
+      .set({ usedAt: at })
+      .where(and(eq(authorizationCodes.id, id), isNull(authorizationCodes.usedAt)))
+      .returning();
+    return row;
+  }
+
+  async function insertRefreshToken(row: typeof refreshTokens.$inferInsert, tx: Db = db): Promise<void> {
+    await tx.insert(refreshTokens).values(row);
+  }
+
+  async function findRefreshToken(id: string, tx: Db = db): Promise<RefreshTokenRow | undefined> {
+    const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.id, id)).limit(1);
+    return row;
+  }
+
+  /** Retires a live refresh token; undefined when it was already rotated or revoked. */
+  async function rotateRefreshToken(id: string, at: Date, tx: Db = db): Promise<RefreshTokenRow | undefined> {
+    const [row] = await tx
+      .update(refreshTokens)
+      .set({ rotatedAt: at })
+      .where(and(eq(refreshTokens.id, id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)))
+      .returning();
+    return row;
+  }
+
+  /**
+   * Revokes every refresh and access token of a family (one authorization's lineage): the
+   * one place a family is revoked. Its access tokens are the token repository's rows.
+   */
+  async function revokeFamily(familyId: string, at: Date, tx: Db = db): Promise<void> {
+    await tx
+      .update(refreshTokens)
+      .set({ revokedAt: at })
+      .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+    await tokens.revokeFamilyAccessTokens(familyId, at, tx);
+  }
+
   return {
-    async insertCode(row: typeof authorizationCodes.$inferInsert, tx: Db = db): Promise<void> {
-      await tx.insert(authorizationCodes).values(row);
-    },
-
-    async findCode(id: string, tx: Db = db): Promise<AuthorizationCodeRow | undefined> {
-      const [row] = await tx.select().from(authorizationCodes).where(eq(authorizationCodes.id, id)).limit(1);
-      return row;
-    },
-
-    /** Marks the code used; undefined when it already was (a replay, or a concurrent redemption). */
-    async consumeCode(id: string, at: Date, tx: Db = db): Promise<AuthorizationCodeRow | undefined> {
-      const [row] = await tx
-        .update(authorizationCodes)
-        .set({ usedAt: at })
-        .where(and(eq(authorizationCodes.id, id), isNull(authorizationCodes.usedAt)))
-        .returning();
-      return row;
-    },
-
-    async insertRefreshToken(row: typeof refreshTokens.$inferInsert, tx: Db = db): Promise<void> {
-      await tx.insert(refreshTokens).values(row);
-    },
-
-    async findRefreshToken(id: string, tx: Db = db): Promise<RefreshTokenRow | undefined> {
-      const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.id, id)).limit(1);
-      return row;
-    },
-
-    /** Retires a live refresh token; undefined when it was already rotated or revoked. */
-    async rotateRefreshToken(id: string, at: Date, tx: Db = db): Promise<RefreshTokenRow | undefined> {
-      const [row] = await tx
-        .update(refreshTokens)
-        .set({ rotatedAt: at })
-        .where(
-          and(eq(refreshTokens.id, id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)),
-        )
-        .returning();
-      return row;
-    },
-
-    /**
-     * Revokes every refresh and access token of a family (one authorization's lineage): the
-     * one place a family is revoked. Its access tokens are the token repository's rows.
-     */
-    async revokeFamily(familyId: string, at: Date, tx: Db = db): Promise<void> {
-      await tx
-        .update(refreshTokens)
-        .set({ revokedAt: at })
-        .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
-      await tokens.revokeFamilyAccessTokens(familyId, at, tx);
-    },
+    insertCode,
+    findCode,
+    consumeCode,
+    insertRefreshToken,
+    findRefreshToken,
+    rotateRefreshToken,
+    revokeFamily,
   };
 }
 

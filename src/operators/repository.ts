@@ -36,161 +36,172 @@ export function createOperatorsRepository(db: Db) {
       .from(adminApiKeys)
       .innerJoin(operators, eq(operators.id, adminApiKeys.operatorId));
 
-  return {
-    /** undefined when the email is taken (case-insensitively); the unique index decides. */
-    async insertOperator(row: typeof operators.$inferInsert, tx: Db = db): Promise<OperatorRow | undefined> {
-      const [created] = await tx.insert(operators).values(row).onConflictDoNothing().returning();
-      return created;
-    },
+  /** undefined when the email is taken (case-insensitively); the unique index decides. */
+  async function insertOperator(
+    row: typeof operators.$inferInsert,
+    tx: Db = db,
+  ): Promise<OperatorRow | undefined> {
+    const [created] = await tx.insert(operators).values(row).onConflictDoNothing().returning();
+    return created;
+  }
 
-    async findOperator(id: string, tx: Db = db): Promise<OperatorRow | undefined> {
-      const [row] = await tx.select().from(operators).where(eq(operators.id, id)).limit(1);
-      return row;
-    },
+  async function findOperator(id: string, tx: Db = db): Promise<OperatorRow | undefined> {
+    const [row] = await tx.select().from(operators).where(eq(operators.id, id)).limit(1);
+    return row;
+  }
 
-    async findOperatorByEmail(email: string, tx: Db = db): Promise<OperatorRow | undefined> {
-      const [row] = await tx
-        .select()
-        .from(operators)
-        .where(sql`lower(${operators.email}) = lower(${email})`)
-        .limit(1);
-      return row;
-    },
+  async function findOperatorByEmail(email: string, tx: Db = db): Promise<OperatorRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(operators)
+      .where(sql`lower(${operators.email}) = lower(${email})`)
+      .limit(1);
+    return row;
+  }
 
-    /** By email (case-insensitively), for keyset pagination. */
-    async listOperators(
-      options: { limit: number; afterEmail?: string },
-      tx: Db = db,
-    ): Promise<OperatorRow[]> {
-      return tx
-        .select()
-        .from(operators)
-        .where(
-          options.afterEmail === undefined
-            ? undefined
-            : sql`lower(${operators.email}) > ${options.afterEmail}`,
-        )
-        .orderBy(sql`lower(${operators.email})`)
-        .limit(options.limit);
-    },
+  /** By email (case-insensitively), for keyset pagination. */
+  async function listOperators(
+    options: { limit: number; afterEmail?: string },
+    tx: Db = db,
+  ): Promise<OperatorRow[]> {
+    return tx
+      .select()
+      .from(operators)
+      .where(
+        options.afterEmail === undefined ? undefined : sql`lower(${operators.email}) > ${options.afterEmail}`,
+      )
+      .orderBy(sql`lower(${operators.email})`)
+      .limit(options.limit);
+  }
 
-    /** The row, locked until the transaction ends. */
-    async lockOperator(id: string, tx: Db): Promise<OperatorRow | undefined> {
-      const [row] = await tx.select().from(operators).where(eq(operators.id, id)).for('update');
-      return row;
-    },
+  /** The row, locked until the transaction ends. */
+  async function lockOperator(id: string, tx: Db): Promise<OperatorRow | undefined> {
+    const [row] = await tx.select().from(operators).where(eq(operators.id, id)).for('update');
+    return row;
+  }
 
-    /** The enabled owners' ids, locked: two concurrent demotions cannot both leave none. */
-    async lockEnabledOwners(tx: Db): Promise<string[]> {
-      const rows = await tx
-        .select({ id: operators.id })
-        .from(operators)
-        .where(and(eq(operators.role, 'owner'), isNull(operators.disabledAt)))
-        .orderBy(asc(operators.id))
-        .for('update');
-      return rows.map((r) => r.id);
-    },
+  /** The enabled owners' ids, locked: two concurrent demotions cannot both leave none. */
+  async function lockEnabledOwners(tx: Db): Promise<string[]> {
+    const rows = await tx
+      .select({ id: operators.id })
+      .from(operators)
+      .where(and(eq(operators.role, 'owner'), isNull(operators.disabledAt)))
+      .orderBy(asc(operators.id))
+      .for('update');
+    return rows.map((r) => r.id);
+  }
 
-    async updateOperator(
-      id: string,
-      changes: { role?: Role; disabledAt?: Date | null },
-      now: Date,
-      tx: Db = db,
-    ): Promise<OperatorRow | undefined> {
-      const [row] = await tx
-        .update(operators)
-        .set({ ...changes, updatedAt: now })
-        .where(eq(operators.id, id))
-        .returning();
-      return row;
-    },
+  async function updateOperator(
+    id: string,
+    changes: { role?: Role; disabledAt?: Date | null },
+    now: Date,
+    tx: Db = db,
+  ): Promise<OperatorRow | undefined> {
+    const [row] = await tx
+      .update(operators)
+      .set({ ...changes, updatedAt: now })
+      .where(eq(operators.id, id))
+      .returning();
+    return row;
+  }
 
-    /** A new password hash; `mustChange`: the console asks for a new one at the next sign-in. */
-    async setPassword(
-      id: string,
-      passwordHash: string,
-      mustChange: boolean,
-      now: Date,
-      tx: Db = db,
-    ): Promise<OperatorRow | undefined> {
-      const [row] = await tx
-        .update(operators)
-        .set({ passwordHash, mustChangePassword: mustChange, updatedAt: now })
-        .where(eq(operators.id, id))
-        .returning();
-      return row;
-    },
+  /** A new password hash; `mustChange`: the console asks for a new one at the next sign-in. */
+  async function setPassword(
+    id: string,
+    passwordHash: string,
+    mustChange: boolean,
+    now: Date,
+    tx: Db = db,
+  ): Promise<OperatorRow | undefined> {
+    const [row] = await tx
+      .update(operators)
+      .set({ passwordHash, mustChangePassword: mustChange, updatedAt: now })
+      .where(eq(operators.id, id))
+      .returning();
+    return row;
+  }
 
-    async insertApiKey(row: typeof adminApiKeys.$inferInsert, tx: Db = db): Promise<ApiKeyRow> {
-      const [created] = await tx.insert(adminApiKeys).values(row).returning();
-      return created!;
-    },
+  async function insertApiKey(row: typeof adminApiKeys.$inferInsert, tx: Db = db): Promise<ApiKeyRow> {
+    const [created] = await tx.insert(adminApiKeys).values(row).returning();
+    return created!;
+  }
 
-    async findApiKeyWithOperator(id: string, tx: Db = db): Promise<ApiKeyWithOperator | undefined> {
-      const [row] = await keyWithOperator(tx).where(eq(adminApiKeys.id, id)).limit(1);
-      return row;
-    },
+  async function findApiKeyWithOperator(id: string, tx: Db = db): Promise<ApiKeyWithOperator | undefined> {
+    const [row] = await keyWithOperator(tx).where(eq(adminApiKeys.id, id)).limit(1);
+    return row;
+  }
 
-    /** An operator's keys, newest first (revoked ones too), for keyset pagination. */
-    async listApiKeys(
-      operatorId: string,
-      options: { limit: number; before?: { at: Date; id: string } },
-      tx: Db = db,
-    ): Promise<ApiKeyRow[]> {
-      const conditions: SQL[] = [eq(adminApiKeys.operatorId, operatorId)];
-      const before = options.before;
-      if (before) {
-        conditions.push(
+  /** An operator's keys, newest first (revoked ones too), for keyset pagination. */
+  async function listApiKeys(
+    operatorId: string,
+    options: { limit: number; before?: { at: Date; id: string } },
+    tx: Db = db,
+  ): Promise<ApiKeyRow[]> {
+    const conditions: SQL[] = [eq(adminApiKeys.operatorId, operatorId)];
+    const before = options.before;
+    if (before) {
+      conditions.push(
+        or(
+          lt(adminApiKeys.createdAt, before.at),
+          and(eq(adminApiKeys.createdAt, before.at), lt(adminApiKeys.id, before.id)),
+        )!,
+      );
+    }
+    return tx
+      .select()
+      .from(adminApiKeys)
+      .where(and(...conditions))
+      .orderBy(desc(adminApiKeys.createdAt), desc(adminApiKeys.id))
+      .limit(options.limit);
+  }
+
+  /** Revokes a live key of this operator; undefined when there is none. */
+  async function revokeApiKey(
+    operatorId: string,
+    id: string,
+    now: Date,
+    tx: Db = db,
+  ): Promise<ApiKeyRow | undefined> {
+    const [row] = await tx
+      .update(adminApiKeys)
+      .set({ revokedAt: now })
+      .where(
+        and(eq(adminApiKeys.id, id), eq(adminApiKeys.operatorId, operatorId), isNull(adminApiKeys.revokedAt)),
+      )
+      .returning();
+    return row;
+  }
+
+  /** Remembers the key's last use, at most once a minute. */
+  async function touchApiKey(id: string, now: Date, tx: Db = db): Promise<void> {
+    await tx
+      .update(adminApiKeys)
+      .set({ lastUsedAt: now })
+      .where(
+        and(
+          eq(adminApiKeys.id, id),
           or(
-            lt(adminApiKeys.createdAt, before.at),
-            and(eq(adminApiKeys.createdAt, before.at), lt(adminApiKeys.id, before.id)),
-          )!,
-        );
-      }
-      return tx
-        .select()
-        .from(adminApiKeys)
-        .where(and(...conditions))
-        .orderBy(desc(adminApiKeys.createdAt), desc(adminApiKeys.id))
-        .limit(options.limit);
-    },
-
-    /** Revokes a live key of this operator; undefined when there is none. */
-    async revokeApiKey(
-      operatorId: string,
-      id: string,
-      now: Date,
-      tx: Db = db,
-    ): Promise<ApiKeyRow | undefined> {
-      const [row] = await tx
-        .update(adminApiKeys)
-        .set({ revokedAt: now })
-        .where(
-          and(
-            eq(adminApiKeys.id, id),
-            eq(adminApiKeys.operatorId, operatorId),
-            isNull(adminApiKeys.revokedAt),
+            isNull(adminApiKeys.lastUsedAt),
+            lt(adminApiKeys.lastUsedAt, new Date(now.getTime() - TOUCH_INTERVAL_MS)),
           ),
-        )
-        .returning();
-      return row;
-    },
+        ),
+      );
+  }
 
-    /** Remembers the key's last use, at most once a minute. */
-    async touchApiKey(id: string, now: Date, tx: Db = db): Promise<void> {
-      await tx
-        .update(adminApiKeys)
-        .set({ lastUsedAt: now })
-        .where(
-          and(
-            eq(adminApiKeys.id, id),
-            or(
-              isNull(adminApiKeys.lastUsedAt),
-              lt(adminApiKeys.lastUsedAt, new Date(now.getTime() - TOUCH_INTERVAL_MS)),
-            ),
-          ),
-        );
-    },
+  return {
+    insertOperator,
+    findOperator,
+    findOperatorByEmail,
+    listOperators,
+    lockOperator,
+    lockEnabledOwners,
+    updateOperator,
+    setPassword,
+    insertApiKey,
+    findApiKeyWithOperator,
+    listApiKeys,
+    revokeApiKey,
+    touchApiKey,
   };
 }
 

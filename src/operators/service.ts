@@ -8,7 +8,7 @@ import { secretMatches } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ERRORS } from '../errors.js';
-import { encodeCursor, type Page, readCursor } from '../pagination.js';
+import { type Page, readCursor, readTimeKey, timeKeyCursor, toPage } from '../pagination.js';
 import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { type AdminActor, type KeyRole, lowerRole, type Role } from '../rules/roles.js';
 import { toRfc3339, toRfc3339OrNull } from '../rules/time.js';
@@ -122,13 +122,7 @@ export function createOperatorService(deps: {
   async function listOperators(query: { limit: number; cursor?: string }): Promise<Page<OperatorResource>> {
     const afterEmail = readCursor(query.cursor, (c) => c.after ?? null);
     const rows = await operators.listOperators({ limit: query.limit + 1, afterEmail });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toOperatorResource),
-      next_cursor:
-        rows.length > query.limit && last ? encodeCursor({ after: last.email.toLowerCase() }) : null,
-    };
+    return toPage(rows, query.limit, toOperatorResource, (o) => ({ after: o.email.toLowerCase() }));
   }
 
   async function getOperator(id: string): Promise<OperatorResource> {
@@ -268,20 +262,10 @@ export function createOperatorService(deps: {
     query: { limit: number; cursor?: string },
   ): Promise<Page<ApiKeyResource>> {
     await findOperatorOrThrow(operatorId);
-    const before = readCursor(query.cursor, (c) => {
-      const at = Number(c.t);
-      return c.t && Number.isFinite(at) && c.id && KEY_ID.test(c.id) ? { at: new Date(at), id: c.id } : null;
-    });
+    const key = readCursor(query.cursor, (c) => readTimeKey(c, KEY_ID));
+    const before = key && { at: new Date(key.at), id: key.id };
     const rows = await operators.listApiKeys(operatorId, { limit: query.limit + 1, before });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toApiKeyResource),
-      next_cursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ t: String(last.createdAt.getTime()), id: last.id })
-          : null,
-    };
+    return toPage(rows, query.limit, toApiKeyResource, (k) => timeKeyCursor(k.createdAt, k.id));
   }
 
   /** Revokes a live key: it stops working at once. A revoked or unknown one answers 404. */

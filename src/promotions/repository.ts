@@ -56,63 +56,63 @@ export function createPromotionsRepository(db: Db) {
       })
       .from(promotions);
 
-  return {
-    /** undefined when the id is taken. */
-    async insert(row: NewPromotion, tx: Db = db): Promise<PromotionRow | undefined> {
-      const [created] = await tx.insert(promotions).values(row).onConflictDoNothing().returning();
-      return created;
-    },
+  /** undefined when the id is taken. */
+  async function insert(row: NewPromotion, tx: Db = db): Promise<PromotionRow | undefined> {
+    const [created] = await tx.insert(promotions).values(row).onConflictDoNothing().returning();
+    return created;
+  }
 
-    async findById(id: string, tx: Db = db): Promise<PromotionRow | undefined> {
-      const [row] = await tx.select().from(promotions).where(eq(promotions.id, id)).limit(1);
-      return row;
-    },
+  async function findById(id: string, tx: Db = db): Promise<PromotionRow | undefined> {
+    const [row] = await tx.select().from(promotions).where(eq(promotions.id, id)).limit(1);
+    return row;
+  }
 
-    async findWithCount(id: string, tx: Db = db): Promise<PromotionWithCount | undefined> {
-      const [row] = await selectWithCount(tx).where(eq(promotions.id, id)).limit(1);
-      return row;
-    },
+  async function findWithCount(id: string, tx: Db = db): Promise<PromotionWithCount | undefined> {
+    const [row] = await selectWithCount(tx).where(eq(promotions.id, id)).limit(1);
+    return row;
+  }
 
-    /** Keyset pagination by id: stable under inserts. */
-    async list(
-      options: { limit: number; after?: string; partnerId?: string },
-      tx: Db = db,
-    ): Promise<PromotionWithCount[]> {
-      const conditions: SQL[] = [];
-      if (options.after !== undefined) conditions.push(gt(promotions.id, options.after));
-      if (options.partnerId !== undefined) conditions.push(eq(promotions.partnerId, options.partnerId));
-      return selectWithCount(tx)
-        .where(conditions.length ? and(...conditions) : undefined)
-        .orderBy(asc(promotions.id))
-        .limit(options.limit);
-    },
+  /** Keyset pagination by id: stable under inserts. */
+  async function list(
+    options: { limit: number; after?: string; partnerId?: string },
+    tx: Db = db,
+  ): Promise<PromotionWithCount[]> {
+    const conditions: SQL[] = [];
+    if (options.after !== undefined) conditions.push(gt(promotions.id, options.after));
+    if (options.partnerId !== undefined) conditions.push(eq(promotions.partnerId, options.partnerId));
+    return selectWithCount(tx)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(asc(promotions.id))
+      .limit(options.limit);
+  }
 
-    /** The row, locked until the transaction ends (PATCH reads and changes it as one). */
-    async lockById(id: string, tx: Db = db): Promise<PromotionRow | undefined> {
-      const [row] = await tx.select().from(promotions).where(eq(promotions.id, id)).for('update');
-      return row;
-    },
+  /** The row, locked until the transaction ends (PATCH reads and changes it as one). */
+  async function lockById(id: string, tx: Db = db): Promise<PromotionRow | undefined> {
+    const [row] = await tx.select().from(promotions).where(eq(promotions.id, id)).for('update');
+    return row;
+  }
 
-    /**
-     * Applies the changes; false when a new max_enrollments is below the enrollments
-     * already made. Setting a budget recounts the guarded counter in the same statement,
-     * since it was not maintained while the promotion had none.
-     */
-    async update(id: string, changes: PromotionChanges, now: Date, tx: Db = db): Promise<boolean> {
-      const max = changes.maxEnrollments;
-      const budgeted = max !== undefined && max !== null;
-      const rows = await tx
-        .update(promotions)
-        .set({
-          ...changes,
-          ...(budgeted ? { enrollmentsCount: sql`${currentCount}` } : {}),
-          updatedAt: now,
-        })
-        .where(and(eq(promotions.id, id), budgeted ? sql`${max} >= ${currentCount}` : undefined))
-        .returning({ id: promotions.id });
-      return rows.length > 0;
-    },
-  };
+  /**
+   * Applies the changes; false when a new max_enrollments is below the enrollments
+   * already made. Setting a budget recounts the guarded counter in the same statement,
+   * since it was not maintained while the promotion had none.
+   */
+  async function update(id: string, changes: PromotionChanges, now: Date, tx: Db = db): Promise<boolean> {
+    const max = changes.maxEnrollments;
+    const budgeted = max !== undefined && max !== null;
+    const rows = await tx
+      .update(promotions)
+      .set({
+        ...changes,
+        ...(budgeted ? { enrollmentsCount: sql`${currentCount}` } : {}),
+        updatedAt: now,
+      })
+      .where(and(eq(promotions.id, id), budgeted ? sql`${max} >= ${currentCount}` : undefined))
+      .returning({ id: promotions.id });
+    return rows.length > 0;
+  }
+
+  return { insert, findById, findWithCount, list, lockById, update };
 }
 
 export type PromotionsRepository = ReturnType<typeof createPromotionsRepository>;

@@ -124,8 +124,8 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
   it('is created with the migrations, typed as PostgreSQL infers the statement, and answers GET exactly', async () => {
     const database = await open(false);
     await migrateDatabase(database, test.url!);
-    const installed = database.statementFunctions!.get('enrollment_token_with_view');
-    expect(installed?.fn).toMatch(/^promotions_stmt_enrollment_token_with_view_[0-9a-f]{12}$/);
+    const installed = database.statementFunctions!.get('enrollment_find_with_token');
+    expect(installed?.fn).toMatch(/^promotions_stmt_enrollment_find_with_token_[0-9a-f]{12}$/);
     expect(installed?.arity).toBe(4);
     const procs = await queryRows<{ proname: string; args: string; volatile: string }>(
       database.db,
@@ -144,7 +144,7 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
 
     // Starting again finds the same function: nothing new is created.
     await migrateDatabase(database, test.url!);
-    expect(database.statementFunctions!.get('enrollment_token_with_view')).toEqual(installed);
+    expect(database.statementFunctions!.get('enrollment_find_with_token')).toEqual(installed);
     const again = await queryRows<{ n: number }>(
       database.db,
       sql`select count(*)::int as n from pg_proc where proname like 'promotions_stmt_%'`,

@@ -112,7 +112,7 @@ afterAll(async () => {
 });
 
 describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
-  it('GET in one round trip: the token row and the enrollment view it may see', async () => {
+  it('GET in one round trip (enrollment_find_with_token): the token row and the enrollment view it may see', async () => {
     const enrollments = createEnrollmentsRepository(loggingDb);
     const query = await queryOf(() =>
       enrollments.findTokenWithView(ids.token, { id: ids.enrollment, promotionId: 'promo_2' }, NOW),
@@ -126,17 +126,17 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
     ]);
   });
 
-  it('bearer verification: access token by id', async () => {
+  it('bearer verification: access token by id (access_token_find_by_id)', async () => {
     const query = await queryOf(() => createTokenRepository(loggingDb).findAccessToken(ids.token));
     expectIndexed(await plan(query), ['access_tokens', 'partners']);
   });
 
-  it('client_credentials: partner by client_id', async () => {
+  it('client_credentials: partner by client_id (partner_find_by_client_id)', async () => {
     const query = await queryOf(() => createPartnersRepository(loggingDb).findByClientId(ids.clientId));
     expectIndexed(await plan(query), ['partners']);
   });
 
-  it('POST enrollment, one statement: the promotion by id, the seat and the retiring update by index', async () => {
+  it('POST enrollment, one statement (enrollment_insert_guarded): the promotion by id, the seat and the retiring update by index', async () => {
     const enrollments = createEnrollmentsRepository(loggingDb);
     const query = await queryOf(() =>
       enrollments.enroll({
@@ -159,7 +159,7 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
     expect(nodes(root).filter((n) => n['Node Type'] === 'ModifyTable')).toHaveLength(5);
   });
 
-  it('DELETE enrollment, one statement: the soft delete by key and its event', async () => {
+  it('DELETE enrollment, one statement (enrollment_soft_delete): the soft delete by key and its event', async () => {
     const enrollments = createEnrollmentsRepository(loggingDb);
     const query = await queryOf(() =>
       enrollments.unenroll(

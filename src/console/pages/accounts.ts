@@ -4,25 +4,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource } from '../../admin/resources.js';
 import { ERRORS } from '../../errors.js';
-import { encodeCursor, readCursor } from '../../pagination.js';
+import { readCursor, readTimeKey, timeKeyCursor } from '../../pagination.js';
 import { parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
+import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
 import { href, html } from '../html.js';
-import { badge, details, empty, notice, page, pageHref, table, when } from '../layout.js';
+import { badge, details, empty, notice, page, table, when } from '../layout.js';
+import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
 
-const PAGE_SIZE = 25;
-
-const searchForm = (
-  q: string,
-) => html`<form class="search" method="get" action="/console/accounts" role="search"
- hx-get="/console/accounts" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
-<label for="q">Account email or external id</label>
-<div class="search-row">
-<input id="q" name="q" type="search" value="${q}" placeholder="jane@example.com or user-8812" required maxlength="320">
-<button type="submit">Search</button>
-</div>
-</form>`;
+const SEARCH = {
+  title: 'Accounts',
+  nav: 'accounts',
+  path: '/console/accounts',
+  label: 'Account email or external id',
+  placeholder: 'jane@example.com or user-8812',
+} as const;
 
 const usage = (used: number, limit: number | null) =>
   `${used}${limit === null ? ' (no limit)' : ` of ${limit}`}`;
@@ -44,28 +41,14 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const account =
           (q.includes('@') && q.length <= 320 ? await accounts.findByEmail(q) : undefined) ??
           (/^[A-Za-z0-9._:@-]{1,128}$/.test(q) ? await accounts.findByExternalId(q) : undefined);
-        if (account) {
-          const url = `/console/accounts/${account.id}`;
-          // htmx follows a 303 inside fetch and would swap the wrong page: it navigates on HX-Redirect.
-          if (request.headers['hx-request'] === 'true')
-            return reply.header('hx-redirect', url).code(200).send('');
-          return reply.redirect(url, 303);
-        }
+        if (account) return redirectToFound(request, reply, `/console/accounts/${account.id}`);
         results = empty(
           'No such account',
           html`No account has the email or external id <strong>${q}</strong>. External ids are case-sensitive.`,
         );
         status = 404;
       }
-      return sendPage(
-        reply,
-        status,
-        page(ctx, {
-          title: 'Accounts',
-          nav: 'accounts',
-          body: html`${searchForm(q)}<div id="results">${results}</div>`,
-        }),
-      );
+      return sendSearchPage(reply, ctx, { ...SEARCH, q, results, status });
     });
 
     app.get(
@@ -81,26 +64,13 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const base = `/console/accounts/${account.id}`;
 
         // Its enrollments, every promotion, unenrolled ones too: this cycle's usage of each.
-        const afterId = readCursor(query.cursor, (c) =>
-          c.after && UUID_PATTERN.test(c.after) ? c.after : null,
+        const views = await accountEnrollmentsPage(
+          deps.repository,
+          enrollments,
+          account.id,
+          query.cursor,
+          now,
         );
-        const keys = await deps.repository.enrollmentsOfAccount(account.id, {
-          limit: PAGE_SIZE + 1,
-          afterId,
-        });
-        const keysPage = keys.slice(0, PAGE_SIZE);
-        const views = new Map(
-          (
-            await enrollments.findViewsByIds(
-              keysPage.map((k) => k.id),
-              now,
-            )
-          ).map((v) => [v.id, v]),
-        );
-        const rows = keysPage.flatMap((k) => {
-          const view = views.get(k.id);
-          return view ? [toAdminEnrollmentResource(view, now)] : [];
-        });
 
         // What would be sponsored now: the service GET /admin/v1/entitlements answers from.
         const entitlement = await entitlementService.entitlement({ accountId: account.id });
@@ -115,28 +85,19 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         if (query.ledger && !ledgerOwned) throw ERRORS.enrollmentNotFound();
         let ledgerSection = html``;
         if (ledgerKey && ledgerOwned) {
-          const before = readCursor(query.usage_cursor, (c) => {
-            const at = Number(c.t);
-            return c.t && Number.isFinite(at) && c.id && UUID_PATTERN.test(c.id) ? { at, id: c.id } : null;
-          });
-          const ledger = await deps.repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before });
-          const ledgerPage = ledger.slice(0, PAGE_SIZE);
-          const last = ledgerPage.at(-1);
+          const before = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID_PATTERN));
+          const ledger = rowsPage(
+            await deps.repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before }),
+            (u) => timeKeyCursor(u.created_at, u.id),
+          );
           ledgerSection = html`<section>
 <h2 id="ledger">Usage ledger of <code>${query.ledger}</code></h2>
-${table({
+${listPage({
   id: 'usage-ledger',
   caption: 'Task usage recorded for this enrollment, newest first',
-  rows: ledgerPage,
-  next:
-    ledger.length > PAGE_SIZE && last
-      ? href(base, {
-          cursor: query.cursor,
-          ledger: query.ledger,
-          usage_cursor: encodeCursor({ t: String(last.created_at), id: last.id }),
-        })
-      : null,
-  first: query.usage_cursor ? href(base, { cursor: query.cursor, ledger: query.ledger }) : null,
+  page: ledger,
+  cursor: query.usage_cursor,
+  at: (cursor) => href(base, { cursor: query.cursor, ledger: query.ledger, usage_cursor: cursor }),
   empty: empty('No usage yet', 'Usage events and usage calls drawn from this enrollment appear here.'),
   columns: [
     { label: 'Recorded', cell: (u) => when(toRfc3339(new Date(u.created_at))) },
@@ -192,11 +153,7 @@ ${table({
     'No enrollment of this account sponsors a task now: its tasks are unsponsored.',
   ),
   columns: [
-    {
-      label: 'Enrollment',
-      cell: (e) =>
-        html`<a href="/console/enrollments/${encodeURIComponent(e.enrollment_id)}"><code>${e.enrollment_id}</code></a>`,
-    },
+    enrollmentColumns.enrollment,
     {
       label: 'Used this cycle',
       numeric: true,
@@ -210,28 +167,17 @@ ${table({
 </section>
 <section>
 <h2>Enrollments</h2>
-${table({
+${listPage({
   id: 'account-enrollments',
   caption: 'Every enrollment of this account',
-  rows,
-  next:
-    keys.length > PAGE_SIZE
-      ? pageHref(base, { ledger: query.ledger }, encodeCursor({ after: keysPage.at(-1)!.id }))
-      : null,
-  first: query.cursor ? href(base, { ledger: query.ledger }) : null,
+  page: { ...views, data: views.data.map((v) => toAdminEnrollmentResource(v, now)) },
+  cursor: query.cursor,
+  at: (cursor) => href(base, { ledger: query.ledger, cursor }),
   empty: empty('No enrollments', html`<strong>${account.email}</strong> is not enrolled in any promotion.`),
   columns: [
-    {
-      label: 'Enrollment',
-      cell: (e) =>
-        html`<a href="/console/enrollments/${encodeURIComponent(e.enrollment_id)}"><code>${e.enrollment_id}</code></a>`,
-    },
-    {
-      label: 'Promotion',
-      cell: (e) =>
-        html`<a href="/console/promotions/${encodeURIComponent(e.promotion_id)}">${e.promotion_id}</a>`,
-    },
-    { label: 'Status', cell: (e) => badge(e.status) },
+    enrollmentColumns.enrollment,
+    enrollmentColumns.promotion,
+    enrollmentColumns.status,
     {
       label: 'Used this cycle',
       numeric: true,

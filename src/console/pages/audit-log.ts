@@ -4,7 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { auditFilterOf } from '../../audit/schemas.js';
 import { type ApiError, isApiError } from '../../errors.js';
 import { type Html, href, html } from '../html.js';
-import { badge, empty, field, notice, page, pageHref, table, when } from '../layout.js';
+import { badge, empty, field, notice, page, when } from '../layout.js';
+import { listPage } from '../list-page.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
 
 const PAGE_SIZE = 50;
@@ -66,12 +67,12 @@ ${field({ name: 'object_id', label: 'Object id', value: filters.object_id ?? '' 
           body: html`${form}
 <div id="audit-results">
 ${problem ? notice('error', problem.message) : ''}
-${table({
+${listPage({
   id: 'audit-entries',
   caption: filtered ? 'Matching changes, newest first' : 'Every change, newest first',
-  rows: entries.data,
-  next: pageHref('/console/audit-log', filters, entries.next_cursor),
-  first: query.cursor ? href('/console/audit-log', filters) : null,
+  page: entries,
+  cursor: query.cursor,
+  at: (cursor) => href('/console/audit-log', { ...filters, cursor }),
   empty: filtered
     ? empty(
         'Nothing matches',

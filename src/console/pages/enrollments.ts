@@ -3,25 +3,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource, toEventResource } from '../../admin/resources.js';
 import { ERRORS } from '../../errors.js';
-import { encodeCursor, readCursor } from '../../pagination.js';
+import { readCursor, readTimeKey, timeKeyCursor, toPage } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
+import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
 import { href, html } from '../html.js';
-import { badge, details, empty, notice, page, pageHref, table, when } from '../layout.js';
+import { badge, details, empty, notice, page, when } from '../layout.js';
+import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
 
-const PAGE_SIZE = 25;
-
-const searchForm = (
-  q: string,
-) => html`<form class="search" method="get" action="/console/enrollments" role="search"
- hx-get="/console/enrollments" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
-<label for="q">Enrollment id or account email</label>
-<div class="search-row">
-<input id="q" name="q" type="search" value="${q}" placeholder="spring_2026:9f6c… or jane@example.com" required maxlength="320">
-<button type="submit">Search</button>
-</div>
-</form>`;
+const SEARCH = {
+  title: 'Enrollments',
+  nav: 'enrollments',
+  path: '/console/enrollments',
+  label: 'Enrollment id or account email',
+  placeholder: 'spring_2026:9f6c… or jane@example.com',
+} as const;
 
 export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleEnrollments(app) {
@@ -49,69 +46,36 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             );
             status = 404;
           } else {
-            const afterId = readCursor(query.cursor, (c) =>
-              c.after && UUID_PATTERN.test(c.after) ? c.after : null,
+            const views = await accountEnrollmentsPage(
+              deps.repository,
+              enrollments,
+              account.id,
+              query.cursor,
+              now,
             );
-            const keys = await deps.repository.enrollmentsOfAccount(account.id, {
-              limit: PAGE_SIZE + 1,
-              afterId,
-            });
-            const page = keys.slice(0, PAGE_SIZE);
-            const views = new Map(
-              (
-                await enrollments.findViewsByIds(
-                  page.map((k) => k.id),
-                  now,
-                )
-              ).map((v) => [v.id, v]),
-            );
-            const rows = page.flatMap((k) => {
-              const view = views.get(k.id);
-              return view ? [toAdminEnrollmentResource(view, now)] : [];
-            });
-            results = table({
+            results = listPage({
               id: 'enrollment-results',
               caption: `Enrollments of ${account.email}`,
-              rows,
-              next:
-                keys.length > PAGE_SIZE
-                  ? pageHref('/console/enrollments', { q }, encodeCursor({ after: page.at(-1)!.id }))
-                  : null,
-              first: query.cursor ? href('/console/enrollments', { q }) : null,
+              page: { ...views, data: views.data.map((v) => toAdminEnrollmentResource(v, now)) },
+              cursor: query.cursor,
+              at: (cursor) => href('/console/enrollments', { q, cursor }),
               empty: empty(
                 'No enrollments',
                 html`<strong>${account.email}</strong> is not enrolled in any promotion.`,
               ),
               columns: [
-                {
-                  label: 'Enrollment',
-                  cell: (e) =>
-                    html`<a href="/console/enrollments/${encodeURIComponent(e.enrollment_id)}"><code>${e.enrollment_id}</code></a>`,
-                },
-                {
-                  label: 'Promotion',
-                  cell: (e) =>
-                    html`<a href="/console/promotions/${encodeURIComponent(e.promotion_id)}">${e.promotion_id}</a>`,
-                },
-                { label: 'Status', cell: (e) => badge(e.status) },
-                {
-                  label: 'Used this cycle',
-                  numeric: true,
-                  cell: (e) =>
-                    `${e.tasks_used_this_month}${e.task_limit_per_month === null ? '' : ` / ${e.task_limit_per_month}`}`,
-                },
-                { label: 'Enrolled', cell: (e) => when(e.enrollment_date) },
+                enrollmentColumns.enrollment,
+                enrollmentColumns.promotion,
+                enrollmentColumns.status,
+                enrollmentColumns.used,
+                enrollmentColumns.enrolled,
               ],
             });
           }
         } else if (q !== '') {
           const key = parseEnrollmentId(q);
           if (key && (await enrollments.exists(key))) {
-            const url = `/console/enrollments/${encodeURIComponent(q)}`;
-            // htmx follows a 303 inside fetch and would swap the wrong page: it navigates on HX-Redirect.
-            if (request.headers['hx-request'] === 'true')
-              return reply.header('hx-redirect', url).code(200).send('');
-            return reply.redirect(url, 303);
+            return redirectToFound(request, reply, `/console/enrollments/${encodeURIComponent(q)}`);
           }
           results = empty(
             'No such enrollment',
@@ -119,15 +83,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
           );
           status = 404;
         }
-        return sendPage(
-          reply,
-          status,
-          page(ctx, {
-            title: 'Enrollments',
-            nav: 'enrollments',
-            body: html`${searchForm(q)}<div id="results">${results}</div>`,
-          }),
-        );
+        return sendSearchPage(reply, ctx, { ...SEARCH, q, results, status });
       },
     );
 
@@ -146,24 +102,19 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const query = queryOf(request);
         const base = `/console/enrollments/${encodeURIComponent(formatEnrollmentId(key.promotionId, key.id))}`;
 
-        const usageBefore = readCursor(query.usage_cursor, (c) => {
-          const at = Number(c.t);
-          return c.t && Number.isFinite(at) && c.id && UUID_PATTERN.test(c.id) ? { at, id: c.id } : null;
-        });
-        const ledger = await deps.repository.usageLedger(key.id, {
-          limit: PAGE_SIZE + 1,
-          before: usageBefore,
-        });
-        const ledgerPage = ledger.slice(0, PAGE_SIZE);
-        const ledgerLast = ledgerPage.at(-1);
+        const usageBefore = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID_PATTERN));
+        const ledger = rowsPage(
+          await deps.repository.usageLedger(key.id, { limit: PAGE_SIZE + 1, before: usageBefore }),
+          (u) => timeKeyCursor(u.created_at, u.id),
+        );
 
-        const eventsAfter = readCursor(query.events_cursor, (c) => {
-          const at = Number(c.t);
-          return c.t && Number.isFinite(at) && c.id && UUID_PATTERN.test(c.id) ? { at, id: c.id } : null;
-        });
-        const events = await enrollments.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter });
-        const eventsPage = events.slice(0, PAGE_SIZE);
-        const eventsLast = eventsPage.at(-1);
+        const eventsAfter = readCursor(query.events_cursor, (c) => readTimeKey(c, UUID_PATTERN));
+        const events = toPage(
+          await enrollments.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter }),
+          PAGE_SIZE,
+          toEventResource,
+          (ev) => timeKeyCursor(ev.created_at, ev.id),
+        );
 
         return sendPage(
           reply,
@@ -199,18 +150,12 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             ])}
 <section>
 <h2>Usage ledger</h2>
-${table({
+${listPage({
   id: 'usage-ledger',
   caption: 'Task usage recorded, newest first',
-  rows: ledgerPage,
-  next:
-    ledger.length > PAGE_SIZE && ledgerLast
-      ? href(base, {
-          usage_cursor: encodeCursor({ t: String(ledgerLast.created_at), id: ledgerLast.id }),
-          events_cursor: query.events_cursor,
-        })
-      : null,
-  first: query.usage_cursor ? href(base, { events_cursor: query.events_cursor }) : null,
+  page: ledger,
+  cursor: query.usage_cursor,
+  at: (cursor) => href(base, { usage_cursor: cursor, events_cursor: query.events_cursor }),
   empty: empty(
     'No usage yet',
     'Task usage recorded for this enrollment (admin API, test helpers) appears here.',
@@ -230,18 +175,12 @@ ${table({
 </section>
 <section>
 <h2>Events</h2>
-${table({
+${listPage({
   id: 'enrollment-events',
   caption: 'What happened to this enrollment, oldest first',
-  rows: eventsPage.map(toEventResource),
-  next:
-    events.length > PAGE_SIZE && eventsLast
-      ? href(base, {
-          events_cursor: encodeCursor({ t: String(eventsLast.created_at), id: eventsLast.id }),
-          usage_cursor: query.usage_cursor,
-        })
-      : null,
-  first: query.events_cursor ? href(base, { usage_cursor: query.usage_cursor }) : null,
+  page: events,
+  cursor: query.events_cursor,
+  at: (cursor) => href(base, { events_cursor: cursor, usage_cursor: query.usage_cursor }),
   empty: empty('No events', 'Nothing has happened to this enrollment yet.'),
   columns: [
     { label: 'At', cell: (ev) => when(ev.created_at) },

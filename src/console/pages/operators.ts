@@ -16,11 +16,10 @@ import {
   notice,
   type PageContext,
   page,
-  pageHref,
   select,
-  table,
   when,
 } from '../layout.js';
+import { listPage, PAGE_SIZE } from '../list-page.js';
 import {
   type ConsoleDeps,
   consoleAudit,
@@ -31,7 +30,6 @@ import {
   sendPage,
 } from '../request.js';
 
-const PAGE_SIZE = 25;
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const roleOptions = ROLES.map((r) => ({ value: r, label: `${r} — ${ROLE_DESCRIPTIONS[r]}` }));
 
@@ -44,7 +42,7 @@ export const operatorPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleOperators(app) {
     const { operatorService } = app;
 
-    async function listPage(
+    async function operatorList(
       request: FastifyRequest,
       values: { email?: string; role?: string } = {},
       problem?: ApiError,
@@ -56,12 +54,12 @@ export const operatorPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         title: 'Operators',
         nav: 'operators',
         notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
-        body: html`${table({
+        body: html`${listPage({
           id: 'operators',
           caption: 'Operators by email',
-          rows: list.data,
-          next: pageHref('/console/operators', {}, list.next_cursor),
-          first: query.cursor ? '/console/operators' : null,
+          page: list,
+          cursor: query.cursor,
+          at: (cursor) => href('/console/operators', { cursor }),
           empty: empty(
             'No operators yet',
             'You are signed in with a bootstrap credential. Create the first operator below.',
@@ -89,7 +87,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
     }
 
     app.get('/operators', { config: { role: 'owner' } }, async function operatorsPage(request, reply) {
-      return sendPage(reply, 200, await listPage(request));
+      return sendPage(reply, 200, await operatorList(request));
     });
 
     app.post(
@@ -111,7 +109,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
           return sendPage(
             reply,
             error.statusCode,
-            await listPage(request, { email: f.email, role: f.role }, error),
+            await operatorList(request, { email: f.email, role: f.role }, error),
           );
         }
       },
@@ -169,12 +167,12 @@ ${form(ctx, { action: `${base}/reset-password`, need: 'owner', submit: 'Reset pa
 </section>
 <section>
 <h2>Admin API keys</h2>
-${table({
+${listPage({
   id: 'api-keys',
   caption: `API keys of ${operator.email}, newest first`,
-  rows: keys.data,
-  next: pageHref(base, {}, keys.next_cursor),
-  first: query.cursor ? base : null,
+  page: keys,
+  cursor: query.cursor,
+  at: (cursor) => href(base, { cursor }),
   empty: empty('No API keys', 'A key lets scripts and the CLI call the admin API as this operator.'),
   columns: [
     { label: 'Name', cell: (k) => k.name },

@@ -18,10 +18,9 @@ import {
   notice,
   type PageContext,
   page,
-  pageHref,
-  table,
   when,
 } from '../layout.js';
+import { listPage, PAGE_SIZE } from '../list-page.js';
 import {
   type ConsoleDeps,
   consoleAudit,
@@ -32,7 +31,6 @@ import {
   sendPage,
 } from '../request.js';
 
-const PAGE_SIZE = 25;
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 function partnerForm(ctx: PageContext, values: { name?: string; redirect_uris?: string; sandbox?: boolean }) {
@@ -78,7 +76,7 @@ export const partnerPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consolePartners(app) {
     const { partnerService, promotions, webhooks } = app;
 
-    async function listPage(
+    async function partnerList(
       request: FastifyRequest,
       values: Parameters<typeof partnerForm>[1] = {},
       problem?: ApiError,
@@ -90,12 +88,12 @@ export const partnerPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         title: 'Partners',
         nav: 'partners',
         notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
-        body: html`${table({
+        body: html`${listPage({
           id: 'partners',
           caption: 'Partners by name',
-          rows: list.data,
-          next: pageHref('/console/partners', {}, list.next_cursor),
-          first: query.cursor ? '/console/partners' : null,
+          page: list,
+          cursor: query.cursor,
+          at: (cursor) => href('/console/partners', { cursor }),
           empty: empty(
             'No partners yet',
             'A partner is an OAuth client that enrolls its users’ accounts into promotions.',
@@ -116,7 +114,7 @@ ${partnerForm(ctx, values)}
     }
 
     app.get('/partners', { config: { role: 'viewer' } }, async function listPartnersPage(request, reply) {
-      return sendPage(reply, 200, await listPage(request));
+      return sendPage(reply, 200, await partnerList(request));
     });
 
     app.post(
@@ -145,7 +143,7 @@ ${partnerForm(ctx, values)}
           );
         } catch (error) {
           if (!isApiError(error) || error.statusCode >= 500) throw error;
-          return sendPage(reply, error.statusCode, await listPage(request, values, error));
+          return sendPage(reply, error.statusCode, await partnerList(request, values, error));
         }
       },
     );
@@ -198,12 +196,12 @@ ${partner.sandbox ? html`<div class="card"><h2>Test clocks</h2><p><a href="${bas
 </section>
 <section>
 <h2>Webhook endpoints</h2>
-${table({
+${listPage({
   id: 'webhook-endpoints',
   caption: `Webhook endpoints of ${partner.name}`,
-  rows: endpoints.data,
-  next: pageHref(base, {}, endpoints.next_cursor),
-  first: query.cursor ? base : null,
+  page: endpoints,
+  cursor: query.cursor,
+  at: (cursor) => href(base, { cursor }),
   empty: empty(
     'No webhook endpoints',
     'The partner registers them with POST /v2/webhook_endpoints (or an operator with the admin API).',

@@ -8,12 +8,13 @@ import { toAdminEnrollmentResource } from '../../admin/resources.js';
 import { CreatePromotionSchema, UpdatePromotionSchema } from '../../admin/schemas.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { createExportsRepository } from '../../exports/repository.js';
-import { encodeCursor, readCursor } from '../../pagination.js';
+import { toPage } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
 import { PROMOTION_ID_PATTERN, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { roleAllows } from '../../rules/roles.js';
 import { type Bar, barChart, budgetBar } from '../charts.js';
+import { enrollmentColumns } from '../enrollment-lists.js';
 import { type Html, href, html } from '../html.js';
 import {
   badge,
@@ -25,11 +26,10 @@ import {
   notice,
   type PageContext,
   page,
-  pageHref,
   select,
-  table,
   when,
 } from '../layout.js';
+import { afterIdCursor, listPage, PAGE_SIZE, readAfterId } from '../list-page.js';
 import {
   type ConsoleDeps,
   consoleAudit,
@@ -40,7 +40,6 @@ import {
   sendPage,
 } from '../request.js';
 
-const PAGE_SIZE = 25;
 const DAY_MS = 24 * 3600 * 1000;
 type Promotion = ReturnType<typeof toPromotionResource>;
 
@@ -176,19 +175,17 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
     app.get('/promotions', { config: { role: 'viewer' } }, async function listPromotionsPage(request, reply) {
       const ctx = await pageContext(deps, request);
       const query = queryOf(request);
-      const after = readCursor(query.cursor, (c) => c.after ?? null);
+      const after = readAfterId(query.cursor);
       const partnerId =
         query.partner_id && UUID_PATTERN.test(query.partner_id) ? query.partner_id : undefined;
       const rows = await promotions.list({ limit: PAGE_SIZE + 1, after, partnerId });
-      const shown = rows.slice(0, PAGE_SIZE).map(toPromotionResource);
-      const next = rows.length > PAGE_SIZE ? encodeCursor({ after: shown.at(-1)!.id }) : null;
       const names = new Map((await partnerOptions()).map((p) => [p.id, p.name]));
-      const list = table({
+      const list = listPage({
         id: 'promotions',
         caption: partnerId ? `Promotions of ${names.get(partnerId) ?? 'this partner'}` : 'Promotions by id',
-        rows: shown,
-        next: pageHref('/console/promotions', { partner_id: partnerId }, next),
-        first: query.cursor ? href('/console/promotions', { partner_id: partnerId }) : null,
+        page: toPage(rows, PAGE_SIZE, toPromotionResource, afterIdCursor),
+        cursor: query.cursor,
+        at: (cursor) => href('/console/promotions', { partner_id: partnerId, cursor }),
         empty: empty(
           'No promotions yet',
           'A promotion sponsors tasks for the accounts partners enroll into it.',
@@ -293,12 +290,8 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         value: c.tasks,
       }));
 
-      const afterId = readCursor(query.cursor, (c) =>
-        c.after && UUID_PATTERN.test(c.after) ? c.after : null,
-      );
+      const afterId = readAfterId(query.cursor, UUID_PATTERN);
       const rows = await enrollments.listByPromotion(p.id, { limit: PAGE_SIZE + 1, afterId }, now);
-      const shown = rows.slice(0, PAGE_SIZE).map((v) => toAdminEnrollmentResource(v, now));
-      const last = rows.slice(0, PAGE_SIZE).at(-1);
       const base = `/console/promotions/${encodeURIComponent(p.id)}`;
 
       const statusForms = html`<div class="inline-forms">
@@ -353,15 +346,12 @@ ${
 <section>
 <div class="heading"><h2>Enrollments</h2>
 <a class="button secondary" href="${base}/enrollments.csv" download>Download CSV</a></div>
-${table({
+${listPage({
   id: 'promotion-enrollments',
   caption: `Enrollments of ${p.id}`,
-  rows: shown,
-  next:
-    rows.length > PAGE_SIZE && last
-      ? pageHref(base, { days: query.days }, encodeCursor({ after: last.id }))
-      : null,
-  first: query.cursor ? href(base, { days: query.days }) : null,
+  page: toPage(rows, PAGE_SIZE, (v) => toAdminEnrollmentResource(v, now), afterIdCursor),
+  cursor: query.cursor,
+  at: (cursor) => href(base, { days: query.days, cursor }),
   empty: empty('No enrollments yet', 'Partners enroll accounts with POST /v2/promotions; they appear here.'),
   columns: [
     {
@@ -369,15 +359,10 @@ ${table({
       cell: (e) =>
         html`<a href="/console/enrollments/${encodeURIComponent(e.enrollment_id)}"><code>${e.enrollment_id.split(':')[1]}</code></a>`,
     },
-    { label: 'Status', cell: (e) => badge(e.status) },
-    {
-      label: 'Used this cycle',
-      numeric: true,
-      cell: (e) =>
-        `${e.tasks_used_this_month}${e.task_limit_per_month === null ? '' : ` / ${e.task_limit_per_month}`}`,
-    },
-    { label: 'Enrolled', cell: (e) => when(e.enrollment_date) },
-    { label: 'Expires', cell: (e) => when(e.expiration_date) },
+    enrollmentColumns.status,
+    enrollmentColumns.used,
+    enrollmentColumns.enrolled,
+    enrollmentColumns.expires,
   ],
 })}
 </section>

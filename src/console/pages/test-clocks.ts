@@ -2,11 +2,12 @@
 // advancing it, through the test clocks' own service (the admin API's and the partner's).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
-import { encodeCursor, readCursor } from '../../pagination.js';
+import { toPage } from '../../pagination.js';
 import { DateTimeSchema } from '../../schemas.js';
 import { toTestClockResource } from '../../test-clocks/service.js';
-import { html } from '../html.js';
-import { badge, details, empty, field, form, notice, page, pageHref, table, when } from '../layout.js';
+import { href, html } from '../html.js';
+import { badge, details, empty, field, form, notice, page, when } from '../layout.js';
+import { afterIdCursor, listPage, PAGE_SIZE, readAfterId } from '../list-page.js';
 import {
   type ConsoleDeps,
   consoleAudit,
@@ -17,7 +18,6 @@ import {
   sendPage,
 } from '../request.js';
 
-const PAGE_SIZE = 25;
 const CLOCK_ID = /^clock_[A-Za-z0-9_-]{1,64}$/;
 
 export const testClockPages = (deps: ConsoleDeps): FastifyPluginAsync =>
@@ -32,9 +32,9 @@ export const testClockPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const { partner_id } = request.params as { partner_id: string };
         const partner = await partnerService.getPartner(partner_id);
         const query = queryOf(request);
-        const afterId = readCursor(query.cursor, (c) => (c.after && CLOCK_ID.test(c.after) ? c.after : null));
+        const afterId = readAfterId(query.cursor, CLOCK_ID);
         const rows = await testClockService.list(partner.id, { limit: PAGE_SIZE + 1, afterId });
-        const shown = rows.slice(0, PAGE_SIZE).map(toTestClockResource);
+        const clocks = toPage(rows, PAGE_SIZE, toTestClockResource, afterIdCursor);
         const base = `/console/partners/${partner.id}/test-clocks`;
         return sendPage(
           reply,
@@ -50,15 +50,12 @@ export const testClockPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             notice: partner.sandbox
               ? null
               : notice('info', `${partner.name} is a live partner: only sandbox partners have test clocks.`),
-            body: table({
+            body: listPage({
               id: 'test-clocks',
               caption: `Test clocks of ${partner.name}`,
-              rows: shown,
-              next:
-                rows.length > PAGE_SIZE
-                  ? pageHref(base, {}, encodeCursor({ after: shown.at(-1)!.id }))
-                  : null,
-              first: query.cursor ? base : null,
+              page: clocks,
+              cursor: query.cursor,
+              at: (cursor) => href(base, { cursor }),
               empty: empty(
                 'No test clocks',
                 'The sandbox partner creates them with POST /v2/test_helpers/test_clocks in its CI.',

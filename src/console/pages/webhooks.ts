@@ -4,7 +4,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DeliveryStatusSchema } from '../../webhooks/schemas.js';
 import { href, html } from '../html.js';
-import { badge, details, empty, form, page, pageHref, table, when } from '../layout.js';
+import { badge, details, empty, form, page, when } from '../layout.js';
+import { listPage, PAGE_SIZE } from '../list-page.js';
 import {
   type ConsoleDeps,
   consoleAudit,
@@ -14,8 +15,6 @@ import {
   readConsoleForm,
   sendPage,
 } from '../request.js';
-
-const PAGE_SIZE = 25;
 
 export const webhookPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleWebhooks(app) {
@@ -73,12 +72,12 @@ export const webhookPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             ])}
 <section>
 <div class="heading"><h2>Deliveries</h2>${filters}</div>
-${table({
+${listPage({
   id: 'deliveries',
   caption: `Deliveries to ${endpoint.url}, newest first${filter ? ` (${filter})` : ''}`,
-  rows: deliveries.data,
-  next: pageHref(base, { status: filter }, deliveries.next_cursor),
-  first: query.cursor ? href(base, { status: filter }) : null,
+  page: deliveries,
+  cursor: query.cursor,
+  at: (cursor) => href(base, { status: filter, cursor }),
   empty: empty(
     filter ? `No ${filter} deliveries` : 'No deliveries yet',
     'Each event of a subscribed type is delivered here, with every attempt recorded.',
