@@ -94,7 +94,7 @@ const readBatchStatement = prepared<
   { accounts: AccountRef[] | null; events: StoredEvent[] | null; enrollments: EnrollmentRef[] | null },
   { accountIds: string; externalIds: string; eventIds: string; since: number }
 >(
-  'usage_events_read_batch',
+  'usage_batch_find_context',
   sql`with named as (
         select a.id, a.external_id, a.test_clock_id from accounts a where a.id = any(${arr('accountIds', 'uuid')})
         union
@@ -118,7 +118,7 @@ const readBatchStatement = prepared<
 
 /** Recorded events by id (a locked attempt's ids that another request recorded meanwhile). */
 const readEventsStatement = prepared<StoredEvent, { ids: string }>(
-  'usage_events_read_by_ids',
+  'usage_event_find_by_ids',
   sql`select u.id, u.account_id as "accountId", u.tasks, ${ms(sql`u.occurred_at`)} as "occurredAt",
              u.sponsored, u.unsponsored, u.allocations
       from usage_events u where u.id = any(${arr('ids', 'text')})`,
@@ -191,7 +191,7 @@ type WrittenRow = {
  * existing counter moves only if the increment still fits under its promotion's current limit.
  */
 const writeBatchStatement = prepared<WrittenRow, WriteParams>(
-  'usage_events_write_batch',
+  'usage_batch_insert_guarded',
   sql`with recorded as (
         insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
         ${eventValues(sql`v.sponsored, v.unsponsored, v.allocations::jsonb`)}
@@ -225,7 +225,7 @@ const claimEventsStatement = prepared<
   { id: string },
   Omit<WriteParams, `counter${string}` | `ledger${string}`>
 >(
-  'usage_events_claim',
+  'usage_event_insert_claim',
   sql`insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
       ${eventValues(sql`0, 0, '[]'::jsonb`)}
       on conflict (id) do nothing
@@ -241,7 +241,7 @@ const lockCountersStatement = prepared<
   { enrollment_id: string; cycle_start: number; used: number },
   Pick<WriteParams, 'counterEnrollments' | 'counterCycles' | 'counterAdds'>
 >(
-  'usage_counters_lock',
+  'usage_counter_lock_many',
   sql`insert into usage_counters (enrollment_id, cycle_start, used)
       ${counterValues(sql`true`)}
       on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used
@@ -250,7 +250,7 @@ const lockCountersStatement = prepared<
 
 /** A locked attempt's writes: its counters moved (all held), the ledger rows, the claimed events' results. */
 const writeLockedStatement = prepared<WrittenRow, WriteParams>(
-  'usage_events_write_locked',
+  'usage_batch_insert_locked',
   sql`with moved as (
         insert into usage_counters (enrollment_id, cycle_start, used)
         ${counterValues(sql`true`)}
@@ -278,7 +278,7 @@ const entitlementStatement = (by: 'id' | 'external_id') =>
     },
     { key: string; at: number | null; wallNow: number }
   >(
-    `usage_entitlement_by_${by}`,
+    `usage_entitlement_find_by_${by}`,
     sql`select a.id, a.external_id, ${ms(sql`tc.frozen_time`)} as clock_time, ${ms(sql`t.at`)} as at,
           (select json_agg(json_build_object('id', e.id, 'promotionId', e.promotion_id, 'accountId', e.account_id,
                     'partnerId', e.partner_id, 'enrolledAt', ${ms(sql`e.enrolled_at`)},

@@ -136,10 +136,10 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
     expect(procs).toEqual([
       { proname: installed!.fn, args: 'timestamp with time zone, uuid, text, text', volatile: 's' },
       // CONTRACT §12's reads: entitlements by either id, a batch's read, a locked attempt's ids.
-      { proname: fn('usage_entitlement_by_external_id'), args: 'bigint, bigint, text', volatile: 's' },
-      { proname: fn('usage_entitlement_by_id'), args: 'bigint, bigint, uuid', volatile: 's' },
-      { proname: fn('usage_events_read_batch'), args: 'uuid[], text[], text[], bigint', volatile: 's' },
-      { proname: fn('usage_events_read_by_ids'), args: 'text[]', volatile: 's' },
+      { proname: fn('usage_batch_find_context'), args: 'uuid[], text[], text[], bigint', volatile: 's' },
+      { proname: fn('usage_entitlement_find_by_external_id'), args: 'bigint, bigint, text', volatile: 's' },
+      { proname: fn('usage_entitlement_find_by_id'), args: 'bigint, bigint, uuid', volatile: 's' },
+      { proname: fn('usage_event_find_by_ids'), args: 'text[]', volatile: 's' },
     ]);
 
     // Starting again finds the same function: nothing new is created.
