@@ -9,7 +9,7 @@ import { parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
 import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
 import { href, html } from '../html.js';
-import { badge, details, empty, notice, page, table, when } from '../layout.js';
+import { details, empty, notice, page, table, when } from '../layout.js';
 import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
 import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
 
