@@ -82,14 +82,7 @@ describe('the batcher (coalescing, issue 27)', () => {
     await settle();
     expect(fake.calls[2]).toMatchObject({ kind: 'many', keys: ['e', 'a'] });
     fake.calls[2]!.release();
-    await expect(Promise.all(all)).resolves.toEqual([
-      'row a',
-      'row b',
-      'row c',
-      'row d',
-      'row e',
-      'row a',
-    ]);
+    await expect(Promise.all(all)).resolves.toEqual(['row a', 'row b', 'row c', 'row d', 'row e', 'row a']);
     expect(fake.calls).toHaveLength(3);
   });
 
