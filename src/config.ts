@@ -74,6 +74,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DB_POOL_MAX: positiveInt(1000).default(10),
   DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
+  DB_COALESCE: booleanString.default(true),
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt(86_400).default(60),
   // CONTRACT §12: whole months of the usage ledger kept; platform events kept for dedup.
   USAGE_LEDGER_RETENTION_MONTHS: positiveInt(1200).default(13),
@@ -157,6 +158,11 @@ export interface Config {
    * (PgBouncer in transaction mode), which cannot keep them across transactions.
    */
   databasePreparedStatements: boolean;
+  /**
+   * Coalescing (src/db/batcher.ts): GET reads that arrive while two are in flight share one
+   * statement over arrays; a lone one goes at once. false: every read its own statement.
+   */
+  dbCoalesce: boolean;
   /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */
   expirySweepIntervalSeconds: number;
   /** CONTRACT §12: whole months of the usage ledger kept (USAGE_LEDGER_RETENTION_MONTHS, 13). */
@@ -272,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     dbPoolMax: e.DB_POOL_MAX,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+    dbCoalesce: e.DB_COALESCE,
     expirySweepIntervalSeconds: e.EXPIRY_SWEEP_INTERVAL_SECONDS,
     usageLedgerRetentionMonths: e.USAGE_LEDGER_RETENTION_MONTHS,
     usageEventRetentionDays: e.USAGE_EVENT_RETENTION_DAYS,

@@ -5,6 +5,7 @@ import { createIdempotency, type Idempotency } from './idempotency.js';
 import { createIdempotencyRepository } from './idempotency-repository.js';
 import { createEnrollmentsRepository, type EnrollmentsRepository } from './repository.js';
 import { createEnrollmentService, type EnrollmentService } from './service.js';
+import { withCoalescedTokenViews } from './token-view-batch.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,7 +22,8 @@ declare module 'fastify' {
 export const enrollmentsPlugin = fp(
   async (app) => {
     const { db, clock, config } = app;
-    const enrollments = createEnrollmentsRepository(db);
+    const repository = createEnrollmentsRepository(db);
+    const enrollments = config.dbCoalesce ? withCoalescedTokenViews(repository, db) : repository;
     const keys = createIdempotencyRepository(db);
     const idempotency = createIdempotency({ clock, keys });
     app.decorate('enrollments', enrollments);

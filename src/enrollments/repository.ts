@@ -32,7 +32,7 @@ const NOW = sql`${sql.placeholder('now')}::timestamptz`;
 const ENROLLED_AT = sql`${sql.placeholder('enrolledAt')}::timestamptz`;
 const PARTNER = sql`${sql.placeholder('partnerId')}::uuid`;
 
-type RawTokenWithView = Partial<RawView> & {
+export type RawTokenWithView = Partial<RawView> & {
   id: string | null;
   t_id: string;
   t_secret_hash: string;
@@ -47,17 +47,21 @@ type RawTokenWithView = Partial<RawView> & {
   t_partner_disabled: boolean;
 };
 
+/** The values of one GET: SQL placeholders for the single statement, a row's columns for a batch's. */
+export interface TokenWithViewParams {
+  tokenId: unknown;
+  id: unknown;
+  promotionId: unknown;
+  now: unknown;
+}
+
 /**
  * GET in one round trip: the access token row and, seen through that token's partner (and
  * account, for a user token), the enrollment's view. Its WHERE is the visibility rule of
- * public reads (CONTRACT §3 rule 7); the token itself is checked by the caller.
+ * public reads (CONTRACT §3 rule 7); the token itself is checked by the caller. The batch of
+ * src/enrollments/token-view-batch.ts runs this same text once per row of its arrays.
  */
-const tokenWithView = prepared<
-  RawTokenWithView,
-  { tokenId: string; id: string; promotionId: string; now: Date }
->(
-  'enrollment_find_with_token',
-  sql`
+export const tokenWithViewSql = (p: TokenWithViewParams) => sql`
         select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
                t.account_id as t_account_id, t.scopes as t_scopes,
                ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at,
@@ -67,14 +71,51 @@ const tokenWithView = prepared<
         join partners tp on tp.id = t.partner_id
         left join test_clocks tt on tt.id = t.test_clock_id
         left join lateral (
-          ${selectViews(sql.placeholder('now'))}
-          where e.id = ${sql.placeholder('id')} and e.promotion_id = ${sql.placeholder('promotionId')}
+          ${selectViews(p.now)}
+          where e.id = ${p.id} and e.promotion_id = ${p.promotionId}
             and e.partner_id = t.partner_id
             and (t.kind = 'app' or e.account_id = t.account_id) and e.unenrolled_at is null
         ) v on true
-        where t.id = ${sql.placeholder('tokenId')}`,
+        where t.id = ${p.tokenId}`;
+
+const tokenWithView = prepared<
+  RawTokenWithView,
+  { tokenId: string; id: string; promotionId: string; now: Date }
+>(
+  'enrollment_find_with_token',
+  tokenWithViewSql({
+    tokenId: sql.placeholder('tokenId'),
+    id: sql.placeholder('id'),
+    promotionId: sql.placeholder('promotionId'),
+    now: sql.placeholder('now'),
+  }),
   { asFunction: true },
 );
+
+/** What GET's statement found: the token row (undefined: no such token) and the view it may see. */
+export interface TokenWithView {
+  token: TokenRow | undefined;
+  view: EnrollmentView | null;
+}
+
+/** A row of tokenWithViewSql (undefined: no token row), decoded. */
+export function toTokenWithView(row: RawTokenWithView | undefined): TokenWithView {
+  if (!row) return { token: undefined, view: null };
+  const token: TokenRow = {
+    id: row.t_id,
+    secretHash: row.t_secret_hash,
+    kind: row.t_kind,
+    partnerId: row.t_partner_id,
+    accountId: row.t_account_id,
+    scopes: row.t_scopes,
+    expiresAt: new Date(row.t_expires_at),
+    revokedAt: toDate(row.t_revoked_at),
+    testClockId: row.t_test_clock_id,
+    clockTime: toDate(row.t_clock_time),
+    partnerDisabled: row.t_partner_disabled,
+  };
+  return { token, view: row.id === null ? null : fromRawView(row as RawView) };
+}
 
 /** What the enrollment statement found, for the exact 4xx of each guard that refused. */
 export interface EnrollOutcome {
@@ -265,23 +306,9 @@ export function createEnrollmentsRepository(db: Db) {
     key: EnrollmentKey,
     now: Date,
     tx: Db = db,
-  ): Promise<{ token: TokenRow | undefined; view: EnrollmentView | null }> {
+  ): Promise<TokenWithView> {
     const [row] = await tokenWithView(tx, { tokenId, id: key.id, promotionId: key.promotionId, now });
-    if (!row) return { token: undefined, view: null };
-    const token: TokenRow = {
-      id: row.t_id,
-      secretHash: row.t_secret_hash,
-      kind: row.t_kind,
-      partnerId: row.t_partner_id,
-      accountId: row.t_account_id,
-      scopes: row.t_scopes,
-      expiresAt: new Date(row.t_expires_at),
-      revokedAt: toDate(row.t_revoked_at),
-      testClockId: row.t_test_clock_id,
-      clockTime: toDate(row.t_clock_time),
-      partnerDisabled: row.t_partner_disabled,
-    };
-    return { token, view: row.id === null ? null : fromRawView(row as RawView) };
+    return toTokenWithView(row);
   }
 
   /** Whether an enrollment row exists: settles a commit whose acknowledgement was lost. */

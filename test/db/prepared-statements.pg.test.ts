@@ -134,6 +134,12 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
     );
     const fn = (name: string) => database.statementFunctions!.get(name)!.fn;
     expect(procs).toEqual([
+      // GET's coalesced read (src/enrollments/token-view-batch.ts): its arrays, then the single one.
+      {
+        proname: fn('enrollment_find_many_with_token'),
+        args: 'text[], uuid[], text[], timestamp with time zone[]',
+        volatile: 's',
+      },
       { proname: installed!.fn, args: 'timestamp with time zone, uuid, text, text', volatile: 's' },
       // CONTRACT §12's reads: entitlements by either id, a batch's read, a locked attempt's ids.
       { proname: fn('usage_batch_find_context'), args: 'uuid[], text[], text[], bigint', volatile: 's' },
@@ -149,7 +155,7 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
       database.db,
       sql`select count(*)::int as n from pg_proc where proname like 'promotions_stmt_%'`,
     );
-    expect(again).toEqual([{ n: 5 }]);
+    expect(again).toEqual([{ n: 6 }]);
 
     const ctx = await createTestApp({ database: { ...test, database } });
     try {

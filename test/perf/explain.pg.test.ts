@@ -5,6 +5,7 @@ import { createPartnersRepository } from '../../src/auth/partners-repository.js'
 import { createTokenRepository } from '../../src/auth/token-repository.js';
 import type { Db } from '../../src/db/client.js';
 import { createEnrollmentsRepository } from '../../src/enrollments/repository.js';
+import { findTokenViews } from '../../src/enrollments/token-view-batch.js';
 import {
   type Captured,
   createExplainHarness,
@@ -117,6 +118,22 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
     const query = await queryOf(() =>
       enrollments.findTokenWithView(ids.token, { id: ids.enrollment, promotionId: 'promo_2' }, NOW),
     );
+    expectIndexed(await plan(query), [
+      'access_tokens',
+      'partners',
+      'enrollments',
+      'promotions',
+      'usage_counters',
+    ]);
+  });
+
+  it('GET coalesced: many token-and-view reads over arrays, each through the same indexes (enrollment_find_many_with_token)', async () => {
+    const reads = Array.from({ length: 64 }, (_, i) => ({
+      tokenId: ids.token,
+      key: { id: i % 2 ? ids.enrollment : randomUUID(), promotionId: 'promo_2' },
+      now: NOW,
+    }));
+    const query = await queryOf(() => findTokenViews(loggingDb, reads));
     expectIndexed(await plan(query), [
       'access_tokens',
       'partners',
