@@ -171,8 +171,7 @@ beforeAll(async () => {
   expect(clock.statusCode).toBe(201);
   const clockAccount = await asA('POST', `/v2/test_helpers/test_clocks/${clock.json().id}/accounts`, {});
   expect(clockAccount.statusCode).toBe(201);
-  const endpoint = await asA('POST', '/v2/webhook_endpoints', NEW_ENDPOINT);
-  expect(endpoint.statusCode).toBe(201);
+  const endpoint = await ctx.fixtures.webhookEndpoint(a.id, NEW_ENDPOINT);
   const enrolled = await ctx.app.inject({
     method: 'POST',
     url: '/v2/promotions',
@@ -187,7 +186,7 @@ beforeAll(async () => {
     b,
     ids: {
       enrollment_id: enrollmentId,
-      endpoint_id: endpoint.json().id,
+      endpoint_id: endpoint.id,
       event_id: events.json().data[0].id,
       test_clock_id: clock.json().id,
     },
