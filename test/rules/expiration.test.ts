@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeExpiration, isExpired } from './expiration.js';
-import { toRfc3339, truncateToSecond } from './time.js';
+import { computeExpiration, isExpired } from '../../src/rules/expiration.js';
+import { toRfc3339, truncateToSecond } from '../../src/rules/time.js';
 
 const d = (iso: string) => new Date(iso);
 const DAY_MS = 86_400_000;
