@@ -34,7 +34,7 @@ export default defineConfig({
         extends: true as const,
         test: {
           name: 'pglite',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['test/**/*.test.ts'],
           exclude: ['**/*.pg.test.ts', '**/*.root.test.ts', '**/node_modules/**', ...ISOLATED],
           env: { TEST_DB: 'pglite' },
         },

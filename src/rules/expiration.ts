@@ -1,6 +1,6 @@
 // CONTRACT §3 rule 1 (an enrollment's own expiration) and rule 10 (a promotion's end binds
 // it), each as the TypeScript reference and the SQL fragment the statements use; a property
-// test on both backends holds every pair equal (test/rules/expiration.test.ts).
+// test on both backends holds every pair equal (test/rules/expiration-sql.test.ts).
 import { type SQL, sql } from 'drizzle-orm';
 import { assertValidDate } from './time.js';
 

@@ -215,6 +215,35 @@ describe('a meter key (CONTRACT §12)', () => {
   });
 });
 
+describe("a partner's token (BFLA)", () => {
+  it('is refused on every admin operation with 401 not_authenticated, a user token and an app token', async () => {
+    const partner = await ctx.fixtures.partner();
+    const account = await ctx.fixtures.account();
+    const tokens = {
+      user: await ctx.fixtures.userToken(partner.id, account.id),
+      app: await ctx.fixtures.appToken(partner.id),
+    };
+    for (const op of adminOperations()) {
+      for (const [kind, token] of Object.entries(tokens)) {
+        const res = await call(op, token);
+        const where = `${op.method} ${op.path} with a partner's ${kind} token`;
+        expect(res.statusCode, where).toBe(401);
+        expect(res.headers['www-authenticate'], where).toBe('Bearer realm="admin", error="invalid_token"');
+        expect(res.json(), where).toEqual({
+          errors: [
+            {
+              status: '401',
+              code: 'not_authenticated',
+              title: 'User Not Authenticated',
+              detail: 'The admin token is invalid.',
+            },
+          ],
+        });
+      }
+    }
+  });
+});
+
 describe('who may call', () => {
   it('ADMIN_TOKEN is an owner', async () => {
     const res = await ctx.admin({ method: 'GET', url: '/admin/v1/operators' });

@@ -11,13 +11,7 @@ const ctx = useTestApp();
 async function partnerWithEndpoint() {
   const partner = await ctx.fixtures.partner();
   const app = await ctx.fixtures.appToken(partner.id);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/webhook_endpoints',
-    headers: bearer(app),
-    payload: { url: 'http://127.0.0.1:9/hook', event_types: ['promotion.ended'] },
-  });
-  expect(res.statusCode).toBe(201);
+  await ctx.fixtures.webhookEndpoint(partner.id, { event_types: ['promotion.ended'] });
   return { partner, app };
 }
 

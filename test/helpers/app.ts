@@ -110,10 +110,22 @@ export interface PartnerFixture {
   clientSecret: string;
 }
 
-/** Fast fixtures straight through the repositories (the admin API has its own tests). */
+export interface WebhookEndpointFixture {
+  id: string;
+  url: string;
+  event_types: string[];
+  description: string | null;
+  status: 'enabled' | 'disabled';
+  secret: string;
+}
+
+/**
+ * Fast fixtures straight through the repositories (the admin API has its own tests); a webhook
+ * endpoint through its /v2 route, which seals its secret.
+ */
 function createFixtures(ctx: TestContext) {
   const s = () => ctx.app;
-  return {
+  const fixtures = {
     async partner(
       overrides: { scopes?: Scope[]; redirectUris?: string[]; name?: string; sandbox?: boolean } = {},
     ): Promise<PartnerFixture> {
@@ -183,7 +195,25 @@ function createFixtures(ctx: TestContext) {
       return (await s().tokens.issueAccessToken({ kind: 'app', partnerId, accountId: null, scopes }))
         .access_token;
     },
+    /**
+     * POST /v2/webhook_endpoints for the partner, with an app token of its own (asserts the 201):
+     * the endpoint as created, its secret included. `url` defaults to a closed local port.
+     */
+    async webhookEndpoint(
+      partnerId: string,
+      fields: { url?: string; event_types?: string[]; description?: string } = {},
+    ): Promise<WebhookEndpointFixture> {
+      const res = await s().inject({
+        method: 'POST',
+        url: '/v2/webhook_endpoints',
+        headers: bearer(await fixtures.appToken(partnerId)),
+        payload: { url: 'http://127.0.0.1:9/hook', ...fields },
+      });
+      if (res.statusCode !== 201) throw new Error(`webhook endpoint: ${res.statusCode} ${res.body}`);
+      return res.json();
+    },
   };
+  return fixtures;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

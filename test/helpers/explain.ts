@@ -35,6 +35,24 @@ export function expectNoSeqScan(root: PlanNode): PlanNode[] {
   return all;
 }
 
+/**
+ * Asserts no sequential scan anywhere, that each of `tables` is read through one of its
+ * indexes, and that each of `indexes` is used (by name).
+ */
+export function expectIndexed(root: PlanNode, tables: string[], indexes: string[] = []): void {
+  const all = expectNoSeqScan(root);
+  const scans = all.filter((n) => INDEX_SCANS.includes(n['Node Type']));
+  for (const table of tables) {
+    // A Bitmap Index Scan names only the index; its Bitmap Heap Scan parent names the table.
+    const indexed = scans.some(
+      (n) => n['Relation Name'] === table || n['Index Name']?.startsWith(`${table}_`),
+    );
+    expect(indexed, `${table} not read through an index: ${JSON.stringify(root, null, 1)}`).toBe(true);
+  }
+  const used = scans.map((n) => n['Index Name']);
+  for (const index of indexes) expect(used, JSON.stringify(root, null, 1)).toContain(index);
+}
+
 export interface ExplainHarness {
   testDb: TestDatabase;
   pool: pg.Pool;

@@ -67,13 +67,10 @@ const attr = (span: OtlpSpan, key: string) => {
 /** A partner with a webhook endpoint on `hook`, and a user token of a new account. */
 async function scenario(ctx: TestContext, hook: FakeServer) {
   const partner = await ctx.fixtures.partner();
-  const endpoint = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/webhook_endpoints',
-    headers: bearer(await ctx.fixtures.appToken(partner.id)),
-    payload: { url: `${hook.url}/hook`, event_types: ['enrollment.created'] },
+  await ctx.fixtures.webhookEndpoint(partner.id, {
+    url: `${hook.url}/hook`,
+    event_types: ['enrollment.created'],
   });
-  expect(endpoint.statusCode).toBe(201);
   const promotion = await ctx.fixtures.promotion(partner.id);
   const account = await ctx.fixtures.account();
   return { promotion, token: await ctx.fixtures.userToken(partner.id, account.id) };

@@ -10,10 +10,8 @@ import {
   type Captured,
   createExplainHarness,
   type ExplainHarness,
-  expectNoSeqScan,
-  INDEX_SCANS,
+  expectIndexed,
   nodes,
-  type PlanNode,
 } from '../helpers/explain.js';
 
 // Every hot query, planned by PostgreSQL on a seeded and ANALYZEd database, must reach its
@@ -29,19 +27,6 @@ let pool: ExplainHarness['pool'];
 let ids: { partner: string; account: string; enrollment: string; token: string; clientId: string };
 const queryOf = (fn: () => Promise<unknown>) => h.queryOf(fn);
 const plan = (query: Captured) => h.plan(query);
-
-/** Asserts no sequential scan anywhere, and that each table is read through one of its indexes. */
-function expectIndexed(root: PlanNode, tables: string[]): void {
-  const all = expectNoSeqScan(root);
-  for (const table of tables) {
-    const indexed = all.some((n) => {
-      if (!INDEX_SCANS.includes(n['Node Type'])) return false;
-      // A Bitmap Index Scan names only the index; its Bitmap Heap Scan parent names the table.
-      return n['Relation Name'] === table || n['Index Name']?.startsWith(`${table}_`);
-    });
-    expect(indexed, `${table} not read through an index: ${JSON.stringify(root, null, 1)}`).toBe(true);
-  }
-}
 
 beforeAll(async () => {
   h = await createExplainHarness();

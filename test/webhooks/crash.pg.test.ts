@@ -64,15 +64,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
 describe('crash safety', () => {
   it('SIGKILL with deliveries in flight, restart beside a second instance: every event delivered, none twice at once', async () => {
     const partner = await ctx.fixtures.partner();
-    const app = await ctx.fixtures.appToken(partner.id);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/v2/webhook_endpoints',
-      headers: bearer(app),
-      payload: { url: receiver.newUrl() },
-    });
-    expect(created.statusCode).toBe(201);
-    receiver.secret = created.json().secret;
+    receiver.secret = (await ctx.fixtures.webhookEndpoint(partner.id, { url: receiver.newUrl() })).secret;
     receiver.delayMs = 200; // keeps deliveries in flight long enough to crash during them
     const promotionId = await ctx.fixtures.promotion(partner.id, { taskLimitPerMonth: null });
     const requests = requestsFor(ctx, () => partner);
@@ -119,14 +111,7 @@ describe('crash safety', () => {
 
   it('two instances share the work with no delivery in flight twice at once', async () => {
     const partner = await ctx.fixtures.partner();
-    const app = await ctx.fixtures.appToken(partner.id);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/v2/webhook_endpoints',
-      headers: bearer(app),
-      payload: { url: receiver.newUrl() },
-    });
-    receiver.secret = created.json().secret;
+    receiver.secret = (await ctx.fixtures.webhookEndpoint(partner.id, { url: receiver.newUrl() })).secret;
     receiver.delayMs = 50;
     const before = receiver.received.length;
     const promotionId = await ctx.fixtures.promotion(partner.id, { taskLimitPerMonth: null });

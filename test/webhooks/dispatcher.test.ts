@@ -53,13 +53,7 @@ function untilInFlight(): Promise<void> {
 async function scenario(n = 1) {
   const partner = await ctx.fixtures.partner();
   const app = await ctx.fixtures.appToken(partner.id);
-  const created = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/webhook_endpoints',
-    headers: bearer(app),
-    payload: { url: receiver.newUrl() },
-  });
-  const endpoint = created.json() as { id: string; url: string; secret: string };
+  const endpoint = await ctx.fixtures.webhookEndpoint(partner.id, { url: receiver.newUrl() });
   const promotionId = await ctx.fixtures.promotion(partner.id);
   for (let i = 0; i < n; i++) {
     const account = await ctx.fixtures.account();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { eventLog } from '../../src/events/event-log.js';
 import { createWebhooksRepository } from '../../src/webhooks/repository.js';
@@ -6,9 +6,7 @@ import {
   type Captured,
   createExplainHarness,
   type ExplainHarness,
-  expectNoSeqScan,
-  INDEX_SCANS,
-  type PlanNode,
+  expectIndexed,
 } from '../helpers/explain.js';
 
 // The dispatcher's claim, the event log's insert and the lists, planned by PostgreSQL on a seeded
@@ -25,13 +23,6 @@ const endpoint = 'we_000000000000000000000002';
 // Some of these operations send more than one statement: the first is the one planned.
 const queryOf = (fn: () => Promise<unknown>) => h.queryOf(fn, false);
 const plan = (query: Captured) => h.plan(query);
-
-/** No sequential scan, and each named index used. */
-function expectIndexed(root: PlanNode, indexes: string[]): void {
-  const all = expectNoSeqScan(root);
-  const used = all.filter((n) => INDEX_SCANS.includes(n['Node Type'])).map((n) => n['Index Name']);
-  for (const index of indexes) expect(used, JSON.stringify(root, null, 1)).toContain(index);
-}
 
 beforeAll(async () => {
   h = await createExplainHarness();
@@ -75,7 +66,7 @@ describe('webhook queries use indexes on a seeded, analyzed PostgreSQL', () => {
   it("the dispatcher's claim: due pending deliveries through the partial index", async () => {
     const repository = createWebhooksRepository(loggingDb);
     const query = await queryOf(() => repository.claim(NOW, 10, new Date(NOW.getTime() + 35_000)));
-    expectIndexed(await plan(query), ['webhook_deliveries_due_idx', 'webhook_endpoints_pkey']);
+    expectIndexed(await plan(query), [], ['webhook_deliveries_due_idx', 'webhook_endpoints_pkey']);
   });
 
   it("the event log's insert finds the subscribed endpoints by partner", async () => {
@@ -88,14 +79,14 @@ describe('webhook queries use indexes on a seeded, analyzed PostgreSQL', () => {
         actor: { type: 'admin', id: null },
       }),
     );
-    expectIndexed(await plan(query), ['webhook_endpoints_partner_idx']);
+    expectIndexed(await plan(query), [], ['webhook_endpoints_partner_idx']);
   });
 
   it("an endpoint's deliveries and a partner's event feed", async () => {
     const repository = createWebhooksRepository(loggingDb);
     const deliveries = await queryOf(() => repository.listDeliveries(endpoint, { limit: 25 }));
-    expectIndexed(await plan(deliveries), ['webhook_deliveries_endpoint_idx']);
+    expectIndexed(await plan(deliveries), [], ['webhook_deliveries_endpoint_idx']);
     const events = await queryOf(() => repository.listEvents(partner, { limit: 25 }, NOW));
-    expectIndexed(await plan(events), ['events_partner_idx']);
+    expectIndexed(await plan(events), [], ['events_partner_idx']);
   });
 });

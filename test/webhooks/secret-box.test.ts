@@ -37,13 +37,7 @@ describe('endpoint secrets at rest', () => {
   it('with WEBHOOK_SECRETS_KEY the database holds only ciphertext, and deliveries still verify', async () => {
     const partner = await ctx.fixtures.partner();
     const app = await ctx.fixtures.appToken(partner.id);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/v2/webhook_endpoints',
-      headers: bearer(app),
-      payload: { url: receiver.newUrl() },
-    });
-    const { id, secret } = created.json() as { id: string; secret: string };
+    const { id, secret } = await ctx.fixtures.webhookEndpoint(partner.id, { url: receiver.newUrl() });
     const rotated = await ctx.app.inject({
       method: 'POST',
       url: `/v2/webhook_endpoints/${id}/rotate_secret`,

@@ -87,23 +87,17 @@ describe('at creation (WEBHOOK_ALLOW_PRIVATE_URLS=false)', () => {
   it('checks a changed URL too', async () => {
     const partner = await ctx.fixtures.partner();
     const app = await ctx.fixtures.appToken(partner.id);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/v2/webhook_endpoints',
-      headers: bearer(app),
-      payload: { url: 'https://93.184.216.34/hook' },
-    });
-    expect(created.statusCode).toBe(201);
+    const created = await ctx.fixtures.webhookEndpoint(partner.id, { url: 'https://93.184.216.34/hook' });
     const res = await ctx.app.inject({
       method: 'PATCH',
-      url: `/v2/webhook_endpoints/${created.json().id}`,
+      url: `/v2/webhook_endpoints/${created.id}`,
       headers: bearer(app),
       payload: { url: 'https://192.168.0.10/hook' },
     });
     expect(res.statusCode).toBe(400);
     const read = await ctx.app.inject({
       method: 'GET',
-      url: `/v2/webhook_endpoints/${created.json().id}`,
+      url: `/v2/webhook_endpoints/${created.id}`,
       headers: bearer(app),
     });
     expect(read.json().url).toBe('https://93.184.216.34/hook');

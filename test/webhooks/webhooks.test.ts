@@ -25,17 +25,10 @@ async function setup(
 ) {
   const partner = await ctx.fixtures.partner();
   const app = await ctx.fixtures.appToken(partner.id);
-  const created = await ctx.app.inject({
-    method: 'POST',
-    url: '/v2/webhook_endpoints',
-    headers: bearer(app),
-    payload: {
-      url: options.url ?? receiver.newUrl(),
-      ...(options.eventTypes ? { event_types: options.eventTypes } : {}),
-    },
+  const endpoint = await ctx.fixtures.webhookEndpoint(partner.id, {
+    url: options.url ?? receiver.newUrl(),
+    ...(options.eventTypes ? { event_types: options.eventTypes } : {}),
   });
-  expect(created.statusCode).toBe(201);
-  const endpoint = created.json() as { id: string; secret: string; url: string };
   const promotionId = await ctx.fixtures.promotion(partner.id, {
     taskLimitPerMonth: options.taskLimit ?? 5,
     durationDays: options.durationDays ?? 90,
@@ -152,13 +145,7 @@ describe('webhook endpoints API', () => {
     const app = await ctx.fixtures.appToken(partner.id);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await ctx.app.inject({
-        method: 'POST',
-        url: '/v2/webhook_endpoints',
-        headers: bearer(app),
-        payload: { url: receiver.newUrl() },
-      });
-      ids.push(r.json().id);
+      ids.push((await ctx.fixtures.webhookEndpoint(partner.id, { url: receiver.newUrl() })).id);
     }
     ids.sort();
     const first = await ctx.app.inject({

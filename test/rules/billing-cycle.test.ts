@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cycleAt, cycleStart } from './billing-cycle.js';
+import { cycleAt, cycleStart } from '../../src/rules/billing-cycle.js';
 
 const d = (iso: string) => new Date(iso);
 const iso = (x: Date) => x.toISOString();

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Db } from './client.js';
-import { configureInDoubt, transactionResolvingDoubt } from './in-doubt.js';
+import type { Db } from '../../src/db/client.js';
+import { configureInDoubt, transactionResolvingDoubt } from '../../src/db/in-doubt.js';
 
 // What drizzle throws after a lost COMMIT: the error of the ROLLBACK it tries next.
 const lostCommit = Object.assign(new Error('Failed query: rollback'), {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRecord, exportChunks } from './format.js';
+import { csvCell, csvRecord, exportChunks } from '../../src/exports/format.js';
 
 describe('CSV cells (RFC 4180, formula injection neutralised)', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPoller } from './poller.js';
+import { createPoller } from '../src/poller.js';
 
 describe('createPoller', () => {
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCursor, readCursor, readTimeKey, timeKeyCursor, toPage } from './pagination.js';
+import { encodeCursor, readCursor, readTimeKey, timeKeyCursor, toPage } from '../src/pagination.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ID = '9f6c2b1e-3d4a-4b5c-8d7e-1f2a3b4c5d6e';

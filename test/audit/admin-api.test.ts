@@ -5,10 +5,10 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
+import { OPERATOR_PASSWORD, operatorWithKey } from '../admin/operator-helpers.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
 import { loadContract } from '../helpers/contract.js';
 import { requestsFor } from '../helpers/requests.js';
-import { OPERATOR_PASSWORD, operatorWithKey } from './operator-helpers.js';
 
 const ctx = useTestApp();
 const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
