@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ERRORS } from '../errors.js';
+import { requireRouteDeclaration } from '../http/route-declaration.js';
 import {
   authorize,
   type BearerRequirement,
@@ -61,11 +62,7 @@ export const bearerAuthPlugin = fp(
   async (app) => {
     const { tokens } = app;
 
-    app.addHook('onRoute', (route) => {
-      if (!route.config?.auth) {
-        throw new Error(`${route.method} ${route.url} must declare config.auth (bearer requirement)`);
-      }
-    });
+    requireRouteDeclaration(app, 'auth', (auth) => Boolean(auth), 'bearer requirement');
 
     app.addHook('preValidation', async function authenticateBearer(request) {
       const requirement = request.routeOptions.config.auth;

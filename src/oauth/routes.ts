@@ -1,12 +1,12 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
+import { createLoginThrottle } from '../auth/login-throttle.js';
 import { authorizeEndpoint } from './authorize-endpoint.js';
 import { type Csrf, createCsrf } from './csrf.js';
 import { oauthErrorHandler } from './error-handler.js';
 import { createGrantService, type GrantService } from './grant-service.js';
 import { createGrantsRepository } from './grants-repository.js';
 import { createLogin, type Login } from './login.js';
-import { createLoginThrottle } from './login-throttle.js';
 import { metadataEndpoint } from './metadata.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import { tokenManagementEndpoints } from './token-management.js';
