@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { changesBetween } from '../audit/audit-log.js';
+import { toAccountResource } from '../auth/resources.js';
+import { AccountSchema, CreateAccountSchema, UpdateAccountSchema } from '../auth/schemas.js';
 import { hashSecret } from '../auth/secrets.js';
 import { sqlState } from '../db/errors.js';
 import { ERRORS } from '../errors.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
-import { toAccountResource } from './resources.js';
-import { AccountSchema, CreateAccountSchema, UpdateAccountSchema } from './schemas.js';
 
 const UNIQUE_VIOLATION = '23505';
 const AccountParamsSchema = z.object({ account_id: z.string().max(36) });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EVENT_ID_PATTERN } from '../db/ids.js';
+import { toAdminEnrollmentResource, toEventResource } from '../enrollments/resource.js';
 import { ERRORS } from '../errors.js';
 import {
   type CursorPayload,
@@ -14,7 +15,6 @@ import {
 } from '../pagination.js';
 import { parseEnrollmentId } from '../rules/enrollment-id.js';
 import { errorResponses as errors } from '../schemas.js';
-import { toAdminEnrollmentResource, toEventResource } from './resources.js';
 import { AdminEnrollmentSchema, AdminEnrollmentStatusSchema, EventSchema } from './schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,7 +2,7 @@
 // read one: its enrollments with this cycle's usage, its entitlement now (the numbers GET
 // /admin/v1/entitlements answers, from the same service) and the usage ledger of one enrollment.
 import type { FastifyPluginAsync } from 'fastify';
-import { toAdminEnrollmentResource } from '../../admin/resources.js';
+import { toAdminEnrollmentResource } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
 import { encodeCursor, readCursor } from '../../pagination.js';
 import { parseEnrollmentId } from '../../rules/enrollment-id.js';

@@ -1,7 +1,7 @@
 // Console: find an enrollment (CONTRACT §11) by its id or its account's email, and read one:
 // its status and usage now, its usage ledger and its events (the trail of what happened).
 import type { FastifyPluginAsync } from 'fastify';
-import { toAdminEnrollmentResource, toEventResource } from '../../admin/resources.js';
+import { toAdminEnrollmentResource, toEventResource } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
 import { encodeCursor, readCursor } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId } from '../../rules/enrollment-id.js';

@@ -2,8 +2,8 @@
 // rotating its secret, changing or disabling one, and a partner's page with its webhook endpoints, promotions and, for a
 // sandbox partner, its test clocks. Changes go through partnerService, as the admin API's do.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { CreatePartnerSchema, UpdatePartnerSchema } from '../../admin/schemas.js';
 import type { PartnerResource } from '../../auth/partner-service.js';
+import { CreatePartnerSchema, UpdatePartnerSchema } from '../../auth/schemas.js';
 import { SCOPES } from '../../auth/scopes.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';

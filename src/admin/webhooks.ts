@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiAudit } from '../admin/admin-auth.js';
 import { ERRORS } from '../errors.js';
-import { registerWebhookRoutes } from './routes.js';
+import { registerWebhookRoutes } from '../webhooks/routes.js';
+import { apiAudit } from './admin-auth.js';
 
 /**
  * The admin mirror: /admin/v1/partners/{id}/webhook_endpoints and …/events, for any partner,

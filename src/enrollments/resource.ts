@@ -1,17 +1,9 @@
-import type { AccountRow } from '../auth/accounts-repository.js';
-import type { EventRow } from '../enrollments/audit-repository.js';
-import type { EnrollmentView } from '../enrollments/views.js';
 import { usageNow } from '../rules/billing-cycle.js';
 import { adminEnrollmentStatus } from '../rules/enrollment-detail.js';
 import { formatEnrollmentId } from '../rules/enrollment-id.js';
 import { toRfc3339OrNull as iso, toRfc3339 } from '../rules/time.js';
-
-export const toAccountResource = (a: AccountRow) => ({
-  id: a.id,
-  email: a.email,
-  external_id: a.externalId,
-  created_at: toRfc3339(a.createdAt),
-});
+import type { EventRow } from './audit-repository.js';
+import type { EnrollmentView } from './views.js';
 
 /** An enrollment as the operator sees it: unenrolled ones too, with the current cycle's usage. */
 export function toAdminEnrollmentResource(view: EnrollmentView, wallNow: Date) {
@@ -42,6 +34,3 @@ export const toEventResource = (e: EventRow) => ({
   data: e.data,
   created_at: toRfc3339(new Date(e.created_at)),
 });
-
-export { toPartnerResource } from '../auth/partner-service.js';
-export { toPromotionResource } from '../promotions/resource.js';
