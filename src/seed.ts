@@ -18,11 +18,25 @@ export const DEMO_OPERATOR_EMAIL = 'operator@example.com';
 export async function seedDemo(
   app: Pick<
     FastifyInstance,
-    'db' | 'partners' | 'accounts' | 'promotions' | 'tokens' | 'clock' | 'operatorService'
+    | 'db'
+    | 'partnersRepository'
+    | 'accountsRepository'
+    | 'promotionsRepository'
+    | 'tokenService'
+    | 'clock'
+    | 'operatorService'
   >,
   config: Config,
 ): Promise<string | null> {
-  const { db, partners, accounts, promotions, tokens, clock, operatorService } = app;
+  const {
+    db,
+    partnersRepository: partners,
+    accountsRepository: accounts,
+    promotionsRepository: promotions,
+    tokenService,
+    clock,
+    operatorService,
+  } = app;
   const [seeded] = await db.select().from(meta).where(eq(meta.key, 'demo_seeded')).limit(1);
   const [anyPartner] = await db.select({ id: partnersTable.id }).from(partnersTable).limit(1);
   // Only an empty store gets demo data; an operator's own data is never mixed with it.
@@ -59,7 +73,7 @@ export async function seedDemo(
     createdAt: now,
     updatedAt: now,
   });
-  const userToken = await tokens.issueAccessToken({
+  const userToken = await tokenService.issueAccessToken({
     kind: 'user',
     partnerId: partner.id,
     accountId: account.id,

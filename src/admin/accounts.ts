@@ -15,7 +15,7 @@ const AccountParamsSchema = z.object({ account_id: z.string().max(36) });
 
 /** /admin/v1/accounts: the users partners enroll, with the platform's id of each (CONTRACT §12). */
 export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { accounts, accountPasswords, auditLog, clock } = app;
+  const { accountsRepository: accounts, accountPasswords, auditLog, clock } = app;
 
   app.post(
     '/accounts',

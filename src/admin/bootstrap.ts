@@ -48,7 +48,7 @@ export const bootstrapRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function applyBootstrapDocument(request, reply) {
       const document = parseBootstrapDocument(request.body.document);
-      const result = await app.bootstrap.apply(document, {
+      const result = await app.bootstrapService.apply(document, {
         dryRun: request.body.dry_run,
         audit: apiAudit(request),
       });

@@ -21,7 +21,7 @@ const FORMATS: ExportFormat[] = ['csv', 'ndjson'];
 /** /admin/v1/promotions/{id}/enrollments.{csv,ndjson} and /usage.{csv,ndjson}. */
 export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps: ExportDeps = {
-    promotions: app.promotions,
+    promotions: app.promotionsRepository,
     exportsRepository: createExportsRepository(app.db),
     clock: app.clock,
   };

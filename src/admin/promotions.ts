@@ -16,7 +16,7 @@ import { apiAudit } from './admin-auth.js';
 
 /** /admin/v1/promotions: create, list (by id), read and change promotions. */
 export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { promotions, promotionService } = app;
+  const { promotionsRepository: promotions, promotionService } = app;
 
   app.post(
     '/promotions',

@@ -9,7 +9,7 @@ import { apiAudit } from './admin-auth.js';
  * inside the /admin/v1 scope (its admin-auth guards it).
  */
 export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { partners } = app;
+  const { partnersRepository: partners } = app;
   registerWebhookRoutes(app, {
     base: '/partners/:partner_id',
     baseParams: { partner_id: z.string().max(36) },

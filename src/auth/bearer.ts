@@ -60,7 +60,7 @@ export function requestToken(
  */
 export const bearerAuthPlugin = fp(
   async (app) => {
-    const { tokens } = app;
+    const { tokenService } = app;
 
     requireRouteDeclaration(app, 'auth', (auth) => Boolean(auth), 'bearer requirement');
 
@@ -68,10 +68,10 @@ export const bearerAuthPlugin = fp(
       const requirement = request.routeOptions.config.auth;
       if (!requirement || requirement === 'in-operation') return;
       const { token, fromHeader, inBody } = requestToken(request, requirement.bodyToken);
-      const principal = provenPrincipal(await tokens.verifyAccessToken(token));
+      const principal = provenPrincipal(await tokenService.verifyAccessToken(token));
       if (inBody && fromHeader !== undefined) {
         // The header then carries the partner's app token: it must be valid and the same partner's.
-        const app = provenPrincipal(await tokens.verifyAccessToken(fromHeader));
+        const app = provenPrincipal(await tokenService.verifyAccessToken(fromHeader));
         if (app.partnerId !== principal.partnerId) throw ERRORS.tokensOfDifferentPartners();
       }
       request.principal = authorize(principal, requirement);

@@ -17,7 +17,7 @@ import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from 
 import { toPromotionResource } from '../promotions/resource.js';
 import { toPromotionInput } from '../promotions/schemas.js';
 import type { PromotionService } from '../promotions/service.js';
-import type { WebhooksRepository } from '../webhooks/repository.js';
+import type { EndpointsRepository } from '../webhooks/endpoints-repository.js';
 import {
   newEndpointId,
   ROTATION_OVERLAP_MS,
@@ -74,7 +74,7 @@ export interface BootstrapDeps {
   accounts: AccountsRepository;
   promotions: PromotionsRepository;
   promotionService: PromotionService;
-  webhooks: { repository: WebhooksRepository; service: WebhookService };
+  webhooks: { repository: EndpointsRepository; service: WebhookService };
   repository: BootstrapRepository;
   auditLog: AuditLog;
 }

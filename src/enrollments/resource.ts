@@ -2,7 +2,7 @@ import { usageNow } from '../rules/billing-cycle.js';
 import { adminEnrollmentStatus } from '../rules/enrollment-detail.js';
 import { formatEnrollmentId } from '../rules/enrollment-id.js';
 import { toRfc3339OrNull as iso, toRfc3339 } from '../rules/time.js';
-import type { EventRow } from './audit-repository.js';
+import type { AuditTrailRow } from './audit-repository.js';
 import type { EnrollmentView } from './views.js';
 
 /** An enrollment as the operator sees it: unenrolled ones too, with the current cycle's usage. */
@@ -26,7 +26,8 @@ export function toAdminEnrollmentResource(view: EnrollmentView, wallNow: Date) {
   };
 }
 
-export const toEventResource = (e: EventRow) => ({
+/** An entry of an enrollment's audit trail as the admin API and the console show it. */
+export const toAuditTrailEntry = (e: AuditTrailRow) => ({
   id: e.id,
   type: e.type,
   actor_type: e.actor_type,

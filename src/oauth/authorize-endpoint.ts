@@ -34,7 +34,7 @@ const MESSAGES = {
  * ones go back to the client (RFC 6749 §4.1.2.1).
  */
 export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
-  const { partners, csrf, login, grantService, config } = app;
+  const { partnersRepository: partners, csrf, login, grantService, config } = app;
   const secureCookie = config.publicUrl.startsWith('https:');
   // RFC 9207: every authorization response names its issuer, so a client talking to several
   // authorization servers can tell which one answered (mix-up attacks); the metadata says so.

@@ -27,7 +27,7 @@ declare module 'fastify' {
  * parsed, and errors answered as RFC 6749 bodies, here and nowhere else.
  */
 export const oauthRoutes: FastifyPluginAsync = async (app) => {
-  const { db, clock, config, accounts, tokens, tokenRepository } = app;
+  const { db, clock, config, accountsRepository: accounts, tokenService, tokenRepository } = app;
   await app.register(formbody, { bodyLimit: 16_384 });
   app.setErrorHandler(oauthErrorHandler);
   app.decorate(
@@ -36,7 +36,7 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
       db,
       clock,
       grants: createGrantsRepository(db, tokenRepository),
-      tokens,
+      tokens: tokenService,
       tokenRepository,
       issuer: config.publicUrl,
     }),

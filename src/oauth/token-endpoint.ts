@@ -17,7 +17,7 @@ export function requireParam(form: FormBody, name: string): string {
 
 /** POST /oauth/token: client_credentials, authorization_code (PKCE) and refresh_token. */
 export const tokenEndpoint: FastifyPluginAsync = async (app) => {
-  const { partners, verifiedSecrets, tokens, grantService } = app;
+  const { partnersRepository: partners, verifiedSecrets, tokenService, grantService } = app;
 
   app.post('/oauth/token', async function token(request, reply) {
     noStore(reply);
@@ -30,7 +30,7 @@ export const tokenEndpoint: FastifyPluginAsync = async (app) => {
       case 'client_credentials': {
         const grant = accessGrant(partner, null, form.scope);
         if (!grant) throw invalidScope();
-        return tokens.issueAccessToken(grant);
+        return tokenService.issueAccessToken(grant);
       }
 
       case 'authorization_code': {

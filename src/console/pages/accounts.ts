@@ -30,7 +30,7 @@ const usage = (used: number, limit: number | null) =>
 
 export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleAccounts(app) {
-    const { enrollments, accounts, clock, entitlementService } = app;
+    const { enrollmentViews, accountsRepository: accounts, clock, entitlementService } = app;
 
     app.get('/accounts', { config: { role: 'viewer' } }, async function searchAccountsPage(request, reply) {
       const ctx = await pageContext(deps, request);
@@ -90,7 +90,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const keysPage = keys.slice(0, PAGE_SIZE);
         const views = new Map(
           (
-            await enrollments.findViewsByIds(
+            await enrollmentViews.findViewsByIds(
               keysPage.map((k) => k.id),
               now,
             )
@@ -106,7 +106,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
 
         // The ledger of one enrollment of the account (?ledger=<enrollment id>).
         const ledgerKey = query.ledger ? parseEnrollmentId(query.ledger) : null;
-        const [ledgerView] = ledgerKey ? await enrollments.findViewsByIds([ledgerKey.id], now) : [];
+        const [ledgerView] = ledgerKey ? await enrollmentViews.findViewsByIds([ledgerKey.id], now) : [];
         const ledgerOwned =
           ledgerKey &&
           ledgerView?.account_id === account.id &&

@@ -1,7 +1,7 @@
 // Console: find an enrollment (CONTRACT §11) by its id or its account's email, and read one:
 // its status and usage now, its usage ledger and its events (the trail of what happened).
 import type { FastifyPluginAsync } from 'fastify';
-import { toAdminEnrollmentResource, toEventResource } from '../../enrollments/resource.js';
+import { toAdminEnrollmentResource, toAuditTrailEntry } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
 import { encodeCursor, readCursor } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId } from '../../rules/enrollment-id.js';
@@ -26,7 +26,7 @@ const searchForm = (
 
 export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleEnrollments(app) {
-    const { enrollments, accounts, clock } = app;
+    const { enrollmentViews, enrollmentAuditTrail, accountsRepository: accounts, clock } = app;
 
     app.get(
       '/enrollments',
@@ -58,7 +58,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             const page = keys.slice(0, PAGE_SIZE);
             const views = new Map(
               (
-                await enrollments.findViewsByIds(
+                await enrollmentViews.findViewsByIds(
                   page.map((k) => k.id),
                   now,
                 )
@@ -105,7 +105,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
           }
         } else if (q !== '') {
           const key = parseEnrollmentId(q);
-          if (key && (await enrollments.exists(key))) {
+          if (key && (await enrollmentViews.exists(key))) {
             const url = `/console/enrollments/${encodeURIComponent(q)}`;
             // htmx follows a 303 inside fetch and would swap the wrong page: it navigates on HX-Redirect.
             if (request.headers['hx-request'] === 'true')
@@ -138,7 +138,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const { enrollment_id: id } = request.params as { enrollment_id: string };
         const key = parseEnrollmentId(id);
         const now = clock.now();
-        const [view] = key ? await enrollments.findViewsByIds([key.id], now) : [];
+        const [view] = key ? await enrollmentViews.findViewsByIds([key.id], now) : [];
         if (!key || !view || view.promotion_id !== key.promotionId) throw ERRORS.enrollmentNotFound();
         const e = toAdminEnrollmentResource(view, now);
         const account = await accounts.findById(view.account_id);
@@ -160,7 +160,10 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
           const at = Number(c.t);
           return c.t && Number.isFinite(at) && c.id && UUID.test(c.id) ? { at, id: c.id } : null;
         });
-        const events = await enrollments.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter });
+        const events = await enrollmentAuditTrail.listEvents(key.id, {
+          limit: PAGE_SIZE + 1,
+          after: eventsAfter,
+        });
         const eventsPage = events.slice(0, PAGE_SIZE);
         const eventsLast = eventsPage.at(-1);
 
@@ -232,7 +235,7 @@ ${table({
 ${table({
   id: 'enrollment-events',
   caption: 'What happened to this enrollment, oldest first',
-  rows: eventsPage.map(toEventResource),
+  rows: eventsPage.map(toAuditTrailEntry),
   next:
     events.length > PAGE_SIZE && eventsLast
       ? href(base, {

@@ -76,7 +76,7 @@ function secretPage(ctx: PageContext, partner: PartnerResource & { client_secret
 
 export const partnerPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consolePartners(app) {
-    const { partnerService, promotions, webhooks } = app;
+    const { partnerService, promotionsRepository: promotions, webhookService } = app;
 
     async function listPage(
       request: FastifyRequest,
@@ -154,7 +154,7 @@ ${partnerForm(ctx, values)}
       const ctx = await pageContext(deps, request);
       const partner = await partnerService.getPartner(id);
       const query = queryOf(request);
-      const endpoints = await webhooks.service.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
+      const endpoints = await webhookService.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
       const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
       const base = `/console/partners/${partner.id}`;
       return page(ctx, {

@@ -145,7 +145,14 @@ ${checkbox({ name: 'allow_reenrollment', label: 'Allow re-enrollment after expir
 
 export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consolePromotions(app) {
-    const { promotions, promotionService, partners, partnerService, enrollments, clock } = app;
+    const {
+      promotionsRepository: promotions,
+      promotionService,
+      partnersRepository: partners,
+      partnerService,
+      enrollmentViews,
+      clock,
+    } = app;
 
     async function partnerOptions() {
       return (await partnerService.listPartners({ limit: 100 })).data.map((p) => ({
@@ -284,7 +291,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       }));
 
       const afterId = readCursor(query.cursor, (c) => (c.after && UUID.test(c.after) ? c.after : null));
-      const rows = await enrollments.listByPromotion(p.id, { limit: PAGE_SIZE + 1, afterId }, now);
+      const rows = await enrollmentViews.listByPromotion(p.id, { limit: PAGE_SIZE + 1, afterId }, now);
       const shown = rows.slice(0, PAGE_SIZE).map((v) => toAdminEnrollmentResource(v, now));
       const last = rows.slice(0, PAGE_SIZE).at(-1);
       const base = `/console/promotions/${encodeURIComponent(p.id)}`;

@@ -19,8 +19,7 @@ const PAGE_SIZE = 25;
 
 export const webhookPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleWebhooks(app) {
-    const { partnerService, webhooks } = app;
-    const { service } = webhooks;
+    const { partnerService, webhookService: service } = app;
 
     app.get(
       '/partners/:partner_id/webhooks/:endpoint_id',
