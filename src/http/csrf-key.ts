@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { createMetaRepository } from '../db/meta-repository.js';
+import { findOrInsertMeta } from '../db/meta.js';
 
 /**
  * The HMAC key of a CSRF token scheme (the consent page's, the console's): 32 random bytes made
@@ -8,11 +8,9 @@ import { createMetaRepository } from '../db/meta-repository.js';
  * per process: it never changes, and losing the cache only costs one query.
  */
 export function csrfServerKey(db: Db, name: string): () => Promise<Buffer> {
-  const repository = createMetaRepository(db);
   let key: Promise<Buffer> | undefined;
   return function serverKey() {
-    key ??= repository
-      .valueOrInsert(name, () => randomBytes(32).toString('base64url'))
+    key ??= findOrInsertMeta(db, name, () => randomBytes(32).toString('base64url'))
       .then((value) => Buffer.from(value, 'base64url'))
       .catch((err: unknown) => {
         key = undefined;
