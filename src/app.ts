@@ -14,7 +14,6 @@ import { auditPlugin } from './audit/plugin.js';
 import { bearerAuthPlugin } from './auth/bearer.js';
 import { authPlugin } from './auth/plugin.js';
 import { bootstrapPlugin } from './bootstrap/plugin.js';
-import { bootstrapRoutes } from './bootstrap/routes.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { consoleRoutes } from './console/routes.js';
@@ -38,7 +37,6 @@ import { compiledSerializerCompiler } from './serializer.js';
 import { testClocksPlugin } from './test-clocks/plugin.js';
 import { testClockRoutes } from './test-clocks/routes.js';
 import { usagePlugin } from './usage/plugin.js';
-import { webhookAdminRoutes } from './webhooks/admin-routes.js';
 import { webhooksPlugin } from './webhooks/plugin.js';
 import { webhookRoutes } from './webhooks/routes.js';
 
@@ -205,8 +203,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       admin.addHook('onRequest', admin.rateLimits.countIp);
       await admin.register(adminAuthPlugin, { adminToken: options.adminToken });
       await admin.register(adminRoutes);
-      await admin.register(webhookAdminRoutes);
-      await admin.register(bootstrapRoutes);
     },
     { prefix: '/admin/v1' },
   );

@@ -17,11 +17,25 @@ export const DEMO_OPERATOR_EMAIL = 'operator@example.com';
 export async function seedDemo(
   app: Pick<
     FastifyInstance,
-    'db' | 'partners' | 'accounts' | 'promotions' | 'tokens' | 'clock' | 'operatorService'
+    | 'db'
+    | 'partnersRepository'
+    | 'accountsRepository'
+    | 'promotionsRepository'
+    | 'tokenService'
+    | 'clock'
+    | 'operatorService'
   >,
   config: Config,
 ): Promise<string | null> {
-  const { db, partners, accounts, promotions, tokens, clock, operatorService } = app;
+  const {
+    db,
+    partnersRepository: partners,
+    accountsRepository: accounts,
+    promotionsRepository: promotions,
+    tokenService,
+    clock,
+    operatorService,
+  } = app;
   const seeded = await findMeta(db, 'demo_seeded');
   // Only an empty store gets demo data; an operator's own data is never mixed with it.
   if (seeded !== undefined || (await partners.existsAny())) return null;
@@ -57,7 +71,7 @@ export async function seedDemo(
     createdAt: now,
     updatedAt: now,
   });
-  const userToken = await tokens.issueAccessToken({
+  const userToken = await tokenService.issueAccessToken({
     kind: 'user',
     partnerId: partner.id,
     accountId: account.id,

@@ -27,7 +27,7 @@ async function applySeedFileOrExit(
   database: Database,
 ): Promise<void> {
   try {
-    const { summary } = await app.bootstrap.applyFile(seedFile, process.env);
+    const { summary } = await app.bootstrapService.applyFile(seedFile, process.env);
     logger.info({ seed_file: seedFile, ...summary }, 'seed file applied');
   } catch (err) {
     if (err instanceof SeedFileError) {
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   logger.info({ url: `${config.publicUrl}/console` }, 'operator console');
   app.expirySweeper.start(app.log);
   app.usageMaintenance.start(app.log);
-  app.webhooks.dispatcher.start();
+  app.webhookDispatcher.start();
 }
 
 await main();

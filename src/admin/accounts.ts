@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { changesBetween } from '../audit/audit-log.js';
+import { toAccountResource } from '../auth/resources.js';
+import { AccountSchema, CreateAccountSchema, UpdateAccountSchema } from '../auth/schemas.js';
 import { hashSecret } from '../auth/secrets.js';
 import { sqlState } from '../db/errors.js';
 import { ERRORS } from '../errors.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
-import { toAccountResource } from './resources.js';
-import { AccountSchema, CreateAccountSchema, UpdateAccountSchema } from './schemas.js';
 
 const UNIQUE_VIOLATION = '23505';
 const AccountParamsSchema = z.object({ account_id: z.string().max(36) });
 
 /** /admin/v1/accounts: the users partners enroll, with the platform's id of each (CONTRACT §12). */
 export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { accounts, accountPasswords, auditLog, clock } = app;
+  const { accountsRepository: accounts, accountPasswords, auditLog, clock } = app;
 
   app.post(
     '/accounts',

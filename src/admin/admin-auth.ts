@@ -4,6 +4,7 @@ import type { AuditContext } from '../audit/audit-log.js';
 import { challenge, parseBearerHeader } from '../auth/authorize.js';
 import { safeEqual } from '../auth/secrets.js';
 import { ERRORS } from '../errors.js';
+import { requireRouteDeclaration } from '../http/route-declaration.js';
 import { looksLikeApiKey } from '../operators/service.js';
 import { ADMIN_TOKEN_ACTOR, type AdminActor, isRole, type Role, roleAllows } from '../rules/roles.js';
 
@@ -52,11 +53,7 @@ export const adminAuthPlugin = fp<AdminAuthOptions>(
   async (app, { adminToken }) => {
     const { operatorService } = app;
 
-    app.addHook('onRoute', function requireDeclaredRole(route) {
-      if (!isRole(route.config?.role)) {
-        throw new Error(`${route.method} ${route.url} must declare config.role (viewer, editor or owner)`);
-      }
-    });
+    requireRouteDeclaration(app, 'role', isRole, 'viewer, editor or owner');
 
     async function authenticate(header: string | undefined): Promise<AdminActor> {
       const token = parseBearerHeader(header);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EVENT_ID_PATTERN } from '../db/ids.js';
+import { toAdminEnrollmentResource, toAuditTrailEntry } from '../enrollments/resource.js';
 import { ERRORS } from '../errors.js';
 import {
   type CursorPayload,
@@ -14,7 +15,6 @@ import {
 } from '../pagination.js';
 import { parseEnrollmentId, UUID_PATTERN } from '../rules/enrollment-id.js';
 import { errorResponses as errors } from '../schemas.js';
-import { toAdminEnrollmentResource, toEventResource } from './resources.js';
 import { AdminEnrollmentSchema, AdminEnrollmentStatusSchema, EventSchema } from './schemas.js';
 
 /** An enrollment's events page by (created_at, id). */
@@ -24,7 +24,7 @@ function readEventCursor(payload: CursorPayload): TimeKey | null {
 
 /** /admin/v1: a promotion's enrollments (unenrolled ones too) and an enrollment's audit trail. */
 export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { promotions, enrollments, clock } = app;
+  const { promotionsRepository: promotions, enrollmentViews, enrollmentAuditTrail, clock } = app;
 
   app.get(
     '/promotions/:promotion_id/enrollments',
@@ -41,7 +41,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
       const afterId = readCursor(cursor, (c) => (c.after && UUID_PATTERN.test(c.after) ? c.after : null));
       if (!(await promotions.findById(request.params.promotion_id))) throw ERRORS.promotionNotFound();
       const now = clock.now();
-      const rows = await enrollments.listByPromotion(
+      const rows = await enrollmentViews.listByPromotion(
         request.params.promotion_id,
         { limit: limit + 1, afterId, status },
         now,
@@ -69,9 +69,9 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
       const { limit, cursor } = request.query;
       const after = readCursor(cursor, readEventCursor);
       const key = parseEnrollmentId(request.params.enrollment_id);
-      if (!key || !(await enrollments.exists(key))) throw ERRORS.enrollmentNotFound();
-      const rows = await enrollments.listEvents(key.id, { limit: limit + 1, after });
-      return toPage(rows, limit, toEventResource, (last) => timeKeyCursor(last.created_at, last.id));
+      if (!key || !(await enrollmentViews.exists(key))) throw ERRORS.enrollmentNotFound();
+      const rows = await enrollmentAuditTrail.listEvents(key.id, { limit: limit + 1, after });
+      return toPage(rows, limit, toAuditTrailEntry, (last) => timeKeyCursor(last.created_at, last.id));
     },
   );
 };

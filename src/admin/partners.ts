@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CreatePartnerSchema, PartnerSchema, UpdatePartnerSchema } from '../auth/schemas.js';
 import { ListQuerySchema, pageOf } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
-import { CreatePartnerSchema, PartnerSchema, UpdatePartnerSchema } from './schemas.js';
 
 const PartnerParams = z.object({ partner_id: z.string().max(36) });
 const PartnerWithSecretSchema = PartnerSchema.extend({ client_secret: z.string() });

@@ -2,19 +2,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERRORS } from '../errors.js';
 import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
-import type { PromotionChanges } from '../promotions/repository.js';
+import { toPromotionResource } from '../promotions/resource.js';
+import {
+  CreatePromotionSchema,
+  PromotionSchema,
+  toPromotionChanges,
+  toPromotionInput,
+  UpdatePromotionSchema,
+} from '../promotions/schemas.js';
 import { PROMOTION_ID_PATTERN } from '../rules/enrollment-id.js';
-import { truncateToSecond } from '../rules/time.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
-import { toPromotionResource } from './resources.js';
-import { CreatePromotionSchema, PromotionSchema, UpdatePromotionSchema } from './schemas.js';
-
-const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : d);
 
 /** /admin/v1/promotions: create, list (by id), read and change promotions. */
 export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { promotions, promotionService } = app;
+  const { promotionsRepository: promotions, promotionService } = app;
 
   app.post(
     '/promotions',
@@ -26,22 +28,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
     },
     async function createPromotion(request, reply) {
-      const body = request.body;
-      const created = await promotionService.create(
-        {
-          id: body.id,
-          partnerId: body.partner_id,
-          name: body.name,
-          status: body.status,
-          startsAt: body.starts_at,
-          endsAt: body.ends_at,
-          durationDays: body.duration_days,
-          taskLimitPerMonth: body.task_limit_per_month,
-          maxEnrollments: body.max_enrollments,
-          allowReenrollment: body.allow_reenrollment,
-        },
-        apiAudit(request),
-      );
+      const created = await promotionService.create(toPromotionInput(request.body), apiAudit(request));
       return reply
         .code(201)
         .header('location', `/admin/v1/promotions/${created.id}`)
@@ -94,20 +81,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
     },
     async function updatePromotion(request) {
-      const b = request.body;
-      const changes: PromotionChanges = {
-        name: b.name,
-        status: b.status,
-        startsAt: second(b.starts_at),
-        endsAt: second(b.ends_at),
-        durationDays: b.duration_days,
-        taskLimitPerMonth: b.task_limit_per_month,
-        maxEnrollments: b.max_enrollments,
-        allowReenrollment: b.allow_reenrollment,
-      };
-      for (const k of Object.keys(changes) as (keyof PromotionChanges)[]) {
-        if (changes[k] === undefined) delete changes[k];
-      }
+      const changes = toPromotionChanges(request.body);
       return toPromotionResource(
         await promotionService.update(request.params.promotion_id, changes, apiAudit(request)),
       );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { accountRoutes } from './accounts.js';
 import { auditLogRoutes } from './audit-log.js';
+import { bootstrapRoutes } from './bootstrap.js';
 import { enrollmentRoutes } from './enrollments.js';
 import { exportRoutes } from './exports.js';
 import { meteringRoutes } from './metering.js';
@@ -10,10 +11,12 @@ import { promotionRoutes } from './promotions.js';
 import { testClockAdminRoutes } from './test-clocks.js';
 import { tokenRoutes } from './tokens.js';
 import { usageRoutes } from './usage.js';
+import { webhookAdminRoutes } from './webhooks.js';
 
 /**
  * /admin/v1: the operator's surface, behind ADMIN_TOKEN or an operator's API key
- * (admin-auth.ts), one file per resource; each route declares the role it needs (CONTRACT §11).
+ * (admin-auth.ts), one file per resource, every one registered here; each route declares the
+ * role it needs (CONTRACT §11).
  */
 export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(partnerRoutes);
@@ -27,4 +30,6 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(testClockAdminRoutes);
   await app.register(operatorRoutes);
   await app.register(auditLogRoutes);
+  await app.register(webhookAdminRoutes);
+  await app.register(bootstrapRoutes);
 };

@@ -8,7 +8,7 @@ import { MintTokenSchema, TokenResponseSchema } from './schemas.js';
 
 /** /admin/v1/tokens: access tokens minted for a partner without the OAuth dance (auth/access-grant.ts decides them). */
 export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { partners, accounts, tokens, auditLog } = app;
+  const { partnersRepository: partners, accountsRepository: accounts, tokenService, auditLog } = app;
 
   app.post(
     '/tokens',
@@ -30,7 +30,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!grant) throw ERRORS.scopeNotAllowed(partner.scopes);
       // CONTRACT §11: who minted which token for whom; the token's id, never its secret.
       const token = await auditLog.write(apiAudit(request), async (tx) => {
-        const issued = await tokens.issueAccessToken(grant, tx);
+        const issued = await tokenService.issueAccessToken(grant, tx);
         return {
           result: issued,
           entry: {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ERRORS } from '../errors.js';
+import { requireRouteDeclaration } from '../http/route-declaration.js';
 import {
   authorize,
   type BearerRequirement,
@@ -59,22 +60,18 @@ export function requestToken(
  */
 export const bearerAuthPlugin = fp(
   async (app) => {
-    const { tokens } = app;
+    const { tokenService } = app;
 
-    app.addHook('onRoute', (route) => {
-      if (!route.config?.auth) {
-        throw new Error(`${route.method} ${route.url} must declare config.auth (bearer requirement)`);
-      }
-    });
+    requireRouteDeclaration(app, 'auth', (auth) => Boolean(auth), 'bearer requirement');
 
     app.addHook('preValidation', async function authenticateBearer(request) {
       const requirement = request.routeOptions.config.auth;
       if (!requirement || requirement === 'in-operation') return;
       const { token, fromHeader, inBody } = requestToken(request, requirement.bodyToken);
-      const principal = provenPrincipal(await tokens.verifyAccessToken(token));
+      const principal = provenPrincipal(await tokenService.verifyAccessToken(token));
       if (inBody && fromHeader !== undefined) {
         // The header then carries the partner's app token: it must be valid and the same partner's.
-        const app = provenPrincipal(await tokens.verifyAccessToken(fromHeader));
+        const app = provenPrincipal(await tokenService.verifyAccessToken(fromHeader));
         if (app.partnerId !== principal.partnerId) throw ERRORS.tokensOfDifferentPartners();
       }
       request.principal = authorize(principal, requirement);

@@ -10,15 +10,15 @@ import { createVerifiedSecrets, type VerifiedSecrets } from './verified-secrets.
 
 declare module 'fastify' {
   interface FastifyInstance {
-    partners: PartnersRepository;
+    partnersRepository: PartnersRepository;
     /** The operator's partners: registration, changes, disabling and secret rotation, audited (CONTRACT §6, CONTRACT §11). */
     partnerService: PartnerService;
-    accounts: AccountsRepository;
+    accountsRepository: AccountsRepository;
     /** Accounts' passwords set through the admin API (hashed; `setPassword(id, password, tx?)`). */
     accountPasswords: AccountPasswords;
     tokenRepository: TokenRepository;
     /** Issues and verifies access tokens; every audience's authentication goes through it. */
-    tokens: TokenService;
+    tokenService: TokenService;
     /** Client secrets that recently passed scrypt (OAuth client authentication). */
     verifiedSecrets: VerifiedSecrets;
   }
@@ -29,18 +29,18 @@ export const authPlugin = fp(
   async (app) => {
     const tokenRepository = createTokenRepository(app.db);
     const partners = createPartnersRepository(app.db);
-    app.decorate('partners', partners);
+    app.decorate('partnersRepository', partners);
     app.decorate(
       'partnerService',
       createPartnerService({ clock: app.clock, partners, auditLog: app.auditLog }),
     );
     const accounts = createAccountsRepository(app.db);
-    app.decorate('accounts', accounts);
+    app.decorate('accountsRepository', accounts);
     app.decorate('accountPasswords', createAccountPasswords({ accounts }));
     app.decorate('tokenRepository', tokenRepository);
     app.decorate('verifiedSecrets', createVerifiedSecrets({ clock: app.clock }));
     app.decorate(
-      'tokens',
+      'tokenService',
       createTokenService({
         tokens: tokenRepository,
         clock: app.clock,

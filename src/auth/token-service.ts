@@ -1,10 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { formatScopes, type Scope } from './scopes.js';
 import { randomId, sha256 } from './secrets.js';
-import type { AccessTokenRow, TokenRepository } from './token-repository.js';
+import { accountClockSql, type TokenRepository, type TokenRow } from './token-repository.js';
 
 export type TokenKind = 'app' | 'user';
 
@@ -32,21 +31,6 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
-/** The token columns verification reads. */
-export type TokenRow = Pick<
-  AccessTokenRow,
-  | 'id'
-  | 'secretHash'
-  | 'kind'
-  | 'partnerId'
-  | 'accountId'
-  | 'scopes'
-  | 'expiresAt'
-  | 'revokedAt'
-  | 'testClockId'
-  | 'clockTime'
-  | 'partnerDisabled'
->;
 export type VerifyResult =
   | { ok: true; principal: Principal }
   | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' | 'partner_disabled' };
@@ -82,16 +66,6 @@ export interface IssueInput {
   scopes: Scope[];
   familyId?: string | null;
 }
-
-/**
- * A user token copies its account's test clock (CONTRACT §9) in the insert itself, whoever issues
- * it (OAuth, the admin API, a clock's accounts endpoint): no extra round trip, and a clock
- * account's token can never run on the wall clock.
- */
-const accountClock = (accountId: string | null) =>
-  accountId === null
-    ? null
-    : sql<string | null>`(select test_clock_id from accounts where id = ${accountId})`;
 
 export function createTokenService(deps: {
   tokens: TokenRepository;
@@ -136,7 +110,7 @@ export function createTokenService(deps: {
         accountId: input.accountId,
         scopes: input.scopes,
         familyId: input.familyId ?? null,
-        testClockId: accountClock(input.accountId),
+        testClockId: accountClockSql(input.accountId),
         expiresAt: new Date(now.getTime() + accessTokenTtlSeconds * 1000),
         createdAt: now,
       },

@@ -3,11 +3,11 @@
 // `prune: true` deleted, ended or kept. Each planned change carries the step that makes it, run
 // by the applier (apply.ts) in the planner's transaction; the planner itself writes nothing.
 import { randomUUID } from 'node:crypto';
-import { toAccountResource } from '../admin/resources.js';
 import { type AuditContext, type AuditEntry, type AuditLog, changesBetween } from '../audit/audit-log.js';
 import type { AccountRow, AccountsRepository } from '../auth/accounts-repository.js';
 import { partnerStatus, toPartnerResource } from '../auth/partner-service.js';
 import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
+import { toAccountResource } from '../auth/resources.js';
 import { hashSecret, verifySecret } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -15,9 +15,9 @@ import { sqlState } from '../db/errors.js';
 import { isApiError } from '../errors.js';
 import type { PromotionChanges, PromotionsRepository, PromotionWithCount } from '../promotions/repository.js';
 import { toPromotionResource } from '../promotions/resource.js';
+import { toPromotionInput } from '../promotions/schemas.js';
 import type { PromotionService } from '../promotions/service.js';
-import { truncateToSecond } from '../rules/time.js';
-import type { WebhooksRepository } from '../webhooks/repository.js';
+import type { EndpointsRepository } from '../webhooks/endpoints-repository.js';
 import {
   newEndpointId,
   ROTATION_OVERLAP_MS,
@@ -74,7 +74,7 @@ export interface BootstrapDeps {
   accounts: AccountsRepository;
   promotions: PromotionsRepository;
   promotionService: PromotionService;
-  webhooks: { repository: WebhooksRepository; service: WebhookService };
+  webhooks: { repository: EndpointsRepository; service: WebhookService };
   repository: BootstrapRepository;
   auditLog: AuditLog;
 }
@@ -103,7 +103,6 @@ const sameList = (a: readonly string[], b: readonly string[]) =>
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   sameList([...new Set(a)].sort(), [...new Set(b)].sort());
 const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
-const instant = (d: Date | null | undefined) => (d ? truncateToSecond(d) : null);
 const enrollmentsDetail = (n: number) => `has ${n} enrollment${n === 1 ? '' : 's'}, kept for their history`;
 
 function declared(
@@ -529,22 +528,11 @@ function planPromotion(
   now: Date,
   deps: ApplyDeps,
 ): PlannedChange | { conflict: [ProblemPath, string] } {
-  const wanted = {
-    name: promotion.name,
-    status: promotion.status,
-    startsAt: instant(promotion.starts_at),
-    endsAt: instant(promotion.ends_at),
-    durationDays: promotion.duration_days ?? null,
-    taskLimitPerMonth: promotion.task_limit_per_month ?? null,
-    maxEnrollments: promotion.max_enrollments ?? null,
-    allowReenrollment: promotion.allow_reenrollment,
-  };
+  // Every field of the file, an absent one at its default (the file is the whole state).
+  const wanted = toPromotionInput({ ...promotion, partner_id: partnerId });
   if (!row) {
     return declared('promotion', promotion.id, at, 'created', [], async (tx) => {
-      const created = await deps.promotions.insert(
-        { id: promotion.id, partnerId, ...wanted, createdAt: now, updatedAt: now },
-        tx,
-      );
+      const created = await deps.promotions.insert({ ...wanted, createdAt: now, updatedAt: now }, tx);
       if (!created) throw bootstrapConflict([{ path: [...at, 'id'], message: 'was taken meanwhile' }]);
       await audited(deps, tx, {
         action: 'promotion.created',

@@ -6,7 +6,7 @@ import type { BootstrapDeps } from './plan.js';
 import { createBootstrapRepository } from './repository.js';
 import type { BootstrapDocument } from './schema.js';
 
-export interface Bootstrap {
+export interface BootstrapService {
   /** Applies (or with `dryRun`, plans) a validated document in one transaction (CONTRACT §10). */
   apply(
     document: BootstrapDocument,
@@ -18,7 +18,7 @@ export interface Bootstrap {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    bootstrap: Bootstrap;
+    bootstrapService: BootstrapService;
   }
 }
 
@@ -28,11 +28,11 @@ export const bootstrapPlugin = fp(
     const deps: BootstrapDeps = {
       db: app.db,
       clock: app.clock,
-      partners: app.partners,
-      accounts: app.accounts,
-      promotions: app.promotions,
+      partners: app.partnersRepository,
+      accounts: app.accountsRepository,
+      promotions: app.promotionsRepository,
       promotionService: app.promotionService,
-      webhooks: { repository: app.webhooks.repository, service: app.webhooks.service },
+      webhooks: { repository: app.webhookEndpoints, service: app.webhookService },
       repository: createBootstrapRepository(app.db),
       auditLog: app.auditLog,
     };
@@ -42,7 +42,7 @@ export const bootstrapPlugin = fp(
     function applyFile(path: string, env: NodeJS.ProcessEnv) {
       return applySeedFile(path, env, deps);
     }
-    app.decorate('bootstrap', { apply, applyFile } satisfies Bootstrap);
+    app.decorate('bootstrapService', { apply, applyFile } satisfies BootstrapService);
   },
   { name: 'bootstrap', dependencies: ['core', 'audit', 'auth', 'promotions', 'webhooks'] },
 ) satisfies FastifyPluginAsync;

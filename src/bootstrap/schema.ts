@@ -6,7 +6,7 @@
 // - BootstrapDocumentSchema: the same with the secrets resolved, as POST /admin/v1/bootstrap
 //   takes it; it also checks what spans objects (a client_id or email declared twice).
 import { z } from 'zod';
-import { RedirectUriSchema } from '../admin/schemas.js';
+import { RedirectUriSchema } from '../auth/schemas.js';
 import { SCOPES } from '../auth/scopes.js';
 import { EVENT_TYPES } from '../events/event-types.js';
 import { DateTimeSchema, ExternalIdSchema, PromotionIdSchema } from '../schemas.js';

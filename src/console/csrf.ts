@@ -4,11 +4,9 @@
 // cannot read or send: SameSite=Strict, HttpOnly), the sign-in form to a nonce cookie of its
 // own with an expiry. Tokens never sit in a URL.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { randomId } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { meta } from '../db/schema.js';
+import { csrfServerKey } from '../http/csrf-key.js';
 
 const KEY_NAME = 'console_csrf_key';
 export const SIGN_IN_TTL_SECONDS = 60 * 60;
@@ -17,24 +15,7 @@ const SIGN_IN_TOKEN = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 
 export function createConsoleCsrf(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
-  let key: Promise<Buffer> | undefined;
-
-  async function loadKey(): Promise<Buffer> {
-    await db
-      .insert(meta)
-      .values({ key: KEY_NAME, value: randomId(32) })
-      .onConflictDoNothing();
-    const [row] = await db.select().from(meta).where(sql`${meta.key} = ${KEY_NAME}`).limit(1);
-    return Buffer.from(row!.value, 'base64url');
-  }
-  // Cached per process: it never changes, and losing the cache only costs one query.
-  const serverKey = () => {
-    key ??= loadKey().catch((err: unknown) => {
-      key = undefined;
-      throw err;
-    });
-    return key;
-  };
+  const serverKey = csrfServerKey(db, KEY_NAME);
   const mac = async (parts: readonly (string | number)[]) =>
     createHmac('sha256', await serverKey())
       .update(JSON.stringify(['console-v1', ...parts]))

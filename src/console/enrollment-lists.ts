@@ -1,8 +1,7 @@
 // What the console's enrollment lists share (the enrollment search, an account's page, a
 // promotion's page): an account's enrollments a page at a time, and the tables' columns.
 
-import type { EnrollmentsRepository } from '../enrollments/repository.js';
-import type { EnrollmentView } from '../enrollments/views.js';
+import type { EnrollmentView, EnrollmentViews } from '../enrollments/views.js';
 import type { Page } from '../pagination.js';
 import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { html } from './html.js';
@@ -13,7 +12,7 @@ import type { ConsoleRepository } from './repository.js';
 /** An account's enrollments (every promotion, unenrolled ones too) by id, each as its view now. */
 export async function accountEnrollmentsPage(
   repository: Pick<ConsoleRepository, 'enrollmentsOfAccount'>,
-  enrollments: Pick<EnrollmentsRepository, 'findViewsByIds'>,
+  enrollments: Pick<EnrollmentViews, 'findViewsByIds'>,
   accountId: string,
   cursor: string | undefined,
   now: Date,

@@ -1,7 +1,7 @@
 // The console's one template helper (CONTRACT §11): `html` escapes every interpolated value
 // unless it is already Html (another template, or `raw` of a constant the code wrote). Arrays
 // are joined; null, undefined and false render nothing, so `${cond && html`…`}` works.
-import { escapeHtml } from '../oauth/consent-page.js';
+import { escapeHtml } from '../http/html-escape.js';
 
 /** Markup that is safe to emit as it is. */
 export class Html {

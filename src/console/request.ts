@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditContext } from '../audit/audit-log.js';
 import { ERRORS } from '../errors.js';
-import { readForm } from '../oauth/form.js';
+import { readForm } from '../http/form.js';
 import type { Assets } from './assets.js';
 import type { ConsoleCsrf } from './csrf.js';
 import type { Html } from './html.js';
@@ -46,7 +46,7 @@ export function sendPage(reply: FastifyReply, status: number, page: Html): Fasti
   return reply.code(status).type('text/html; charset=utf-8').send(page.value);
 }
 
-/** The posted form's fields (src/oauth/form.ts reads them: urlencoded, every field once). */
+/** The posted form's fields (src/http/form.ts reads them: urlencoded, every field once). */
 export function readConsoleForm(request: FastifyRequest): Record<string, string> {
   return readForm(request, (problem) =>
     problem.kind === 'media_type'

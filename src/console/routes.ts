@@ -7,10 +7,11 @@
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parseBearerHeader } from '../auth/authorize.js';
+import { createLoginThrottle } from '../auth/login-throttle.js';
 import { toApiError } from '../error-handler.js';
 import { ERRORS } from '../errors.js';
-import { readCookie } from '../oauth/csrf.js';
-import { createLoginThrottle } from '../oauth/login-throttle.js';
+import { readCookie } from '../http/cookies.js';
+import { requireRouteDeclaration } from '../http/route-declaration.js';
 import { looksLikeApiKey } from '../operators/service.js';
 import { isRole, roleAllows } from '../rules/roles.js';
 import { assetRoutes, loadAssets } from './assets.js';
@@ -64,11 +65,12 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   const sessions = createSessions({ clock, sessions: createSessionRepository(db) });
   const secureCookies = config.publicUrl.startsWith('https:');
 
-  app.addHook('onRoute', (route) => {
-    if (!route.config?.consolePublic && !isRole(route.config?.role)) {
-      throw new Error(`${route.method} ${route.url} must declare config.role (or consolePublic)`);
-    }
-  });
+  requireRouteDeclaration(
+    app,
+    'role',
+    (role, c) => c.consolePublic === true || isRole(role),
+    'or consolePublic',
+  );
 
   // Every answer of the scope, errors and redirects too, wears the page's security headers;
   // form posts count against the client IP, like the OAuth forms.

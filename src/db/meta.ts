@@ -14,3 +14,9 @@ export async function findMeta(db: Db, key: string): Promise<string | undefined>
 export async function insertMeta(db: Db, key: string, value: string): Promise<void> {
   await db.insert(meta).values({ key, value });
 }
+
+/** The value under `key`, stored as `make()` by whichever caller (of any instance) asks first. */
+export async function findOrInsertMeta(db: Db, key: string, make: () => string): Promise<string> {
+  await db.insert(meta).values({ key, value: make() }).onConflictDoNothing();
+  return (await findMeta(db, key))!;
+}

@@ -40,7 +40,8 @@ function auditData(type: AuditType, data: Record<string, unknown>): Record<strin
   }
 }
 
-export interface EventRow {
+/** One entry of an enrollment's audit trail (an event of the log, as the audit entry it shows as). */
+export interface AuditTrailRow {
   id: string;
   type: AuditType;
   actor_type: ActorType;
@@ -62,13 +63,13 @@ interface RawEvent {
 const jsonRecord = (v: unknown): Record<string, unknown> =>
   (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
 
-export function createAuditRepository(db: Db) {
+export function createEnrollmentAuditTrail(db: Db) {
   /** The audit trail, oldest first; ties in a stable order by id. */
   async function listEvents(
     enrollmentId: string,
     options: { limit: number; after?: { at: number; id: string } },
     tx: Db = db,
-  ): Promise<EventRow[]> {
+  ): Promise<AuditTrailRow[]> {
     const rows = await queryRows<RawEvent>(
       tx,
       sql`select id, type, actor_type, actor_id, data, ${epochMs(sql`occurred_at`)} as created_at
@@ -94,3 +95,5 @@ export function createAuditRepository(db: Db) {
 
   return { listEvents };
 }
+
+export type EnrollmentAuditTrail = ReturnType<typeof createEnrollmentAuditTrail>;

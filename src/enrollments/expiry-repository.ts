@@ -17,7 +17,7 @@ export interface MarkExpiredOptions {
   wallNow?: Date;
 }
 
-export function createExpiryRepository(db: Db) {
+export function createEnrollmentExpiry(db: Db) {
   /**
    * Marks up to `batch` enrollments past their effective expiration (rule 10: a promotion's
    * end binds them) with their `enrollment.expired` event and its deliveries, in one statement
@@ -100,3 +100,5 @@ export function createExpiryRepository(db: Db) {
 
   return { markExpired, expireEndedPromotion };
 }
+
+export type EnrollmentExpiry = ReturnType<typeof createEnrollmentExpiry>;

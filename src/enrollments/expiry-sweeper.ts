@@ -5,8 +5,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import { createPoller, type Poller } from '../poller.js';
+import type { EnrollmentExpiry } from './expiry-repository.js';
 import type { IdempotencyRepository } from './idempotency-repository.js';
-import type { EnrollmentsRepository } from './repository.js';
 
 export const SWEEP_BATCH_SIZE = 500;
 /** Bounds one sweep so a backlog is worked off over several intervals, not in one long burst. */
@@ -19,12 +19,12 @@ export interface SweepResult {
 
 export function createExpirySweeper(deps: {
   clock: Clock;
-  enrollments: EnrollmentsRepository;
+  expiry: Pick<EnrollmentExpiry, 'markExpired'>;
   keys: IdempotencyRepository;
   intervalMs: number;
   batchSize?: number;
 }) {
-  const { clock, enrollments, keys, intervalMs } = deps;
+  const { clock, expiry, keys, intervalMs } = deps;
   const batchSize = deps.batchSize ?? SWEEP_BATCH_SIZE;
   let poller: Poller | null = null;
 
@@ -41,7 +41,7 @@ export function createExpirySweeper(deps: {
   /** One full sweep at `now`; tests call it directly. */
   async function sweepOnce(now: Date = clock.now()): Promise<SweepResult> {
     // Each batch is one statement: the enrollments marked with their events and deliveries.
-    const expired = await drain(async (batch) => (await enrollments.markExpired(now, batch)).length);
+    const expired = await drain(async (batch) => (await expiry.markExpired(now, batch)).length);
     const keysDeleted = await drain((batch) => keys.deleteExpired(now, batch));
     return { expired, keysDeleted };
   }

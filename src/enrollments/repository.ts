@@ -1,11 +1,17 @@
 // The public API's statements (CONTRACT §4): POST and DELETE /v2/promotions each in one
-// statement after the token, and GET's token and enrollment in one query. `app.enrollments`
-// is this repository with the views, expiry and audit repositories of this folder.
+// statement after the token, and GET's token and enrollment in one query
+// (`app.enrollmentsRepository`; the views, expiry and audit trail are decorated on their own).
 import { sql } from 'drizzle-orm';
-import type { TokenRow } from '../auth/token-service.js';
+import {
+  type PrefixedTokenColumns,
+  type TokenRow,
+  tokenColumnsSql,
+  tokenJoinsSql,
+  toTokenRow,
+} from '../auth/token-repository.js';
 import { type Db, queryRows } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { epochMs, toDate } from '../db/sql.js';
+import { epochMs } from '../db/sql.js';
 import { eventCtes } from '../events/event-log.js';
 import { billingCycleSql } from '../rules/billing-cycle.js';
 import { promotionDetailOfRowSql, promotionDetailSql } from '../rules/enrollment-detail.js';
@@ -13,10 +19,7 @@ import type { EnrollmentKey } from '../rules/enrollment-id.js';
 import { effectiveExpirationSql, isExpiredSql, ownExpirationSql } from '../rules/expiration.js';
 import { enrollableSql } from '../rules/promotion-window.js';
 import { traceContext } from '../trace-context.js';
-import { createAuditRepository } from './audit-repository.js';
-import { createExpiryRepository } from './expiry-repository.js';
 import {
-  createEnrollmentViews,
   EFFECTIVE_EXPIRES_AT,
   type EnrollmentView,
   fromRawView,
@@ -32,20 +35,7 @@ const NOW = sql`${sql.placeholder('now')}::timestamptz`;
 const ENROLLED_AT = sql`${sql.placeholder('enrolledAt')}::timestamptz`;
 const PARTNER = sql`${sql.placeholder('partnerId')}::uuid`;
 
-export type RawTokenWithView = Partial<RawView> & {
-  id: string | null;
-  t_id: string;
-  t_secret_hash: string;
-  t_kind: 'app' | 'user';
-  t_partner_id: string;
-  t_account_id: string | null;
-  t_scopes: string[];
-  t_expires_at: number;
-  t_revoked_at: number | null;
-  t_test_clock_id: string | null;
-  t_clock_time: number | null;
-  t_partner_disabled: boolean;
-};
+export type RawTokenWithView = Partial<RawView> & { id: string | null } & PrefixedTokenColumns<'t_'>;
 
 /** The values of one GET: SQL placeholders for the single statement, a row's columns for a batch's. */
 export interface TokenWithViewParams {
@@ -62,14 +52,8 @@ export interface TokenWithViewParams {
  * src/enrollments/token-view-batch.ts runs this same text once per row of its arrays.
  */
 export const tokenWithViewSql = (p: TokenWithViewParams) => sql`
-        select t.id as t_id, t.secret_hash as t_secret_hash, t.kind as t_kind, t.partner_id as t_partner_id,
-               t.account_id as t_account_id, t.scopes as t_scopes,
-               ${epochMs(sql`t.expires_at`)} as t_expires_at, ${epochMs(sql`t.revoked_at`)} as t_revoked_at,
-               t.test_clock_id as t_test_clock_id, ${epochMs(sql`tt.frozen_time`)} as t_clock_time,
-               tp.disabled_at is not null as t_partner_disabled, v.*
-        from access_tokens t
-        join partners tp on tp.id = t.partner_id
-        left join test_clocks tt on tt.id = t.test_clock_id
+        select ${tokenColumnsSql('t')}, v.*
+        from ${tokenJoinsSql('t')}
         left join lateral (
           ${selectViews(p.now)}
           where e.id = ${p.id} and e.promotion_id = ${p.promotionId}
@@ -101,20 +85,7 @@ export interface TokenWithView {
 /** A row of tokenWithViewSql (undefined: no token row), decoded. */
 export function toTokenWithView(row: RawTokenWithView | undefined): TokenWithView {
   if (!row) return { token: undefined, view: null };
-  const token: TokenRow = {
-    id: row.t_id,
-    secretHash: row.t_secret_hash,
-    kind: row.t_kind,
-    partnerId: row.t_partner_id,
-    accountId: row.t_account_id,
-    scopes: row.t_scopes,
-    expiresAt: new Date(row.t_expires_at),
-    revokedAt: toDate(row.t_revoked_at),
-    testClockId: row.t_test_clock_id,
-    clockTime: toDate(row.t_clock_time),
-    partnerDisabled: row.t_partner_disabled,
-  };
-  return { token, view: row.id === null ? null : fromRawView(row as RawView) };
+  return { token: toTokenRow(row, 't_'), view: row.id === null ? null : fromRawView(row as RawView) };
 }
 
 /** What the enrollment statement found, for the exact 4xx of each guard that refused. */
@@ -353,9 +324,6 @@ export function createEnrollmentsRepository(db: Db) {
     existsById,
     isUnenrolled,
     currentEnrollmentEnded,
-    ...createEnrollmentViews(db),
-    ...createExpiryRepository(db),
-    ...createAuditRepository(db),
   };
 }
 

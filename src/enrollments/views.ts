@@ -130,3 +130,5 @@ export function createEnrollmentViews(db: Db) {
 
   return { listByPromotion, findViewsByIds, exists };
 }
+
+export type EnrollmentViews = ReturnType<typeof createEnrollmentViews>;

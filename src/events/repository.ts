@@ -20,7 +20,7 @@ export interface EventRow {
 const jsonRecord = (v: unknown): Record<string, unknown> =>
   (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
 
-export function createEventsRepository(db: Db) {
+export function createEventFeed(db: Db) {
   /** A partner's events of the last 30 days, oldest first; `limit + 1` rows (for toPage). */
   async function listEvents(
     partnerId: string,
@@ -60,4 +60,4 @@ export function createEventsRepository(db: Db) {
   return { listEvents };
 }
 
-export type EventsRepository = ReturnType<typeof createEventsRepository>;
+export type EventFeed = ReturnType<typeof createEventFeed>;

@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { readCookie } from '../http/cookies.js';
+import { readForm, readParams } from '../http/form.js';
 import {
   type AuthorizationRequest,
   AuthorizePageError,
@@ -7,8 +9,7 @@ import {
   resolveAuthorizationRequest,
 } from './authorize-request.js';
 import { REQUEST_FIELDS, renderConsentPage, renderErrorPage, securePage, sendHtml } from './consent-page.js';
-import { CSRF_COOKIE, csrfCookie, readCookie } from './csrf.js';
-import { readForm, readParams } from './form.js';
+import { CSRF_COOKIE, csrfCookie } from './csrf.js';
 
 const PATHS = ['/oauth/authorize', '/v2/authorize'] as const;
 
@@ -33,7 +34,7 @@ const MESSAGES = {
  * ones go back to the client (RFC 6749 §4.1.2.1).
  */
 export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
-  const { partners, csrf, login, grantService, config } = app;
+  const { partnersRepository: partners, csrf, login, grantService, config } = app;
   const secureCookie = config.publicUrl.startsWith('https:');
   // RFC 9207: every authorization response names its issuer, so a client talking to several
   // authorization servers can tell which one answered (mix-up attacks); the metadata says so.
@@ -82,7 +83,7 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
     }
   }
 
-  /** The consent form's post (src/oauth/form.ts); a bad one is answered on our own page. */
+  /** The consent form's post (src/http/form.ts); a bad one is answered on our own page. */
   const readConsentForm = (request: FastifyRequest) =>
     readForm(request, (problem) =>
       problem.kind === 'media_type'

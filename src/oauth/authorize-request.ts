@@ -1,8 +1,8 @@
 import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
 import { formatScopes, type Scope } from '../auth/scopes.js';
+import type { FormParams } from '../http/form.js';
 import type { RequestField } from './consent-page.js';
 import { isOAuthError, type OAuthErrorCode } from './errors.js';
-import type { FormParams } from './form.js';
 import { S256_CHALLENGE } from './pkce.js';
 import { grantScopes } from './scopes.js';
 

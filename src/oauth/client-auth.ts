@@ -2,12 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import type { PartnerRow, PartnersRepository } from '../auth/partners-repository.js';
 import { verifySecret } from '../auth/secrets.js';
 import type { VerifiedSecrets } from '../auth/verified-secrets.js';
+import { readForm } from '../http/form.js';
 import { OAUTH_ERRORS } from './errors.js';
-import { readForm } from './form.js';
 
 export type FormBody = Record<string, string>;
 
-/** An OAuth endpoint's form body (src/oauth/form.ts), refused as RFC 6749 invalid_request. */
+/** An OAuth endpoint's form body (src/http/form.ts), refused as RFC 6749 invalid_request. */
 export const parseForm = (request: FastifyRequest): FormBody =>
   readForm(request, (problem) =>
     problem.kind === 'media_type'

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { SCOPE_DESCRIPTIONS, type Scope } from '../auth/scopes.js';
+import { escapeHtml } from '../http/html-escape.js';
 
 // The pages carry no script at all; their one stylesheet is inline and allowed by its hash.
 const STYLE = `
@@ -22,15 +23,6 @@ button[value=approve]{background:#ff4f00;border-color:#ff4f00;color:#fff}
 `.trim();
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** CSP source for where the form may lead: Chrome applies form-action to the redirect after the post too. */
 function formTarget(redirectUri: string | undefined): string {

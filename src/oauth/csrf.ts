@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import { randomId } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { meta } from '../db/schema.js';
+import { csrfServerKey } from '../http/csrf-key.js';
 
 export const CSRF_COOKIE = 'oauth_csrf';
 export const CSRF_TTL_SECONDS = 30 * 60;
@@ -15,29 +14,12 @@ const TOKEN = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
  * Stateless CSRF tokens that any instance can check: HMAC(server key, expiry, browser nonce,
  * the authorization request). The nonce lives in an HttpOnly SameSite=Lax cookie, so a form
  * posted from another site carries no nonce and fails; the request fields are covered, so
- * the hidden inputs cannot be edited either. The key is generated once and kept in `meta`.
+ * the hidden inputs cannot be edited either. The key is generated once and kept in `meta`
+ * (src/http/csrf-key.ts).
  */
 export function createCsrf(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
-  let key: Promise<Buffer> | undefined;
-
-  async function loadKey(): Promise<Buffer> {
-    await db
-      .insert(meta)
-      .values({ key: KEY_NAME, value: randomId(32) })
-      .onConflictDoNothing();
-    const [row] = await db.select().from(meta).where(sql`${meta.key} = ${KEY_NAME}`).limit(1);
-    return Buffer.from(row!.value, 'base64url');
-  }
-
-  // Cached per process: it never changes, and losing the cache only costs one query.
-  const serverKey = () => {
-    key ??= loadKey().catch((err: unknown) => {
-      key = undefined;
-      throw err;
-    });
-    return key;
-  };
+  const serverKey = csrfServerKey(db, KEY_NAME);
 
   const mac = (secret: Buffer, expiry: number, nonce: string, fields: readonly string[]) =>
     createHmac('sha256', secret)
@@ -67,16 +49,6 @@ export function createCsrf(deps: { db: Db; clock: Clock }) {
 }
 
 export type Csrf = ReturnType<typeof createCsrf>;
-
-/** The one cookie this server reads; a tiny parser instead of a plugin. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
 
 export function csrfCookie(nonce: string, secure: boolean): string {
   return [

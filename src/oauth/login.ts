@@ -1,6 +1,6 @@
 import type { AccountRow, AccountsRepository } from '../auth/accounts-repository.js';
+import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT, type LoginThrottle } from '../auth/login-throttle.js';
 import { sha256, verifySecret } from '../auth/secrets.js';
-import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT, type LoginThrottle } from './login-throttle.js';
 
 export type LoginResult =
   | { ok: true; account: AccountRow }

@@ -1,12 +1,12 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
+import { createLoginThrottle } from '../auth/login-throttle.js';
 import { authorizeEndpoint } from './authorize-endpoint.js';
 import { type Csrf, createCsrf } from './csrf.js';
 import { oauthErrorHandler } from './error-handler.js';
 import { createGrantService, type GrantService } from './grant-service.js';
 import { createGrantsRepository } from './grants-repository.js';
 import { createLogin, type Login } from './login.js';
-import { createLoginThrottle } from './login-throttle.js';
 import { metadataEndpoint } from './metadata.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import { tokenManagementEndpoints } from './token-management.js';
@@ -27,7 +27,7 @@ declare module 'fastify' {
  * parsed, and errors answered as RFC 6749 bodies, here and nowhere else.
  */
 export const oauthRoutes: FastifyPluginAsync = async (app) => {
-  const { db, clock, config, accounts, tokens, tokenRepository } = app;
+  const { db, clock, config, accountsRepository: accounts, tokenService, tokenRepository } = app;
   await app.register(formbody, { bodyLimit: 16_384 });
   app.setErrorHandler(oauthErrorHandler);
   app.decorate(
@@ -36,7 +36,7 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
       db,
       clock,
       grants: createGrantsRepository(db, tokenRepository),
-      tokens,
+      tokens: tokenService,
       tokenRepository,
       issuer: config.publicUrl,
     }),

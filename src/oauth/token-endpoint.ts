@@ -16,7 +16,7 @@ export function requireParam(form: FormBody, name: string): string {
 
 /** POST /oauth/token: client_credentials, authorization_code (PKCE) and refresh_token. */
 export const tokenEndpoint: FastifyPluginAsync = async (app) => {
-  const { partners, verifiedSecrets, tokens, grantService } = app;
+  const { partnersRepository: partners, verifiedSecrets, tokenService, grantService } = app;
 
   app.post('/oauth/token', async function token(request, reply) {
     noStore(reply);
@@ -29,7 +29,7 @@ export const tokenEndpoint: FastifyPluginAsync = async (app) => {
       case 'client_credentials': {
         const grant = accessGrant(partner, null, form.scope);
         if (!grant) throw OAUTH_ERRORS.scopeNotAllowed();
-        return tokens.issueAccessToken(grant);
+        return tokenService.issueAccessToken(grant);
       }
 
       case 'authorization_code': {

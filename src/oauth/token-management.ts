@@ -4,7 +4,7 @@ import { noStore, requireParam } from './token-endpoint.js';
 
 /** POST /oauth/revoke (RFC 7009) and POST /oauth/introspect (RFC 7662), both client-authenticated. */
 export const tokenManagementEndpoints: FastifyPluginAsync = async (app) => {
-  const { partners, verifiedSecrets, grantService } = app;
+  const { partnersRepository: partners, verifiedSecrets, grantService } = app;
 
   app.post('/oauth/revoke', async function revoke(request, reply) {
     noStore(reply);

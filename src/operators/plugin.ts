@@ -5,7 +5,7 @@ import { createOperatorService, type OperatorService } from './service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    operators: OperatorsRepository;
+    operatorsRepository: OperatorsRepository;
     /** CONTRACT §11: operators, their roles and admin API keys. */
     operatorService: OperatorService;
   }
@@ -14,7 +14,7 @@ declare module 'fastify' {
 export const operatorsPlugin = fp(
   async (app) => {
     const operators = createOperatorsRepository(app.db);
-    app.decorate('operators', operators);
+    app.decorate('operatorsRepository', operators);
     app.decorate(
       'operatorService',
       createOperatorService({ db: app.db, clock: app.clock, operators, auditLog: app.auditLog }),

@@ -5,7 +5,7 @@ import { createPromotionService, type PromotionService } from './service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    promotions: PromotionsRepository;
+    promotionsRepository: PromotionsRepository;
     /** The operator's changes to a promotion (CONTRACT §6). */
     promotionService: PromotionService;
   }
@@ -14,18 +14,18 @@ declare module 'fastify' {
 export const promotionsPlugin = fp(
   async (app) => {
     const promotions = createPromotionsRepository(app.db);
-    app.decorate('promotions', promotions);
+    app.decorate('promotionsRepository', promotions);
     app.decorate(
       'promotionService',
       createPromotionService({
         db: app.db,
         clock: app.clock,
         promotions,
-        partners: app.partners,
+        partners: app.partnersRepository,
         auditLog: app.auditLog,
         // Rule 10: a promotion's end binds its live enrollments at once, with their events.
         // (each with its enrollment.expired event, written by the same statement).
-        expireEnrollments: app.enrollments.expireEndedPromotion,
+        expireEnrollments: app.enrollmentExpiry.expireEndedPromotion,
       }),
     );
   },

@@ -5,7 +5,7 @@ import { createTestClockService, type TestClockService } from './service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    testClocks: TestClocksRepository;
+    testClocksRepository: TestClocksRepository;
     /** CONTRACT §9: sandbox partners' test clocks. */
     testClockService: TestClockService;
   }
@@ -14,16 +14,16 @@ declare module 'fastify' {
 export const testClocksPlugin = fp(
   async (app) => {
     const clocks = createTestClocksRepository(app.db);
-    app.decorate('testClocks', clocks);
+    app.decorate('testClocksRepository', clocks);
     app.decorate(
       'testClockService',
       createTestClockService({
         db: app.db,
         clock: app.clock,
         clocks,
-        accounts: app.accounts,
-        enrollments: app.enrollments,
-        tokens: app.tokens,
+        accounts: app.accountsRepository,
+        expiry: app.enrollmentExpiry,
+        tokenService: app.tokenService,
         usageService: app.usageService,
         auditLog: app.auditLog,
       }),

@@ -27,7 +27,7 @@ const AUTH: BearerRequirement = { scope: 'promotions:write', kinds: ['app'] };
  * live partner on every call, before anything else of the route runs.
  */
 export const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { partners, testClockService: service } = app;
+  const { partnersRepository: partners, testClockService: service } = app;
 
   app.addHook('preValidation', async function requireSandboxPartner(request) {
     const principal = request.principal;

@@ -5,7 +5,7 @@ import { randomId } from '../auth/secrets.js';
 import type { TokenResponse, TokenService } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import type { EnrollmentsRepository } from '../enrollments/repository.js';
+import type { EnrollmentExpiry } from '../enrollments/expiry-repository.js';
 import { ERRORS } from '../errors.js';
 import { type CursorPayload, readCursor, toPage } from '../pagination.js';
 import { toRfc3339, truncateToSecond } from '../rules/time.js';
@@ -86,13 +86,13 @@ export function createTestClockService(deps: {
   clock: Clock;
   clocks: TestClocksRepository;
   accounts: AccountsRepository;
-  enrollments: EnrollmentsRepository;
-  tokens: TokenService;
+  expiry: Pick<EnrollmentExpiry, 'markExpired'>;
+  tokenService: TokenService;
   usageService: UsageService;
   /** CONTRACT §11: an operator's advance (admin API, console) is audited in its transaction. */
   auditLog?: AuditLog;
 }) {
-  const { db, clock, clocks, accounts, enrollments, tokens, usageService, auditLog } = deps;
+  const { db, clock, clocks, accounts, expiry, tokenService, usageService, auditLog } = deps;
 
   async function get(partnerId: string, id: string): Promise<TestClockRow> {
     const found = await clocks.find(partnerId, id);
@@ -168,7 +168,7 @@ export function createTestClockService(deps: {
         const moved = await clocks.finishAdvance(id, to, tx);
         for (;;) {
           // Each with its enrollment.expired event, due on the wall clock.
-          const expired = await enrollments.markExpired(to, SWEEP_BATCH, tx, {
+          const expired = await expiry.markExpired(to, SWEEP_BATCH, tx, {
             testClockId: id,
             wallNow: now,
           });
@@ -221,7 +221,7 @@ export function createTestClockService(deps: {
       if (!account) {
         throw ERRORS.emailTaken();
       }
-      const token: TokenResponse = await tokens.issueAccessToken(
+      const token: TokenResponse = await tokenService.issueAccessToken(
         { kind: 'user', partnerId, accountId: account.id, scopes: ['promotions:read', 'promotions:write'] },
         tx,
       );

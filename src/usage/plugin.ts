@@ -28,7 +28,7 @@ export const usagePlugin = fp(
         db: app.db,
         clock: app.clock,
         usage: createUsageRepository(app.db),
-        enrollments: app.enrollments,
+        enrollments: app.enrollmentViews,
         auditLog: app.auditLog,
       }),
     );
@@ -39,7 +39,7 @@ export const usagePlugin = fp(
         db: app.db,
         clock: app.clock,
         ingest,
-        views: app.enrollments,
+        views: app.enrollmentViews,
         auditLog: app.auditLog,
       }),
     );

@@ -2,7 +2,7 @@ import type { AuditContext, AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { enrollmentEvent } from '../enrollments/events.js';
-import type { EnrollmentsRepository } from '../enrollments/repository.js';
+import type { EnrollmentViews } from '../enrollments/views.js';
 import { ERRORS } from '../errors.js';
 import { eventLog } from '../events/event-log.js';
 import { cycleAt } from '../rules/billing-cycle.js';
@@ -37,7 +37,7 @@ export function createUsageService(deps: {
   db: Db;
   clock: Clock;
   usage: UsageRepository;
-  enrollments: EnrollmentsRepository;
+  enrollments: EnrollmentViews;
   auditLog: AuditLog;
 }) {
   const { db, clock, usage, enrollments, auditLog } = deps;

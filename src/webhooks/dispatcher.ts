@@ -1,6 +1,6 @@
 /**
  * The webhook dispatcher, running on every instance (server.ts starts it). Each tick claims
- * due deliveries in small batches (FOR UPDATE SKIP LOCKED + a lease, see repository.claim),
+ * due deliveries in small batches (FOR UPDATE SKIP LOCKED + a lease, see deliveries.claim),
  * POSTs them signed, records each attempt and schedules the next: CONTRACT §8's retry schedule
  * with ±10% jitter, Retry-After on 429/503, `failed` after the last attempt, the endpoint
  * disabled on 410 or after 5 days of failures. Redirects are never followed. On stop it
@@ -15,7 +15,7 @@ import { webhookUserAgent } from '../ops/version.js';
 import { createPoller } from '../poller.js';
 import { toRfc3339 } from '../rules/time.js';
 import { type SpanHandle, traceContext } from '../trace-context.js';
-import type { ClaimedDelivery, DeliveryStatus, WebhooksRepository } from './repository.js';
+import type { ClaimedDelivery, DeliveriesRepository, DeliveryStatus } from './deliveries-repository.js';
 import { signedHeaders } from './signer.js';
 import { checkWebhookUrl, guardedLookup, type Resolver, UnsafeUrlError } from './ssrf.js';
 
@@ -29,7 +29,7 @@ const PRUNE_EVERY_MS = 3600 * 1000;
 export type AttemptOutcomeLabel = 'succeeded' | 'retrying' | 'failed';
 
 export interface DispatcherOptions {
-  repository: WebhooksRepository;
+  deliveries: Pick<DeliveriesRepository, 'claim' | 'recordAttempt' | 'release' | 'prune'>;
   /** Scheduling time (next_attempt_at); tests inject a ManualClock. */
   clock: Clock;
   /** `webhook-timestamp`: receivers check it against their real clock, so it is real time. */
@@ -94,7 +94,7 @@ export function createDispatcher(options: DispatcherOptions) {
   /** CONTRACT §8: names the server and its release (issue 28). */
   const userAgent = webhookUserAgent();
   const {
-    repository,
+    deliveries,
     clock,
     timeoutMs,
     retryScheduleSeconds: schedule,
@@ -202,7 +202,7 @@ export function createDispatcher(options: DispatcherOptions) {
         next = new Date(at.getTime() + Math.round(delay * 1000));
       }
     }
-    const settled = await repository.recordAttempt({
+    const settled = await deliveries.recordAttempt({
       deliveryId: d.id,
       endpointId: d.endpointId,
       claimedUntil: d.claimedUntil,
@@ -263,7 +263,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const results: AttemptResult[] = [];
     for (let i = 0; i < DISPATCH_MAX_BATCHES && !stopping; i++) {
       const now = clock.now();
-      const claimed = await repository.claim(now, batchSize, new Date(now.getTime() + leaseMs));
+      const claimed = await deliveries.claim(now, batchSize, new Date(now.getTime() + leaseMs));
       const settled = await Promise.all(claimed.map(deliver));
       for (const r of settled) if (r) results.push(r);
       if (claimed.length < batchSize) break;
@@ -271,7 +271,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const now = clock.now();
     if (!stopping && now.getTime() - lastPrune >= PRUNE_EVERY_MS) {
       lastPrune = now.getTime();
-      const pruned = await repository.prune(now);
+      const pruned = await deliveries.prune(now);
       if (pruned) log?.info({ pruned }, 'webhook events past retention deleted');
     }
     return results;
@@ -306,7 +306,7 @@ export function createDispatcher(options: DispatcherOptions) {
         const pending = [...inFlight];
         shutdown.abort();
         await running;
-        await repository.release(pending, clock.now()).catch(() => {});
+        await deliveries.release(pending, clock.now()).catch(() => {});
       }
     }
     if (http) await (await http).agent.close().catch(() => {});

@@ -1,46 +1,53 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge } from 'prom-client';
+import { createEventFeed, type EventFeed } from '../events/repository.js';
+import { createDeliveriesRepository, type DeliveriesRepository } from './deliveries-repository.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
-import { createWebhooksRepository, type WebhooksRepository } from './repository.js';
+import { createEndpointsRepository, type EndpointsRepository } from './endpoints-repository.js';
 import { createSecretBox } from './secret-box.js';
 import { createWebhookService, type WebhookService } from './service.js';
 
-export interface Webhooks {
-  repository: WebhooksRepository;
-  service: WebhookService;
-  /** Started by server.ts (tests call runOnce); stopped when the app closes. */
-  dispatcher: Dispatcher;
-}
-
 declare module 'fastify' {
   interface FastifyInstance {
-    webhooks: Webhooks;
+    /** A partner's webhook endpoints, their secrets sealed (secret-box.ts). */
+    webhookEndpoints: EndpointsRepository;
+    /** The delivery queue: claimed, attempted and released by the dispatcher; listed and redelivered by the API. */
+    webhookDeliveries: DeliveriesRepository;
+    /** The partner's feed of the event log (GET /v2/events). */
+    eventFeed: EventFeed;
+    /** The API's webhook operations (the partner's, the admin mirror's and the console's). */
+    webhookService: WebhookService;
+    /** Started by server.ts (tests call runOnce); stopped when the app closes. */
+    webhookDispatcher: Dispatcher;
   }
 }
 
 /**
- * Webhooks (CONTRACT §8): the repository, the API's service, the dispatcher and its metrics —
+ * Webhooks (CONTRACT §8): the repositories, the API's service, the dispatcher and its metrics —
  * `webhook_deliveries_total{outcome}`, `webhook_pending_deliveries` and
  * `webhook_oldest_pending_delivery_age_seconds` — on the app's metrics registry.
  */
 export const webhooksPlugin = fp(
   async (app) => {
     const { db, clock, config } = app;
-    const repository = createWebhooksRepository(db, createSecretBox(config.webhookSecretsKey));
+    const box = createSecretBox(config.webhookSecretsKey);
+    const endpoints = createEndpointsRepository(db, box);
+    const deliveries = createDeliveriesRepository(db, box);
+    const eventFeed = createEventFeed(db);
     const registry = app.metrics.registry;
 
-    const deliveries = new Counter({
+    const attempts = new Counter({
       name: 'webhook_deliveries_total',
       help: 'Webhook delivery attempts by outcome: succeeded, retrying (failed, will retry) or failed (gave up).',
       labelNames: ['outcome'] as const,
       registers: [registry],
     });
-    for (const outcome of ['succeeded', 'retrying', 'failed']) deliveries.inc({ outcome }, 0);
+    for (const outcome of ['succeeded', 'retrying', 'failed']) attempts.inc({ outcome }, 0);
     // Both gauges read one query per scrape, shared through this promise.
-    let stats: ReturnType<typeof repository.pendingStats> | null = null;
+    let stats: ReturnType<typeof deliveries.pendingStats> | null = null;
     const readStats = () => {
-      stats ??= repository.pendingStats().finally(() => {
+      stats ??= deliveries.pendingStats().finally(() => {
         setImmediate(() => {
           stats = null;
         });
@@ -66,25 +73,30 @@ export const webhooksPlugin = fp(
     });
 
     const dispatcher = createDispatcher({
-      repository,
+      deliveries,
       clock,
       timeoutMs: config.webhookTimeoutMs,
       retryScheduleSeconds: config.webhookRetryScheduleSeconds,
       allowPrivate: config.webhookAllowPrivateUrls,
       pollIntervalMs: config.webhookPollIntervalMs,
-      onAttempt: (outcome) => deliveries.inc({ outcome }),
+      onAttempt: (outcome) => attempts.inc({ outcome }),
       log: app.log.child({ component: 'webhooks' }),
     });
-    app.decorate('webhooks', {
-      repository,
-      service: createWebhookService({
-        repository,
+    app.decorate('webhookEndpoints', endpoints);
+    app.decorate('webhookDeliveries', deliveries);
+    app.decorate('eventFeed', eventFeed);
+    app.decorate(
+      'webhookService',
+      createWebhookService({
+        endpoints,
+        deliveries,
+        eventFeed,
         clock,
         allowPrivateUrls: config.webhookAllowPrivateUrls,
         auditLog: app.auditLog,
       }),
-      dispatcher,
-    } satisfies Webhooks);
+    );
+    app.decorate('webhookDispatcher', dispatcher);
     app.addHook('onClose', async () => dispatcher.stop());
   },
   { name: 'webhooks', dependencies: ['core', 'metrics', 'audit'] },

@@ -44,7 +44,7 @@ export interface WebhookRouteOptions {
  */
 export function registerWebhookRoutes(root: FastifyInstance, o: WebhookRouteOptions): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const { service } = app.webhooks;
+  const service = app.webhookService;
   const endpointParams = z.object({ ...o.baseParams, endpoint_id: z.string().max(200) });
   const eventParams = z.object({ ...o.baseParams, event_id: z.string().max(200) });
   const baseParams = z.object(o.baseParams);

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import { EVENT_ID_PATTERN } from '../db/ids.js';
 import { ERRORS } from '../errors.js';
 import { EVENT_TYPES } from '../events/event-types.js';
+import type { EventFeed, EventRow } from '../events/repository.js';
 import {
   type CursorPayload,
   readCursor,
@@ -16,14 +17,8 @@ import {
 } from '../pagination.js';
 import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { toRfc3339 } from '../rules/time.js';
-import type {
-  DeliveryRow,
-  DeliveryStatus,
-  EndpointChanges,
-  EndpointRow,
-  EventRow,
-  WebhooksRepository,
-} from './repository.js';
+import type { DeliveriesRepository, DeliveryRow, DeliveryStatus } from './deliveries-repository.js';
+import type { EndpointChanges, EndpointRow, EndpointsRepository } from './endpoints-repository.js';
 import { generateSecret } from './signer.js';
 import { checkWebhookUrl, type Resolver, UnsafeUrlError } from './ssrf.js';
 
@@ -87,14 +82,16 @@ function createdCursor(row: DeliveryRow | EventRow): CursorPayload {
 export const newEndpointId = () => `we_${randomBytes(12).toString('hex')}`;
 
 export function createWebhookService(deps: {
-  repository: WebhooksRepository;
+  endpoints: EndpointsRepository;
+  deliveries: Pick<DeliveriesRepository, 'listDeliveries' | 'redeliver'>;
+  eventFeed: EventFeed;
   clock: Clock;
   allowPrivateUrls: boolean;
   resolve?: Resolver;
   /** CONTRACT §11: an operator's changes (the admin mirror, the console) are audited in their transaction. */
   auditLog: AuditLog;
 }) {
-  const { repository, clock, auditLog } = deps;
+  const { endpoints, deliveries: deliveryQueue, eventFeed, clock, auditLog } = deps;
   const endpointEntry = (action: string, id: string, changes = {}) => ({
     action: `webhook_endpoint.${action}`,
     objectType: 'webhook_endpoint',
@@ -113,7 +110,7 @@ export function createWebhookService(deps: {
   }
 
   async function ownEndpoint(partnerId: string, id: string): Promise<EndpointRow> {
-    const endpoint = ENDPOINT_ID.test(id) ? await repository.findEndpoint(partnerId, id) : undefined;
+    const endpoint = ENDPOINT_ID.test(id) ? await endpoints.findEndpoint(partnerId, id) : undefined;
     if (!endpoint) throw endpointNotFound();
     return endpoint;
   }
@@ -126,7 +123,7 @@ export function createWebhookService(deps: {
     const url = await checkUrl(input.url);
     const secret = generateSecret();
     return auditLog.write(audit, async (tx) => {
-      const endpoint = await repository.insertEndpoint(
+      const endpoint = await endpoints.insertEndpoint(
         {
           id: newEndpointId(),
           partnerId,
@@ -155,7 +152,7 @@ export function createWebhookService(deps: {
 
   async function list(partnerId: string, query: { limit: number; cursor?: string }) {
     const afterId = readCursor(query.cursor, readEndpointCursor);
-    const rows = await repository.listEndpoints(partnerId, { limit: query.limit, afterId });
+    const rows = await endpoints.listEndpoints(partnerId, { limit: query.limit, afterId });
     return toPage(rows, query.limit, toEndpointResource, endpointCursor);
   }
 
@@ -178,8 +175,8 @@ export function createWebhookService(deps: {
       status: input.status,
     };
     return auditLog.write(audit, async (tx) => {
-      const before = await repository.findEndpoint(partnerId, id, tx);
-      const updated = await repository.updateEndpoint(partnerId, id, changes, clock.now(), tx);
+      const before = await endpoints.findEndpoint(partnerId, id, tx);
+      const updated = await endpoints.updateEndpoint(partnerId, id, changes, clock.now(), tx);
       if (!before || !updated) throw endpointNotFound();
       const result = toEndpointResource(updated);
       return {
@@ -192,7 +189,7 @@ export function createWebhookService(deps: {
   async function remove(partnerId: string, id: string, audit?: AuditContext): Promise<void> {
     if (!ENDPOINT_ID.test(id)) throw endpointNotFound();
     await auditLog.write(audit, async (tx) => {
-      if (!(await repository.deleteEndpoint(partnerId, id, clock.now(), tx))) throw endpointNotFound();
+      if (!(await endpoints.deleteEndpoint(partnerId, id, clock.now(), tx))) throw endpointNotFound();
       return { result: undefined, entry: endpointEntry('deleted', id) };
     });
   }
@@ -203,7 +200,7 @@ export function createWebhookService(deps: {
     const now = clock.now();
     return auditLog.write(audit, async (tx) => {
       const until = new Date(now.getTime() + ROTATION_OVERLAP_MS);
-      if (!(await repository.rotateSecret(partnerId, id, secret, now, until, tx))) throw endpointNotFound();
+      if (!(await endpoints.rotateSecret(partnerId, id, secret, now, until, tx))) throw endpointNotFound();
       // The action says the secret changed; its value is never recorded.
       return { result: { secret }, entry: endpointEntry('secret_rotated', id) };
     });
@@ -216,7 +213,7 @@ export function createWebhookService(deps: {
   ) {
     await ownEndpoint(partnerId, id);
     const before = readCursor(query.cursor, readDeliveryCursor);
-    const rows = await repository.listDeliveries(id, { limit: query.limit, status: query.status, before });
+    const rows = await deliveryQueue.listDeliveries(id, { limit: query.limit, status: query.status, before });
     return toPage(rows, query.limit, toDeliveryResource, createdCursor);
   }
 
@@ -225,7 +222,7 @@ export function createWebhookService(deps: {
     query: { limit: number; cursor?: string; type?: string; since?: Date },
   ) {
     const after = readCursor(query.cursor, readEventCursor);
-    const rows = await repository.listEvents(
+    const rows = await eventFeed.listEvents(
       partnerId,
       { limit: query.limit, type: query.type, since: query.since, after },
       clock.now(),
@@ -236,7 +233,7 @@ export function createWebhookService(deps: {
   async function redeliver(partnerId: string, eventId: string, audit?: AuditContext) {
     if (!EVENT_ID_PATTERN.test(eventId)) throw eventNotFound();
     return auditLog.write(audit, async (tx) => {
-      const count = await repository.redeliver(partnerId, eventId, clock.now(), tx);
+      const count = await deliveryQueue.redeliver(partnerId, eventId, clock.now(), tx);
       if (count === undefined) throw eventNotFound();
       return {
         result: { event_id: eventId, deliveries: count },

@@ -82,7 +82,7 @@ describe('partners', () => {
       created_at: '2026-04-28T10:00:00Z',
     });
     expect(res.headers.location).toBe(`/admin/v1/partners/${body.id}`);
-    const row = await ctx.app.partners.findById(body.id);
+    const row = await ctx.app.partnersRepository.findById(body.id);
     expect(row?.clientSecretHash).toMatch(/^scrypt\$/);
     expect(row?.clientSecretHash).not.toContain(body.client_secret);
     expect(await verifySecret(body.client_secret, row?.clientSecretHash)).toBe(true);
@@ -161,7 +161,7 @@ describe('accounts', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual(created.json());
-    const row = await ctx.app.accounts.findById(id);
+    const row = await ctx.app.accountsRepository.findById(id);
     expect(await verifySecret('a brand new password', row!.passwordHash)).toBe(true);
     expect(await verifySecret('the first password', row!.passwordHash)).toBe(false);
     const log = await ctx.admin({
@@ -179,7 +179,10 @@ describe('accounts', () => {
     expect(short.statusCode).toBe(400);
     expect(short.json().errors[0].source).toEqual({ pointer: '/password' });
     expect(
-      await verifySecret('a brand new password', (await ctx.app.accounts.findById(id))!.passwordHash),
+      await verifySecret(
+        'a brand new password',
+        (await ctx.app.accountsRepository.findById(id))!.passwordHash,
+      ),
     ).toBe(true);
   });
 

@@ -50,13 +50,13 @@ beforeAll(async () => {
   partner = await ctx.fixtures.partner();
   sandbox = await ctx.fixtures.partner({ sandbox: true });
   promotionId = await ctx.fixtures.promotion(partner.id, { taskLimitPerMonth: 5 });
-  const endpoint = await ctx.app.webhooks.service.create(partner.id, {
+  const endpoint = await ctx.app.webhookService.create(partner.id, {
     url: 'http://127.0.0.1:9/hooks',
     event_types: ['enrollment.created'],
   });
   endpointId = endpoint.id;
   ({ enrollmentId } = await requestsFor(ctx, () => partner).enrollNew(promotionId));
-  eventId = (await ctx.app.webhooks.service.events(partner.id, { limit: 1 })).data[0]!.id;
+  eventId = (await ctx.app.webhookService.events(partner.id, { limit: 1 })).data[0]!.id;
   clockId = (
     await ctx.app.testClockService.create(sandbox.id, {
       frozenTime: new Date('2026-01-31T10:00:00Z'),
@@ -660,7 +660,7 @@ describe('in the transaction of the change', () => {
         password: 'pass-word-9f3',
       });
       expect(account.statusCode).toBe(500);
-      expect(await ctx.app.accounts.findByEmail('rolled-back@example.com')).toBeUndefined();
+      expect(await ctx.app.accountsRepository.findByEmail('rolled-back@example.com')).toBeUndefined();
     } finally {
       await ctx.app.db.execute(sql`drop trigger refuse_audit on admin_audit_log`);
       await ctx.app.db.execute(sql`drop function refuse_audit()`);

@@ -8,7 +8,7 @@ import { PASSWORD, useTestApp } from '../helpers/app.js';
 const ctx = useTestApp();
 const NEW_PASSWORD = 'pw~new!account-password';
 
-const hashOf = async (id: string) => (await ctx.app.accounts.findById(id))!.passwordHash;
+const hashOf = async (id: string) => (await ctx.app.accountsRepository.findById(id))!.passwordHash;
 
 describe('accountPasswords.setPassword', () => {
   it('replaces the password with a scrypt hash of the new one; the old one stops verifying', async () => {

@@ -180,7 +180,7 @@ describe('POST /admin/v1/bootstrap', () => {
         description: null,
       }),
     ]);
-    expect(await ctx.app.webhooks.repository.currentSecret(endpoints.json().data[0].id)).toBe(HOOK_SECRET_1);
+    expect(await ctx.app.webhookEndpoints.currentSecret(endpoints.json().data[0].id)).toBe(HOOK_SECRET_1);
 
     const second = await apply(document('a'));
     expect(second.statusCode).toBe(200);
@@ -249,7 +249,7 @@ describe('POST /admin/v1/bootstrap', () => {
     );
     expect(endpoint!.previous_secret).toBe(HOOK_SECRET_1);
     expect(endpoint!.event_types).toEqual(['enrollment.expired', 'enrollment.created']);
-    expect(await ctx.app.webhooks.repository.currentSecret(endpoint!.id)).toBe(HOOK_SECRET_2);
+    expect(await ctx.app.webhookEndpoints.currentSecret(endpoint!.id)).toBe(HOOK_SECRET_2);
 
     // And the same document again is unchanged (event types compare as a set).
     expect(outcomes(await apply(changed)).map(([, outcome]) => outcome)).toEqual([
@@ -502,7 +502,7 @@ describe('POST /admin/v1/bootstrap', () => {
     const { parseBootstrapDocument } = await import('../../src/bootstrap/parse.js');
     const changed = document('h');
     changed.promotions[0] = { ...changed.promotions[0]!, name: 'Renamed at start' };
-    const result = await ctx.app.bootstrap.apply(parseBootstrapDocument(changed), { dryRun: false });
+    const result = await ctx.app.bootstrapService.apply(parseBootstrapDocument(changed), { dryRun: false });
     expect(result.summary.updated).toBe(1);
     expect(await audited()).toHaveLength(4);
   });

@@ -35,7 +35,7 @@ describe('the bootstrap lock', { timeout: 180_000 }, () => {
       await holder.query('begin');
       await holder.query('select pg_advisory_xact_lock(7241502)');
       let settled = false;
-      const applying = ctx.app.bootstrap.apply(document, { dryRun: false }).finally(() => {
+      const applying = ctx.app.bootstrapService.apply(document, { dryRun: false }).finally(() => {
         settled = true;
       });
       // The apply's connection shows up waiting for the advisory lock.

@@ -36,7 +36,7 @@ describe('typed client: webhooks', () => {
       const { enrollment_id } = await user.enroll(promotionId);
       const [event] = (await app.webhooks.events({ type: 'enrollment.created' })).data;
       expect(event?.data.enrollment_id).toBe(enrollment_id);
-      await ctx.app.webhooks.dispatcher.runOnce();
+      await ctx.app.webhookDispatcher.runOnce();
       const delivered = receiver.received.at(-1)!;
       const verified = verifyWebhook(endpoint.secret, delivered.body, {
         'webhook-id': delivered.id,

@@ -143,7 +143,7 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
     // A receiver that fails the first delivery of each event, so the log has one to redeliver.
     const endpointUrl = receiver.newUrl();
     receiver.script(endpointUrl, 500, 500, 500);
-    await ctx.app.webhooks.service.create(partner.id, {
+    await ctx.app.webhookService.create(partner.id, {
       url: endpointUrl,
       event_types: ['enrollment.created'],
     });
@@ -154,12 +154,12 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
     await requests.enrollNew('spring_2026');
     const third = await requests.enrollNew('spring_2026');
     enrollmentId = third.enrollmentId;
-    accountEmail = (await ctx.app.accounts.findById(third.accountId))!.email;
+    accountEmail = (await ctx.app.accountsRepository.findById(third.accountId))!.email;
     expect((await requests.usage(first.enrollmentId, { tasks: 4 })).statusCode).toBe(200);
     expect(
       (await requests.usage(third.enrollmentId, { tasks: 3, idempotency_key: 'run-1' })).statusCode,
     ).toBe(200);
-    await ctx.app.webhooks.dispatcher.runOnce();
+    await ctx.app.webhookDispatcher.runOnce();
 
     await page.reload();
     await expect(page.locator('.card .budget-text').textContent()).resolves.toBe('3 of 5 (60%)');
@@ -211,7 +211,7 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
       },
     ];
     for (const p of more) {
-      await ctx.app.promotions.insert({
+      await ctx.app.promotionsRepository.insert({
         partnerId: partner.id,
         durationDays: 90,
         taskLimitPerMonth: 100,
@@ -300,7 +300,7 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
       failedRow.getByRole('button', { name: 'Redeliver' }).click(),
     ]);
     await expect(page.locator('.notice').textContent()).resolves.toContain('Redelivery queued');
-    await ctx.app.webhooks.dispatcher.runOnce();
+    await ctx.app.webhookDispatcher.runOnce();
     await page.reload();
     // The first delivery waits for its retry; the redelivery succeeded.
     const again = page.locator('#deliveries tbody tr', { hasText: eventId });
@@ -410,7 +410,7 @@ describe('the console in Chromium', { timeout: 240_000 }, () => {
         headers: bearer(''),
       });
       expect(promotion.statusCode).toBe(401);
-      expect((await ctx.app.promotions.findById('spring_2026'))?.name).toBe(
+      expect((await ctx.app.promotionsRepository.findById('spring_2026'))?.name).toBe(
         'Spring 2026: 10 sponsored tasks a month',
       );
       const owners = await v.goto(`${base}/console/operators`);

@@ -251,7 +251,7 @@ describe('forms', () => {
       expect(res.statusCode).toBe(403);
       expect(res.body).toContain('<h1>Form expired</h1>');
     }
-    expect(await ctx.app.promotions.findById('forged')).toBeUndefined();
+    expect(await ctx.app.promotionsRepository.findById('forged')).toBeUndefined();
     expect(await auditCount()).toBe(before);
   });
 
@@ -271,7 +271,7 @@ describe('forms', () => {
     expect(res.body).toContain(
       'This action needs the editor role; the caller has the viewer role. Ask an owner to change your role.',
     );
-    expect(await ctx.app.promotions.findById('by_viewer')).toBeUndefined();
+    expect(await ctx.app.promotionsRepository.findById('by_viewer')).toBeUndefined();
     expect(await auditCount()).toBe(before);
 
     const editor = await signedIn(ctx, 'editor');
@@ -406,7 +406,7 @@ describe('forms', () => {
     );
     expect(window.statusCode).toBe(400);
     expect(window.body).toContain('Ends at: must be after starts_at');
-    expect(await ctx.app.promotions.findById('window_x')).toBeUndefined();
+    expect(await ctx.app.promotionsRepository.findById('window_x')).toBeUndefined();
   });
 
   it('register a partner and show its secret once, never cached and never in the audit log', async () => {

@@ -152,7 +152,7 @@ describe('GET /v2/promotions/{id} coalesced (issue 27)', () => {
     const read = reads[0]!;
     const before = { ...tokenViewBatchCounts };
     const found = await ctx.app.db.transaction((tx) =>
-      ctx.app.enrollments.findTokenWithView(
+      ctx.app.enrollmentsRepository.findTokenWithView(
         parseOpaque(read.token, 'at')!.id,
         { promotionId: read.id.split(':')[0]!, id: read.id.split(':')[1]! },
         ctx.clock.now(),

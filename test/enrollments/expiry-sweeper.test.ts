@@ -90,7 +90,7 @@ describe('expiry sweeper', () => {
     for (let i = 0; i < 5; i++) await enrollNew(promo);
     const sweeper = createExpirySweeper({
       clock: ctx.clock,
-      enrollments: ctx.app.enrollments,
+      expiry: ctx.app.enrollmentExpiry,
       keys: createKeysRepo(),
       intervalMs: 60_000,
       batchSize: 2,
@@ -123,7 +123,7 @@ describe('expiry sweeper', () => {
     try {
       const sweeper = createExpirySweeper({
         clock: ctx.clock,
-        enrollments: ctx.app.enrollments,
+        expiry: ctx.app.enrollmentExpiry,
         keys: createKeysRepo(),
         intervalMs: 60_000,
       });

@@ -49,7 +49,7 @@ describe('examples/partner-app: /webhooks', { timeout: 120_000 }, () => {
       payload: { promotion_id: promotionId },
     });
     expect(enrolled.statusCode).toBe(201);
-    const results = await ctx.app.webhooks.dispatcher.runOnce();
+    const results = await ctx.app.webhookDispatcher.runOnce();
     expect(results).toEqual([expect.objectContaining({ outcome: 'succeeded', responseStatus: 204 })]);
     const page = await partnerApp.inject({ method: 'GET', url: '/' });
     expect(page.body).toContain('<h2>Received webhooks</h2>');

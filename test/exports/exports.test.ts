@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENROLLMENT_EXPORT_COLUMNS, USAGE_EXPORT_COLUMNS } from '../../src/admin/exports.js';
 import { queryRows } from '../../src/db/client.js';
 import { EXPORT_BATCH_SIZE } from '../../src/exports/repository.js';
+import { ENROLLMENT_EXPORT_COLUMNS, USAGE_EXPORT_COLUMNS } from '../../src/exports/streams.js';
 import { bearer, type PartnerFixture, useTestApp } from '../helpers/app.js';
 import { requestsFor } from '../helpers/requests.js';
 

@@ -131,7 +131,7 @@ function createFixtures(ctx: TestContext) {
     ): Promise<PartnerFixture> {
       const clientSecret = `cs_${randomId(32)}`;
       passwordHash ??= hashSecret(PASSWORD);
-      const row = await s().partners.insert({
+      const row = await s().partnersRepository.insert({
         id: randomUUID(),
         name: overrides.name ?? 'Test Partner',
         clientId: `ci_${randomId(16)}`,
@@ -145,7 +145,7 @@ function createFixtures(ctx: TestContext) {
     },
     async account(email = `user-${randomId(6)}@example.com`): Promise<{ id: string; email: string }> {
       passwordHash ??= hashSecret(PASSWORD);
-      const row = await s().accounts.insert({
+      const row = await s().accountsRepository.insert({
         id: randomUUID(),
         email,
         passwordHash: await passwordHash,
@@ -168,7 +168,7 @@ function createFixtures(ctx: TestContext) {
       }> = {},
     ): Promise<string> {
       const id = fields.id ?? `promo_${randomId(6).replace(/[^A-Za-z0-9]/g, 'x')}`;
-      await s().promotions.insert({
+      await s().promotionsRepository.insert({
         id,
         partnerId,
         name: `Promotion ${id}`,
@@ -189,10 +189,11 @@ function createFixtures(ctx: TestContext) {
       accountId: string,
       scopes: Scope[] = ['promotions:read', 'promotions:write'],
     ) {
-      return (await s().tokens.issueAccessToken({ kind: 'user', partnerId, accountId, scopes })).access_token;
+      return (await s().tokenService.issueAccessToken({ kind: 'user', partnerId, accountId, scopes }))
+        .access_token;
     },
     async appToken(partnerId: string, scopes: Scope[] = ['promotions:read', 'promotions:write']) {
-      return (await s().tokens.issueAccessToken({ kind: 'app', partnerId, accountId: null, scopes }))
+      return (await s().tokenService.issueAccessToken({ kind: 'app', partnerId, accountId: null, scopes }))
         .access_token;
     },
     /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT } from '../../src/oauth/login-throttle.js';
+import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT } from '../../src/auth/login-throttle.js';
 import { PASSWORD, useTestApp } from '../helpers/app.js';
 import {
   authorizeQuery,

@@ -138,7 +138,7 @@ describe('the verified-secret cache', () => {
   it('remembers a secret that passed scrypt, and never lets a wrong one through', async () => {
     const { verifiedSecrets } = ctx.app;
     const p = await ctx.fixtures.partner();
-    const row = await ctx.app.partners.findById(p.id);
+    const row = await ctx.app.partnersRepository.findById(p.id);
     expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(false);
     expect((await call(p.clientId, p.clientSecret)).statusCode).toBe(200);
     expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(true);
@@ -152,7 +152,7 @@ describe('the verified-secret cache', () => {
   it('forgets a secret ten minutes later by the injected clock', async () => {
     const { verifiedSecrets } = ctx.app;
     const p = await ctx.fixtures.partner();
-    const row = await ctx.app.partners.findById(p.id);
+    const row = await ctx.app.partnersRepository.findById(p.id);
     expect((await call(p.clientId, p.clientSecret)).statusCode).toBe(200);
     ctx.clock.advance(10 * 60 * 1000);
     expect(verifiedSecrets.has(row!.clientSecretHash, p.clientSecret)).toBe(true);

@@ -103,7 +103,7 @@ describe('tracing off (the default)', () => {
       sql`select trace_context from events where type = 'enrollment.created'`,
     );
     expect(rows).toEqual([{ trace_context: null }]);
-    expect((await ctx.app.webhooks.dispatcher.runOnce()).map((r) => r.outcome)).toEqual(['succeeded']);
+    expect((await ctx.app.webhookDispatcher.runOnce()).map((r) => r.outcome)).toEqual(['succeeded']);
     expect(hook.requests).toHaveLength(1);
     expect(hook.requests[0]!.headers.traceparent).toBeUndefined();
     assertNoViolations(ctx.violations.splice(0));
@@ -145,7 +145,7 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     );
     expect(event!.trace_context).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
 
-    expect((await ctx.app.webhooks.dispatcher.runOnce()).map((r) => r.outcome)).toEqual(['succeeded']);
+    expect((await ctx.app.webhookDispatcher.runOnce()).map((r) => r.outcome)).toEqual(['succeeded']);
     expect(hook.requests).toHaveLength(1);
     const sent = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(String(hook.requests[0]!.headers.traceparent));
     expect(sent?.[1]).toBe(TRACE_ID);

@@ -4,6 +4,7 @@ import { createAccountsRepository } from '../../src/auth/accounts-repository.js'
 import { createPartnersRepository } from '../../src/auth/partners-repository.js';
 import { createTokenRepository } from '../../src/auth/token-repository.js';
 import type { Db } from '../../src/db/client.js';
+import { createEnrollmentExpiry } from '../../src/enrollments/expiry-repository.js';
 import { createEnrollmentsRepository } from '../../src/enrollments/repository.js';
 import { findTokenViews } from '../../src/enrollments/token-view-batch.js';
 import {
@@ -175,9 +176,9 @@ describe('hot queries use indexes on a seeded, analyzed PostgreSQL', () => {
   });
 
   it("a test clock's advance: its own enrollments due, through the partial clock index", async () => {
-    const enrollments = createEnrollmentsRepository(loggingDb);
+    const expiry = createEnrollmentExpiry(loggingDb);
     const query = await queryOf(() =>
-      enrollments.markExpired(new Date('2026-08-01T00:00:00Z'), 1_000, loggingDb, {
+      expiry.markExpired(new Date('2026-08-01T00:00:00Z'), 1_000, loggingDb, {
         testClockId: 'clock_20',
       }),
     );

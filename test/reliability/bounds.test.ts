@@ -23,7 +23,7 @@ const contract = loadContract();
  * live. Every other documented input must have a zod counterpart.
  */
 const HAND_READ: Record<string, string> = {
-  'POST /oauth/authorize': 'src/oauth/form.ts and authorize-request.ts (state 1024, client_id 200, PKCE 43)',
+  'POST /oauth/authorize': 'src/http/form.ts and authorize-request.ts (state 1024, client_id 200, PKCE 43)',
   'GET /oauth/authorize': 'src/oauth/authorize-request.ts (state 1024, client_id 200, PKCE 43)',
   'POST /v2/authorize': 'the alias of POST /oauth/authorize',
   'GET /v2/authorize': 'the alias of GET /oauth/authorize',

@@ -42,7 +42,7 @@ describe('test clocks (CONTRACT §9)', () => {
   it('answers 409 test_clock_advancing to an advance (or delete) while another advance runs', async () => {
     const { appToken } = await c.sandbox();
     const clock = await c.clock(appToken, '2026-01-01T00:00:00Z');
-    const { testClocks } = ctx.app;
+    const { testClocksRepository: testClocks } = ctx.app;
     const claim = testClocks.claimAdvance.bind(testClocks);
     let during: Array<{ statusCode: number; body: string }> = [];
     const spy = vi.spyOn(testClocks, 'claimAdvance').mockImplementation(async (...args) => {
@@ -80,7 +80,7 @@ describe('test clocks (CONTRACT §9)', () => {
     const { partner, appToken } = await c.sandbox();
     const clock = await c.clock(appToken, '2026-01-01T00:00:00Z');
     // An advance claimed the clock, then its process died before finishing or releasing it.
-    const claimed = await ctx.app.testClocks.claimAdvance(partner.id, clock, {
+    const claimed = await ctx.app.testClocksRepository.claimAdvance(partner.id, clock, {
       from: new Date('2026-01-01T00:00:00Z'),
       now: ctx.clock.now(),
       leaseUntil: new Date(ctx.clock.now().getTime() + ADVANCE_LEASE_MS),
@@ -190,7 +190,9 @@ describe('test clocks (CONTRACT §9)', () => {
     const id = await c.enroll(account.access_token, promo);
     const liveAccount = await ctx.fixtures.account();
     const liveId = await c.enroll(await ctx.fixtures.userToken(partner.id, liveAccount.id), promo);
-    const swept = new Set(await ctx.app.enrollments.markExpired(new Date('2030-01-01T00:00:00Z'), 10_000));
+    const swept = new Set(
+      await ctx.app.enrollmentExpiry.markExpired(new Date('2030-01-01T00:00:00Z'), 10_000),
+    );
     expect(swept.has(liveId.split(':')[1]!)).toBe(true);
     expect(swept.has(id.split(':')[1]!)).toBe(false);
     // Its clock still reads it enrolled until the clock passes its expiry.

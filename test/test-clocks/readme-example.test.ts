@@ -35,7 +35,7 @@ describe('README "Testing your integration with test clocks", through the typed 
       return deleteClock(partnerId, clockId);
     };
     let result: Awaited<ReturnType<typeof enrollmentLifetime>>;
-    ctx.app.webhooks.dispatcher.start();
+    ctx.app.webhookDispatcher.start();
     try {
       result = await enrollmentLifetime({
         baseUrl,
@@ -45,7 +45,7 @@ describe('README "Testing your integration with test clocks", through the typed 
       });
     } finally {
       ctx.app.testClockService.delete = deleteClock;
-      await ctx.app.webhooks.dispatcher.stop();
+      await ctx.app.webhookDispatcher.stop();
     }
 
     const common = {
@@ -91,7 +91,7 @@ describe('README "Testing your integration with test clocks", through the typed 
     ]);
 
     // The example cleaned up: the clock is gone, and so is everything on it.
-    const { access_token } = await ctx.app.tokens.issueAccessToken({
+    const { access_token } = await ctx.app.tokenService.issueAccessToken({
       kind: 'app',
       partnerId: partner.id,
       accountId: null,

@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { createLogger } from '../../src/ops/logging.js';
+import { createDeliveriesRepository } from '../../src/webhooks/deliveries-repository.js';
 import { createDispatcher, type DispatcherOptions } from '../../src/webhooks/dispatcher.js';
-import { createWebhooksRepository } from '../../src/webhooks/repository.js';
 import { bearer, useTestApp } from '../helpers/app.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
@@ -27,7 +27,7 @@ const sink = new Writable({
 
 function dispatcher(options: Partial<DispatcherOptions> = {}) {
   return createDispatcher({
-    repository: createWebhooksRepository(ctx.db.database.db),
+    deliveries: createDeliveriesRepository(ctx.db.database.db),
     clock: ctx.clock,
     timeoutMs: 5000,
     retryScheduleSeconds: [60, 60, 60],
@@ -228,7 +228,7 @@ describe('dispatcher', () => {
 
   it('prunes deliveries past 30 days with their attempts; the events stay, out of the feed', async () => {
     const { partner } = await scenario();
-    const repository = createWebhooksRepository(ctx.db.database.db);
+    const repository = createDeliveriesRepository(ctx.db.database.db);
     const count = async (table: 'events' | 'webhook_deliveries' | 'webhook_attempts') =>
       (
         await queryRows<{ n: number }>(

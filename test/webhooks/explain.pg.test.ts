@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { eventLog } from '../../src/events/event-log.js';
-import { createWebhooksRepository } from '../../src/webhooks/repository.js';
+import { createEventFeed } from '../../src/events/repository.js';
+import { createDeliveriesRepository } from '../../src/webhooks/deliveries-repository.js';
 import {
   type Captured,
   createExplainHarness,
@@ -64,7 +65,7 @@ afterAll(async () => {
 
 describe('webhook queries use indexes on a seeded, analyzed PostgreSQL', () => {
   it("the dispatcher's claim: due pending deliveries through the partial index", async () => {
-    const repository = createWebhooksRepository(loggingDb);
+    const repository = createDeliveriesRepository(loggingDb);
     const query = await queryOf(() => repository.claim(NOW, 10, new Date(NOW.getTime() + 35_000)));
     expectIndexed(await plan(query), [], ['webhook_deliveries_due_idx', 'webhook_endpoints_pkey']);
   });
@@ -83,10 +84,10 @@ describe('webhook queries use indexes on a seeded, analyzed PostgreSQL', () => {
   });
 
   it("an endpoint's deliveries and a partner's event feed", async () => {
-    const repository = createWebhooksRepository(loggingDb);
+    const repository = createDeliveriesRepository(loggingDb);
     const deliveries = await queryOf(() => repository.listDeliveries(endpoint, { limit: 25 }));
     expectIndexed(await plan(deliveries), [], ['webhook_deliveries_endpoint_idx']);
-    const events = await queryOf(() => repository.listEvents(partner, { limit: 25 }, NOW));
+    const events = await queryOf(() => createEventFeed(loggingDb).listEvents(partner, { limit: 25 }, NOW));
     expectIndexed(await plan(events), [], ['events_partner_idx']);
   });
 });

@@ -63,7 +63,7 @@ describe('endpoint secrets at rest', () => {
       payload: { promotion_id: promotionId },
     });
     receiver.secret = current;
-    await ctx.app.webhooks.dispatcher.runOnce();
+    await ctx.app.webhookDispatcher.runOnce();
     expect(receiver.received.map((r) => r.verified)).toEqual([true]);
     expect(receiver.received[0]!.signature.split(' ')).toHaveLength(2);
   });

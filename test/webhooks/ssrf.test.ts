@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventFeed } from '../../src/events/repository.js';
+import { createDeliveriesRepository } from '../../src/webhooks/deliveries-repository.js';
 import { createDispatcher } from '../../src/webhooks/dispatcher.js';
-import { createWebhooksRepository } from '../../src/webhooks/repository.js';
+import { createEndpointsRepository } from '../../src/webhooks/endpoints-repository.js';
 import {
   checkWebhookUrl,
   guardedLookup,
@@ -128,10 +130,13 @@ describe('at delivery', () => {
   it('an endpoint whose host now resolves to a private address is refused before any connection', async () => {
     const partner = await ctx.fixtures.partner();
     const promotionId = await ctx.fixtures.promotion(partner.id);
-    const repository = createWebhooksRepository(ctx.db.database.db);
+    const db = ctx.db.database.db;
+    const deliveries = createDeliveriesRepository(db);
     // Registered while the name pointed at a public address (the resolver is the test's).
     const service = (await import('../../src/webhooks/service.js')).createWebhookService({
-      repository,
+      endpoints: createEndpointsRepository(db),
+      deliveries,
+      eventFeed: createEventFeed(db),
       clock: ctx.clock,
       allowPrivateUrls: false,
       resolve,
@@ -142,7 +147,7 @@ describe('at delivery', () => {
 
     address = '169.254.169.254'; // DNS rebinding to the metadata service
     const dispatcher = createDispatcher({
-      repository,
+      deliveries,
       clock: ctx.clock,
       timeoutMs: 1000,
       retryScheduleSeconds: [5],

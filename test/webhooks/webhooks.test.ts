@@ -17,7 +17,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const dispatch = () => ctx.app.webhooks.dispatcher.runOnce();
+const dispatch = () => ctx.app.webhookDispatcher.runOnce();
 
 /** A partner with an app token, an endpoint on the receiver and a promotion. */
 async function setup(

@@ -2,7 +2,7 @@
 // read one: its enrollments with this cycle's usage, its entitlement now (the numbers GET
 // /admin/v1/entitlements answers, from the same service) and the usage ledger of one enrollment.
 import type { FastifyPluginAsync } from 'fastify';
-import { toAdminEnrollmentResource } from '../../admin/resources.js';
+import { toAdminEnrollmentResource } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
 import { readCursor, readTimeKey, timeKeyCursor } from '../../pagination.js';
 import { parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
@@ -26,7 +26,7 @@ const usage = (used: number, limit: number | null) =>
 
 export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleAccounts(app) {
-    const { enrollments, accounts, clock, entitlementService } = app;
+    const { enrollmentViews, accountsRepository: accounts, clock, entitlementService } = app;
 
     app.get('/accounts', { config: { role: 'viewer' } }, async function searchAccountsPage(request, reply) {
       const ctx = await pageContext(deps, request);
@@ -66,7 +66,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         // Its enrollments, every promotion, unenrolled ones too: this cycle's usage of each.
         const views = await accountEnrollmentsPage(
           deps.repository,
-          enrollments,
+          enrollmentViews,
           account.id,
           query.cursor,
           now,
@@ -77,7 +77,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
 
         // The ledger of one enrollment of the account (?ledger=<enrollment id>).
         const ledgerKey = query.ledger ? parseEnrollmentId(query.ledger) : null;
-        const [ledgerView] = ledgerKey ? await enrollments.findViewsByIds([ledgerKey.id], now) : [];
+        const [ledgerView] = ledgerKey ? await enrollmentViews.findViewsByIds([ledgerKey.id], now) : [];
         const ledgerOwned =
           ledgerKey &&
           ledgerView?.account_id === account.id &&

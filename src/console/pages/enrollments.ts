@@ -1,7 +1,7 @@
 // Console: find an enrollment (CONTRACT §11) by its id or its account's email, and read one:
 // its status and usage now, its usage ledger and its events (the trail of what happened).
 import type { FastifyPluginAsync } from 'fastify';
-import { toAdminEnrollmentResource, toEventResource } from '../../admin/resources.js';
+import { toAdminEnrollmentResource, toAuditTrailEntry } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
 import { readCursor, readTimeKey, timeKeyCursor, toPage } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
@@ -22,7 +22,7 @@ const SEARCH = {
 
 export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleEnrollments(app) {
-    const { enrollments, accounts, clock } = app;
+    const { enrollmentViews, enrollmentAuditTrail, accountsRepository: accounts, clock } = app;
 
     app.get(
       '/enrollments',
@@ -48,7 +48,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
           } else {
             const views = await accountEnrollmentsPage(
               deps.repository,
-              enrollments,
+              enrollmentViews,
               account.id,
               query.cursor,
               now,
@@ -74,7 +74,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
           }
         } else if (q !== '') {
           const key = parseEnrollmentId(q);
-          if (key && (await enrollments.exists(key))) {
+          if (key && (await enrollmentViews.exists(key))) {
             return redirectToFound(request, reply, `/console/enrollments/${encodeURIComponent(q)}`);
           }
           results = empty(
@@ -95,7 +95,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const { enrollment_id: id } = request.params as { enrollment_id: string };
         const key = parseEnrollmentId(id);
         const now = clock.now();
-        const [view] = key ? await enrollments.findViewsByIds([key.id], now) : [];
+        const [view] = key ? await enrollmentViews.findViewsByIds([key.id], now) : [];
         if (!key || !view || view.promotion_id !== key.promotionId) throw ERRORS.enrollmentNotFound();
         const e = toAdminEnrollmentResource(view, now);
         const account = await accounts.findById(view.account_id);
@@ -110,9 +110,9 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
 
         const eventsAfter = readCursor(query.events_cursor, (c) => readTimeKey(c, UUID_PATTERN));
         const events = toPage(
-          await enrollments.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter }),
+          await enrollmentAuditTrail.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter }),
           PAGE_SIZE,
-          toEventResource,
+          toAuditTrailEntry,
           (ev) => timeKeyCursor(ev.created_at, ev.id),
         );
 

@@ -2,8 +2,8 @@
 // rotating its secret, changing or disabling one, and a partner's page with its webhook endpoints, promotions and, for a
 // sandbox partner, its test clocks. Changes go through partnerService, as the admin API's do.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { CreatePartnerSchema, UpdatePartnerSchema } from '../../admin/schemas.js';
 import type { PartnerResource } from '../../auth/partner-service.js';
+import { CreatePartnerSchema, UpdatePartnerSchema } from '../../auth/schemas.js';
 import { SCOPES } from '../../auth/scopes.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';
@@ -74,7 +74,7 @@ function secretPage(ctx: PageContext, partner: PartnerResource & { client_secret
 
 export const partnerPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consolePartners(app) {
-    const { partnerService, promotions, webhooks } = app;
+    const { partnerService, promotionsRepository: promotions, webhookService } = app;
 
     async function partnerList(
       request: FastifyRequest,
@@ -152,7 +152,7 @@ ${partnerForm(ctx, values)}
       const ctx = await pageContext(deps, request);
       const partner = await partnerService.getPartner(id);
       const query = queryOf(request);
-      const endpoints = await webhooks.service.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
+      const endpoints = await webhookService.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
       const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
       const base = `/console/partners/${partner.id}`;
       return page(ctx, {

@@ -3,14 +3,19 @@
 // and tasks used per billing cycle. Changes go through promotionService, as the admin API's do.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type ExportDeps, enrollmentExport, sendExport, usageExport } from '../../admin/exports.js';
-import { toAdminEnrollmentResource } from '../../admin/resources.js';
-import { CreatePromotionSchema, UpdatePromotionSchema } from '../../admin/schemas.js';
+import { toAdminEnrollmentResource } from '../../enrollments/resource.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { createExportsRepository } from '../../exports/repository.js';
+import { type ExportDeps, enrollmentExport, sendExport, usageExport } from '../../exports/streams.js';
 import { toPage } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
+import {
+  CreatePromotionSchema,
+  toPromotionChanges,
+  toPromotionInput,
+  UpdatePromotionSchema,
+} from '../../promotions/schemas.js';
 import { PROMOTION_ID_PATTERN, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { roleAllows } from '../../rules/roles.js';
 import { type Bar, barChart, budgetBar } from '../charts.js';
@@ -53,7 +58,7 @@ function fromLocalInput(value: string | undefined): string | null {
 const intOrNull = (value: string | undefined) =>
   value === undefined || value.trim() === '' ? null : Number(value);
 
-/** The form's fields in the API's shape, for the admin API's own schemas to judge. */
+/** The form's fields in the API's shape, for the promotion's own schemas to judge. */
 function promotionBody(f: Record<string, string>) {
   return {
     name: f.name ?? '',
@@ -138,7 +143,14 @@ ${checkbox({ name: 'allow_reenrollment', label: 'Allow re-enrollment after expir
 
 export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consolePromotions(app) {
-    const { promotions, promotionService, partners, partnerService, enrollments, clock } = app;
+    const {
+      promotionsRepository: promotions,
+      promotionService,
+      partnersRepository: partners,
+      partnerService,
+      enrollmentViews,
+      clock,
+    } = app;
 
     async function partnerOptions() {
       return (await partnerService.listPartners({ limit: 100 })).data.map((p) => ({
@@ -237,22 +249,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         try {
           const parsed = CreatePromotionSchema.safeParse(input);
           if (!parsed.success) throw formProblem(parsed.error);
-          const b = parsed.data;
-          const created = await promotionService.create(
-            {
-              id: b.id,
-              partnerId: b.partner_id,
-              name: b.name,
-              status: b.status,
-              startsAt: b.starts_at,
-              endsAt: b.ends_at,
-              durationDays: b.duration_days,
-              taskLimitPerMonth: b.task_limit_per_month,
-              maxEnrollments: b.max_enrollments,
-              allowReenrollment: b.allow_reenrollment,
-            },
-            consoleAudit(request),
-          );
+          const created = await promotionService.create(toPromotionInput(parsed.data), consoleAudit(request));
           return reply.redirect(`/console/promotions/${encodeURIComponent(created.id)}?notice=created`, 303);
         } catch (error) {
           if (!isApiError(error) || error.statusCode >= 500) throw error;
@@ -291,7 +288,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       }));
 
       const afterId = readAfterId(query.cursor, UUID_PATTERN);
-      const rows = await enrollments.listByPromotion(p.id, { limit: PAGE_SIZE + 1, afterId }, now);
+      const rows = await enrollmentViews.listByPromotion(p.id, { limit: PAGE_SIZE + 1, afterId }, now);
       const base = `/console/promotions/${encodeURIComponent(p.id)}`;
 
       const statusForms = html`<div class="inline-forms">
@@ -373,7 +370,7 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
       });
     }
 
-    // The "Download CSV" links: the admin API's exports (CONTRACT §6), behind the session.
+    // The "Download CSV" links: the admin API's exports (CONTRACT §6, src/exports/streams.ts), behind the session.
     const exportDeps: ExportDeps = {
       promotions,
       exportsRepository: createExportsRepository(app.db),
@@ -418,17 +415,8 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
           if (!current) throw ERRORS.promotionNotFound();
           const parsed = UpdatePromotionSchema.safeParse(promotionBody({ ...f, status: current.status }));
           if (!parsed.success) throw formProblem(parsed.error);
-          const b = parsed.data;
           // Only what the operator changed, as a PATCH would carry it.
-          const wanted: PromotionChanges = {
-            name: b.name,
-            startsAt: b.starts_at,
-            endsAt: b.ends_at,
-            durationDays: b.duration_days,
-            taskLimitPerMonth: b.task_limit_per_month,
-            maxEnrollments: b.max_enrollments,
-            allowReenrollment: b.allow_reenrollment,
-          };
+          const wanted = toPromotionChanges(parsed.data);
           const changes: PromotionChanges = {};
           for (const [key, value] of Object.entries(wanted) as [keyof PromotionChanges, unknown][]) {
             const before = current[key];

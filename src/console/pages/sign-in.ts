@@ -3,11 +3,11 @@
 // page's throttle, with its own keys); a success starts a session whose cookie is HttpOnly,
 // SameSite=Strict, Path=/console (and Secure behind https).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { LoginThrottle } from '../../auth/login-throttle.js';
+import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT } from '../../auth/login-throttle.js';
 import { randomId, sha256 } from '../../auth/secrets.js';
 import { isApiError } from '../../errors.js';
-import { readCookie } from '../../oauth/csrf.js';
-import type { LoginThrottle } from '../../oauth/login-throttle.js';
-import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT } from '../../oauth/login-throttle.js';
+import { readCookie } from '../../http/cookies.js';
 import { ChangePasswordSchema } from '../../operators/schemas.js';
 import { SIGN_IN_TTL_SECONDS } from '../csrf.js';
 import { href, html } from '../html.js';

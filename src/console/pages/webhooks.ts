@@ -1,6 +1,6 @@
 // Console: a partner's webhook endpoint (CONTRACT §11) with its delivery log (every attempt's
 // status or error) and a button that redelivers a delivery's event, through the webhook
-// service the admin mirror uses (src/webhooks/admin-routes.ts).
+// service the admin mirror uses (src/admin/webhooks.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import { DeliveryStatusSchema } from '../../webhooks/schemas.js';
 import { href, html } from '../html.js';
@@ -18,8 +18,7 @@ import {
 
 export const webhookPages = (deps: ConsoleDeps): FastifyPluginAsync =>
   async function consoleWebhooks(app) {
-    const { partnerService, webhooks } = app;
-    const { service } = webhooks;
+    const { partnerService, webhookService: service } = app;
 
     app.get(
       '/partners/:partner_id/webhooks/:endpoint_id',

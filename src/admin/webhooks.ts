@@ -1,15 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiAudit } from '../admin/admin-auth.js';
 import { ERRORS } from '../errors.js';
-import { registerWebhookRoutes } from './routes.js';
+import { registerWebhookRoutes } from '../webhooks/routes.js';
+import { apiAudit } from './admin-auth.js';
 
 /**
  * The admin mirror: /admin/v1/partners/{id}/webhook_endpoints and …/events, for any partner,
  * inside the /admin/v1 scope (its admin-auth guards it).
  */
 export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { partners } = app;
+  const { partnersRepository: partners } = app;
   registerWebhookRoutes(app, {
     base: '/partners/:partner_id',
     baseParams: { partner_id: z.string().max(36) },

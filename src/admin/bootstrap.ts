@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiAudit } from '../admin/admin-auth.js';
+import { parseBootstrapDocument } from '../bootstrap/parse.js';
+import { OUTCOMES } from '../bootstrap/plan.js';
 import { errorResponses as errors } from '../schemas.js';
-import { parseBootstrapDocument } from './parse.js';
-import { OUTCOMES } from './plan.js';
+import { apiAudit } from './admin-auth.js';
 
 /** A document of a few hundred objects fits; the API's 16 KiB would not. */
 const BOOTSTRAP_BODY_LIMIT = 1024 * 1024;
@@ -48,7 +48,7 @@ export const bootstrapRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function applyBootstrapDocument(request, reply) {
       const document = parseBootstrapDocument(request.body.document);
-      const result = await app.bootstrap.apply(document, {
+      const result = await app.bootstrapService.apply(document, {
         dryRun: request.body.dry_run,
         audit: apiAudit(request),
       });

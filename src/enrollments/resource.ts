@@ -1,17 +1,9 @@
-import type { AccountRow } from '../auth/accounts-repository.js';
-import type { EventRow } from '../enrollments/audit-repository.js';
-import type { EnrollmentView } from '../enrollments/views.js';
 import { usageNow } from '../rules/billing-cycle.js';
 import { adminEnrollmentStatus } from '../rules/enrollment-detail.js';
 import { formatEnrollmentId } from '../rules/enrollment-id.js';
 import { toRfc3339OrNull as iso, toRfc3339 } from '../rules/time.js';
-
-export const toAccountResource = (a: AccountRow) => ({
-  id: a.id,
-  email: a.email,
-  external_id: a.externalId,
-  created_at: toRfc3339(a.createdAt),
-});
+import type { AuditTrailRow } from './audit-repository.js';
+import type { EnrollmentView } from './views.js';
 
 /** An enrollment as the operator sees it: unenrolled ones too, with the current cycle's usage. */
 export function toAdminEnrollmentResource(view: EnrollmentView, wallNow: Date) {
@@ -34,7 +26,8 @@ export function toAdminEnrollmentResource(view: EnrollmentView, wallNow: Date) {
   };
 }
 
-export const toEventResource = (e: EventRow) => ({
+/** An entry of an enrollment's audit trail as the admin API and the console show it. */
+export const toAuditTrailEntry = (e: AuditTrailRow) => ({
   id: e.id,
   type: e.type,
   actor_type: e.actor_type,
@@ -42,6 +35,3 @@ export const toEventResource = (e: EventRow) => ({
   data: e.data,
   created_at: toRfc3339(new Date(e.created_at)),
 });
-
-export { toPartnerResource } from '../auth/partner-service.js';
-export { toPromotionResource } from '../promotions/resource.js';
