@@ -6,7 +6,7 @@ import { sponsorsInOrder } from '../rules/allocation.js';
 import { cycleAt } from '../rules/billing-cycle.js';
 import { formatEnrollmentId } from '../rules/enrollment-id.js';
 import { toRfc3339, toRfc3339OrNull } from '../rules/time.js';
-import type { IngestRepository } from './ingest-repository.js';
+import type { EntitlementsRepository } from './entitlements-repository.js';
 
 export interface Entitlement {
   account_id: string;
@@ -25,15 +25,15 @@ export interface Entitlement {
   }>;
 }
 
-export function createEntitlementService(deps: { clock: Clock; ingest: IngestRepository }) {
-  const { clock, ingest } = deps;
+export function createEntitlementService(deps: { clock: Clock; entitlements: EntitlementsRepository }) {
+  const { clock, entitlements } = deps;
 
   async function entitlement(query: {
     accountId?: string;
     externalId?: string;
     at?: Date;
   }): Promise<Entitlement> {
-    const found = await ingest.readEntitlement({
+    const found = await entitlements.readEntitlement({
       accountId: query.accountId ?? null,
       externalId: query.accountId === undefined ? (query.externalId ?? null) : null,
       at: query.at ?? null,

@@ -266,42 +266,6 @@ const writeLockedStatement = prepared<WrittenRow, WriteParams>(
       select m.enrollment_id, m.cycle_start, m.used, 0 as inserted from (select 1) one left join moved m on true`,
 );
 
-/** Entitlements: the account, the instant asked about, its enrollments sponsoring then (JSON). */
-const entitlementStatement = (by: 'id' | 'external_id') =>
-  prepared<
-    {
-      id: string;
-      external_id: string | null;
-      clock_time: number | null;
-      at: number;
-      enrollments: EnrollmentRef[] | null;
-    },
-    { key: string; at: number | null; wallNow: number }
-  >(
-    `usage_entitlement_find_by_${by}`,
-    sql`select a.id, a.external_id, ${ms(sql`tc.frozen_time`)} as clock_time, ${ms(sql`t.at`)} as at,
-          (select json_agg(json_build_object('id', e.id, 'promotionId', e.promotion_id, 'accountId', e.account_id,
-                    'partnerId', e.partner_id, 'enrolledAt', ${ms(sql`e.enrolled_at`)},
-                    'unenrolledAt', ${ms(sql`e.unenrolled_at`)},
-                    'expiresAt', ${ms(effectiveExpirationSql(sql`e.expires_at`, sql`p.ends_at`))},
-                    'taskLimitPerMonth', p.task_limit_per_month,
-                    'counters', (select json_agg(json_build_object('cycleStart', ${ms(sql`c.cycle_start`)}, 'used', c.used))
-                                 from usage_counters c
-                                 where c.enrollment_id = e.id and c.cycle_start <= t.at
-                                   and c.cycle_start > t.at - interval '31 days')))
-           from enrollments e join promotions p on p.id = e.promotion_id
-           where e.account_id = a.id and e.enrolled_at <= t.at
-             and (e.unenrolled_at is null or e.unenrolled_at > t.at)) as enrollments
-        from accounts a
-        left join test_clocks tc on tc.id = a.test_clock_id
-        cross join lateral (select coalesce(${fromEpochMs(sql`${ph('at')}::bigint`)}, tc.frozen_time,
-                                            ${fromEpochMs(sql`${ph('wallNow')}::bigint`)}) as at) t
-        where ${by === 'id' ? sql`a.id = ${ph('key')}::uuid` : sql`a.external_id = ${ph('key')}::text`}`,
-    { asFunction: true },
-  );
-const entitlementById = entitlementStatement('id');
-const entitlementByExternalId = entitlementStatement('external_id');
-
 type Input = {
   counters: Array<CounterKey & { add: number }>;
   ledger: LedgerRow[];
@@ -418,29 +382,7 @@ export function createIngestRepository(db: Db) {
     return { lost: after.size !== input.counters.length || inserted !== input.events.length, after };
   }
 
-  /**
-   * CONTRACT §12 entitlements, in one round trip: the account (by id or external id), the
-   * instant asked about (`at`, else its clock's now, else `wallNow`), and each enrollment of it
-   * with the counters whose cycle could contain that instant (started at most 31 days before).
-   */
-  async function readEntitlement(
-    input: { accountId: string | null; externalId: string | null; at: Date | null; wallNow: Date },
-    tx: Db = db,
-  ): Promise<{ account: AccountRef; at: number; enrollments: EnrollmentRef[] } | undefined> {
-    const params = { at: input.at?.getTime() ?? null, wallNow: input.wallNow.getTime() };
-    const [row] =
-      input.accountId === null
-        ? await entitlementByExternalId(tx, { key: input.externalId ?? '', ...params })
-        : await entitlementById(tx, { key: input.accountId, ...params });
-    if (!row) return undefined;
-    return {
-      account: { id: row.id, externalId: row.external_id, clockTime: row.clock_time },
-      at: row.at,
-      enrollments: row.enrollments ?? [],
-    };
-  }
-
-  return { readBatch, readEvents, claimEvents, lockCounters, writeLocked, writeBatch, readEntitlement };
+  return { readBatch, readEvents, claimEvents, lockCounters, writeLocked, writeBatch };
 }
 
 /** A counter's key in maps: the enrollment and its cycle's start in epoch milliseconds. */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { createEntitlementService, type EntitlementService } from './entitlements.js';
+import { createEntitlementsRepository } from './entitlements-repository.js';
 import { createIngestService, type IngestService } from './ingest.js';
 import { createIngestRepository } from './ingest-repository.js';
 import { createUsageMaintenance, type UsageMaintenance } from './maintenance.js';
@@ -43,7 +44,13 @@ export const usagePlugin = fp(
         auditLog: app.auditLog,
       }),
     );
-    app.decorate('entitlementService', createEntitlementService({ clock: app.clock, ingest }));
+    app.decorate(
+      'entitlementService',
+      createEntitlementService({
+        clock: app.clock,
+        entitlements: createEntitlementsRepository(app.db, { coalesce: app.config.dbCoalesce }),
+      }),
+    );
     const maintenance = createUsageMaintenance({
       db: app.db,
       clock: app.clock,

@@ -133,20 +133,34 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
           from pg_proc where proname like 'promotions_stmt_%' order by proname`,
     );
     const fn = (name: string) => database.statementFunctions!.get(name)!.fn;
-    expect(procs).toEqual([
-      // GET's coalesced read (src/enrollments/token-view-batch.ts): its arrays, then the single one.
-      {
-        proname: fn('enrollment_find_many_with_token'),
-        args: 'text[], uuid[], text[], timestamp with time zone[]',
-        volatile: 's',
-      },
-      { proname: installed!.fn, args: 'timestamp with time zone, uuid, text, text', volatile: 's' },
-      // CONTRACT §12's reads: entitlements by either id, a batch's read, a locked attempt's ids.
-      { proname: fn('usage_batch_find_context'), args: 'uuid[], text[], text[], bigint', volatile: 's' },
-      { proname: fn('usage_entitlement_find_by_external_id'), args: 'bigint, bigint, text', volatile: 's' },
-      { proname: fn('usage_entitlement_find_by_id'), args: 'bigint, bigint, uuid', volatile: 's' },
-      { proname: fn('usage_event_find_by_ids'), args: 'text[]', volatile: 's' },
-    ]);
+    const byName = (rows: typeof procs) => [...rows].sort((a, b) => (a.proname < b.proname ? -1 : 1));
+    expect(byName(procs)).toEqual(
+      byName([
+        // GET's read, alone and coalesced (src/enrollments/token-view-batch.ts).
+        { proname: installed!.fn, args: 'timestamp with time zone, uuid, text, text', volatile: 's' },
+        {
+          proname: fn('enrollment_find_many_with_token'),
+          args: 'text[], uuid[], text[], timestamp with time zone[]',
+          volatile: 's',
+        },
+        // CONTRACT §12's reads: a batch's read, a locked attempt's ids, entitlements by either id,
+        // alone and coalesced (src/usage/entitlements-repository.ts).
+        { proname: fn('usage_batch_find_context'), args: 'uuid[], text[], text[], bigint', volatile: 's' },
+        { proname: fn('usage_event_find_by_ids'), args: 'text[]', volatile: 's' },
+        { proname: fn('usage_entitlement_find_by_external_id'), args: 'bigint, bigint, text', volatile: 's' },
+        { proname: fn('usage_entitlement_find_by_id'), args: 'bigint, bigint, text', volatile: 's' },
+        {
+          proname: fn('usage_entitlement_find_many_by_external_id'),
+          args: 'text[], bigint[], bigint[]',
+          volatile: 's',
+        },
+        {
+          proname: fn('usage_entitlement_find_many_by_id'),
+          args: 'text[], bigint[], bigint[]',
+          volatile: 's',
+        },
+      ]),
+    );
 
     // Starting again finds the same function: nothing new is created.
     await migrateDatabase(database, test.url!);
@@ -155,7 +169,7 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
       database.db,
       sql`select count(*)::int as n from pg_proc where proname like 'promotions_stmt_%'`,
     );
-    expect(again).toEqual([{ n: 6 }]);
+    expect(again).toEqual([{ n: 8 }]);
 
     const ctx = await createTestApp({ database: { ...test, database } });
     try {

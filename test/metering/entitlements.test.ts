@@ -1,5 +1,6 @@
 // CONTRACT §12.4: GET /admin/v1/entitlements, and §12.1: the platform's id on accounts.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { entitlementBatchCounts } from '../../src/usage/entitlements-repository.js';
 import type { PartnerFixture } from '../helpers/app.js';
 import { useTestApp } from '../helpers/app.js';
 import { JSON_HEADERS } from '../helpers/requests.js';
@@ -124,6 +125,50 @@ describe('GET /admin/v1/entitlements', () => {
     expect(both.json()).toEqual(oneOf);
     expect((await m.entitlements({ account_id: 'not-a-uuid' })).statusCode).toBe(400);
     expect((await m.entitlements({ external_account_id: 'has space' })).statusCode).toBe(400);
+  });
+});
+
+describe('entitlement checks coalesced (issue 27)', () => {
+  it('answers each of many concurrent checks exactly as alone, in fewer statements than checks', async () => {
+    ctx.clock.set('2026-05-03T00:00:00Z');
+    const limited = await ctx.fixtures.promotion(partner.id, { durationDays: 60, taskLimitPerMonth: 6 });
+    const open = await ctx.fixtures.promotion(partner.id, { durationDays: null, taskLimitPerMonth: null });
+    const both = await m.account([limited, open]);
+    const one = await m.account([limited]);
+    const none = await m.account([]);
+    await m.ingest([
+      { id: m.eventId(), account_id: both.accountId, tasks: 4 },
+      { id: m.eventId(), account_id: one.accountId, tasks: 9 },
+    ]);
+    const checks: Array<Record<string, string>> = [
+      { account_id: both.accountId },
+      { external_account_id: both.externalId },
+      { account_id: one.accountId },
+      { external_account_id: one.externalId, at: '2026-07-01T00:00:00Z' },
+      { external_account_id: none.externalId },
+      { account_id: '00000000-0000-4000-8000-00000000abcd' },
+      { external_account_id: 'nobody-here' },
+      { account_id: both.accountId, at: '2026-05-02T23:59:59Z' },
+    ];
+    const answer = async (query: Record<string, string>) => {
+      const res = await m.entitlements(query);
+      return { status: res.statusCode, body: res.json() };
+    };
+    const alone: Array<{ status: number; body: unknown }> = [];
+    for (const query of checks) alone.push(await answer(query));
+    expect(alone.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 404, 404, 200]);
+    expect(alone[0]?.body).toMatchObject({ sponsored_remaining: null, enrollments: [{ remaining: 2 }, {}] });
+    expect(alone[2]?.body).toMatchObject({ sponsored_remaining: 0 });
+
+    const all = Array.from({ length: 4 }, () => checks.map((query, i) => ({ query, i }))).flat();
+    const before = { ...entitlementBatchCounts };
+    const answers = await Promise.all(all.map(({ query }) => answer(query)));
+    expect(entitlementBatchCounts.requests - before.requests).toBe(all.length);
+    expect(entitlementBatchCounts.batches - before.batches).toBeGreaterThan(0);
+    expect(entitlementBatchCounts.statements - before.statements).toBeLessThan(all.length / 2);
+    all.forEach(({ i }, k) => {
+      expect({ check: i, ...answers[k] }).toEqual({ check: i, ...alone[i] });
+    });
   });
 });
 
