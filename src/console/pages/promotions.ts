@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { toAdminEnrollmentResource } from '../../enrollments/resource.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { createExportsRepository } from '../../exports/repository.js';
-import { type ExportDeps, enrollmentExport, sendExport, usageExport } from '../../exports/streams.js';
+import { type ExportDeps, PROMOTION_EXPORTS, sendExport } from '../../exports/streams.js';
 import { toPage } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
@@ -377,23 +377,16 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
       clock,
     };
 
-    app.get(
-      '/promotions/:promotion_id/enrollments.csv',
-      { config: { role: 'viewer' } },
-      async function downloadEnrollmentsCsv(request, reply) {
-        const { promotion_id } = request.params as { promotion_id: string };
-        return sendExport(reply, 'csv', await enrollmentExport(exportDeps, promotion_id, { format: 'csv' }));
-      },
-    );
-
-    app.get(
-      '/promotions/:promotion_id/usage.csv',
-      { config: { role: 'viewer' } },
-      async function downloadUsageCsv(request, reply) {
-        const { promotion_id } = request.params as { promotion_id: string };
-        return sendExport(reply, 'csv', await usageExport(exportDeps, promotion_id, { format: 'csv' }));
-      },
-    );
+    for (const [name, stream] of Object.entries(PROMOTION_EXPORTS)) {
+      app.get(
+        `/promotions/:promotion_id/${name}.csv`,
+        { config: { role: 'viewer' } },
+        async function downloadCsv(request, reply) {
+          const { promotion_id } = request.params as { promotion_id: string };
+          return sendExport(reply, 'csv', await stream(exportDeps, promotion_id, { format: 'csv' }));
+        },
+      );
+    }
 
     app.get(
       '/promotions/:promotion_id',
