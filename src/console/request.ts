@@ -2,7 +2,7 @@
 // a signed-in request, reading a form, answering HTML, and the audit context of a change.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditContext } from '../audit/audit-log.js';
-import { ERRORS } from '../errors.js';
+import { type ApiError, ERRORS } from '../errors.js';
 import { readForm } from '../http/form.js';
 import type { Assets } from './assets.js';
 import type { ConsoleCsrf } from './csrf.js';
@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The console's signed-in session; null before (and on its public routes). */
     consoleSession: ConsoleSession | null;
+    /** What the signed-in request's pages are drawn with; set with consoleSession. */
+    consolePage: PageContext | null;
   }
   interface FastifyContextConfig {
     /** A console route anyone may reach (sign-in, assets); every other one declares `role`. */
@@ -28,11 +30,15 @@ export interface ConsoleDeps {
   repository: ConsoleRepository;
 }
 
-/** The page context of a signed-in request (its actor and the session's CSRF token). */
-export async function pageContext(deps: ConsoleDeps, request: FastifyRequest): Promise<PageContext> {
-  const session = request.consoleSession;
-  if (!session) throw new Error('pageContext before console authentication');
+/** The page context of a signed-in session (its actor and its CSRF token): routes.ts sets it on the request. */
+export async function sessionPageContext(deps: ConsoleDeps, session: ConsoleSession): Promise<PageContext> {
   return { actor: session.actor, csrf: await deps.csrf.forSession(session.id), assets: deps.assets };
+}
+
+/** The page context of a signed-in request. */
+export function pageContext(request: FastifyRequest): PageContext {
+  if (!request.consolePage) throw new Error('pageContext before console authentication');
+  return request.consolePage;
 }
 
 /** The audit context of a console change: the signed-in operator, the request's id, via the console. */
@@ -76,6 +82,10 @@ export function noticeFrom(query: unknown): Html | null {
   const key = (query as { notice?: unknown } | undefined)?.notice;
   return typeof key === 'string' && NOTICES[key] ? notice('ok', NOTICES[key]) : null;
 }
+
+/** A page's notice: the problem that sent its form back, else the one its redirect asked for. */
+export const pageNotice = (request: FastifyRequest, problem?: ApiError | null): Html | null =>
+  problem ? notice('error', problem.message) : noticeFrom(request.query);
 
 /** The `cursor` and other string parameters of a page's query, nothing else. */
 export function queryOf(request: FastifyRequest): Record<string, string> {

@@ -11,7 +11,8 @@ import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.j
 import { href, html } from '../html.js';
 import { details, empty, notice, page, table, when } from '../layout.js';
 import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
-import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
+import type { ConsoleRepository } from '../repository.js';
+import { pageContext, queryOf, sendPage } from '../request.js';
 
 const SEARCH = {
   title: 'Accounts',
@@ -24,12 +25,12 @@ const SEARCH = {
 const usage = (used: number, limit: number | null) =>
   `${used}${limit === null ? ' (no limit)' : ` of ${limit}`}`;
 
-export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
+export const accountPages = (repository: ConsoleRepository): FastifyPluginAsync =>
   async function consoleAccounts(app) {
     const { enrollmentViews, accountsRepository: accounts, clock, entitlementService } = app;
 
     app.get('/accounts', { config: { role: 'viewer' } }, async function searchAccountsPage(request, reply) {
-      const ctx = await pageContext(deps, request);
+      const ctx = pageContext(request);
       const q = (queryOf(request).q ?? '').trim();
       let results = empty(
         'Search for an account',
@@ -55,7 +56,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       '/accounts/:account_id',
       { config: { role: 'viewer' } },
       async function accountPage(request, reply) {
-        const ctx = await pageContext(deps, request);
+        const ctx = pageContext(request);
         const { account_id: id } = request.params as { account_id: string };
         const account = UUID_PATTERN.test(id) ? await accounts.findById(id.toLowerCase()) : undefined;
         if (!account) throw ERRORS.accountNotFound();
@@ -65,7 +66,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
 
         // Its enrollments, every promotion, unenrolled ones too: this cycle's usage of each.
         const views = await accountEnrollmentsPage(
-          deps.repository,
+          repository,
           enrollmentViews,
           account.id,
           query.cursor,
@@ -87,7 +88,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         if (ledgerKey && ledgerOwned) {
           const before = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID_PATTERN));
           const ledger = rowsPage(
-            await deps.repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before }),
+            await repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before }),
             (u) => timeKeyCursor(u.created_at, u.id),
           );
           ledgerSection = html`<section>

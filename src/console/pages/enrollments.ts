@@ -10,7 +10,8 @@ import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.j
 import { href, html } from '../html.js';
 import { badge, details, empty, notice, page, when } from '../layout.js';
 import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
-import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
+import type { ConsoleRepository } from '../repository.js';
+import { pageContext, queryOf, sendPage } from '../request.js';
 
 const SEARCH = {
   title: 'Enrollments',
@@ -20,7 +21,7 @@ const SEARCH = {
   placeholder: 'spring_2026:9f6c… or jane@example.com',
 } as const;
 
-export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
+export const enrollmentPages = (repository: ConsoleRepository): FastifyPluginAsync =>
   async function consoleEnrollments(app) {
     const { enrollmentViews, enrollmentAuditTrail, accountsRepository: accounts, clock } = app;
 
@@ -28,7 +29,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       '/enrollments',
       { config: { role: 'viewer' } },
       async function searchEnrollmentsPage(request, reply) {
-        const ctx = await pageContext(deps, request);
+        const ctx = pageContext(request);
         const query = queryOf(request);
         const q = (query.q ?? '').trim();
         const now = clock.now();
@@ -47,7 +48,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             status = 404;
           } else {
             const views = await accountEnrollmentsPage(
-              deps.repository,
+              repository,
               enrollmentViews,
               account.id,
               query.cursor,
@@ -91,7 +92,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       '/enrollments/:enrollment_id',
       { config: { role: 'viewer' } },
       async function enrollmentPage(request, reply) {
-        const ctx = await pageContext(deps, request);
+        const ctx = pageContext(request);
         const { enrollment_id: id } = request.params as { enrollment_id: string };
         const key = parseEnrollmentId(id);
         const now = clock.now();
@@ -104,7 +105,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
 
         const usageBefore = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID_PATTERN));
         const ledger = rowsPage(
-          await deps.repository.usageLedger(key.id, { limit: PAGE_SIZE + 1, before: usageBefore }),
+          await repository.usageLedger(key.id, { limit: PAGE_SIZE + 1, before: usageBefore }),
           (u) => timeKeyCursor(u.created_at, u.id),
         );
 

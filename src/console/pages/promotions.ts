@@ -35,15 +35,8 @@ import {
   when,
 } from '../layout.js';
 import { afterIdCursor, listPage, PAGE_SIZE, readAfterId } from '../list-page.js';
-import {
-  type ConsoleDeps,
-  consoleAudit,
-  noticeFrom,
-  pageContext,
-  queryOf,
-  readConsoleForm,
-  sendPage,
-} from '../request.js';
+import type { ConsoleRepository } from '../repository.js';
+import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 type Promotion = ReturnType<typeof toPromotionResource>;
@@ -141,7 +134,7 @@ ${field({ name: 'max_enrollments', label: 'Maximum enrollments', type: 'number',
 ${checkbox({ name: 'allow_reenrollment', label: 'Allow re-enrollment after expiry or unenrollment', checked: values.allow_reenrollment ?? false })}`;
 }
 
-export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
+export const promotionPages = (repository: ConsoleRepository): FastifyPluginAsync =>
   async function consolePromotions(app) {
     const {
       promotionsRepository: promotions,
@@ -185,7 +178,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
     }
 
     app.get('/promotions', { config: { role: 'viewer' } }, async function listPromotionsPage(request, reply) {
-      const ctx = await pageContext(deps, request);
+      const ctx = pageContext(request);
       const query = queryOf(request);
       const after = readAfterId(query.cursor);
       const partnerId =
@@ -223,7 +216,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         page(ctx, {
           title: 'Promotions',
           nav: 'promotions',
-          notice: noticeFrom(request.query),
+          notice: pageNotice(request),
           actions: html`<a class="button" href="${href('/console/promotions/new', { partner_id: partnerId })}">New promotion</a>`,
           body: list,
         }),
@@ -234,7 +227,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       '/promotions/new',
       { config: { role: 'viewer' } },
       async function newPromotionForm(request, reply) {
-        const ctx = await pageContext(deps, request);
+        const ctx = pageContext(request);
         const partnerId = queryOf(request).partner_id;
         return sendPage(reply, 200, await newPromotionPage(ctx, { partner_id: partnerId }));
       },
@@ -253,7 +246,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
           return reply.redirect(`/console/promotions/${encodeURIComponent(created.id)}?notice=created`, 303);
         } catch (error) {
           if (!isApiError(error) || error.statusCode >= 500) throw error;
-          const ctx = await pageContext(deps, request);
+          const ctx = pageContext(request);
           const values = {
             ...input,
             starts_at: input.starts_at,
@@ -265,7 +258,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
     );
 
     async function promotionPage(request: FastifyRequest, id: string, problem?: ApiError) {
-      const ctx = await pageContext(deps, request);
+      const ctx = pageContext(request);
       const row = PROMOTION_ID_PATTERN.test(id) ? await promotions.findWithCount(id) : undefined;
       if (!row) throw ERRORS.promotionNotFound();
       const p = toPromotionResource(row);
@@ -277,12 +270,12 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       const days = query.days === '90' ? 90 : 30;
       const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
       const from = new Date(today.getTime() - (days - 1) * DAY_MS);
-      const counts = await deps.repository.enrollmentsPerDay(p.id, from, new Date(today.getTime() + DAY_MS));
+      const counts = await repository.enrollmentsPerDay(p.id, from, new Date(today.getTime() + DAY_MS));
       const perDay: Bar[] = Array.from({ length: days }, (_, i) => {
         const day = new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10);
         return { label: day.slice(5), value: counts.get(day) ?? 0 };
       });
-      const perCycle: Bar[] = (await deps.repository.tasksPerCycle(p.id)).map((c) => ({
+      const perCycle: Bar[] = (await repository.tasksPerCycle(p.id)).map((c) => ({
         label: `Cycle ${c.cycle}`,
         value: c.tasks,
       }));
@@ -301,7 +294,7 @@ ${p.status !== 'ended' ? form(ctx, { action: `${base}/status`, need: 'editor', s
         title: p.name,
         nav: 'promotions',
         crumbs: [{ label: 'Promotions', path: '/console/promotions' }, { label: p.id }],
-        notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
+        notice: pageNotice(request, problem),
         actions: html`<a class="button secondary" href="${href('/console/audit-log', { object_type: 'promotion', object_id: p.id })}">History</a>`,
         body: html`<section class="cards">
 <div class="card"><h2>Budget</h2>${budgetBar(p.enrollments_count, p.max_enrollments)}</div>

@@ -144,7 +144,7 @@ ${field({ name: 'password', label: 'Password', type: 'password', required: true,
       status: number,
       message?: string,
     ) {
-      const ctx = await pageContext(deps, request);
+      const ctx = pageContext(request);
       const forced = request.consoleSession?.mustChangePassword === true;
       return sendPage(
         reply,
