@@ -4,13 +4,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
-import { readCursor, readTimeKey, timeKeyCursor } from '../../pagination.js';
 import { parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
-import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
+import {
+  accountEnrollmentsPage,
+  enrollmentColumns,
+  ledgerColumns,
+  usageLedgerPage,
+} from '../enrollment-lists.js';
 import { href, html } from '../html.js';
 import { details, empty, notice, page, table, when } from '../layout.js';
-import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
+import { listPage, redirectToFound, sendSearchPage } from '../list-page.js';
 import type { ConsoleRepository } from '../repository.js';
 import { pageContext, queryOf, sendPage } from '../request.js';
 
@@ -86,11 +90,7 @@ export const accountPages = (repository: ConsoleRepository): FastifyPluginAsync 
         if (query.ledger && !ledgerOwned) throw ERRORS.enrollmentNotFound();
         let ledgerSection = html``;
         if (ledgerKey && ledgerOwned) {
-          const before = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID_PATTERN));
-          const ledger = rowsPage(
-            await repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before }),
-            (u) => timeKeyCursor(u.created_at, u.id),
-          );
+          const ledger = await usageLedgerPage(repository, ledgerKey.id, query.usage_cursor);
           ledgerSection = html`<section>
 <h2 id="ledger">Usage ledger of <code>${query.ledger}</code></h2>
 ${listPage({
@@ -102,10 +102,7 @@ ${listPage({
   empty: empty('No usage yet', 'Usage events and usage calls drawn from this enrollment appear here.'),
   columns: [
     { label: 'Recorded', cell: (u) => when(toRfc3339(new Date(u.created_at))) },
-    { label: 'Occurred', cell: (u) => when(toRfc3339(new Date(u.occurred_at))) },
-    { label: 'Billing cycle', cell: (u) => when(toRfc3339(new Date(u.cycle_start))) },
-    { label: 'Requested', numeric: true, cell: (u) => u.tasks_requested },
-    { label: 'Accepted', numeric: true, cell: (u) => u.tasks_accepted },
+    ...ledgerColumns,
     {
       label: 'Event id or idempotency key',
       cell: (u) => {

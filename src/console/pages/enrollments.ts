@@ -5,11 +5,15 @@ import { toAdminEnrollmentResource, toAuditTrailEntry } from '../../enrollments/
 import { ERRORS } from '../../errors.js';
 import { readCursor, readTimeKey, timeKeyCursor, toPage } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
-import { toRfc3339 } from '../../rules/time.js';
-import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
+import {
+  accountEnrollmentsPage,
+  enrollmentColumns,
+  ledgerColumns,
+  usageLedgerPage,
+} from '../enrollment-lists.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, notice, page, when } from '../layout.js';
-import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
+import { listPage, PAGE_SIZE, redirectToFound, sendSearchPage } from '../list-page.js';
 import type { ConsoleRepository } from '../repository.js';
 import { pageContext, queryOf, sendPage } from '../request.js';
 
@@ -103,11 +107,7 @@ export const enrollmentPages = (repository: ConsoleRepository): FastifyPluginAsy
         const query = queryOf(request);
         const base = `/console/enrollments/${encodeURIComponent(formatEnrollmentId(key.promotionId, key.id))}`;
 
-        const usageBefore = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID_PATTERN));
-        const ledger = rowsPage(
-          await repository.usageLedger(key.id, { limit: PAGE_SIZE + 1, before: usageBefore }),
-          (u) => timeKeyCursor(u.created_at, u.id),
-        );
+        const ledger = await usageLedgerPage(repository, key.id, query.usage_cursor);
 
         const eventsAfter = readCursor(query.events_cursor, (c) => readTimeKey(c, UUID_PATTERN));
         const events = toPage(
@@ -162,10 +162,7 @@ ${listPage({
     'Task usage recorded for this enrollment (admin API, test helpers) appears here.',
   ),
   columns: [
-    { label: 'Occurred', cell: (u) => when(toRfc3339(new Date(u.occurred_at))) },
-    { label: 'Billing cycle', cell: (u) => when(toRfc3339(new Date(u.cycle_start))) },
-    { label: 'Requested', numeric: true, cell: (u) => u.tasks_requested },
-    { label: 'Accepted', numeric: true, cell: (u) => u.tasks_accepted },
+    ...ledgerColumns,
     {
       label: 'Idempotency key',
       cell: (u) =>
