@@ -58,6 +58,10 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
     }
   }
 
-  promotionExport('enrollments', z.object({ status: AdminEnrollmentStatusSchema.optional() }), enrollmentExport);
+  promotionExport(
+    'enrollments',
+    z.object({ status: AdminEnrollmentStatusSchema.optional() }),
+    enrollmentExport,
+  );
   promotionExport('usage', z.object({ cycle: CycleMonthSchema.optional() }), usageExport);
 };
