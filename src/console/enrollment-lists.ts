@@ -3,12 +3,12 @@
 // page at a time, and the tables' columns.
 
 import type { EnrollmentView, EnrollmentViews } from '../enrollments/views.js';
-import { type Page, readCursor, readTimeKey, timeKeyCursor } from '../pagination.js';
+import { afterIdCursor, type Page, readAfterId, readTimeKeyCursor, timeKeyCursor } from '../pagination.js';
 import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { toRfc3339 } from '../rules/time.js';
 import { html } from './html.js';
 import { badge, type Column, when } from './layout.js';
-import { afterIdCursor, PAGE_SIZE, readAfterId, rowsPage } from './list-page.js';
+import { PAGE_SIZE, rowsPage } from './list-page.js';
 import type { ConsoleRepository, LedgerRow } from './repository.js';
 
 /** An account's enrollments (every promotion, unenrolled ones too) by id, each as its view now. */
@@ -68,7 +68,7 @@ export async function usageLedgerPage(
   enrollmentId: string,
   cursor: string | undefined,
 ): Promise<Page<LedgerRow>> {
-  const before = readCursor(cursor, (c) => readTimeKey(c, UUID_PATTERN));
+  const before = readTimeKeyCursor(cursor, UUID_PATTERN);
   return rowsPage(await repository.usageLedger(enrollmentId, { limit: PAGE_SIZE + 1, before }), (u) =>
     timeKeyCursor(u.created_at, u.id),
   );

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource, toAuditTrailEntry } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
-import { readCursor, readTimeKey, timeKeyCursor, toPage } from '../../pagination.js';
+import { readTimeKeyCursor, timeKeyCursor, toPage } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import {
   accountEnrollmentsPage,
@@ -109,7 +109,7 @@ export const enrollmentPages = (repository: ConsoleRepository): FastifyPluginAsy
 
         const ledger = await usageLedgerPage(repository, key.id, query.usage_cursor);
 
-        const eventsAfter = readCursor(query.events_cursor, (c) => readTimeKey(c, UUID_PATTERN));
+        const eventsAfter = readTimeKeyCursor(query.events_cursor, UUID_PATTERN);
         const events = toPage(
           await enrollmentAuditTrail.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter }),
           PAGE_SIZE,

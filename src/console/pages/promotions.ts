@@ -7,7 +7,7 @@ import { toAdminEnrollmentResource } from '../../enrollments/resource.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { createExportsRepository } from '../../exports/repository.js';
 import { type ExportDeps, PROMOTION_EXPORTS, sendExport } from '../../exports/streams.js';
-import { toPage } from '../../pagination.js';
+import { afterIdCursor, readAfterId, toPage } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
 import {
@@ -34,7 +34,7 @@ import {
   select,
   when,
 } from '../layout.js';
-import { afterIdCursor, listPage, PAGE_SIZE, readAfterId } from '../list-page.js';
+import { listPage, PAGE_SIZE } from '../list-page.js';
 import type { ConsoleRepository } from '../repository.js';
 import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 

@@ -2,12 +2,12 @@
 // advancing it, through the test clocks' own service (the admin API's and the partner's).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
-import { toPage } from '../../pagination.js';
+import { afterIdCursor, readAfterId, toPage } from '../../pagination.js';
 import { DateTimeSchema } from '../../schemas.js';
 import { toTestClockResource } from '../../test-clocks/service.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, field, form, notice, page, when } from '../layout.js';
-import { afterIdCursor, listPage, PAGE_SIZE, readAfterId } from '../list-page.js';
+import { listPage, PAGE_SIZE } from '../list-page.js';
 import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
 const CLOCK_ID = /^clock_[A-Za-z0-9_-]{1,64}$/;
