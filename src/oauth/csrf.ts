@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { randomId } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { httpOnlyCookie } from '../http/cookies.js';
 import { csrfServerKey } from '../http/csrf-key.js';
 
 export const CSRF_COOKIE = 'oauth_csrf';
@@ -51,12 +52,10 @@ export function createCsrf(deps: { db: Db; clock: Clock }) {
 export type Csrf = ReturnType<typeof createCsrf>;
 
 export function csrfCookie(nonce: string, secure: boolean): string {
-  return [
-    `${CSRF_COOKIE}=${nonce}`,
-    'Path=/',
-    `Max-Age=${CSRF_TTL_SECONDS}`,
-    'HttpOnly',
-    'SameSite=Lax',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  return httpOnlyCookie(CSRF_COOKIE, nonce, {
+    path: '/',
+    maxAgeSeconds: CSRF_TTL_SECONDS,
+    sameSite: 'Lax',
+    secure,
+  });
 }

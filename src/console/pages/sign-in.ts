@@ -7,7 +7,7 @@ import type { LoginThrottle } from '../../auth/login-throttle.js';
 import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT } from '../../auth/login-throttle.js';
 import { randomId, sha256 } from '../../auth/secrets.js';
 import { isApiError } from '../../errors.js';
-import { readCookie } from '../../http/cookies.js';
+import { httpOnlyCookie, readCookie } from '../../http/cookies.js';
 import { ChangePasswordSchema } from '../../operators/schemas.js';
 import { SIGN_IN_TTL_SECONDS } from '../csrf.js';
 import { href, html } from '../html.js';
@@ -35,14 +35,12 @@ export function safeNext(value: unknown): string {
 }
 
 const nonceCookie = (nonce: string, secure: boolean) =>
-  [
-    `${NONCE_COOKIE}=${nonce}`,
-    'Path=/console',
-    `Max-Age=${SIGN_IN_TTL_SECONDS}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  httpOnlyCookie(NONCE_COOKIE, nonce, {
+    path: '/console',
+    maxAgeSeconds: SIGN_IN_TTL_SECONDS,
+    sameSite: 'Strict',
+    secure,
+  });
 
 export const signInPages = (
   deps: ConsoleDeps & { sessions: Sessions; throttle: LoginThrottle; secureCookies: boolean },
