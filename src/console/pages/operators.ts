@@ -2,7 +2,7 @@
 // changing a role, disabling, and minting (shown once) or revoking keys, through the
 // operator service the admin API uses.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { type ApiError, ERRORS, isApiError } from '../../errors.js';
+import { type ApiError, ERRORS, isApiError, NO_STORE_HEADERS } from '../../errors.js';
 import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
 import { href, html } from '../html.js';
@@ -22,7 +22,6 @@ import {
 import { listPage, PAGE_SIZE } from '../list-page.js';
 import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const roleOptions = ROLES.map((r) => ({ value: r, label: `${r} — ${ROLE_DESCRIPTIONS[r]}` }));
 
 const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: string }> }) => {
@@ -247,7 +246,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
       }
       const reset = await operatorService.resetPassword(operator_id, consoleAudit(request));
       return sendPage(
-        reply.headers(NO_STORE),
+        reply.headers(NO_STORE_HEADERS),
         200,
         await operatorPage(ctx, request, operator_id, null, undefined, reset.temporary_password),
       );
@@ -266,7 +265,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
         if (!parsed.success) throw firstIssue(parsed.error);
         const key = await operatorService.createApiKey(operator_id, parsed.data, consoleAudit(request));
         return sendPage(
-          reply.headers(NO_STORE),
+          reply.headers(NO_STORE_HEADERS),
           201,
           await operatorPage(ctx, request, operator_id, null, { key: key.key, name: key.name }),
         );

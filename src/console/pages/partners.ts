@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { PartnerResource } from '../../auth/partner-service.js';
 import { CreatePartnerSchema, UpdatePartnerSchema } from '../../auth/schemas.js';
 import { SCOPES } from '../../auth/scopes.js';
-import { type ApiError, ERRORS, isApiError } from '../../errors.js';
+import { type ApiError, ERRORS, isApiError, NO_STORE_HEADERS } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';
 import { href, html } from '../html.js';
 import {
@@ -22,8 +22,6 @@ import {
 } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
 import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 function partnerForm(ctx: PageContext, values: { name?: string; redirect_uris?: string; sandbox?: boolean }) {
   return form(ctx, {
@@ -124,7 +122,11 @@ ${partnerForm(ctx, values)}
       }
       const partner = await partnerService.createPartner(parsed.data, consoleAudit(request));
       const ctx = pageContext(request);
-      return sendPage(reply.code(201).headers(NO_STORE), 201, secretPage(ctx, partner, 'Partner registered'));
+      return sendPage(
+        reply.code(201).headers(NO_STORE_HEADERS),
+        201,
+        secretPage(ctx, partner, 'Partner registered'),
+      );
     } catch (error) {
       if (!isApiError(error) || error.statusCode >= 500) throw error;
       return sendPage(reply, error.statusCode, await partnerList(request, values, error));
@@ -283,7 +285,7 @@ ${SCOPES.map((scope) => checkbox({ name: `scope_${scope}`, label: `Scope ${scope
         throw ERRORS.invalidForm('Tick the box to confirm: the old secret stops working now.');
       const partner = await partnerService.rotatePartnerSecret(id, consoleAudit(request));
       const ctx = pageContext(request);
-      return sendPage(reply.headers(NO_STORE), 200, secretPage(ctx, partner, 'New client secret'));
+      return sendPage(reply.headers(NO_STORE_HEADERS), 200, secretPage(ctx, partner, 'New client secret'));
     },
   );
 };
