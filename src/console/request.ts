@@ -2,7 +2,7 @@
 // a signed-in request, reading a form, answering HTML, and the audit context of a change.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditContext } from '../audit/audit-log.js';
-import { type ApiError, ERRORS } from '../errors.js';
+import { type ApiError, ERRORS, isApiError } from '../errors.js';
 import { readForm } from '../http/form.js';
 import type { Assets } from './assets.js';
 import type { ConsoleCsrf } from './csrf.js';
@@ -86,6 +86,20 @@ export function noticeFrom(query: unknown): Html | null {
 /** A page's notice: the problem that sent its form back, else the one its redirect asked for. */
 export const pageNotice = (request: FastifyRequest, problem?: ApiError | null): Html | null =>
   problem ? notice('error', problem.message) : noticeFrom(request.query);
+
+/**
+ * A form the services refused, answered on the form's own page: a 4xx is shown there with its
+ * status (`render` draws the page with the problem). A 404 (the object of the page is gone)
+ * and anything else go to the console's error handler.
+ */
+export async function sendRefusal(
+  reply: FastifyReply,
+  error: unknown,
+  render: (problem: ApiError) => Promise<Html>,
+): Promise<FastifyReply> {
+  if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
+  return sendPage(reply, error.statusCode, await render(error));
+}
 
 /** The `cursor` and other string parameters of a page's query, nothing else. */
 export function queryOf(request: FastifyRequest): Record<string, string> {

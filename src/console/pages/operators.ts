@@ -2,7 +2,7 @@
 // changing a role, disabling, and minting (shown once) or revoking keys, through the
 // operator service the admin API uses.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { type ApiError, ERRORS, isApiError, NO_STORE_HEADERS } from '../../errors.js';
+import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
 import { href, html } from '../html.js';
@@ -20,7 +20,15 @@ import {
   when,
 } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
-import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
+import {
+  consoleAudit,
+  pageContext,
+  pageNotice,
+  queryOf,
+  readConsoleForm,
+  sendPage,
+  sendRefusal,
+} from '../request.js';
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: `${r} — ${ROLE_DESCRIPTIONS[r]}` }));
 
@@ -95,11 +103,8 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
         const operator = await operatorService.createOperator(parsed.data, consoleAudit(request));
         return reply.redirect(`/console/operators/${operator.id}?notice=created`, 303);
       } catch (error) {
-        if (!isApiError(error) || error.statusCode >= 500) throw error;
-        return sendPage(
-          reply,
-          error.statusCode,
-          await operatorList(request, { email: f.email, role: f.role }, error),
+        return sendRefusal(reply, error, (problem) =>
+          operatorList(request, { email: f.email, role: f.role }, problem),
         );
       }
     },
@@ -224,9 +229,8 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
         );
         return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
       } catch (error) {
-        if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
         const ctx = pageContext(request);
-        return sendPage(reply, error.statusCode, await operatorPage(ctx, request, operator_id, error));
+        return sendRefusal(reply, error, (problem) => operatorPage(ctx, request, operator_id, problem));
       }
     },
   );
@@ -270,8 +274,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
           await operatorPage(ctx, request, operator_id, null, { key: key.key, name: key.name }),
         );
       } catch (error) {
-        if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
-        return sendPage(reply, error.statusCode, await operatorPage(ctx, request, operator_id, error));
+        return sendRefusal(reply, error, (problem) => operatorPage(ctx, request, operator_id, problem));
       }
     },
   );

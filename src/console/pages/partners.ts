@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { PartnerResource } from '../../auth/partner-service.js';
 import { CreatePartnerSchema, UpdatePartnerSchema } from '../../auth/schemas.js';
 import { SCOPES } from '../../auth/scopes.js';
-import { type ApiError, ERRORS, isApiError, NO_STORE_HEADERS } from '../../errors.js';
+import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';
 import { href, html } from '../html.js';
 import {
@@ -21,7 +21,15 @@ import {
   when,
 } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
-import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
+import {
+  consoleAudit,
+  pageContext,
+  pageNotice,
+  queryOf,
+  readConsoleForm,
+  sendPage,
+  sendRefusal,
+} from '../request.js';
 
 function partnerForm(ctx: PageContext, values: { name?: string; redirect_uris?: string; sandbox?: boolean }) {
   return form(ctx, {
@@ -128,8 +136,7 @@ ${partnerForm(ctx, values)}
         secretPage(ctx, partner, 'Partner registered'),
       );
     } catch (error) {
-      if (!isApiError(error) || error.statusCode >= 500) throw error;
-      return sendPage(reply, error.statusCode, await partnerList(request, values, error));
+      return sendRefusal(reply, error, (problem) => partnerList(request, values, problem));
     }
   });
 
@@ -256,8 +263,7 @@ ${SCOPES.map((scope) => checkbox({ name: `scope_${scope}`, label: `Scope ${scope
         await partnerService.updatePartner(id, parsed.data, consoleAudit(request));
         return reply.redirect(`/console/partners/${id}?notice=saved`, 303);
       } catch (error) {
-        if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
-        return sendPage(reply, error.statusCode, await partnerPage(request, id, error));
+        return sendRefusal(reply, error, (problem) => partnerPage(request, id, problem));
       }
     },
   );

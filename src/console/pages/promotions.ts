@@ -36,7 +36,15 @@ import {
 } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
 import type { ConsoleRepository } from '../repository.js';
-import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
+import {
+  consoleAudit,
+  pageContext,
+  pageNotice,
+  queryOf,
+  readConsoleForm,
+  sendPage,
+  sendRefusal,
+} from '../request.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 type Promotion = ReturnType<typeof toPromotionResource>;
@@ -416,9 +424,7 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
             await promotionService.update(id, changes, consoleAudit(request));
           return reply.redirect(`/console/promotions/${encodeURIComponent(id)}?notice=saved`, 303);
         } catch (error) {
-          if (!isApiError(error) || error.statusCode >= 500 || error.code === 'promotion_not_found')
-            throw error;
-          return sendPage(reply, error.statusCode, await promotionPage(request, id, error));
+          return sendRefusal(reply, error, (problem) => promotionPage(request, id, problem));
         }
       },
     );

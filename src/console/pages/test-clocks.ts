@@ -1,14 +1,22 @@
 // Console: a sandbox partner's test clocks (CONTRACT §9, CONTRACT §11) — the list, one clock, and
 // advancing it, through the test clocks' own service (the admin API's and the partner's).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { type ApiError, ERRORS, isApiError } from '../../errors.js';
+import { type ApiError, ERRORS } from '../../errors.js';
 import { afterIdCursor, readAfterId, toPage } from '../../pagination.js';
 import { DateTimeSchema } from '../../schemas.js';
 import { toTestClockResource } from '../../test-clocks/service.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, field, form, notice, page, when } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
-import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
+import {
+  consoleAudit,
+  pageContext,
+  pageNotice,
+  queryOf,
+  readConsoleForm,
+  sendPage,
+  sendRefusal,
+} from '../request.js';
 
 const CLOCK_ID = /^clock_[A-Za-z0-9_-]{1,64}$/;
 
@@ -130,8 +138,7 @@ ${form(ctx, {
           303,
         );
       } catch (error) {
-        if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
-        return sendPage(reply, error.statusCode, await clockPage(request, partner_id, test_clock_id, error));
+        return sendRefusal(reply, error, (problem) => clockPage(request, partner_id, test_clock_id, problem));
       }
     },
   );
