@@ -1,5 +1,6 @@
-// What every console page module shares (CONTRACT §11): its dependencies, the page context of
-// a signed-in request, reading a form, answering HTML, and the audit context of a change.
+// What every console page module shares (CONTRACT §11): the page context of a signed-in
+// request, reading a form, answering HTML (a refused form on its own page), and the audit
+// context of a change.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditContext } from '../audit/audit-log.js';
 import { type ApiError, ERRORS, isApiError } from '../errors.js';
@@ -30,7 +31,7 @@ export interface ConsoleDeps {
   repository: ConsoleRepository;
 }
 
-/** The page context of a signed-in session (its actor and its CSRF token): routes.ts sets it on the request. */
+/** A signed-in session's page context (its actor, its CSRF token); routes.ts puts it on the request. */
 export async function sessionPageContext(deps: ConsoleDeps, session: ConsoleSession): Promise<PageContext> {
   return { actor: session.actor, csrf: await deps.csrf.forSession(session.id), assets: deps.assets };
 }
