@@ -6,19 +6,7 @@ import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
 import { href, html } from '../html.js';
-import {
-  badge,
-  checkbox,
-  details,
-  empty,
-  field,
-  form,
-  notice,
-  type PageContext,
-  page,
-  select,
-  when,
-} from '../layout.js';
+import { badge, checkbox, details, empty, field, form, notice, page, select, when } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
 import {
   consoleAudit,
@@ -111,13 +99,13 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
   );
 
   async function operatorPage(
-    ctx: PageContext,
     request: FastifyRequest,
     id: string,
     problem?: ApiError | null,
     created?: { key: string; name: string },
     temporaryPassword?: string,
   ) {
+    const ctx = pageContext(request);
     const operator = await operatorService.getOperator(id);
     const query = queryOf(request);
     const keys = await operatorService.listApiKeys(operator.id, { limit: PAGE_SIZE, cursor: query.cursor });
@@ -206,9 +194,8 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
     '/operators/:operator_id',
     { config: { role: 'owner' } },
     async function operatorDetailPage(request, reply) {
-      const ctx = pageContext(request);
       const { operator_id } = request.params as { operator_id: string };
-      return sendPage(reply, 200, await operatorPage(ctx, request, operator_id));
+      return sendPage(reply, 200, await operatorPage(request, operator_id));
     },
   );
 
@@ -229,8 +216,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
         );
         return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
       } catch (error) {
-        const ctx = pageContext(request);
-        return sendRefusal(reply, error, (problem) => operatorPage(ctx, request, operator_id, problem));
+        return sendRefusal(reply, error, (problem) => operatorPage(request, operator_id, problem));
       }
     },
   );
@@ -241,18 +227,17 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
     async function resetPasswordFromForm(request, reply) {
       const { operator_id } = request.params as { operator_id: string };
       const f = readConsoleForm(request);
-      const ctx = pageContext(request);
       if (f.confirm !== 'true') {
         const problem = ERRORS.invalidForm(
           'Tick the box to confirm: their current password stops working now.',
         );
-        return sendPage(reply, 400, await operatorPage(ctx, request, operator_id, problem));
+        return sendPage(reply, 400, await operatorPage(request, operator_id, problem));
       }
       const reset = await operatorService.resetPassword(operator_id, consoleAudit(request));
       return sendPage(
         reply.headers(NO_STORE_HEADERS),
         200,
-        await operatorPage(ctx, request, operator_id, null, undefined, reset.temporary_password),
+        await operatorPage(request, operator_id, null, undefined, reset.temporary_password),
       );
     },
   );
@@ -263,7 +248,6 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
     async function createKeyFromForm(request, reply) {
       const { operator_id } = request.params as { operator_id: string };
       const f = readConsoleForm(request);
-      const ctx = pageContext(request);
       try {
         const parsed = CreateApiKeySchema.safeParse({ name: f.name ?? '', role: f.role });
         if (!parsed.success) throw firstIssue(parsed.error);
@@ -271,10 +255,10 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
         return sendPage(
           reply.headers(NO_STORE_HEADERS),
           201,
-          await operatorPage(ctx, request, operator_id, null, { key: key.key, name: key.name }),
+          await operatorPage(request, operator_id, null, { key: key.key, name: key.name }),
         );
       } catch (error) {
-        return sendRefusal(reply, error, (problem) => operatorPage(ctx, request, operator_id, problem));
+        return sendRefusal(reply, error, (problem) => operatorPage(request, operator_id, problem));
       }
     },
   );
