@@ -47,8 +47,10 @@ export function featurePlugin<R extends keyof FastifyInstance, S extends keyof F
   return fp(
     async (app) => {
       const repository = createRepository(app.db);
-      app.decorate(repositoryKey, repository);
-      app.decorate(serviceKey, createService(app, repository));
+      // decorate's types cannot follow a key that is a type parameter; the signature above
+      // already ties each key to the type its value must have.
+      app.decorate(repositoryKey, repository as never);
+      app.decorate(serviceKey, createService(app, repository) as never);
     },
     { name: input.name, dependencies: input.dependencies },
   );
