@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -29,3 +30,28 @@ export const corePlugin = fp<CoreOptions>(
   },
   { name: 'core' },
 );
+
+/**
+ * A feature's plugin whose whole job is its repository over `app.db` and the service built on
+ * it, decorated as `repository[0]` and `service[0]`. A feature with more parts (sweepers,
+ * dispatchers, metrics) writes its own plugin.
+ */
+export function featurePlugin<R extends keyof FastifyInstance, S extends keyof FastifyInstance>(input: {
+  name: string;
+  dependencies: string[];
+  repository: [R, (db: Db) => FastifyInstance[R]];
+  service: [S, (app: FastifyInstance, repository: FastifyInstance[R]) => FastifyInstance[S]];
+}) {
+  const [repositoryKey, createRepository] = input.repository;
+  const [serviceKey, createService] = input.service;
+  return fp(
+    async (app) => {
+      const repository = createRepository(app.db);
+      // decorate's types cannot follow a key that is a type parameter; the signature above
+      // already ties each key to the type its value must have.
+      app.decorate(repositoryKey, repository as never);
+      app.decorate(serviceKey, createService(app, repository) as never);
+    },
+    { name: input.name, dependencies: input.dependencies },
+  );
+}

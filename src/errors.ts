@@ -396,13 +396,12 @@ function externalIdTaken(): ApiError {
 
 // Resources that are not there (or not the caller's, which answers the same).
 
-function enrollmentNotFound(): ApiError {
-  return new ApiError('enrollment_not_found', 'The requested enrollment was not found.');
-}
+/** A resource's 404: `The requested <what> was not found.` */
+const notFound = (code: ErrorCode, what: string) => (): ApiError =>
+  new ApiError(code, `The requested ${what} was not found.`);
 
-function promotionNotFound(): ApiError {
-  return new ApiError('promotion_not_found', 'The requested promotion was not found.');
-}
+const enrollmentNotFound = notFound('enrollment_not_found', 'enrollment');
+const promotionNotFound = notFound('promotion_not_found', 'promotion');
 
 /** POST /v2/promotions: the body's promotion_id names no promotion of this partner. */
 function unknownPromotionId(): ApiError {
@@ -413,9 +412,7 @@ function unknownPromotionId(): ApiError {
   );
 }
 
-function partnerNotFound(): ApiError {
-  return new ApiError('partner_not_found', 'The requested partner was not found.');
-}
+const partnerNotFound = notFound('partner_not_found', 'partner');
 
 function unknownPartnerId(): ApiError {
   return new ApiError('partner_not_found', 'The partner_id names no partner.', {
@@ -429,17 +426,9 @@ function unknownClientId(): ApiError {
   });
 }
 
-function operatorNotFound(): ApiError {
-  return new ApiError('operator_not_found', 'The requested operator was not found.');
-}
-
-function apiKeyNotFound(): ApiError {
-  return new ApiError('api_key_not_found', 'The requested API key was not found.');
-}
-
-function accountNotFound(): ApiError {
-  return new ApiError('account_not_found', 'The requested account was not found.');
-}
+const operatorNotFound = notFound('operator_not_found', 'operator');
+const apiKeyNotFound = notFound('api_key_not_found', 'API key');
+const accountNotFound = notFound('account_not_found', 'account');
 
 function unknownAccountId(): ApiError {
   return new ApiError('account_not_found', 'The account_id names no account.', {
@@ -447,17 +436,9 @@ function unknownAccountId(): ApiError {
   });
 }
 
-function webhookEndpointNotFound(): ApiError {
-  return new ApiError('webhook_endpoint_not_found', 'The requested webhook endpoint was not found.');
-}
-
-function eventNotFound(): ApiError {
-  return new ApiError('event_not_found', 'The requested event was not found.');
-}
-
-function testClockNotFound(): ApiError {
-  return new ApiError('test_clock_not_found', 'The requested test clock was not found.');
-}
+const webhookEndpointNotFound = notFound('webhook_endpoint_not_found', 'webhook endpoint');
+const eventNotFound = notFound('event_not_found', 'event');
+const testClockNotFound = notFound('test_clock_not_found', 'test clock');
 
 // Enrolling (CONTRACT §3) and its Idempotency-Key (CONTRACT §4).
 

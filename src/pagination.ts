@@ -82,6 +82,19 @@ export function readTimeKey(payload: CursorPayload, idPattern?: RegExp): TimeKey
   return { at, id };
 }
 
+/** Where a (time, id) list starts: its timeKeyCursor read back; 400 unless the id matches `idPattern`. */
+export const readTimeKeyCursor = (cursor: string | undefined, idPattern?: RegExp): TimeKey | undefined =>
+  readCursor(cursor, (payload) => readTimeKey(payload, idPattern));
+
+/** The cursor of a list ordered by id: the last row's id. */
+export const afterIdCursor = (row: { id: string }): CursorPayload => ({ after: row.id });
+
+/** Where a list ordered by id starts (afterIdCursor read back); 400 unless the id matches `idPattern`. */
+export const readAfterId = (cursor: string | undefined, idPattern?: RegExp): string | undefined =>
+  readCursor(cursor, (c) =>
+    c.after !== undefined && (!idPattern || idPattern.test(c.after)) ? c.after : null,
+  );
+
 /**
  * A page from rows fetched with `limit + 1` (the extra row only tells that there is more):
  * the first `limit` rows as resources, and the cursor of the last one when more follow.

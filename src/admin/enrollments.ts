@@ -4,23 +4,16 @@ import { EVENT_ID_PATTERN } from '../db/ids.js';
 import { toAdminEnrollmentResource, toAuditTrailEntry } from '../enrollments/resource.js';
 import { ERRORS } from '../errors.js';
 import {
-  type CursorPayload,
   ListQuerySchema,
   pageOf,
-  readCursor,
-  readTimeKey,
-  type TimeKey,
+  readAfterId,
+  readTimeKeyCursor,
   timeKeyCursor,
   toPage,
 } from '../pagination.js';
 import { parseEnrollmentId, UUID_PATTERN } from '../rules/enrollment-id.js';
 import { errorResponses as errors } from '../schemas.js';
 import { AdminEnrollmentSchema, AdminEnrollmentStatusSchema, EventSchema } from './schemas.js';
-
-/** An enrollment's events page by (created_at, id). */
-function readEventCursor(payload: CursorPayload): TimeKey | null {
-  return readTimeKey(payload, EVENT_ID_PATTERN);
-}
 
 /** /admin/v1: a promotion's enrollments (unenrolled ones too) and an enrollment's audit trail. */
 export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -38,7 +31,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function listPromotionEnrollments(request) {
       const { limit, cursor, status } = request.query;
-      const afterId = readCursor(cursor, (c) => (c.after && UUID_PATTERN.test(c.after) ? c.after : null));
+      const afterId = readAfterId(cursor, UUID_PATTERN);
       if (!(await promotions.findById(request.params.promotion_id))) throw ERRORS.promotionNotFound();
       const now = clock.now();
       const rows = await enrollmentViews.listByPromotion(
@@ -67,7 +60,8 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function listEnrollmentEvents(request) {
       const { limit, cursor } = request.query;
-      const after = readCursor(cursor, readEventCursor);
+      // An enrollment's events page by (created_at, id).
+      const after = readTimeKeyCursor(cursor, EVENT_ID_PATTERN);
       const key = parseEnrollmentId(request.params.enrollment_id);
       if (!key || !(await enrollmentViews.exists(key))) throw ERRORS.enrollmentNotFound();
       const rows = await enrollmentAuditTrail.listEvents(key.id, { limit: limit + 1, after });

@@ -6,7 +6,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ExportFormat } from '../exports/format.js';
 import { createExportsRepository } from '../exports/repository.js';
-import { type ExportDeps, enrollmentExport, sendExport, usageExport } from '../exports/streams.js';
+import {
+  type ExportDeps,
+  type ExportStream,
+  enrollmentExport,
+  sendExport,
+  usageExport,
+} from '../exports/streams.js';
 import { errorResponses as errors } from '../schemas.js';
 import { AdminEnrollmentStatusSchema } from './schemas.js';
 
@@ -27,43 +33,35 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const params = z.object({ promotion_id: z.string().min(1).max(64) });
 
-  for (const format of FORMATS) {
-    app.get(
-      `/promotions/:promotion_id/enrollments.${format}`,
-      {
-        schema: {
-          params,
-          querystring: z.object({ status: AdminEnrollmentStatusSchema.optional() }),
-          response: errors(400, 401, 403, 404, 503),
+  /** `/promotions/{id}/{name}.{csv,ndjson}`: the export `stream` with the query's options. */
+  function promotionExport<Query extends z.ZodObject>(
+    name: string,
+    querystring: Query,
+    stream: (
+      deps: ExportDeps,
+      promotionId: string,
+      options: z.infer<Query> & { format: ExportFormat },
+    ) => Promise<ExportStream>,
+  ) {
+    for (const format of FORMATS) {
+      app.get(
+        `/promotions/:promotion_id/${name}.${format}`,
+        {
+          schema: { params, querystring, response: errors(400, 401, 403, 404, 503) },
+          config: { role: 'viewer' },
         },
-        config: { role: 'viewer' },
-      },
-      async function exportEnrollments(request, reply) {
-        const stream = await enrollmentExport(deps, request.params.promotion_id, {
-          format,
-          status: request.query.status,
-        });
-        return sendExport(reply, format, stream);
-      },
-    );
-
-    app.get(
-      `/promotions/:promotion_id/usage.${format}`,
-      {
-        schema: {
-          params,
-          querystring: z.object({ cycle: CycleMonthSchema.optional() }),
-          response: errors(400, 401, 403, 404, 503),
+        async function exportPromotion(request, reply) {
+          const options = { ...(request.query as z.infer<Query>), format };
+          return sendExport(reply, format, await stream(deps, request.params.promotion_id, options));
         },
-        config: { role: 'viewer' },
-      },
-      async function exportUsage(request, reply) {
-        const stream = await usageExport(deps, request.params.promotion_id, {
-          format,
-          cycle: request.query.cycle,
-        });
-        return sendExport(reply, format, stream);
-      },
-    );
+      );
+    }
   }
+
+  promotionExport(
+    'enrollments',
+    z.object({ status: AdminEnrollmentStatusSchema.optional() }),
+    enrollmentExport,
+  );
+  promotionExport('usage', z.object({ cycle: CycleMonthSchema.optional() }), usageExport);
 };

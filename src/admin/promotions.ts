@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERRORS } from '../errors.js';
-import { ListQuerySchema, pageOf, readCursor, toPage } from '../pagination.js';
+import { ListQuerySchema, pageOf, readAfterId, toPage } from '../pagination.js';
 import { toPromotionResource } from '../promotions/resource.js';
 import {
   CreatePromotionSchema,
@@ -47,7 +47,7 @@ export const promotionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async function listPromotions(request) {
       const { limit, cursor, partner_id } = request.query;
-      const after = readCursor(cursor, (c) => c.after ?? null);
+      const after = readAfterId(cursor);
       const rows = await promotions.list({ limit: limit + 1, after, partnerId: partner_id });
       return toPage(rows, limit, toPromotionResource, (last) => ({ after: last.id }));
     },

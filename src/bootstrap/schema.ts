@@ -165,6 +165,13 @@ const webhookFields = {
   status: z.enum(['enabled', 'disabled'], { error: 'must be enabled or disabled' }).default('enabled'),
 };
 
+/** A section of the file: a list of its entries, at most MAX_ENTRIES, none when absent. */
+const section = <Entry extends z.ZodType>(entry: Entry) =>
+  z
+    .array(entry, { error: 'must be a list' })
+    .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
+    .default([]);
+
 const pruneField = booleanField().default(false).meta({
   description:
     'true: what the file does not name goes (webhook endpoints deleted; promotions deleted, or ended when they have enrollments; accounts and partners deleted unless they have enrollments).',
@@ -203,22 +210,10 @@ export const WebhookEndpointEntrySchema = z
 export const BootstrapFileSchema = z
   .strictObject({
     prune: pruneField,
-    partners: z
-      .array(PartnerEntrySchema, { error: 'must be a list' })
-      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
-      .default([]),
-    accounts: z
-      .array(AccountEntrySchema, { error: 'must be a list' })
-      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
-      .default([]),
-    promotions: z
-      .array(PromotionEntrySchema, { error: 'must be a list' })
-      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
-      .default([]),
-    webhook_endpoints: z
-      .array(WebhookEndpointEntrySchema, { error: 'must be a list' })
-      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
-      .default([]),
+    partners: section(PartnerEntrySchema),
+    accounts: section(AccountEntrySchema),
+    promotions: section(PromotionEntrySchema),
+    webhook_endpoints: section(WebhookEndpointEntrySchema),
   })
   .meta({
     title: 'Promotions server bootstrap file',
@@ -292,22 +287,10 @@ function duplicates<T>(
 export const BootstrapDocumentSchema = z
   .strictObject({
     prune: pruneField,
-    partners: z
-      .array(PartnerDocumentSchema, { error: 'must be a list' })
-      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
-      .default([]),
-    accounts: z
-      .array(AccountDocumentSchema, { error: 'must be a list' })
-      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
-      .default([]),
-    promotions: z
-      .array(PromotionDocumentSchema, { error: 'must be a list' })
-      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
-      .default([]),
-    webhook_endpoints: z
-      .array(WebhookEndpointDocumentSchema, { error: 'must be a list' })
-      .max(MAX_ENTRIES, `must list at most ${MAX_ENTRIES}`)
-      .default([]),
+    partners: section(PartnerDocumentSchema),
+    accounts: section(AccountDocumentSchema),
+    promotions: section(PromotionDocumentSchema),
+    webhook_endpoints: section(WebhookEndpointDocumentSchema),
   })
   .superRefine((doc, ctx) => {
     const issues = [

@@ -1,13 +1,15 @@
 // What the console's enrollment lists share (the enrollment search, an account's page, a
-// promotion's page): an account's enrollments a page at a time, and the tables' columns.
+// promotion's page): an account's enrollments a page at a time, an enrollment's usage ledger a
+// page at a time, and the tables' columns.
 
 import type { EnrollmentView, EnrollmentViews } from '../enrollments/views.js';
-import type { Page } from '../pagination.js';
+import { afterIdCursor, type Page, readAfterId, readTimeKeyCursor, timeKeyCursor } from '../pagination.js';
 import { UUID_PATTERN } from '../rules/enrollment-id.js';
+import { toRfc3339 } from '../rules/time.js';
 import { html } from './html.js';
 import { badge, type Column, when } from './layout.js';
-import { afterIdCursor, PAGE_SIZE, readAfterId, rowsPage } from './list-page.js';
-import type { ConsoleRepository } from './repository.js';
+import { PAGE_SIZE, rowsPage } from './list-page.js';
+import type { ConsoleRepository, LedgerRow } from './repository.js';
 
 /** An account's enrollments (every promotion, unenrolled ones too) by id, each as its view now. */
 export async function accountEnrollmentsPage(
@@ -59,3 +61,23 @@ export const enrollmentColumns = {
     expiration_date: string | null;
   }>,
 };
+
+/** An enrollment's usage ledger, newest first (by when each entry was recorded), a page at a time. */
+export async function usageLedgerPage(
+  repository: Pick<ConsoleRepository, 'usageLedger'>,
+  enrollmentId: string,
+  cursor: string | undefined,
+): Promise<Page<LedgerRow>> {
+  const before = readTimeKeyCursor(cursor, UUID_PATTERN);
+  return rowsPage(await repository.usageLedger(enrollmentId, { limit: PAGE_SIZE + 1, before }), (u) =>
+    timeKeyCursor(u.created_at, u.id),
+  );
+}
+
+/** The columns every usage ledger table shows: when the tasks ran, their cycle, asked and granted. */
+export const ledgerColumns: Column<LedgerRow>[] = [
+  { label: 'Occurred', cell: (u) => when(toRfc3339(new Date(u.occurred_at))) },
+  { label: 'Billing cycle', cell: (u) => when(toRfc3339(new Date(u.cycle_start))) },
+  { label: 'Requested', numeric: true, cell: (u) => u.tasks_requested },
+  { label: 'Accepted', numeric: true, cell: (u) => u.tasks_accepted },
+];

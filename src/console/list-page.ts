@@ -2,7 +2,7 @@
 // src/pagination.ts (toPage, or a service's own page), in a table with a link to the next page
 // and, past the first, one back to it; and the search pages' form and answer.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type CursorPayload, type Page, readCursor, toPage } from '../pagination.js';
+import { type CursorPayload, type Page, toPage } from '../pagination.js';
 import { type Html, html } from './html.js';
 import { type Column, type NavKey, type PageContext, page, table } from './layout.js';
 import { sendPage } from './request.js';
@@ -13,15 +13,6 @@ export const PAGE_SIZE = 25;
 /** A page of rows fetched with `PAGE_SIZE + 1` (toPage without a mapping). */
 export const rowsPage = <Row>(rows: readonly Row[], cursorOf: (row: Row) => CursorPayload): Page<Row> =>
   toPage(rows, PAGE_SIZE, (row) => row, cursorOf);
-
-/** The cursor of a list ordered by id: the last row's id. */
-export const afterIdCursor = (row: { id: string }): CursorPayload => ({ after: row.id });
-
-/** Where a list ordered by id starts (afterIdCursor read back); 400 unless the id matches `idPattern`. */
-export const readAfterId = (cursor: string | undefined, idPattern?: RegExp) =>
-  readCursor(cursor, (c) =>
-    c.after !== undefined && (!idPattern || idPattern.test(c.after)) ? c.after : null,
-  );
 
 /**
  * A list's page as a table. `at(cursor)` is the URL of the list at a cursor (undefined: its

@@ -1,8 +1,9 @@
-// What every console page module shares (CONTRACT §11): its dependencies, the page context of
-// a signed-in request, reading a form, answering HTML, and the audit context of a change.
+// What every console page module shares (CONTRACT §11): the page context of a signed-in
+// request, reading a form, answering HTML (a refused form on its own page), and the audit
+// context of a change.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditContext } from '../audit/audit-log.js';
-import { ERRORS } from '../errors.js';
+import { type ApiError, ERRORS, isApiError } from '../errors.js';
 import { readForm } from '../http/form.js';
 import type { Assets } from './assets.js';
 import type { ConsoleCsrf } from './csrf.js';
@@ -15,6 +16,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The console's signed-in session; null before (and on its public routes). */
     consoleSession: ConsoleSession | null;
+    /** What the signed-in request's pages are drawn with; set with consoleSession. */
+    consolePage: PageContext | null;
   }
   interface FastifyContextConfig {
     /** A console route anyone may reach (sign-in, assets); every other one declares `role`. */
@@ -28,11 +31,15 @@ export interface ConsoleDeps {
   repository: ConsoleRepository;
 }
 
-/** The page context of a signed-in request (its actor and the session's CSRF token). */
-export async function pageContext(deps: ConsoleDeps, request: FastifyRequest): Promise<PageContext> {
-  const session = request.consoleSession;
-  if (!session) throw new Error('pageContext before console authentication');
+/** A signed-in session's page context (its actor, its CSRF token); routes.ts puts it on the request. */
+export async function sessionPageContext(deps: ConsoleDeps, session: ConsoleSession): Promise<PageContext> {
   return { actor: session.actor, csrf: await deps.csrf.forSession(session.id), assets: deps.assets };
+}
+
+/** The page context of a signed-in request. */
+export function pageContext(request: FastifyRequest): PageContext {
+  if (!request.consolePage) throw new Error('pageContext before console authentication');
+  return request.consolePage;
 }
 
 /** The audit context of a console change: the signed-in operator, the request's id, via the console. */
@@ -75,6 +82,24 @@ const NOTICES: Record<string, string> = {
 export function noticeFrom(query: unknown): Html | null {
   const key = (query as { notice?: unknown } | undefined)?.notice;
   return typeof key === 'string' && NOTICES[key] ? notice('ok', NOTICES[key]) : null;
+}
+
+/** A page's notice: the problem that sent its form back, else the one its redirect asked for. */
+export const pageNotice = (request: FastifyRequest, problem?: ApiError | null): Html | null =>
+  problem ? notice('error', problem.message) : noticeFrom(request.query);
+
+/**
+ * A form the services refused, answered on the form's own page: a 4xx is shown there with its
+ * status (`render` draws the page with the problem). A 404 (the object of the page is gone)
+ * and anything else go to the console's error handler.
+ */
+export async function sendRefusal(
+  reply: FastifyReply,
+  error: unknown,
+  render: (problem: ApiError) => Promise<Html>,
+): Promise<FastifyReply> {
+  if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
+  return sendPage(reply, error.statusCode, await render(error));
 }
 
 /** The `cursor` and other string parameters of a page's query, nothing else. */

@@ -28,7 +28,7 @@ import { PASSWORD_PATH, signInPages } from './pages/sign-in.js';
 import { testClockPages } from './pages/test-clocks.js';
 import { webhookPages } from './pages/webhooks.js';
 import { createConsoleRepository } from './repository.js';
-import { type ConsoleDeps, pageContext, sendPage } from './request.js';
+import { type ConsoleDeps, pageContext, sendPage, sessionPageContext } from './request.js';
 import { createSessionRepository } from './session-repository.js';
 import { createSessions, SESSION_COOKIE } from './sessions.js';
 
@@ -56,6 +56,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   const { db, clock, config } = app;
   await app.register(formbody, { bodyLimit: 16_384 });
   app.decorateRequest('consoleSession', null);
+  app.decorateRequest('consolePage', null);
 
   const deps: ConsoleDeps = {
     assets: loadAssets(),
@@ -98,6 +99,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
         return reply.redirect(href('/console/sign-in', { next: request.url }), 303);
       return sendPage(reply, 401, bare(deps.assets, 'Signed out', signedOut));
     }
+    request.consolePage = await sessionPageContext(deps, session);
     request.consoleSession = session;
     request.actor = session.actor;
     // A reset password is replaced before anything else (the password page and sign-out stay open).
@@ -135,7 +137,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   async function problemPage(request: FastifyRequest, title: string, detail: string) {
     const body = html`<div class="problem"><p>${detail}</p><p><a href="/console/promotions">Back to the console</a></p></div>`;
     if (!request.consoleSession) return bare(deps.assets, title, html`<h1>${title}</h1>${body}`);
-    return page(await pageContext(deps, request), { title, body });
+    return page(pageContext(request), { title, body });
   }
 
   app.setErrorHandler(async function consoleErrorPage(err: FastifyError, request, reply: FastifyReply) {
@@ -178,12 +180,12 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   app.get('/', { config: { role: 'viewer' } }, async function consoleHome(_request, reply) {
     return reply.redirect('/console/promotions', 303);
   });
-  await app.register(promotionPages(deps));
-  await app.register(enrollmentPages(deps));
-  await app.register(accountPages(deps));
-  await app.register(partnerPages(deps));
-  await app.register(webhookPages(deps));
-  await app.register(testClockPages(deps));
-  await app.register(auditLogPages(deps));
-  await app.register(operatorPages(deps));
+  await app.register(promotionPages(deps.repository));
+  await app.register(enrollmentPages(deps.repository));
+  await app.register(accountPages(deps.repository));
+  await app.register(partnerPages);
+  await app.register(webhookPages);
+  await app.register(testClockPages);
+  await app.register(auditLogPages);
+  await app.register(operatorPages);
 };

@@ -6,6 +6,7 @@
 import { randomId, sha256 } from '../auth/secrets.js';
 import { secretMatches } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
+import { httpOnlyCookie } from '../http/cookies.js';
 import type { AdminActor } from '../rules/roles.js';
 import type { SessionRepository } from './session-repository.js';
 
@@ -22,14 +23,12 @@ export interface ConsoleSession {
 }
 
 export function sessionCookie(value: string, secure: boolean, maxAgeSeconds = SESSION_TTL_SECONDS): string {
-  return [
-    `${SESSION_COOKIE}=${value}`,
-    'Path=/console',
-    `Max-Age=${maxAgeSeconds}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  return httpOnlyCookie(SESSION_COOKIE, value, {
+    path: '/console',
+    maxAgeSeconds,
+    sameSite: 'Strict',
+    secure,
+  });
 }
 
 export function createSessions(deps: { clock: Clock; sessions: SessionRepository }) {

@@ -8,6 +8,10 @@ export const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 100
 
 export const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
+/** A raw query's jsonb object, parsed when the driver hands it over as text. */
+export const jsonRecord = (v: unknown): Record<string, unknown> =>
+  (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+
 /**
  * Batch statements' arrays as PostgreSQL array literals, built here: pg's own serializer quotes
  * and escapes every element through two regular expressions, a hot cost at 500 events a batch.

@@ -4,7 +4,7 @@
 // partner's feed and the webhooks carry the enrollment as GET shows it; here only what changed).
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
-import { epochMs } from '../db/sql.js';
+import { epochMs, jsonRecord } from '../db/sql.js';
 import type { ActorType } from '../events/event-types.js';
 
 export type AuditType = 'enrolled' | 'unenrolled' | 'expired' | 'usage_recorded' | 'limit_reached';
@@ -59,9 +59,6 @@ interface RawEvent {
   data: unknown;
   created_at: number;
 }
-
-const jsonRecord = (v: unknown): Record<string, unknown> =>
-  (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
 
 export function createEnrollmentAuditTrail(db: Db) {
   /** The audit trail, oldest first; ties in a stable order by id. */

@@ -3,8 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { eventCtes } from '../events/event-log.js';
-import { billingCycleSql } from '../rules/billing-cycle.js';
-import { promotionDetailOfRowSql } from '../rules/enrollment-detail.js';
+import { markedDetailSql, promotionDetailOfRowSql } from '../rules/enrollment-detail.js';
 import { isExpiredSql } from '../rules/expiration.js';
 import { EFFECTIVE_EXPIRES_AT } from './views.js';
 
@@ -61,13 +60,7 @@ export function createEnrollmentExpiry(db: Db) {
             update enrollments e set expired_at = due.at
             from due where e.id = due.id
             returning e.id
-          ), detail as (
-            select d.*, cy.cycle_start, cy.cycle_end,
-                   coalesce((select uc.used from usage_counters uc
-                             where uc.enrollment_id = d.id and uc.cycle_start = cy.cycle_start), 0) as used
-            from marked m join due d on d.id = m.id
-            cross join lateral ${billingCycleSql(sql`d.enrolled_at`, sql`d.at`)} cy
-          ), ${eventCtes({
+          ), detail as (${markedDetailSql(sql`due`)}), ${eventCtes({
             name: 'expired_event',
             source: sql`detail d`,
             partnerId: sql`d.partner_id`,

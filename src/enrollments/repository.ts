@@ -13,8 +13,7 @@ import { type Db, queryRows } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { epochMs } from '../db/sql.js';
 import { eventCtes } from '../events/event-log.js';
-import { billingCycleSql } from '../rules/billing-cycle.js';
-import { promotionDetailOfRowSql, promotionDetailSql } from '../rules/enrollment-detail.js';
+import { markedDetailSql, promotionDetailOfRowSql, promotionDetailSql } from '../rules/enrollment-detail.js';
 import type { EnrollmentKey } from '../rules/enrollment-id.js';
 import { effectiveExpirationSql, isExpiredSql, ownExpirationSql } from '../rules/expiration.js';
 import { enrollableSql } from '../rules/promotion-window.js';
@@ -192,7 +191,7 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'trac
 /**
  * DELETE in one statement (rule 8): the soft delete and its one event (CONTRACT §8: the
  * partner's feed, the webhooks and the audit trail read it; `data` as GET showed the enrollment at that moment: the cycle bounds by rule 2
- * in SQL, `billingCycleSql`). A user token (`accountId` set) reaches only its own account's
+ * in SQL, `markedDetailSql`). A user token (`accountId` set) reaches only its own account's
  * enrollments; an app token any of its partner's. A concurrent second DELETE finds the row
  * already unenrolled once it may lock it, and changes nothing. An enrollment on a test clock
  * is unenrolled at the clock's time (CONTRACT §9).
@@ -224,13 +223,7 @@ const unenrollStatement = prepared<
       update enrollments en set unenrolled_at = t.at
       from target t where en.id = t.id and en.unenrolled_at is null
       returning en.id, en.unenrolled_at
-    ), detail as (
-      select t.*, cy.cycle_start, cy.cycle_end,
-             coalesce((select uc.used from usage_counters uc
-                       where uc.enrollment_id = t.id and uc.cycle_start = cy.cycle_start), 0) as used
-      from marked m join target t on t.id = m.id
-      cross join lateral ${billingCycleSql(sql`t.enrolled_at`, sql`t.at`)} cy
-    ), ${eventCtes({
+    ), detail as (${markedDetailSql(sql`target`)}), ${eventCtes({
       name: 'unenrolled_event',
       id: sql`${sql.placeholder('eventId')}::text`,
       source: sql`detail d`,

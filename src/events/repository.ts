@@ -3,7 +3,7 @@
 // trail reads the same table: src/enrollments/audit-repository.ts.)
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
-import { epochMs } from '../db/sql.js';
+import { epochMs, jsonRecord } from '../db/sql.js';
 import type { TimeKey } from '../pagination.js';
 import { EVENT_RETENTION_MS, EVENT_TYPES } from './event-types.js';
 
@@ -16,9 +16,6 @@ export interface EventRow {
   /** When it was written, on the wall clock: the feed's order and its cursor. */
   createdAt: Date;
 }
-
-const jsonRecord = (v: unknown): Record<string, unknown> =>
-  (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
 
 export function createEventFeed(db: Db) {
   /** A partner's events of the last 30 days, oldest first; `limit + 1` rows (for toPage). */

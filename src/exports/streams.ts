@@ -166,6 +166,9 @@ export async function usageExport(
   };
 }
 
+/** A promotion's exports by the name their URL carries: `/promotions/{id}/{name}.{format}`. */
+export const PROMOTION_EXPORTS = { enrollments: enrollmentExport, usage: usageExport } as const;
+
 /** Sends an export as a download: never cached, named, streamed (chunked). */
 export function sendExport(reply: FastifyReply, format: ExportFormat, stream: ExportStream) {
   return reply

@@ -7,3 +7,22 @@ export function readCookie(header: string | undefined, name: string): string | u
   }
   return undefined;
 }
+
+/**
+ * The one cookie writer of this server: a `Set-Cookie` value that scripts cannot read
+ * (HttpOnly), sent only over https when `secure`.
+ */
+export function httpOnlyCookie(
+  name: string,
+  value: string,
+  options: { path: string; maxAgeSeconds: number; sameSite: 'Strict' | 'Lax'; secure: boolean },
+): string {
+  return [
+    `${name}=${value}`,
+    `Path=${options.path}`,
+    `Max-Age=${options.maxAgeSeconds}`,
+    'HttpOnly',
+    `SameSite=${options.sameSite}`,
+    ...(options.secure ? ['Secure'] : []),
+  ].join('; ');
+}

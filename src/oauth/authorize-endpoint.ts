@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie } from '../http/cookies.js';
+import { browserNonce } from '../http/csrf-key.js';
 import { readForm, readParams } from '../http/form.js';
 import {
   type AuthorizationRequest,
@@ -40,15 +41,6 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
   // authorization servers can tell which one answered (mix-up attacks); the metadata says so.
   const iss = config.publicUrl;
 
-  /** The browser's CSRF nonce, minted (and set as a cookie) on first sight. */
-  function browserNonce(request: FastifyRequest, reply: FastifyReply): string {
-    const existing = readCookie(request.headers.cookie, CSRF_COOKIE);
-    if (csrf.isNonce(existing)) return existing;
-    const nonce = csrf.newNonce();
-    reply.header('set-cookie', csrfCookie(nonce, secureCookie));
-    return nonce;
-  }
-
   async function renderPage(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -56,7 +48,7 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
     extra: { status?: number; email?: string; message?: string } = {},
   ) {
     const csrfToken = await csrf.issue(
-      browserNonce(request, reply),
+      browserNonce(request, reply, CSRF_COOKIE, (nonce) => csrfCookie(nonce, secureCookie)),
       REQUEST_FIELDS.map((f) => authz.fields[f]),
     );
     const page = renderConsentPage({

@@ -1,13 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { randomId } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { csrfServerKey } from '../http/csrf-key.js';
+import { httpOnlyCookie } from '../http/cookies.js';
+import { csrfServerKey, isCsrfNonce } from '../http/csrf-key.js';
 
 export const CSRF_COOKIE = 'oauth_csrf';
 export const CSRF_TTL_SECONDS = 30 * 60;
 const KEY_NAME = 'oauth_csrf_key';
-const NONCE = /^[A-Za-z0-9_-]{22}$/;
 const TOKEN = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 
 /**
@@ -33,7 +32,7 @@ export function createCsrf(deps: { db: Db; clock: Clock }) {
 
   async function verify(token: string | undefined, nonce: string | undefined, fields: readonly string[]) {
     const match = token === undefined ? null : TOKEN.exec(token);
-    if (!match || nonce === undefined || !NONCE.test(nonce)) return false;
+    if (!match || nonce === undefined || !isCsrfNonce(nonce)) return false;
     const expiry = Number(match[1]);
     if (expiry * 1000 <= clock.now().getTime()) return false;
     const expected = Buffer.from(mac(await serverKey(), expiry, nonce, fields));
@@ -41,8 +40,6 @@ export function createCsrf(deps: { db: Db; clock: Clock }) {
   }
 
   return {
-    newNonce: () => randomId(16),
-    isNonce: (value: string | undefined): value is string => value !== undefined && NONCE.test(value),
     issue,
     verify,
   };
@@ -51,12 +48,10 @@ export function createCsrf(deps: { db: Db; clock: Clock }) {
 export type Csrf = ReturnType<typeof createCsrf>;
 
 export function csrfCookie(nonce: string, secure: boolean): string {
-  return [
-    `${CSRF_COOKIE}=${nonce}`,
-    'Path=/',
-    `Max-Age=${CSRF_TTL_SECONDS}`,
-    'HttpOnly',
-    'SameSite=Lax',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  return httpOnlyCookie(CSRF_COOKIE, nonce, {
+    path: '/',
+    maxAgeSeconds: CSRF_TTL_SECONDS,
+    sameSite: 'Lax',
+    secure,
+  });
 }

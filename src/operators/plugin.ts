@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import fp from 'fastify-plugin';
+import { featurePlugin } from '../core.js';
 import { createOperatorsRepository, type OperatorsRepository } from './repository.js';
 import { createOperatorService, type OperatorService } from './service.js';
 
@@ -11,14 +11,13 @@ declare module 'fastify' {
   }
 }
 
-export const operatorsPlugin = fp(
-  async (app) => {
-    const operators = createOperatorsRepository(app.db);
-    app.decorate('operatorsRepository', operators);
-    app.decorate(
-      'operatorService',
+export const operatorsPlugin = featurePlugin({
+  name: 'operators',
+  dependencies: ['core', 'audit'],
+  repository: ['operatorsRepository', createOperatorsRepository],
+  service: [
+    'operatorService',
+    (app, operators) =>
       createOperatorService({ db: app.db, clock: app.clock, operators, auditLog: app.auditLog }),
-    );
-  },
-  { name: 'operators', dependencies: ['core', 'audit'] },
-) satisfies FastifyPluginAsync;
+  ],
+}) satisfies FastifyPluginAsync;

@@ -8,7 +8,7 @@ import { secretMatches } from '../auth/token-service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { ERRORS } from '../errors.js';
-import { type Page, readCursor, readTimeKey, timeKeyCursor, toPage } from '../pagination.js';
+import { type Page, readCursor, readTimeKeyCursor, timeKeyCursor, toPage } from '../pagination.js';
 import { UUID_PATTERN } from '../rules/enrollment-id.js';
 import { type AdminActor, type KeyRole, lowerRole, type Role } from '../rules/roles.js';
 import { toRfc3339, toRfc3339OrNull } from '../rules/time.js';
@@ -262,7 +262,7 @@ export function createOperatorService(deps: {
     query: { limit: number; cursor?: string },
   ): Promise<Page<ApiKeyResource>> {
     await findOperatorOrThrow(operatorId);
-    const key = readCursor(query.cursor, (c) => readTimeKey(c, KEY_ID));
+    const key = readTimeKeyCursor(query.cursor, KEY_ID);
     const before = key && { at: new Date(key.at), id: key.id };
     const rows = await operators.listApiKeys(operatorId, { limit: query.limit + 1, before });
     return toPage(rows, query.limit, toApiKeyResource, (k) => timeKeyCursor(k.createdAt, k.id));

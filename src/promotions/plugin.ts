@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import fp from 'fastify-plugin';
+import { featurePlugin } from '../core.js';
 import { createPromotionsRepository, type PromotionsRepository } from './repository.js';
 import { createPromotionService, type PromotionService } from './service.js';
 
@@ -11,12 +11,13 @@ declare module 'fastify' {
   }
 }
 
-export const promotionsPlugin = fp(
-  async (app) => {
-    const promotions = createPromotionsRepository(app.db);
-    app.decorate('promotionsRepository', promotions);
-    app.decorate(
-      'promotionService',
+export const promotionsPlugin = featurePlugin({
+  name: 'promotions',
+  dependencies: ['core', 'auth', 'audit', 'enrollments'],
+  repository: ['promotionsRepository', createPromotionsRepository],
+  service: [
+    'promotionService',
+    (app, promotions) =>
       createPromotionService({
         db: app.db,
         clock: app.clock,
@@ -27,7 +28,5 @@ export const promotionsPlugin = fp(
         // (each with its enrollment.expired event, written by the same statement).
         expireEnrollments: app.enrollmentExpiry.expireEndedPromotion,
       }),
-    );
-  },
-  { name: 'promotions', dependencies: ['core', 'auth', 'audit', 'enrollments'] },
-) satisfies FastifyPluginAsync;
+  ],
+}) satisfies FastifyPluginAsync;

@@ -22,20 +22,12 @@ export type ExpireEnrollments = (promotionId: string, now: Date, tx: Db) => Prom
 /** The last whole second before `now`: a promotion ended now is over for a read at the same instant. */
 const lastSecondBefore = (now: Date) => truncateToSecond(new Date(now.getTime() - 1));
 
-/** A new promotion's fields (CONTRACT §6); the absent ones take their defaults. */
+/**
+ * A new promotion's fields (CONTRACT §6): its id, partner and name, and any of the changeable
+ * ones; the absent ones take their defaults.
+ */
 export type NewPromotionInput = Pick<NewPromotion, 'id' | 'partnerId' | 'name'> &
-  Partial<
-    Pick<
-      NewPromotion,
-      | 'status'
-      | 'startsAt'
-      | 'endsAt'
-      | 'durationDays'
-      | 'taskLimitPerMonth'
-      | 'maxEnrollments'
-      | 'allowReenrollment'
-    >
-  >;
+  Omit<PromotionChanges, 'name'>;
 
 const second = (d: Date | null | undefined) => (d ? truncateToSecond(d) : (d ?? null));
 

@@ -5,7 +5,7 @@
 // first for the operator (CONTRACT §6). test/rules/enrollment-detail.test.ts holds the twins
 // equal on both backends.
 import { type SQL, sql } from 'drizzle-orm';
-import { usageNow } from './billing-cycle.js';
+import { billingCycleSql, usageNow } from './billing-cycle.js';
 import { enrollmentIdSql, formatEnrollmentId } from './enrollment-id.js';
 import { isExpired, isExpiredSql } from './expiration.js';
 import { rfc3339Sql, toRfc3339 } from './time.js';
@@ -115,4 +115,18 @@ export function adminEnrollmentStatus(
 export function adminEnrollmentStatusSql(c: { unenrolledAt: SQL; expiresAt: SQL }, now: SQL): SQL {
   return sql`(case when ${c.unenrolledAt} is not null then 'unenrolled'
     when ${isExpiredSql(c.expiresAt, now)} then 'expired' else 'enrolled' end)`;
+}
+
+/**
+ * The body of the unenroll and expiry statements' `detail` CTE, which promotionDetailOfRowSql
+ * reads: each row of `source` (a CTE with the enrollment's columns and its `at`) that the
+ * statement's `marked` CTE changed, with the billing cycle containing `at` (rule 2) and the
+ * tasks used in it.
+ */
+export function markedDetailSql(source: SQL): SQL {
+  return sql`select s.*, cy.cycle_start, cy.cycle_end,
+           coalesce((select uc.used from usage_counters uc
+                     where uc.enrollment_id = s.id and uc.cycle_start = cy.cycle_start), 0) as used
+    from marked m join ${source} s on s.id = m.id
+    cross join lateral ${billingCycleSql(sql`s.enrolled_at`, sql`s.at`)} cy`;
 }

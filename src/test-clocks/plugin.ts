@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import fp from 'fastify-plugin';
+import { featurePlugin } from '../core.js';
 import { createTestClocksRepository, type TestClocksRepository } from './repository.js';
 import { createTestClockService, type TestClockService } from './service.js';
 
@@ -11,12 +11,13 @@ declare module 'fastify' {
   }
 }
 
-export const testClocksPlugin = fp(
-  async (app) => {
-    const clocks = createTestClocksRepository(app.db);
-    app.decorate('testClocksRepository', clocks);
-    app.decorate(
-      'testClockService',
+export const testClocksPlugin = featurePlugin({
+  name: 'test-clocks',
+  dependencies: ['core', 'audit', 'auth', 'enrollments', 'usage'],
+  repository: ['testClocksRepository', createTestClocksRepository],
+  service: [
+    'testClockService',
+    (app, clocks) =>
       createTestClockService({
         db: app.db,
         clock: app.clock,
@@ -27,7 +28,5 @@ export const testClocksPlugin = fp(
         usageService: app.usageService,
         auditLog: app.auditLog,
       }),
-    );
-  },
-  { name: 'test-clocks', dependencies: ['core', 'audit', 'auth', 'enrollments', 'usage'] },
-) satisfies FastifyPluginAsync;
+  ],
+}) satisfies FastifyPluginAsync;

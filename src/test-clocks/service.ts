@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { EnrollmentExpiry } from '../enrollments/expiry-repository.js';
 import { ERRORS } from '../errors.js';
-import { type CursorPayload, readCursor, toPage } from '../pagination.js';
+import { afterIdCursor, readAfterId, toPage } from '../pagination.js';
 import { toRfc3339, truncateToSecond } from '../rules/time.js';
 import type { RecordUsage, UsageResult, UsageService } from '../usage/service.js';
 import type { TestClockRow, TestClocksRepository } from './repository.js';
@@ -72,15 +72,6 @@ function addYears(d: Date, years: number): Date {
  */
 const CLOCK_ID = /^clock_[A-Za-z0-9_-]{1,64}$/;
 
-/** Test clocks page by id. */
-function readClockCursor(payload: CursorPayload): string | null {
-  return payload.after !== undefined && CLOCK_ID.test(payload.after) ? payload.after : null;
-}
-
-function clockCursor(clock: { id: string }): CursorPayload {
-  return { after: clock.id };
-}
-
 export function createTestClockService(deps: {
   db: Db;
   clock: Clock;
@@ -117,9 +108,9 @@ export function createTestClockService(deps: {
   async function listPage(partnerId: string, query: { limit: number; cursor?: string }) {
     const rows = await list(partnerId, {
       limit: query.limit + 1,
-      afterId: readCursor(query.cursor, readClockCursor),
+      afterId: readAfterId(query.cursor, CLOCK_ID),
     });
-    return toPage(rows, query.limit, toTestClockResource, clockCursor);
+    return toPage(rows, query.limit, toTestClockResource, afterIdCursor);
   }
 
   async function list(

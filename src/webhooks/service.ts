@@ -8,10 +8,10 @@ import { ERRORS } from '../errors.js';
 import { EVENT_TYPES } from '../events/event-types.js';
 import type { EventFeed, EventRow } from '../events/repository.js';
 import {
+  afterIdCursor,
   type CursorPayload,
-  readCursor,
-  readTimeKey,
-  type TimeKey,
+  readAfterId,
+  readTimeKeyCursor,
   timeKeyCursor,
   toPage,
 } from '../pagination.js';
@@ -63,18 +63,6 @@ export const toEventResource = (e: EventRow) => ({
 });
 
 // Cursors: endpoints page by id; deliveries (newest first) and events by (created_at, id).
-function readEndpointCursor(payload: CursorPayload): string | null {
-  return payload.after ?? null;
-}
-function endpointCursor(endpoint: EndpointRow): CursorPayload {
-  return { after: endpoint.id };
-}
-function readDeliveryCursor(payload: CursorPayload): TimeKey | null {
-  return readTimeKey(payload, UUID_PATTERN);
-}
-function readEventCursor(payload: CursorPayload): TimeKey | null {
-  return readTimeKey(payload, EVENT_ID_PATTERN);
-}
 function createdCursor(row: DeliveryRow | EventRow): CursorPayload {
   return timeKeyCursor(row.createdAt, row.id);
 }
@@ -151,9 +139,9 @@ export function createWebhookService(deps: {
   }
 
   async function list(partnerId: string, query: { limit: number; cursor?: string }) {
-    const afterId = readCursor(query.cursor, readEndpointCursor);
+    const afterId = readAfterId(query.cursor);
     const rows = await endpoints.listEndpoints(partnerId, { limit: query.limit, afterId });
-    return toPage(rows, query.limit, toEndpointResource, endpointCursor);
+    return toPage(rows, query.limit, toEndpointResource, afterIdCursor);
   }
 
   async function update(
@@ -212,7 +200,7 @@ export function createWebhookService(deps: {
     query: { limit: number; cursor?: string; status?: DeliveryStatus },
   ) {
     await ownEndpoint(partnerId, id);
-    const before = readCursor(query.cursor, readDeliveryCursor);
+    const before = readTimeKeyCursor(query.cursor, UUID_PATTERN);
     const rows = await deliveryQueue.listDeliveries(id, { limit: query.limit, status: query.status, before });
     return toPage(rows, query.limit, toDeliveryResource, createdCursor);
   }
@@ -221,7 +209,7 @@ export function createWebhookService(deps: {
     partnerId: string,
     query: { limit: number; cursor?: string; type?: string; since?: Date },
   ) {
-    const after = readCursor(query.cursor, readEventCursor);
+    const after = readTimeKeyCursor(query.cursor, EVENT_ID_PATTERN);
     const rows = await eventFeed.listEvents(
       partnerId,
       { limit: query.limit, type: query.type, since: query.since, after },

@@ -4,14 +4,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
-import { readCursor, readTimeKey, timeKeyCursor } from '../../pagination.js';
 import { parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
 import { toRfc3339 } from '../../rules/time.js';
-import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
+import {
+  accountEnrollmentsPage,
+  enrollmentColumns,
+  ledgerColumns,
+  usageLedgerPage,
+} from '../enrollment-lists.js';
 import { href, html } from '../html.js';
 import { details, empty, notice, page, table, when } from '../layout.js';
-import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
-import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
+import { listPage, redirectToFound, sendSearchPage } from '../list-page.js';
+import type { ConsoleRepository } from '../repository.js';
+import { pageContext, queryOf, sendPage } from '../request.js';
 
 const SEARCH = {
   title: 'Accounts',
@@ -24,12 +29,12 @@ const SEARCH = {
 const usage = (used: number, limit: number | null) =>
   `${used}${limit === null ? ' (no limit)' : ` of ${limit}`}`;
 
-export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
+export const accountPages = (repository: ConsoleRepository): FastifyPluginAsync =>
   async function consoleAccounts(app) {
     const { enrollmentViews, accountsRepository: accounts, clock, entitlementService } = app;
 
     app.get('/accounts', { config: { role: 'viewer' } }, async function searchAccountsPage(request, reply) {
-      const ctx = await pageContext(deps, request);
+      const ctx = pageContext(request);
       const q = (queryOf(request).q ?? '').trim();
       let results = empty(
         'Search for an account',
@@ -55,7 +60,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       '/accounts/:account_id',
       { config: { role: 'viewer' } },
       async function accountPage(request, reply) {
-        const ctx = await pageContext(deps, request);
+        const ctx = pageContext(request);
         const { account_id: id } = request.params as { account_id: string };
         const account = UUID_PATTERN.test(id) ? await accounts.findById(id.toLowerCase()) : undefined;
         if (!account) throw ERRORS.accountNotFound();
@@ -65,7 +70,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
 
         // Its enrollments, every promotion, unenrolled ones too: this cycle's usage of each.
         const views = await accountEnrollmentsPage(
-          deps.repository,
+          repository,
           enrollmentViews,
           account.id,
           query.cursor,
@@ -85,11 +90,7 @@ export const accountPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         if (query.ledger && !ledgerOwned) throw ERRORS.enrollmentNotFound();
         let ledgerSection = html``;
         if (ledgerKey && ledgerOwned) {
-          const before = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID_PATTERN));
-          const ledger = rowsPage(
-            await deps.repository.usageLedger(ledgerKey.id, { limit: PAGE_SIZE + 1, before }),
-            (u) => timeKeyCursor(u.created_at, u.id),
-          );
+          const ledger = await usageLedgerPage(repository, ledgerKey.id, query.usage_cursor);
           ledgerSection = html`<section>
 <h2 id="ledger">Usage ledger of <code>${query.ledger}</code></h2>
 ${listPage({
@@ -101,10 +102,7 @@ ${listPage({
   empty: empty('No usage yet', 'Usage events and usage calls drawn from this enrollment appear here.'),
   columns: [
     { label: 'Recorded', cell: (u) => when(toRfc3339(new Date(u.created_at))) },
-    { label: 'Occurred', cell: (u) => when(toRfc3339(new Date(u.occurred_at))) },
-    { label: 'Billing cycle', cell: (u) => when(toRfc3339(new Date(u.cycle_start))) },
-    { label: 'Requested', numeric: true, cell: (u) => u.tasks_requested },
-    { label: 'Accepted', numeric: true, cell: (u) => u.tasks_accepted },
+    ...ledgerColumns,
     {
       label: 'Event id or idempotency key',
       cell: (u) => {

@@ -6,7 +6,7 @@ import { type ApiError, isApiError } from '../../errors.js';
 import { type Html, href, html } from '../html.js';
 import { badge, empty, field, notice, page, when } from '../layout.js';
 import { listPage } from '../list-page.js';
-import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
+import { pageContext, queryOf, sendPage } from '../request.js';
 
 const PAGE_SIZE = 50;
 const FILTERS = ['actor', 'action', 'object_type', 'object_id'] as const;
@@ -31,24 +31,23 @@ function objectLink(type: string, id: string): Html {
   return path ? html`${type} <a href="${path}"><code>${id}</code></a>` : html`${type} <code>${id}</code>`;
 }
 
-export const auditLogPages = (deps: ConsoleDeps): FastifyPluginAsync =>
-  async function consoleAuditLog(app) {
-    const { auditLog } = app;
+export const auditLogPages: FastifyPluginAsync = async function consoleAuditLog(app) {
+  const { auditLog } = app;
 
-    app.get('/audit-log', { config: { role: 'viewer' } }, async function auditLogPage(request, reply) {
-      const ctx = await pageContext(deps, request);
-      const query = queryOf(request);
-      const filters = Object.fromEntries(FILTERS.map((k) => [k, query[k]?.trim() || undefined]));
-      let problem: ApiError | null = null;
-      let entries: Awaited<ReturnType<typeof auditLog.list>> = { data: [], next_cursor: null };
-      try {
-        entries = await auditLog.list({ ...auditFilterOf(filters), limit: PAGE_SIZE, cursor: query.cursor });
-      } catch (error) {
-        if (!isApiError(error) || error.statusCode !== 400) throw error;
-        problem = error;
-      }
-      const filtered = FILTERS.some((k) => filters[k]);
-      const form = html`<form class="filters" method="get" action="/console/audit-log"
+  app.get('/audit-log', { config: { role: 'viewer' } }, async function auditLogPage(request, reply) {
+    const ctx = pageContext(request);
+    const query = queryOf(request);
+    const filters = Object.fromEntries(FILTERS.map((k) => [k, query[k]?.trim() || undefined]));
+    let problem: ApiError | null = null;
+    let entries: Awaited<ReturnType<typeof auditLog.list>> = { data: [], next_cursor: null };
+    try {
+      entries = await auditLog.list({ ...auditFilterOf(filters), limit: PAGE_SIZE, cursor: query.cursor });
+    } catch (error) {
+      if (!isApiError(error) || error.statusCode !== 400) throw error;
+      problem = error;
+    }
+    const filtered = FILTERS.some((k) => filters[k]);
+    const form = html`<form class="filters" method="get" action="/console/audit-log"
  hx-get="/console/audit-log" hx-target="#audit-results" hx-select="#audit-results" hx-swap="outerHTML" hx-push-url="true">
 <div class="row">
 ${field({ name: 'actor', label: 'Actor', value: filters.actor ?? '', hint: 'email, operator id or admin_token' })}
@@ -58,13 +57,13 @@ ${field({ name: 'object_id', label: 'Object id', value: filters.object_id ?? '' 
 </div>
 <button type="submit">Filter</button> <a href="/console/audit-log">Clear filters</a>
 </form>`;
-      return sendPage(
-        reply,
-        problem ? 400 : 200,
-        page(ctx, {
-          title: 'Audit log',
-          nav: 'audit',
-          body: html`${form}
+    return sendPage(
+      reply,
+      problem ? 400 : 200,
+      page(ctx, {
+        title: 'Audit log',
+        nav: 'audit',
+        body: html`${form}
 <div id="audit-results">
 ${problem ? notice('error', problem.message) : ''}
 ${listPage({
@@ -106,7 +105,7 @@ ${listPage({
   ],
 })}
 </div>`,
-        }),
-      );
-    });
-  };
+      }),
+    );
+  });
+};

@@ -3,14 +3,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toAdminEnrollmentResource, toAuditTrailEntry } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
-import { readCursor, readTimeKey, timeKeyCursor, toPage } from '../../pagination.js';
+import { readTimeKeyCursor, timeKeyCursor, toPage } from '../../pagination.js';
 import { formatEnrollmentId, parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
-import { toRfc3339 } from '../../rules/time.js';
-import { accountEnrollmentsPage, enrollmentColumns } from '../enrollment-lists.js';
+import {
+  accountEnrollmentsPage,
+  enrollmentColumns,
+  ledgerColumns,
+  usageLedgerPage,
+} from '../enrollment-lists.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, notice, page, when } from '../layout.js';
-import { listPage, PAGE_SIZE, redirectToFound, rowsPage, sendSearchPage } from '../list-page.js';
-import { type ConsoleDeps, pageContext, queryOf, sendPage } from '../request.js';
+import { listPage, PAGE_SIZE, redirectToFound, sendSearchPage } from '../list-page.js';
+import type { ConsoleRepository } from '../repository.js';
+import { pageContext, queryOf, sendPage } from '../request.js';
 
 const SEARCH = {
   title: 'Enrollments',
@@ -20,7 +25,7 @@ const SEARCH = {
   placeholder: 'spring_2026:9f6c… or jane@example.com',
 } as const;
 
-export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
+export const enrollmentPages = (repository: ConsoleRepository): FastifyPluginAsync =>
   async function consoleEnrollments(app) {
     const { enrollmentViews, enrollmentAuditTrail, accountsRepository: accounts, clock } = app;
 
@@ -28,7 +33,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       '/enrollments',
       { config: { role: 'viewer' } },
       async function searchEnrollmentsPage(request, reply) {
-        const ctx = await pageContext(deps, request);
+        const ctx = pageContext(request);
         const query = queryOf(request);
         const q = (query.q ?? '').trim();
         const now = clock.now();
@@ -47,7 +52,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
             status = 404;
           } else {
             const views = await accountEnrollmentsPage(
-              deps.repository,
+              repository,
               enrollmentViews,
               account.id,
               query.cursor,
@@ -91,7 +96,7 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       '/enrollments/:enrollment_id',
       { config: { role: 'viewer' } },
       async function enrollmentPage(request, reply) {
-        const ctx = await pageContext(deps, request);
+        const ctx = pageContext(request);
         const { enrollment_id: id } = request.params as { enrollment_id: string };
         const key = parseEnrollmentId(id);
         const now = clock.now();
@@ -102,13 +107,9 @@ export const enrollmentPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         const query = queryOf(request);
         const base = `/console/enrollments/${encodeURIComponent(formatEnrollmentId(key.promotionId, key.id))}`;
 
-        const usageBefore = readCursor(query.usage_cursor, (c) => readTimeKey(c, UUID_PATTERN));
-        const ledger = rowsPage(
-          await deps.repository.usageLedger(key.id, { limit: PAGE_SIZE + 1, before: usageBefore }),
-          (u) => timeKeyCursor(u.created_at, u.id),
-        );
+        const ledger = await usageLedgerPage(repository, key.id, query.usage_cursor);
 
-        const eventsAfter = readCursor(query.events_cursor, (c) => readTimeKey(c, UUID_PATTERN));
+        const eventsAfter = readTimeKeyCursor(query.events_cursor, UUID_PATTERN);
         const events = toPage(
           await enrollmentAuditTrail.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter }),
           PAGE_SIZE,
@@ -161,10 +162,7 @@ ${listPage({
     'Task usage recorded for this enrollment (admin API, test helpers) appears here.',
   ),
   columns: [
-    { label: 'Occurred', cell: (u) => when(toRfc3339(new Date(u.occurred_at))) },
-    { label: 'Billing cycle', cell: (u) => when(toRfc3339(new Date(u.cycle_start))) },
-    { label: 'Requested', numeric: true, cell: (u) => u.tasks_requested },
-    { label: 'Accepted', numeric: true, cell: (u) => u.tasks_accepted },
+    ...ledgerColumns,
     {
       label: 'Idempotency key',
       cell: (u) =>

@@ -2,35 +2,22 @@
 // changing a role, disabling, and minting (shown once) or revoking keys, through the
 // operator service the admin API uses.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { type ApiError, ERRORS, isApiError } from '../../errors.js';
+import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
 import { href, html } from '../html.js';
-import {
-  badge,
-  checkbox,
-  details,
-  empty,
-  field,
-  form,
-  notice,
-  type PageContext,
-  page,
-  select,
-  when,
-} from '../layout.js';
+import { badge, checkbox, details, empty, field, form, notice, page, select, when } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
 import {
-  type ConsoleDeps,
   consoleAudit,
-  noticeFrom,
   pageContext,
+  pageNotice,
   queryOf,
   readConsoleForm,
   sendPage,
+  sendRefusal,
 } from '../request.js';
 
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const roleOptions = ROLES.map((r) => ({ value: r, label: `${r} — ${ROLE_DESCRIPTIONS[r]}` }));
 
 const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: string }> }) => {
@@ -38,39 +25,38 @@ const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: strin
   return ERRORS.invalidForm(`${String(issue.path[0] ?? 'form')}: ${issue.message}`);
 };
 
-export const operatorPages = (deps: ConsoleDeps): FastifyPluginAsync =>
-  async function consoleOperators(app) {
-    const { operatorService } = app;
+export const operatorPages: FastifyPluginAsync = async function consoleOperators(app) {
+  const { operatorService } = app;
 
-    async function operatorList(
-      request: FastifyRequest,
-      values: { email?: string; role?: string } = {},
-      problem?: ApiError,
-    ) {
-      const ctx = await pageContext(deps, request);
-      const query = queryOf(request);
-      const list = await operatorService.listOperators({ limit: PAGE_SIZE, cursor: query.cursor });
-      return page(ctx, {
-        title: 'Operators',
-        nav: 'operators',
-        notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
-        body: html`${listPage({
-          id: 'operators',
-          caption: 'Operators by email',
-          page: list,
-          cursor: query.cursor,
-          at: (cursor) => href('/console/operators', { cursor }),
-          empty: empty(
-            'No operators yet',
-            'You are signed in with a bootstrap credential. Create the first operator below.',
-          ),
-          columns: [
-            { label: 'Operator', cell: (o) => html`<a href="/console/operators/${o.id}">${o.email}</a>` },
-            { label: 'Role', cell: (o) => badge(o.role, `role-${o.role}`) },
-            { label: 'State', cell: (o) => (o.disabled ? badge('disabled') : badge('enabled')) },
-            { label: 'Since', cell: (o) => when(o.created_at) },
-          ],
-        })}
+  async function operatorList(
+    request: FastifyRequest,
+    values: { email?: string; role?: string } = {},
+    problem?: ApiError,
+  ) {
+    const ctx = pageContext(request);
+    const query = queryOf(request);
+    const list = await operatorService.listOperators({ limit: PAGE_SIZE, cursor: query.cursor });
+    return page(ctx, {
+      title: 'Operators',
+      nav: 'operators',
+      notice: pageNotice(request, problem),
+      body: html`${listPage({
+        id: 'operators',
+        caption: 'Operators by email',
+        page: list,
+        cursor: query.cursor,
+        at: (cursor) => href('/console/operators', { cursor }),
+        empty: empty(
+          'No operators yet',
+          'You are signed in with a bootstrap credential. Create the first operator below.',
+        ),
+        columns: [
+          { label: 'Operator', cell: (o) => html`<a href="/console/operators/${o.id}">${o.email}</a>` },
+          { label: 'Role', cell: (o) => badge(o.role, `role-${o.role}`) },
+          { label: 'State', cell: (o) => (o.disabled ? badge('disabled') : badge('enabled')) },
+          { label: 'Since', cell: (o) => when(o.created_at) },
+        ],
+      })}
 <section>
 <h2>Add an operator</h2>
 ${form(ctx, {
@@ -83,80 +69,76 @@ ${field({ name: 'password', label: 'Password', type: 'password', required: true,
 ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role ?? 'viewer' })}`,
 })}
 </section>`,
-      });
-    }
-
-    app.get('/operators', { config: { role: 'owner' } }, async function operatorsPage(request, reply) {
-      return sendPage(reply, 200, await operatorList(request));
     });
+  }
 
-    app.post(
-      '/operators',
-      { config: { role: 'owner' } },
-      async function createOperatorFromForm(request, reply) {
-        const f = readConsoleForm(request);
-        try {
-          const parsed = CreateOperatorSchema.safeParse({
-            email: f.email ?? '',
-            password: f.password ?? '',
-            role: f.role,
-          });
-          if (!parsed.success) throw firstIssue(parsed.error);
-          const operator = await operatorService.createOperator(parsed.data, consoleAudit(request));
-          return reply.redirect(`/console/operators/${operator.id}?notice=created`, 303);
-        } catch (error) {
-          if (!isApiError(error) || error.statusCode >= 500) throw error;
-          return sendPage(
-            reply,
-            error.statusCode,
-            await operatorList(request, { email: f.email, role: f.role }, error),
-          );
-        }
-      },
-    );
+  app.get('/operators', { config: { role: 'owner' } }, async function operatorsPage(request, reply) {
+    return sendPage(reply, 200, await operatorList(request));
+  });
 
-    async function operatorPage(
-      ctx: PageContext,
-      request: FastifyRequest,
-      id: string,
-      problem?: ApiError | null,
-      created?: { key: string; name: string },
-      temporaryPassword?: string,
-    ) {
-      const operator = await operatorService.getOperator(id);
-      const query = queryOf(request);
-      const keys = await operatorService.listApiKeys(operator.id, { limit: PAGE_SIZE, cursor: query.cursor });
-      const base = `/console/operators/${operator.id}`;
-      return page(ctx, {
-        title: operator.email,
-        nav: 'operators',
-        crumbs: [{ label: 'Operators', path: '/console/operators' }, { label: operator.email }],
-        notice: problem
-          ? notice('error', problem.message)
-          : temporaryPassword
-            ? notice(
-                'info',
-                html`Password reset. Give them this temporary password now — it is shown only once, and they must choose a new one when they sign in: <code class="secret" id="temporary-password">${temporaryPassword}</code>`,
-              )
-            : created
-              ? notice(
-                  'info',
-                  html`Key <strong>${created.name}</strong> created. Copy it now — it is shown only once: <code class="secret" id="new-key">${created.key}</code>`,
-                )
-              : noticeFrom(request.query),
-        actions: html`<a class="button secondary" href="${href('/console/audit-log', { actor: operator.id })}">Their changes</a>`,
-        body: html`${details([
-          ['Email', operator.email],
-          ['Role', badge(operator.role, `role-${operator.role}`)],
-          [
-            'State',
-            operator.disabled
-              ? html`${badge('disabled')} since ${when(operator.disabled_at)}`
-              : badge('enabled'),
-          ],
-          ['Password', operator.must_change_password ? badge('reset: to change at sign-in') : 'their own'],
-          ['Since', when(operator.created_at)],
-        ])}
+  app.post(
+    '/operators',
+    { config: { role: 'owner' } },
+    async function createOperatorFromForm(request, reply) {
+      const f = readConsoleForm(request);
+      try {
+        const parsed = CreateOperatorSchema.safeParse({
+          email: f.email ?? '',
+          password: f.password ?? '',
+          role: f.role,
+        });
+        if (!parsed.success) throw firstIssue(parsed.error);
+        const operator = await operatorService.createOperator(parsed.data, consoleAudit(request));
+        return reply.redirect(`/console/operators/${operator.id}?notice=created`, 303);
+      } catch (error) {
+        return sendRefusal(reply, error, (problem) =>
+          operatorList(request, { email: f.email, role: f.role }, problem),
+        );
+      }
+    },
+  );
+
+  async function operatorPage(
+    request: FastifyRequest,
+    id: string,
+    problem?: ApiError | null,
+    created?: { key: string; name: string },
+    temporaryPassword?: string,
+  ) {
+    const ctx = pageContext(request);
+    const operator = await operatorService.getOperator(id);
+    const query = queryOf(request);
+    const keys = await operatorService.listApiKeys(operator.id, { limit: PAGE_SIZE, cursor: query.cursor });
+    const base = `/console/operators/${operator.id}`;
+    return page(ctx, {
+      title: operator.email,
+      nav: 'operators',
+      crumbs: [{ label: 'Operators', path: '/console/operators' }, { label: operator.email }],
+      // A change's problem, a temporary password and a new key never come together.
+      notice: temporaryPassword
+        ? notice(
+            'info',
+            html`Password reset. Give them this temporary password now — it is shown only once, and they must choose a new one when they sign in: <code class="secret" id="temporary-password">${temporaryPassword}</code>`,
+          )
+        : created
+          ? notice(
+              'info',
+              html`Key <strong>${created.name}</strong> created. Copy it now — it is shown only once: <code class="secret" id="new-key">${created.key}</code>`,
+            )
+          : pageNotice(request, problem),
+      actions: html`<a class="button secondary" href="${href('/console/audit-log', { actor: operator.id })}">Their changes</a>`,
+      body: html`${details([
+        ['Email', operator.email],
+        ['Role', badge(operator.role, `role-${operator.role}`)],
+        [
+          'State',
+          operator.disabled
+            ? html`${badge('disabled')} since ${when(operator.disabled_at)}`
+            : badge('enabled'),
+        ],
+        ['Password', operator.must_change_password ? badge('reset: to change at sign-in') : 'their own'],
+        ['Since', when(operator.created_at)],
+      ])}
 <section class="cards">
 <div class="card"><h2>Role</h2>
 ${form(ctx, { action: base, need: 'owner', submit: 'Change role', className: 'inline', body: select({ name: 'role', label: 'Role', options: roleOptions, value: operator.role }) })}</div>
@@ -205,95 +187,89 @@ ${form(ctx, {
 ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES.indexOf(o.value) <= ROLES.indexOf(operator.role)), value: operator.role })}`,
 })}
 </section>`,
-      });
-    }
+    });
+  }
 
-    app.get(
-      '/operators/:operator_id',
-      { config: { role: 'owner' } },
-      async function operatorDetailPage(request, reply) {
-        const ctx = await pageContext(deps, request);
-        const { operator_id } = request.params as { operator_id: string };
-        return sendPage(reply, 200, await operatorPage(ctx, request, operator_id));
-      },
-    );
+  app.get(
+    '/operators/:operator_id',
+    { config: { role: 'owner' } },
+    async function operatorDetailPage(request, reply) {
+      const { operator_id } = request.params as { operator_id: string };
+      return sendPage(reply, 200, await operatorPage(request, operator_id));
+    },
+  );
 
-    app.post(
-      '/operators/:operator_id',
-      { config: { role: 'owner' } },
-      async function updateOperatorFromForm(request, reply) {
-        const { operator_id } = request.params as { operator_id: string };
-        const f = readConsoleForm(request);
-        try {
-          const role = f.role === undefined ? undefined : RoleSchema.safeParse(f.role);
-          if (role && !role.success) throw ERRORS.invalidForm('role: must be viewer, editor or owner');
-          const disabled = f.disabled === undefined ? undefined : f.disabled === 'true';
-          await operatorService.updateOperator(
-            operator_id,
-            { role: role?.data, disabled },
-            consoleAudit(request),
-          );
-          return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
-        } catch (error) {
-          if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
-          const ctx = await pageContext(deps, request);
-          return sendPage(reply, error.statusCode, await operatorPage(ctx, request, operator_id, error));
-        }
-      },
-    );
-
-    app.post(
-      '/operators/:operator_id/reset-password',
-      { config: { role: 'owner' } },
-      async function resetPasswordFromForm(request, reply) {
-        const { operator_id } = request.params as { operator_id: string };
-        const f = readConsoleForm(request);
-        const ctx = await pageContext(deps, request);
-        if (f.confirm !== 'true') {
-          const problem = ERRORS.invalidForm(
-            'Tick the box to confirm: their current password stops working now.',
-          );
-          return sendPage(reply, 400, await operatorPage(ctx, request, operator_id, problem));
-        }
-        const reset = await operatorService.resetPassword(operator_id, consoleAudit(request));
-        return sendPage(
-          reply.headers(NO_STORE),
-          200,
-          await operatorPage(ctx, request, operator_id, null, undefined, reset.temporary_password),
+  app.post(
+    '/operators/:operator_id',
+    { config: { role: 'owner' } },
+    async function updateOperatorFromForm(request, reply) {
+      const { operator_id } = request.params as { operator_id: string };
+      const f = readConsoleForm(request);
+      try {
+        const role = f.role === undefined ? undefined : RoleSchema.safeParse(f.role);
+        if (role && !role.success) throw ERRORS.invalidForm('role: must be viewer, editor or owner');
+        const disabled = f.disabled === undefined ? undefined : f.disabled === 'true';
+        await operatorService.updateOperator(
+          operator_id,
+          { role: role?.data, disabled },
+          consoleAudit(request),
         );
-      },
-    );
+        return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
+      } catch (error) {
+        return sendRefusal(reply, error, (problem) => operatorPage(request, operator_id, problem));
+      }
+    },
+  );
 
-    app.post(
-      '/operators/:operator_id/api-keys',
-      { config: { role: 'owner' } },
-      async function createKeyFromForm(request, reply) {
-        const { operator_id } = request.params as { operator_id: string };
-        const f = readConsoleForm(request);
-        const ctx = await pageContext(deps, request);
-        try {
-          const parsed = CreateApiKeySchema.safeParse({ name: f.name ?? '', role: f.role });
-          if (!parsed.success) throw firstIssue(parsed.error);
-          const key = await operatorService.createApiKey(operator_id, parsed.data, consoleAudit(request));
-          return sendPage(
-            reply.headers(NO_STORE),
-            201,
-            await operatorPage(ctx, request, operator_id, null, { key: key.key, name: key.name }),
-          );
-        } catch (error) {
-          if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
-          return sendPage(reply, error.statusCode, await operatorPage(ctx, request, operator_id, error));
-        }
-      },
-    );
+  app.post(
+    '/operators/:operator_id/reset-password',
+    { config: { role: 'owner' } },
+    async function resetPasswordFromForm(request, reply) {
+      const { operator_id } = request.params as { operator_id: string };
+      const f = readConsoleForm(request);
+      if (f.confirm !== 'true') {
+        const problem = ERRORS.invalidForm(
+          'Tick the box to confirm: their current password stops working now.',
+        );
+        return sendPage(reply, 400, await operatorPage(request, operator_id, problem));
+      }
+      const reset = await operatorService.resetPassword(operator_id, consoleAudit(request));
+      return sendPage(
+        reply.headers(NO_STORE_HEADERS),
+        200,
+        await operatorPage(request, operator_id, null, undefined, reset.temporary_password),
+      );
+    },
+  );
 
-    app.post(
-      '/operators/:operator_id/api-keys/:key_id/revoke',
-      { config: { role: 'owner' } },
-      async function revokeKeyFromForm(request, reply) {
-        const { operator_id, key_id } = request.params as { operator_id: string; key_id: string };
-        await operatorService.revokeApiKey(operator_id, key_id, consoleAudit(request));
-        return reply.redirect(`/console/operators/${operator_id}?notice=revoked`, 303);
-      },
-    );
-  };
+  app.post(
+    '/operators/:operator_id/api-keys',
+    { config: { role: 'owner' } },
+    async function createKeyFromForm(request, reply) {
+      const { operator_id } = request.params as { operator_id: string };
+      const f = readConsoleForm(request);
+      try {
+        const parsed = CreateApiKeySchema.safeParse({ name: f.name ?? '', role: f.role });
+        if (!parsed.success) throw firstIssue(parsed.error);
+        const key = await operatorService.createApiKey(operator_id, parsed.data, consoleAudit(request));
+        return sendPage(
+          reply.headers(NO_STORE_HEADERS),
+          201,
+          await operatorPage(request, operator_id, null, { key: key.key, name: key.name }),
+        );
+      } catch (error) {
+        return sendRefusal(reply, error, (problem) => operatorPage(request, operator_id, problem));
+      }
+    },
+  );
+
+  app.post(
+    '/operators/:operator_id/api-keys/:key_id/revoke',
+    { config: { role: 'owner' } },
+    async function revokeKeyFromForm(request, reply) {
+      const { operator_id, key_id } = request.params as { operator_id: string; key_id: string };
+      await operatorService.revokeApiKey(operator_id, key_id, consoleAudit(request));
+      return reply.redirect(`/console/operators/${operator_id}?notice=revoked`, 303);
+    },
+  );
+};

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { PartnerResource } from '../../auth/partner-service.js';
 import { CreatePartnerSchema, UpdatePartnerSchema } from '../../auth/schemas.js';
 import { SCOPES } from '../../auth/scopes.js';
-import { type ApiError, ERRORS, isApiError } from '../../errors.js';
+import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';
 import { href, html } from '../html.js';
 import {
@@ -22,16 +22,14 @@ import {
 } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
 import {
-  type ConsoleDeps,
   consoleAudit,
-  noticeFrom,
   pageContext,
+  pageNotice,
   queryOf,
   readConsoleForm,
   sendPage,
+  sendRefusal,
 } from '../request.js';
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 function partnerForm(ctx: PageContext, values: { name?: string; redirect_uris?: string; sandbox?: boolean }) {
   return form(ctx, {
@@ -72,126 +70,120 @@ function secretPage(ctx: PageContext, partner: PartnerResource & { client_secret
   });
 }
 
-export const partnerPages = (deps: ConsoleDeps): FastifyPluginAsync =>
-  async function consolePartners(app) {
-    const { partnerService, promotionsRepository: promotions, webhookService } = app;
+export const partnerPages: FastifyPluginAsync = async function consolePartners(app) {
+  const { partnerService, promotionsRepository: promotions, webhookService } = app;
 
-    async function partnerList(
-      request: FastifyRequest,
-      values: Parameters<typeof partnerForm>[1] = {},
-      problem?: ApiError,
-    ) {
-      const ctx = await pageContext(deps, request);
-      const query = queryOf(request);
-      const list = await partnerService.listPartners({ limit: PAGE_SIZE, cursor: query.cursor });
-      return page(ctx, {
-        title: 'Partners',
-        nav: 'partners',
-        notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
-        body: html`${listPage({
-          id: 'partners',
-          caption: 'Partners by name',
-          page: list,
-          cursor: query.cursor,
-          at: (cursor) => href('/console/partners', { cursor }),
-          empty: empty(
-            'No partners yet',
-            'A partner is an OAuth client that enrolls its users’ accounts into promotions.',
-          ),
-          columns: [
-            { label: 'Partner', cell: (p) => html`<a href="/console/partners/${p.id}">${p.name}</a>` },
-            { label: 'client_id', cell: (p) => html`<code>${p.client_id}</code>` },
-            { label: 'Kind', cell: (p) => (p.sandbox ? badge('sandbox') : badge('live')) },
-            { label: 'Status', cell: (p) => badge(p.status) },
-            { label: 'Created', cell: (p) => when(p.created_at) },
-          ],
-        })}
+  async function partnerList(
+    request: FastifyRequest,
+    values: Parameters<typeof partnerForm>[1] = {},
+    problem?: ApiError,
+  ) {
+    const ctx = pageContext(request);
+    const query = queryOf(request);
+    const list = await partnerService.listPartners({ limit: PAGE_SIZE, cursor: query.cursor });
+    return page(ctx, {
+      title: 'Partners',
+      nav: 'partners',
+      notice: pageNotice(request, problem),
+      body: html`${listPage({
+        id: 'partners',
+        caption: 'Partners by name',
+        page: list,
+        cursor: query.cursor,
+        at: (cursor) => href('/console/partners', { cursor }),
+        empty: empty(
+          'No partners yet',
+          'A partner is an OAuth client that enrolls its users’ accounts into promotions.',
+        ),
+        columns: [
+          { label: 'Partner', cell: (p) => html`<a href="/console/partners/${p.id}">${p.name}</a>` },
+          { label: 'client_id', cell: (p) => html`<code>${p.client_id}</code>` },
+          { label: 'Kind', cell: (p) => (p.sandbox ? badge('sandbox') : badge('live')) },
+          { label: 'Status', cell: (p) => badge(p.status) },
+          { label: 'Created', cell: (p) => when(p.created_at) },
+        ],
+      })}
 <section>
 <h2>Register a partner</h2>
 ${partnerForm(ctx, values)}
 </section>`,
-      });
-    }
-
-    app.get('/partners', { config: { role: 'viewer' } }, async function listPartnersPage(request, reply) {
-      return sendPage(reply, 200, await partnerList(request));
     });
+  }
 
-    app.post(
-      '/partners',
-      { config: { role: 'owner' } },
-      async function createPartnerFromForm(request, reply) {
-        const f = readConsoleForm(request);
-        const values = { name: f.name, redirect_uris: f.redirect_uris, sandbox: f.sandbox === 'true' };
-        try {
-          const parsed = CreatePartnerSchema.safeParse({
-            name: f.name ?? '',
-            redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
-            sandbox: f.sandbox === 'true',
-          });
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0]!;
-            const where = issue.path[0] === 'redirect_uris' ? 'Redirect URIs' : 'Name';
-            throw ERRORS.invalidForm(`${where}: ${issue.message}`);
-          }
-          const partner = await partnerService.createPartner(parsed.data, consoleAudit(request));
-          const ctx = await pageContext(deps, request);
-          return sendPage(
-            reply.code(201).headers(NO_STORE),
-            201,
-            secretPage(ctx, partner, 'Partner registered'),
-          );
-        } catch (error) {
-          if (!isApiError(error) || error.statusCode >= 500) throw error;
-          return sendPage(reply, error.statusCode, await partnerList(request, values, error));
-        }
-      },
-    );
+  app.get('/partners', { config: { role: 'viewer' } }, async function listPartnersPage(request, reply) {
+    return sendPage(reply, 200, await partnerList(request));
+  });
 
-    async function partnerPage(request: FastifyRequest, id: string, problem?: ApiError) {
-      const ctx = await pageContext(deps, request);
-      const partner = await partnerService.getPartner(id);
-      const query = queryOf(request);
-      const endpoints = await webhookService.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
-      const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
-      const base = `/console/partners/${partner.id}`;
-      return page(ctx, {
-        title: partner.name,
-        nav: 'partners',
-        crumbs: [{ label: 'Partners', path: '/console/partners' }, { label: partner.name }],
-        notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
-        actions: html`<a class="button secondary" href="${href('/console/audit-log', { object_type: 'partner', object_id: partner.id })}">History</a>`,
-        body: html`${details([
-          ['Id', html`<code>${partner.id}</code>`],
-          ['client_id', html`<code>${partner.client_id}</code>`],
-          ['Kind', partner.sandbox ? html`${badge('sandbox')} may use test clocks` : badge('live')],
-          [
-            'Status',
-            partner.status === 'disabled'
-              ? html`${badge('disabled')} its tokens and client credentials are refused; its enrollments are kept`
-              : badge('enabled'),
-          ],
-          [
-            'Redirect URIs',
-            html`<ul class="plain">${partner.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>`,
-          ],
-          ['Scopes', partner.scopes.join(' ')],
-          ['Created', when(partner.created_at)],
-        ])}
+  app.post('/partners', { config: { role: 'owner' } }, async function createPartnerFromForm(request, reply) {
+    const f = readConsoleForm(request);
+    const values = { name: f.name, redirect_uris: f.redirect_uris, sandbox: f.sandbox === 'true' };
+    try {
+      const parsed = CreatePartnerSchema.safeParse({
+        name: f.name ?? '',
+        redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
+        sandbox: f.sandbox === 'true',
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const where = issue.path[0] === 'redirect_uris' ? 'Redirect URIs' : 'Name';
+        throw ERRORS.invalidForm(`${where}: ${issue.message}`);
+      }
+      const partner = await partnerService.createPartner(parsed.data, consoleAudit(request));
+      const ctx = pageContext(request);
+      return sendPage(
+        reply.code(201).headers(NO_STORE_HEADERS),
+        201,
+        secretPage(ctx, partner, 'Partner registered'),
+      );
+    } catch (error) {
+      return sendRefusal(reply, error, (problem) => partnerList(request, values, problem));
+    }
+  });
+
+  async function partnerPage(request: FastifyRequest, id: string, problem?: ApiError) {
+    const ctx = pageContext(request);
+    const partner = await partnerService.getPartner(id);
+    const query = queryOf(request);
+    const endpoints = await webhookService.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
+    const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
+    const base = `/console/partners/${partner.id}`;
+    return page(ctx, {
+      title: partner.name,
+      nav: 'partners',
+      crumbs: [{ label: 'Partners', path: '/console/partners' }, { label: partner.name }],
+      notice: pageNotice(request, problem),
+      actions: html`<a class="button secondary" href="${href('/console/audit-log', { object_type: 'partner', object_id: partner.id })}">History</a>`,
+      body: html`${details([
+        ['Id', html`<code>${partner.id}</code>`],
+        ['client_id', html`<code>${partner.client_id}</code>`],
+        ['Kind', partner.sandbox ? html`${badge('sandbox')} may use test clocks` : badge('live')],
+        [
+          'Status',
+          partner.status === 'disabled'
+            ? html`${badge('disabled')} its tokens and client credentials are refused; its enrollments are kept`
+            : badge('enabled'),
+        ],
+        [
+          'Redirect URIs',
+          html`<ul class="plain">${partner.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>`,
+        ],
+        ['Scopes', partner.scopes.join(' ')],
+        ['Created', when(partner.created_at)],
+      ])}
 <section class="cards">
 <div class="card"><h2>Client secret</h2><p class="muted">Stored only as a hash. A new one stops the old one at once.</p>
 ${form(ctx, { action: `${base}/rotate-secret`, need: 'owner', submit: 'Rotate client secret', className: 'inline', danger: true, body: checkbox({ name: 'confirm', label: 'The old secret stops working now', required: true }) })}</div>
 <div class="card"><h2>Status</h2><p class="muted">${partner.status === 'disabled' ? 'Enabling lets its tokens (those not expired) and client credentials work again.' : 'Disabling refuses its tokens and client credentials at once; its enrollments are kept.'}</p>
 ${form(ctx, { action: `${base}/status`, need: 'owner', submit: partner.status === 'disabled' ? 'Enable partner' : 'Disable partner', className: 'inline', danger: partner.status === 'enabled', body: html`<input type="hidden" name="status" value="${partner.status === 'disabled' ? 'enabled' : 'disabled'}">` })}</div>
 <div class="card"><h2>Promotions</h2>${
-          promotionRows.length === 0
-            ? html`<p class="muted">None yet.</p>`
-            : html`<ul class="plain">${promotionRows.slice(0, 10).map((p) => html`<li><a href="/console/promotions/${encodeURIComponent(p.id)}">${p.name}</a></li>`)}</ul>`
-        }<p><a href="${href('/console/promotions', { partner_id: partner.id })}">All promotions of ${partner.name}</a>${
-          roleAllows(ctx.actor.role, 'editor')
-            ? html` · <a href="${href('/console/promotions/new', { partner_id: partner.id })}">New promotion</a>`
-            : ''
-        }</p></div>
+        promotionRows.length === 0
+          ? html`<p class="muted">None yet.</p>`
+          : html`<ul class="plain">${promotionRows.slice(0, 10).map((p) => html`<li><a href="/console/promotions/${encodeURIComponent(p.id)}">${p.name}</a></li>`)}</ul>`
+      }<p><a href="${href('/console/promotions', { partner_id: partner.id })}">All promotions of ${partner.name}</a>${
+        roleAllows(ctx.actor.role, 'editor')
+          ? html` · <a href="${href('/console/promotions/new', { partner_id: partner.id })}">New promotion</a>`
+          : ''
+      }</p></div>
 ${partner.sandbox ? html`<div class="card"><h2>Test clocks</h2><p><a href="${base}/test-clocks">Test clocks of ${partner.name}</a></p></div>` : ''}
 </section>
 <section>
@@ -234,73 +226,72 @@ ${form(ctx, {
 ${SCOPES.map((scope) => checkbox({ name: `scope_${scope}`, label: `Scope ${scope}`, checked: partner.scopes.includes(scope) }))}`,
 })}
 </section>`,
-      });
-    }
+    });
+  }
 
-    app.get(
-      '/partners/:partner_id',
-      { config: { role: 'viewer' } },
-      async function partnerDetailPage(request, reply) {
-        const { partner_id: id } = request.params as { partner_id: string };
-        return sendPage(reply, 200, await partnerPage(request, id));
-      },
-    );
+  app.get(
+    '/partners/:partner_id',
+    { config: { role: 'viewer' } },
+    async function partnerDetailPage(request, reply) {
+      const { partner_id: id } = request.params as { partner_id: string };
+      return sendPage(reply, 200, await partnerPage(request, id));
+    },
+  );
 
-    app.post(
-      '/partners/:partner_id',
-      { config: { role: 'owner' } },
-      async function updatePartnerFromForm(request, reply) {
-        const { partner_id: id } = request.params as { partner_id: string };
-        const f = readConsoleForm(request);
-        try {
-          const parsed = UpdatePartnerSchema.safeParse({
-            name: f.name ?? '',
-            redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
-            scopes: SCOPES.filter((scope) => f[`scope_${scope}`] === 'true'),
-          });
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0]!;
-            const where =
-              issue.path[0] === 'redirect_uris'
-                ? 'Redirect URIs'
-                : issue.path[0] === 'scopes'
-                  ? 'Scopes'
-                  : 'Name';
-            throw ERRORS.invalidForm(`${where}: ${issue.message}`);
-          }
-          await partnerService.updatePartner(id, parsed.data, consoleAudit(request));
-          return reply.redirect(`/console/partners/${id}?notice=saved`, 303);
-        } catch (error) {
-          if (!isApiError(error) || error.statusCode >= 500 || error.statusCode === 404) throw error;
-          return sendPage(reply, error.statusCode, await partnerPage(request, id, error));
+  app.post(
+    '/partners/:partner_id',
+    { config: { role: 'owner' } },
+    async function updatePartnerFromForm(request, reply) {
+      const { partner_id: id } = request.params as { partner_id: string };
+      const f = readConsoleForm(request);
+      try {
+        const parsed = UpdatePartnerSchema.safeParse({
+          name: f.name ?? '',
+          redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
+          scopes: SCOPES.filter((scope) => f[`scope_${scope}`] === 'true'),
+        });
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          const where =
+            issue.path[0] === 'redirect_uris'
+              ? 'Redirect URIs'
+              : issue.path[0] === 'scopes'
+                ? 'Scopes'
+                : 'Name';
+          throw ERRORS.invalidForm(`${where}: ${issue.message}`);
         }
-      },
-    );
+        await partnerService.updatePartner(id, parsed.data, consoleAudit(request));
+        return reply.redirect(`/console/partners/${id}?notice=saved`, 303);
+      } catch (error) {
+        return sendRefusal(reply, error, (problem) => partnerPage(request, id, problem));
+      }
+    },
+  );
 
-    app.post(
-      '/partners/:partner_id/status',
-      { config: { role: 'owner' } },
-      async function setPartnerStatusFromForm(request, reply) {
-        const { partner_id: id } = request.params as { partner_id: string };
-        const status = readConsoleForm(request).status;
-        if (status !== 'enabled' && status !== 'disabled')
-          throw ERRORS.invalidForm('status: must be enabled or disabled');
-        await partnerService.updatePartner(id, { status }, consoleAudit(request));
-        return reply.redirect(`/console/partners/${id}?notice=partner_${status}`, 303);
-      },
-    );
+  app.post(
+    '/partners/:partner_id/status',
+    { config: { role: 'owner' } },
+    async function setPartnerStatusFromForm(request, reply) {
+      const { partner_id: id } = request.params as { partner_id: string };
+      const status = readConsoleForm(request).status;
+      if (status !== 'enabled' && status !== 'disabled')
+        throw ERRORS.invalidForm('status: must be enabled or disabled');
+      await partnerService.updatePartner(id, { status }, consoleAudit(request));
+      return reply.redirect(`/console/partners/${id}?notice=partner_${status}`, 303);
+    },
+  );
 
-    app.post(
-      '/partners/:partner_id/rotate-secret',
-      { config: { role: 'owner' } },
-      async function rotateSecretFromForm(request, reply) {
-        const { partner_id: id } = request.params as { partner_id: string };
-        const f = readConsoleForm(request);
-        if (f.confirm !== 'true')
-          throw ERRORS.invalidForm('Tick the box to confirm: the old secret stops working now.');
-        const partner = await partnerService.rotatePartnerSecret(id, consoleAudit(request));
-        const ctx = await pageContext(deps, request);
-        return sendPage(reply.headers(NO_STORE), 200, secretPage(ctx, partner, 'New client secret'));
-      },
-    );
-  };
+  app.post(
+    '/partners/:partner_id/rotate-secret',
+    { config: { role: 'owner' } },
+    async function rotateSecretFromForm(request, reply) {
+      const { partner_id: id } = request.params as { partner_id: string };
+      const f = readConsoleForm(request);
+      if (f.confirm !== 'true')
+        throw ERRORS.invalidForm('Tick the box to confirm: the old secret stops working now.');
+      const partner = await partnerService.rotatePartnerSecret(id, consoleAudit(request));
+      const ctx = pageContext(request);
+      return sendPage(reply.headers(NO_STORE_HEADERS), 200, secretPage(ctx, partner, 'New client secret'));
+    },
+  );
+};

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { toAdminEnrollmentResource } from '../../enrollments/resource.js';
 import { type ApiError, ERRORS, isApiError } from '../../errors.js';
 import { createExportsRepository } from '../../exports/repository.js';
-import { type ExportDeps, enrollmentExport, sendExport, usageExport } from '../../exports/streams.js';
-import { toPage } from '../../pagination.js';
+import { type ExportDeps, PROMOTION_EXPORTS, sendExport } from '../../exports/streams.js';
+import { afterIdCursor, readAfterId, toPage } from '../../pagination.js';
 import type { PromotionChanges } from '../../promotions/repository.js';
 import { toPromotionResource } from '../../promotions/resource.js';
 import {
@@ -34,15 +34,16 @@ import {
   select,
   when,
 } from '../layout.js';
-import { afterIdCursor, listPage, PAGE_SIZE, readAfterId } from '../list-page.js';
+import { listPage, PAGE_SIZE } from '../list-page.js';
+import type { ConsoleRepository } from '../repository.js';
 import {
-  type ConsoleDeps,
   consoleAudit,
-  noticeFrom,
   pageContext,
+  pageNotice,
   queryOf,
   readConsoleForm,
   sendPage,
+  sendRefusal,
 } from '../request.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -141,7 +142,7 @@ ${field({ name: 'max_enrollments', label: 'Maximum enrollments', type: 'number',
 ${checkbox({ name: 'allow_reenrollment', label: 'Allow re-enrollment after expiry or unenrollment', checked: values.allow_reenrollment ?? false })}`;
 }
 
-export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
+export const promotionPages = (repository: ConsoleRepository): FastifyPluginAsync =>
   async function consolePromotions(app) {
     const {
       promotionsRepository: promotions,
@@ -185,7 +186,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
     }
 
     app.get('/promotions', { config: { role: 'viewer' } }, async function listPromotionsPage(request, reply) {
-      const ctx = await pageContext(deps, request);
+      const ctx = pageContext(request);
       const query = queryOf(request);
       const after = readAfterId(query.cursor);
       const partnerId =
@@ -223,7 +224,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
         page(ctx, {
           title: 'Promotions',
           nav: 'promotions',
-          notice: noticeFrom(request.query),
+          notice: pageNotice(request),
           actions: html`<a class="button" href="${href('/console/promotions/new', { partner_id: partnerId })}">New promotion</a>`,
           body: list,
         }),
@@ -234,7 +235,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       '/promotions/new',
       { config: { role: 'viewer' } },
       async function newPromotionForm(request, reply) {
-        const ctx = await pageContext(deps, request);
+        const ctx = pageContext(request);
         const partnerId = queryOf(request).partner_id;
         return sendPage(reply, 200, await newPromotionPage(ctx, { partner_id: partnerId }));
       },
@@ -253,7 +254,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
           return reply.redirect(`/console/promotions/${encodeURIComponent(created.id)}?notice=created`, 303);
         } catch (error) {
           if (!isApiError(error) || error.statusCode >= 500) throw error;
-          const ctx = await pageContext(deps, request);
+          const ctx = pageContext(request);
           const values = {
             ...input,
             starts_at: input.starts_at,
@@ -265,7 +266,7 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
     );
 
     async function promotionPage(request: FastifyRequest, id: string, problem?: ApiError) {
-      const ctx = await pageContext(deps, request);
+      const ctx = pageContext(request);
       const row = PROMOTION_ID_PATTERN.test(id) ? await promotions.findWithCount(id) : undefined;
       if (!row) throw ERRORS.promotionNotFound();
       const p = toPromotionResource(row);
@@ -277,12 +278,12 @@ export const promotionPages = (deps: ConsoleDeps): FastifyPluginAsync =>
       const days = query.days === '90' ? 90 : 30;
       const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
       const from = new Date(today.getTime() - (days - 1) * DAY_MS);
-      const counts = await deps.repository.enrollmentsPerDay(p.id, from, new Date(today.getTime() + DAY_MS));
+      const counts = await repository.enrollmentsPerDay(p.id, from, new Date(today.getTime() + DAY_MS));
       const perDay: Bar[] = Array.from({ length: days }, (_, i) => {
         const day = new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10);
         return { label: day.slice(5), value: counts.get(day) ?? 0 };
       });
-      const perCycle: Bar[] = (await deps.repository.tasksPerCycle(p.id)).map((c) => ({
+      const perCycle: Bar[] = (await repository.tasksPerCycle(p.id)).map((c) => ({
         label: `Cycle ${c.cycle}`,
         value: c.tasks,
       }));
@@ -301,7 +302,7 @@ ${p.status !== 'ended' ? form(ctx, { action: `${base}/status`, need: 'editor', s
         title: p.name,
         nav: 'promotions',
         crumbs: [{ label: 'Promotions', path: '/console/promotions' }, { label: p.id }],
-        notice: problem ? notice('error', problem.message) : noticeFrom(request.query),
+        notice: pageNotice(request, problem),
         actions: html`<a class="button secondary" href="${href('/console/audit-log', { object_type: 'promotion', object_id: p.id })}">History</a>`,
         body: html`<section class="cards">
 <div class="card"><h2>Budget</h2>${budgetBar(p.enrollments_count, p.max_enrollments)}</div>
@@ -377,23 +378,16 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
       clock,
     };
 
-    app.get(
-      '/promotions/:promotion_id/enrollments.csv',
-      { config: { role: 'viewer' } },
-      async function downloadEnrollmentsCsv(request, reply) {
-        const { promotion_id } = request.params as { promotion_id: string };
-        return sendExport(reply, 'csv', await enrollmentExport(exportDeps, promotion_id, { format: 'csv' }));
-      },
-    );
-
-    app.get(
-      '/promotions/:promotion_id/usage.csv',
-      { config: { role: 'viewer' } },
-      async function downloadUsageCsv(request, reply) {
-        const { promotion_id } = request.params as { promotion_id: string };
-        return sendExport(reply, 'csv', await usageExport(exportDeps, promotion_id, { format: 'csv' }));
-      },
-    );
+    for (const [name, stream] of Object.entries(PROMOTION_EXPORTS)) {
+      app.get(
+        `/promotions/:promotion_id/${name}.csv`,
+        { config: { role: 'viewer' } },
+        async function downloadCsv(request, reply) {
+          const { promotion_id } = request.params as { promotion_id: string };
+          return sendExport(reply, 'csv', await stream(exportDeps, promotion_id, { format: 'csv' }));
+        },
+      );
+    }
 
     app.get(
       '/promotions/:promotion_id',
@@ -430,9 +424,7 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
             await promotionService.update(id, changes, consoleAudit(request));
           return reply.redirect(`/console/promotions/${encodeURIComponent(id)}?notice=saved`, 303);
         } catch (error) {
-          if (!isApiError(error) || error.statusCode >= 500 || error.code === 'promotion_not_found')
-            throw error;
-          return sendPage(reply, error.statusCode, await promotionPage(request, id, error));
+          return sendRefusal(reply, error, (problem) => promotionPage(request, id, problem));
         }
       },
     );

@@ -5,9 +5,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { LoginThrottle } from '../../auth/login-throttle.js';
 import { EMAIL_FAILURE_LIMIT, IP_FAILURE_LIMIT } from '../../auth/login-throttle.js';
-import { randomId, sha256 } from '../../auth/secrets.js';
+import { sha256 } from '../../auth/secrets.js';
 import { isApiError } from '../../errors.js';
-import { readCookie } from '../../http/cookies.js';
+import { httpOnlyCookie, readCookie } from '../../http/cookies.js';
+import { browserNonce, isCsrfNonce } from '../../http/csrf-key.js';
 import { ChangePasswordSchema } from '../../operators/schemas.js';
 import { SIGN_IN_TTL_SECONDS } from '../csrf.js';
 import { href, html } from '../html.js';
@@ -25,7 +26,6 @@ import { SESSION_COOKIE, type Sessions, sessionCookie } from '../sessions.js';
 const NONCE_COOKIE = 'console_csrf';
 /** An operator's own password: where a reset sends them before any other page. */
 export const PASSWORD_PATH = '/console/password';
-const NONCE = /^[A-Za-z0-9_-]{22}$/;
 
 /** Where to go after signing in: a console path of this server, never elsewhere. */
 export function safeNext(value: unknown): string {
@@ -35,14 +35,12 @@ export function safeNext(value: unknown): string {
 }
 
 const nonceCookie = (nonce: string, secure: boolean) =>
-  [
-    `${NONCE_COOKIE}=${nonce}`,
-    'Path=/console',
-    `Max-Age=${SIGN_IN_TTL_SECONDS}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  httpOnlyCookie(NONCE_COOKIE, nonce, {
+    path: '/console',
+    maxAgeSeconds: SIGN_IN_TTL_SECONDS,
+    sameSite: 'Strict',
+    secure,
+  });
 
 export const signInPages = (
   deps: ConsoleDeps & { sessions: Sessions; throttle: LoginThrottle; secureCookies: boolean },
@@ -51,22 +49,14 @@ export const signInPages = (
     const { operatorService } = app;
     const { csrf, sessions, throttle, secureCookies, assets } = deps;
 
-    /** The browser's sign-in nonce, minted (and set as a cookie) on first sight. */
-    function browserNonce(request: FastifyRequest, reply: FastifyReply): string {
-      const existing = readCookie(request.headers.cookie, NONCE_COOKIE);
-      if (existing && NONCE.test(existing)) return existing;
-      const nonce = randomId(16);
-      reply.header('set-cookie', nonceCookie(nonce, secureCookies));
-      return nonce;
-    }
-
     async function signInPage(
       request: FastifyRequest,
       reply: FastifyReply,
       status: number,
       input: { email?: string; message?: string; next?: string } = {},
     ) {
-      const token = await csrf.forSignIn(browserNonce(request, reply));
+      const nonce = browserNonce(request, reply, NONCE_COOKIE, (n) => nonceCookie(n, secureCookies));
+      const token = await csrf.forSignIn(nonce);
       return sendPage(
         reply,
         status,
@@ -101,7 +91,7 @@ ${field({ name: 'password', label: 'Password', type: 'password', required: true,
     app.post('/sign-in', { config: { consolePublic: true } }, async function signIn(request, reply) {
       const form = readConsoleForm(request);
       const nonce = readCookie(request.headers.cookie, NONCE_COOKIE);
-      if (!(await csrf.verifySignIn(form.csrf_token, nonce && NONCE.test(nonce) ? nonce : undefined))) {
+      if (!(await csrf.verifySignIn(form.csrf_token, isCsrfNonce(nonce) ? nonce : undefined))) {
         return signInPage(request, reply, 403, {
           email: form.email,
           next: form.next,
@@ -144,7 +134,7 @@ ${field({ name: 'password', label: 'Password', type: 'password', required: true,
       status: number,
       message?: string,
     ) {
-      const ctx = await pageContext(deps, request);
+      const ctx = pageContext(request);
       const forced = request.consoleSession?.mustChangePassword === true;
       return sendPage(
         reply,

@@ -6,69 +6,60 @@ import { DeliveryStatusSchema } from '../../webhooks/schemas.js';
 import { href, html } from '../html.js';
 import { badge, details, empty, form, page, when } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
-import {
-  type ConsoleDeps,
-  consoleAudit,
-  noticeFrom,
-  pageContext,
-  queryOf,
-  readConsoleForm,
-  sendPage,
-} from '../request.js';
+import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
-export const webhookPages = (deps: ConsoleDeps): FastifyPluginAsync =>
-  async function consoleWebhooks(app) {
-    const { partnerService, webhookService: service } = app;
+export const webhookPages: FastifyPluginAsync = async function consoleWebhooks(app) {
+  const { partnerService, webhookService: service } = app;
 
-    app.get(
-      '/partners/:partner_id/webhooks/:endpoint_id',
-      { config: { role: 'viewer' } },
-      async function endpointPage(request, reply) {
-        const ctx = await pageContext(deps, request);
-        const { partner_id, endpoint_id } = request.params as { partner_id: string; endpoint_id: string };
-        const partner = await partnerService.getPartner(partner_id);
-        const endpoint = await service.get(partner.id, endpoint_id);
-        const query = queryOf(request);
-        const status = DeliveryStatusSchema.safeParse(query.status);
-        const filter = status.success ? status.data : undefined;
-        const deliveries = await service.deliveries(partner.id, endpoint.id, {
-          limit: PAGE_SIZE,
-          cursor: query.cursor,
-          status: filter,
-        });
-        const base = `/console/partners/${partner.id}/webhooks/${endpoint.id}`;
-        const filters = html`<nav class="tabs" aria-label="Delivery status">${[
-          undefined,
-          'pending',
-          'succeeded',
-          'failed',
-          'cancelled',
-        ].map(
-          (s) =>
-            html`<a href="${href(base, { status: s })}"${s === filter ? html` aria-current="true"` : ''}>${s ?? 'all'}</a> `,
-        )}</nav>`;
-        return sendPage(
-          reply,
-          200,
-          page(ctx, {
-            title: 'Webhook endpoint',
-            nav: 'partners',
-            crumbs: [
-              { label: 'Partners', path: '/console/partners' },
-              { label: partner.name, path: `/console/partners/${partner.id}` },
-              { label: endpoint.id },
+  app.get(
+    '/partners/:partner_id/webhooks/:endpoint_id',
+    { config: { role: 'viewer' } },
+    async function endpointPage(request, reply) {
+      const ctx = pageContext(request);
+      const { partner_id, endpoint_id } = request.params as { partner_id: string; endpoint_id: string };
+      const partner = await partnerService.getPartner(partner_id);
+      const endpoint = await service.get(partner.id, endpoint_id);
+      const query = queryOf(request);
+      const status = DeliveryStatusSchema.safeParse(query.status);
+      const filter = status.success ? status.data : undefined;
+      const deliveries = await service.deliveries(partner.id, endpoint.id, {
+        limit: PAGE_SIZE,
+        cursor: query.cursor,
+        status: filter,
+      });
+      const base = `/console/partners/${partner.id}/webhooks/${endpoint.id}`;
+      const filters = html`<nav class="tabs" aria-label="Delivery status">${[
+        undefined,
+        'pending',
+        'succeeded',
+        'failed',
+        'cancelled',
+      ].map(
+        (s) =>
+          html`<a href="${href(base, { status: s })}"${s === filter ? html` aria-current="true"` : ''}>${s ?? 'all'}</a> `,
+      )}</nav>`;
+      return sendPage(
+        reply,
+        200,
+        page(ctx, {
+          title: 'Webhook endpoint',
+          nav: 'partners',
+          crumbs: [
+            { label: 'Partners', path: '/console/partners' },
+            { label: partner.name, path: `/console/partners/${partner.id}` },
+            { label: endpoint.id },
+          ],
+          notice: pageNotice(request),
+          body: html`${details([
+            ['URL', html`<code>${endpoint.url}</code>`],
+            [
+              'Status',
+              html`${badge(endpoint.status)}${endpoint.disabled_reason ? html` ${endpoint.disabled_reason}` : ''}`,
             ],
-            notice: noticeFrom(request.query),
-            body: html`${details([
-              ['URL', html`<code>${endpoint.url}</code>`],
-              [
-                'Status',
-                html`${badge(endpoint.status)}${endpoint.disabled_reason ? html` ${endpoint.disabled_reason}` : ''}`,
-              ],
-              ['Events', endpoint.event_types.join(', ')],
-              ['Description', endpoint.description],
-              ['Created', when(endpoint.created_at)],
-            ])}
+            ['Events', endpoint.event_types.join(', ')],
+            ['Description', endpoint.description],
+            ['Created', when(endpoint.created_at)],
+          ])}
 <section>
 <div class="heading"><h2>Deliveries</h2>${filters}</div>
 ${listPage({
@@ -112,24 +103,24 @@ ${listPage({
   ],
 })}
 </section>`,
-          }),
-        );
-      },
-    );
+        }),
+      );
+    },
+  );
 
-    app.post(
-      '/partners/:partner_id/events/:event_id/redeliver',
-      { config: { role: 'editor' } },
-      async function redeliverFromForm(request, reply) {
-        const { partner_id, event_id } = request.params as { partner_id: string; event_id: string };
-        const partner = await partnerService.getPartner(partner_id);
-        await service.redeliver(partner.id, event_id, consoleAudit(request));
-        const endpointId = readConsoleForm(request).endpoint_id;
-        const back =
-          endpointId !== undefined && /^we_[A-Za-z0-9]{1,64}$/.test(endpointId)
-            ? `/console/partners/${partner.id}/webhooks/${endpointId}`
-            : `/console/partners/${partner.id}`;
-        return reply.redirect(`${back}?notice=redelivered`, 303);
-      },
-    );
-  };
+  app.post(
+    '/partners/:partner_id/events/:event_id/redeliver',
+    { config: { role: 'editor' } },
+    async function redeliverFromForm(request, reply) {
+      const { partner_id, event_id } = request.params as { partner_id: string; event_id: string };
+      const partner = await partnerService.getPartner(partner_id);
+      await service.redeliver(partner.id, event_id, consoleAudit(request));
+      const endpointId = readConsoleForm(request).endpoint_id;
+      const back =
+        endpointId !== undefined && /^we_[A-Za-z0-9]{1,64}$/.test(endpointId)
+          ? `/console/partners/${partner.id}/webhooks/${endpointId}`
+          : `/console/partners/${partner.id}`;
+      return reply.redirect(`${back}?notice=redelivered`, 303);
+    },
+  );
+};
