@@ -1,10 +1,12 @@
 // Console: find an enrollment (CONTRACT §11) by its id or its account's email, and read one:
 // its status and usage now, its usage ledger and its events (the trail of what happened).
+
 import type { FastifyPluginAsync } from 'fastify';
+import { EVENT_ID_PATTERN } from '../../db/ids.js';
 import { toAdminEnrollmentResource, toAuditTrailEntry } from '../../enrollments/resource.js';
 import { ERRORS } from '../../errors.js';
 import { readTimeKeyCursor, timeKeyCursor, toPage } from '../../pagination.js';
-import { formatEnrollmentId, parseEnrollmentId, UUID_PATTERN } from '../../rules/enrollment-id.js';
+import { formatEnrollmentId, parseEnrollmentId } from '../../rules/enrollment-id.js';
 import {
   accountEnrollmentsPage,
   enrollmentColumns,
@@ -109,7 +111,7 @@ export const enrollmentPages = (repository: ConsoleRepository): FastifyPluginAsy
 
         const ledger = await usageLedgerPage(repository, key.id, query.usage_cursor);
 
-        const eventsAfter = readTimeKeyCursor(query.events_cursor, UUID_PATTERN);
+        const eventsAfter = readTimeKeyCursor(query.events_cursor, EVENT_ID_PATTERN);
         const events = toPage(
           await enrollmentAuditTrail.listEvents(key.id, { limit: PAGE_SIZE + 1, after: eventsAfter }),
           PAGE_SIZE,
