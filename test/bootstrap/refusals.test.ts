@@ -8,7 +8,7 @@ import { document, PASSWORD_1, useBootstrapApp } from './helpers.js';
 
 const { ctx, apply, answers, partnerRow } = useBootstrapApp();
 
-describe('POST /admin/v1/bootstrap refuses', () => {
+describe('POST /admin/v1/bootstrap', () => {
   it('lists every object the database refuses (409 bootstrap_conflict) and changes nothing', async () => {
     // An existing promotion of another partner, a budget already spent, a test-clock account.
     const other = await ctx.fixtures.partner({ sandbox: true });
