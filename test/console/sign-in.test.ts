@@ -126,6 +126,8 @@ describe('sessions', () => {
   });
 
   it('expire after 12 hours, stop when the operator is disabled, and follow a role change at once', async () => {
+    // A partner, so /console/promotions/new shows its form (its fieldset), not "No partner yet".
+    await ctx.fixtures.partner();
     const editor = await signedIn(ctx, 'editor');
     expect((await editor.get('/console/promotions/new')).body).not.toContain('<fieldset disabled>');
     await operatorWithKey(ctx, 'owner'); // another owner, so any can be demoted
