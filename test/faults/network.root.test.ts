@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../helpers/processes.js';
+import { is2xx, is503, loadOn, type Outcome, type Target } from './load.js';
 import { createTestNetwork, Relay, type TestNetwork } from './network.js';
 
 // Faults on the wire between the server and its databases (docs/RELIABILITY.md, "Faults on
@@ -36,261 +36,31 @@ let pgRelay: Relay;
 let redisRelay: Relay;
 let receiver: Server;
 let receiverPort: number;
-const received: string[] = [];
 let server: ChildProcess | undefined;
 let serverOutput = '';
 let dbName: string;
-let dbUrl: string;
-let base: string;
-let promotionId: string;
-let appToken: string;
-const usageTargets: string[] = [];
-let users: Array<{ accountId: string; token: string }> = [];
-
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = [], url = dbUrl) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}/admin/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, string>;
-}
-
-type Kind = 'enroll' | 'usage' | 'read';
-interface Outcome {
-  kind: Kind;
-  /** The account (enroll) or the usage idempotency key. */
-  ref: string;
-  key: string;
-  token?: string;
-  target?: string;
-  status: number | 'no-answer';
-  retryAfter: string | null;
-  rateLimitHeaders: boolean;
-  sentAt: number;
-  ms: number;
-  body: Record<string, unknown>;
-}
-
-async function request(
-  kind: Kind,
-  url: string,
-  init: RequestInit,
-  meta: { ref: string; key: string; token?: string; target?: string },
-): Promise<Outcome> {
-  const sentAt = Date.now();
-  try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
-    const text = await res.text();
-    return {
-      kind,
-      ...meta,
-      status: res.status,
-      retryAfter: res.headers.get('retry-after'),
-      rateLimitHeaders: res.headers.has('x-ratelimit-limit') && res.headers.has('x-ratelimit-remaining'),
-      sentAt,
-      ms: Date.now() - sentAt,
-      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    };
-  } catch {
-    return {
-      kind,
-      ...meta,
-      status: 'no-answer',
-      retryAfter: null,
-      rateLimitHeaders: false,
-      sentAt,
-      ms: Date.now() - sentAt,
-      body: {},
-    };
-  }
-}
-
-const enroll = (user: { accountId: string; token: string }, key: string = randomUUID()) =>
-  request(
-    'enroll',
-    `${base}/v2/promotions`,
-    {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${user.token}`,
-        'content-type': 'application/json',
-        'idempotency-key': key,
-      },
-      body: JSON.stringify({ promotion_id: promotionId }),
-    },
-    { ref: user.accountId, key, token: user.token },
-  );
-
-const useTasks = (target: string, key: string = randomUUID()) =>
-  request(
-    'usage',
-    `${base}/admin/v1/enrollments/${encodeURIComponent(target)}/usage`,
-    {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ tasks: 1, idempotency_key: key }),
-    },
-    { ref: key, key, target },
-  );
-
-const read = (target: string) =>
-  request(
-    'read',
-    `${base}/v2/promotions/${encodeURIComponent(target)}`,
-    { headers: { authorization: `Bearer ${appToken}` } },
-    { ref: target, key: '' },
-  );
-
-let nextUser = 0;
-/** Each worker's pause between two requests: the load is bounded (≤ 5 requests/s per worker). */
-const PACE_MS = 200;
-/** `workers` loops of enroll, usage, read in turn until `until()`: a bounded load. */
-async function load(workers: number, until: () => boolean): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
-  let turn = 0;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (!until()) {
-        const t = turn++;
-        // Consecutive usage calls go to different enrollments, so they do not queue on one counter's lock.
-        const target = usageTargets[Math.floor(t / 3) % usageTargets.length]!;
-        const kind = (['enroll', 'usage', 'read'] as const)[t % 3]!;
-        if (kind === 'enroll') {
-          const user = users[nextUser++];
-          if (!user) throw new Error('out of prepared accounts');
-          outcomes.push(await enroll(user));
-        } else if (kind === 'usage') {
-          outcomes.push(await useTasks(target));
-        } else {
-          outcomes.push(await read(target));
-        }
-        await sleep(PACE_MS);
-      }
-    }),
-  );
-  return outcomes;
-}
-
-const OK: Record<Kind, number> = { enroll: 201, usage: 200, read: 200 };
-const is2xx = (o: Outcome) => o.status === OK[o.kind];
-const is503 = (o: Outcome) => o.status === 503;
-
-/** What the database holds for these outcomes' enrollments and usage keys. */
-async function databaseCounts(outcomes: Outcome[]) {
-  const accounts = outcomes.filter((o) => o.kind === 'enroll').map((o) => o.ref);
-  const keys = outcomes.filter((o) => o.kind === 'usage').map((o) => o.key);
-  const [enrolled] = await sql<{ n: string; accounts: string }>(
-    'select count(*) as n, count(distinct account_id) as accounts from enrollments where promotion_id = $1 and account_id = any($2::uuid[])',
-    [promotionId, accounts],
-  );
-  const [usage] = await sql<{ n: string; keys: string; tasks: string | null }>(
-    'select count(*) as n, count(distinct idempotency_key) as keys, sum(tasks_accepted) as tasks from usage_ledger where idempotency_key = any($1::text[])',
-    [keys],
-  );
-  return {
-    enrollments: Number(enrolled!.n),
-    enrolledAccounts: Number(enrolled!.accounts),
-    usageRows: Number(usage!.n),
-    usageKeys: Number(usage!.keys),
-    usageTasks: Number(usage!.tasks ?? 0),
-  };
-}
-
-/** sent / 2xx / 503 per kind, and the database's own counts, as one line for the run's log. */
-function report(name: string, outcomes: Outcome[], db: Awaited<ReturnType<typeof databaseCounts>>) {
-  const pct = (of: Outcome[], p: number) => {
-    const ms = of.map((o) => o.ms).sort((a, b) => a - b);
-    return ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? 0;
-  };
-  const per = (kind: Kind) => {
-    const of = outcomes.filter((o) => o.kind === kind);
-    return `${kind} ${of.length} sent, ${of.filter(is2xx).length} × 2xx, ${of.filter(is503).length} × 503 (p50 ${pct(of, 50)} ms, p99 ${pct(of, 99)} ms)`;
-  };
-  process.stdout.write(
-    `faults: ${name}: ${per('enroll')}; ${per('usage')}; ${per('read')}; all p99 ${pct(outcomes, 99)} ms, max ${pct(outcomes, 100)} ms; database: ${db.enrollments} enrollments, ${db.usageRows} usage rows (${db.usageTasks} tasks)\n`,
-  );
-}
-
-/** Every outcome is the documented success or a 503 with Retry-After; nothing else. */
-function expectOnly2xxOr503(outcomes: Outcome[]) {
-  const other = outcomes.filter((o) => !is2xx(o) && !is503(o));
-  expect(other.map((o) => `${o.kind} ${o.status} ${JSON.stringify(o.body)}`)).toEqual([]);
-  for (const o of outcomes.filter(is503)) {
-    expect(o.retryAfter).toMatch(/^\d+$/);
-    expect((o.body.errors as Array<{ code: string }>)[0]!.code).toBe('service_unavailable');
-  }
-}
-
-/**
- * Nothing lost, nothing applied twice: every 2xx is in the database; the database holds no
- * more than the 2xx plus the 503s (a 503 may be a commit whose answer was lost: an in-doubt
- * change, logged); then every 503 retried as a client does (same Idempotency-Key, same usage
- * key) succeeds, and each enrollment and each usage key exists exactly once.
- */
-async function expectNothingLostNothingTwice(outcomes: Outcome[], landedAfter503 = 0) {
-  const enrolls = outcomes.filter((o) => o.kind === 'enroll');
-  const usage = outcomes.filter((o) => o.kind === 'usage');
-  const before = await databaseCounts(outcomes);
-  expect(before.enrollments).toBe(before.enrolledAccounts);
-  expect(before.usageRows).toBe(before.usageKeys);
-  // The database's own count agrees with the answers: the 2xx, plus the in-doubt commits
-  // the server logged as landed after answering 503.
-  expect(before.enrollments).toBe(enrolls.filter(is2xx).length + landedAfter503);
-  expect(before.usageRows).toBeGreaterThanOrEqual(usage.filter(is2xx).length);
-  expect(before.usageRows).toBeLessThanOrEqual(usage.filter(is2xx).length + usage.filter(is503).length);
-  expect(before.usageTasks).toBe(before.usageRows);
-
-  for (const o of outcomes.filter((x) => !is2xx(x) && x.kind !== 'read')) {
-    let retry: Outcome;
-    // A key still held by the failed attempt answers 409 idempotency_key_in_use until its
-    // claim lapses: retried, as documented.
-    for (let i = 0; ; i++) {
-      retry =
-        o.kind === 'enroll'
-          ? await enroll({ accountId: o.ref, token: o.token! }, o.key)
-          : await useTasks(o.target!, o.key);
-      if (retry.status !== 409 || i > 30) break;
-      await sleep(1_500);
-    }
-    expect(`${o.kind} ${retry.status}`).toBe(`${o.kind} ${OK[o.kind]}`);
-  }
-  const after = await databaseCounts(outcomes);
-  expect(after.enrollments).toBe(enrolls.length);
-  expect(after.enrolledAccounts).toBe(enrolls.length);
-  expect(after.usageRows).toBe(usage.length);
-  expect(after.usageKeys).toBe(usage.length);
-  expect(after.usageTasks).toBe(usage.length);
-  return before;
-}
-
-/** Every enrollment these outcomes made reached the webhook receiver, within `ms`. */
-async function expectWebhooksDelivered(outcomes: Outcome[], ms = 30_000) {
-  const accounts = outcomes.filter((o) => o.kind === 'enroll').map((o) => o.ref);
-  const rows = await sql<{ id: string }>(
-    'select id from enrollments where promotion_id = $1 and account_id = any($2::uuid[])',
-    [promotionId, accounts],
-  );
-  const until = Date.now() + ms;
-  let missing = rows.map((r) => r.id);
-  while (missing.length > 0 && Date.now() < until) {
-    const all = received.join('\n');
-    missing = missing.filter((id) => !all.includes(id));
-    if (missing.length > 0) await sleep(250);
-  }
-  expect(missing).toEqual([]);
-}
+/** The server under test: its origin, database and fixtures are set in beforeAll. */
+const t: Target = {
+  base: '',
+  dbUrl: '',
+  adminToken: ADMIN,
+  promotionId: '',
+  appToken: '',
+  users: [],
+  usageTargets: [],
+  received: [],
+};
+const {
+  sql,
+  admin,
+  enroll,
+  takeUser,
+  load,
+  report,
+  expectOnly2xxOr503,
+  expectNothingLostNothingTwice,
+  expectWebhooksDelivered,
+} = loadOn(t);
 
 /** The server's log lines about in-doubt changes since `from` (an offset in its output). */
 function inDoubtLines(from: number) {
@@ -304,7 +74,7 @@ function inDoubtLines(from: number) {
 async function waitReady(ms = 60_000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    const status = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5_000) }).then(
+    const status = await fetch(`${t.base}/readyz`, { signal: AbortSignal.timeout(5_000) }).then(
       (r) => r.status,
       () => 0,
     );
@@ -326,7 +96,7 @@ beforeAll(async () => {
       body += d;
     });
     req.on('end', () => {
-      received.push(body);
+      t.received.push(body);
       res.writeHead(200).end();
     });
   });
@@ -337,12 +107,12 @@ beforeAll(async () => {
   await sql(`create database ${dbName}`, [], PG_ROOT);
   const dbTarget = new URL(PG_ROOT);
   dbTarget.pathname = `/${dbName}`;
-  dbUrl = dbTarget.toString();
-  const viaRelay = new URL(dbUrl);
+  t.dbUrl = dbTarget.toString();
+  const viaRelay = new URL(t.dbUrl);
   viaRelay.hostname = net.hostAddr;
   viaRelay.port = String(pgRelay.port);
 
-  base = `http://${net.nsAddr}:${SERVER_PORT}`;
+  t.base = `http://${net.nsAddr}:${SERVER_PORT}`;
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'TEST_DB', 'REDIS_URL'].includes(k)),
   );
@@ -351,7 +121,7 @@ beforeAll(async () => {
       ...inherited,
       HOST: net.nsAddr,
       PORT: String(SERVER_PORT),
-      PUBLIC_URL: base,
+      PUBLIC_URL: t.base,
       DATABASE_URL: viaRelay.toString(),
       REDIS_URL: `redis://${net.hostAddr}:${redisRelay.port}`,
       REDIS_KEY_PREFIX: `${dbName}:`,
@@ -381,13 +151,13 @@ beforeAll(async () => {
     name: 'Faults on the wire',
     redirect_uris: ['http://127.0.0.1:4000/callback'],
   });
-  promotionId = `wire_${Date.now()}`;
-  await admin('POST', '/promotions', { id: promotionId, partner_id: partner.id, name: 'Wire faults' });
+  t.promotionId = `wire_${Date.now()}`;
+  await admin('POST', '/promotions', { id: t.promotionId, partner_id: partner.id, name: 'Wire faults' });
   await admin('POST', `/partners/${partner.id}/webhook_endpoints`, {
     url: `http://${net.hostAddr}:${receiverPort}/hook`,
     event_types: ['enrollment.created'],
   });
-  appToken = (
+  t.appToken = (
     await admin('POST', '/tokens', {
       client_id: partner.client_id,
       scope: 'promotions:read promotions:write',
@@ -399,9 +169,8 @@ beforeAll(async () => {
     `insert into accounts (id, email, password_hash) select id, 'w-' || id || '@example.com', 'x' from unnest($1::uuid[]) as id`,
     [ids],
   );
-  users = [];
   for (let i = 0; i < ids.length; i += 25) {
-    users.push(
+    t.users.push(
       ...(await Promise.all(
         ids.slice(i, i + 25).map(async (accountId) => ({
           accountId,
@@ -418,9 +187,9 @@ beforeAll(async () => {
   }
   // Enrollments the usage calls and reads go to.
   for (let i = 0; i < 6; i++) {
-    const o = await enroll(users[nextUser++]!);
+    const o = await enroll(takeUser());
     expect(o.status).toBe(201);
-    usageTargets.push(o.body.enrollment_id as string);
+    t.usageTargets.push(o.body.enrollment_id as string);
   }
 }, 240_000);
 
@@ -458,7 +227,7 @@ describe('faults on the wire (PostgreSQL and Redis behind a veth)', { timeout: 3
     // No 503 at all: six concurrent requests never wait past the pool's bound for a connection.
     expect(outcomes.filter((o) => !is2xx(o)).map((o) => `${o.kind} ${o.status}`)).toEqual([]);
     for (const o of outcomes.filter((x) => x.kind === 'read')) {
-      expect(o.body).toMatchObject({ enrollment_id: o.ref, promotion_id: promotionId });
+      expect(o.body).toMatchObject({ enrollment_id: o.ref, promotion_id: t.promotionId });
     }
     const db = await expectNothingLostNothingTwice(outcomes);
     report('latency 200 ms ± 50', outcomes, db);
@@ -492,7 +261,7 @@ describe('faults on the wire (PostgreSQL and Redis behind a veth)', { timeout: 3
     const prober = (async () => {
       while (!loadDone) {
         const sentAt = Date.now();
-        const status = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(30_000) }).then(
+        const status = await fetch(`${t.base}/readyz`, { signal: AbortSignal.timeout(30_000) }).then(
           (r) => r.status,
           () => 0,
         );

@@ -143,3 +143,31 @@ export function probe(ctx: TestContext, accessToken: string) {
 
 export const REVOKED_CHALLENGE =
   'Bearer realm="promotions", error="invalid_token", error_description="The access token was revoked."';
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+/** The safety headers of the consent page and of its error page. */
+export function expectSafePage(headers: Record<string, unknown>, formTarget = ' http://127.0.0.1:4000') {
+  expect(headers).toMatchObject(PAGE_HEADERS);
+  expect(headers['content-security-policy']).toMatch(
+    new RegExp(
+      `^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]{44}'; form-action 'self'${formTarget}; frame-ancestors 'none'; base-uri 'none'$`,
+    ),
+  );
+}
+
+/** RFC 9207: the `iss` of every authorization response, PUBLIC_URL's default here. */
+export const ISSUER = 'http://127.0.0.1:3000';
+
+/** The query of a redirect to REDIRECT_URI, asserting it goes there. */
+export const redirectParams = (location: unknown) => {
+  const url = new URL(location as string);
+  expect(`${url.origin}${url.pathname}`).toBe(REDIRECT_URI);
+  return Object.fromEntries(url.searchParams);
+};
