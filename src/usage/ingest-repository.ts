@@ -116,15 +116,23 @@ const readBatchStatement = prepared<
   { asFunction: true },
 );
 
-/** The events' rows with their results, sorted by id as every write inserts them. */
-const eventValues = (guard: SQL) => sql`
-      select v.id, v.account_id, v.tasks, ${fromEpochMs(sql`v.occurred_at`)}, v.sponsored, v.unsponsored,
-             v.allocations::jsonb, ${fromEpochMs(sql`${ph('recordedAt')}::bigint`)}
+/** Recorded events by id (a locked attempt's ids that another request recorded meanwhile). */
+const readEventsStatement = prepared<StoredEvent, { ids: string }>(
+  'usage_event_find_by_ids',
+  sql`select u.id, u.account_id as "accountId", u.tasks, ${ms(sql`u.occurred_at`)} as "occurredAt",
+             u.sponsored, u.unsponsored, u.allocations
+      from usage_events u where u.id = any(${arr('ids', 'text')})`,
+  { asFunction: true },
+);
+
+/** The events' rows from their arrays, sorted by id as every write inserts them. */
+const eventValues = (results: SQL) => sql`
+      select v.id, v.account_id, v.tasks, ${fromEpochMs(sql`v.occurred_at`)} as occurred_at, ${results},
+             ${fromEpochMs(sql`${ph('recordedAt')}::bigint`)} as received_at
       from unnest(${arr('eventIds', 'text')}, ${arr('eventAccounts', 'uuid')}, ${arr('eventTasks', 'int')},
                   ${arr('eventOccurredAt', 'bigint')}, ${arr('eventSponsored', 'int')},
                   ${arr('eventUnsponsored', 'int')}, ${arr('eventAllocations', 'text')})
         as v(id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations)
-      where ${guard}
       order by v.id collate "C"`;
 
 /** The counters' planned increments, sorted by key as every write takes them. */
@@ -176,45 +184,58 @@ type WrittenRow = {
 };
 
 /**
- * The batch's write, in one statement and a fixed order every request keeps (the locked path's
- * lock takes the counters in the same order first), so two never deadlock: first each counter
- * moved by its planned increment, sorted by key; then the events with their results, sorted by
- * id; then the ledger rows. Rule 3 without a read lock: an existing counter moves only if the
- * increment still fits under its promotion's current limit. A counter that did not move
- * (another request drew from it since this one read it), or an event not inserted (another
- * request recorded its id first: the primary key decides, the later waits and finds it taken),
- * makes the write `lost`: the caller rolls back and starts over.
+ * The optimistic write, in one statement and a fixed order every request keeps, so two never
+ * deadlock: first the events with their results, sorted by id (the primary key decides between
+ * two requests recording one id: the later waits, then finds it taken); then each counter moved
+ * by its planned increment, sorted by key; then the ledger rows. Rule 3 without a read lock: an
+ * existing counter moves only if the increment still fits under its promotion's current limit.
  */
 const writeBatchStatement = prepared<WrittenRow, WriteParams>(
   'usage_batch_insert_guarded',
-  sql`with moved as (
+  sql`with recorded as (
+        insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
+        ${eventValues(sql`v.sponsored, v.unsponsored, v.allocations::jsonb`)}
+        on conflict (id) do nothing
+        returning 1
+      ), inserted as (
+        select count(*)::int as n from recorded
+      ), moved as (
+        -- After the events (the subquery on inserted makes this wait for them).
         insert into usage_counters (enrollment_id, cycle_start, used)
-        ${counterValues(sql`true`)}
+        ${counterValues(sql`(select n from inserted) >= 0`)}
         on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used + excluded.used
         where usage_counters.used + excluded.used <= (
           select coalesce(p.task_limit_per_month, ${sql.raw(String(INT4_MAX))})
           from enrollments e join promotions p on p.id = e.promotion_id
           where e.id = excluded.enrollment_id)
         returning enrollment_id, ${ms(sql`cycle_start`)} as cycle_start, used
-      ), recorded as (
-        -- After the counters (the subquery on moved makes this wait for them).
-        insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
-        ${eventValues(sql`(select count(*) from moved) >= 0`)}
-        on conflict (id) do nothing
-        returning 1
-      ), inserted as (
-        select count(*)::int as n from recorded
       ), ledger as (
-        ${ledgerInsert(sql`(select n from inserted) >= 0`)}
+        ${ledgerInsert(sql`(select count(*) from moved) >= 0`)}
       )
       select m.enrollment_id, m.cycle_start, m.used, (select n from inserted) as inserted
       from (select 1) one left join moved m on true`,
 );
 
 /**
+ * A locked attempt's claim on its event ids, before it allocates: the rows inserted with empty
+ * results (writeLocked fills them), sorted by id as every write inserts them; one another
+ * request holds is waited for and then not claimed.
+ */
+const claimEventsStatement = prepared<
+  { id: string },
+  Omit<WriteParams, `counter${string}` | `ledger${string}`>
+>(
+  'usage_event_insert_claim',
+  sql`insert into usage_events (id, account_id, tasks, occurred_at, sponsored, unsponsored, allocations, received_at)
+      ${eventValues(sql`0, 0, '[]'::jsonb`)}
+      on conflict (id) do nothing
+      returning id`,
+);
+
+/**
  * A locked attempt's counters, every one it may draw from, created when missing and locked
  * until commit in key order (the order every write takes them in), with their totals: holding
- * them, its allocation cannot be overtaken, and its write waits for no other request's counters.
+ * them, its allocation cannot be overtaken, and its write waits for no other request.
  */
 const lockCountersStatement = prepared<
   { enrollment_id: string; cycle_start: number; used: number },
@@ -225,6 +246,24 @@ const lockCountersStatement = prepared<
       ${counterValues(sql`true`)}
       on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used
       returning enrollment_id, ${ms(sql`cycle_start`)} as cycle_start, used`,
+);
+
+/** A locked attempt's writes: its counters moved (all held), the ledger rows, the claimed events' results. */
+const writeLockedStatement = prepared<WrittenRow, WriteParams>(
+  'usage_batch_insert_locked',
+  sql`with moved as (
+        insert into usage_counters (enrollment_id, cycle_start, used)
+        ${counterValues(sql`true`)}
+        on conflict (enrollment_id, cycle_start) do update set used = usage_counters.used + excluded.used
+        returning enrollment_id, ${ms(sql`cycle_start`)} as cycle_start, used
+      ), ledger as (
+        ${ledgerInsert(sql`true`)}
+      ), results as (
+        update usage_events u set sponsored = v.sponsored, unsponsored = v.unsponsored, allocations = v.allocations::jsonb
+        from (${eventValues(sql`v.sponsored, v.unsponsored, v.allocations`)}) v
+        where u.id = v.id
+      )
+      select m.enrollment_id, m.cycle_start, m.used, 0 as inserted from (select 1) one left join moved m on true`,
 );
 
 type Input = {
@@ -286,12 +325,46 @@ export function createIngestRepository(db: Db) {
     return { accounts: row?.accounts ?? [], events: row?.events ?? [], enrollments: row?.enrollments ?? [] };
   }
 
+  const readEvents = (ids: string[], tx: Db = db): Promise<StoredEvent[]> =>
+    readEventsStatement(tx, { ids: textArray(ids) });
+
+  async function claimEvents(
+    events: Array<{ id: string; accountId: string; tasks: number; at: Date }>,
+    receivedAt: Date,
+    tx: Db = db,
+  ): Promise<Set<string>> {
+    const rows = await claimEventsStatement(
+      tx,
+      eventParams(
+        events.map((e) => ({
+          id: e.id,
+          accountId: e.accountId,
+          tasks: e.tasks,
+          occurredAt: e.at,
+          sponsored: 0,
+          unsponsored: 0,
+          allocations: '[]',
+        })),
+        receivedAt,
+      ),
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async function lockCounters(keys: CounterKey[], tx: Db = db): Promise<Map<string, number>> {
     const used = new Map<string, number>();
     if (keys.length === 0) return used;
     const rows = await lockCountersStatement(tx, counterParams(keys.map((k) => ({ ...k, add: 0 }))));
     for (const r of rows) used.set(counterKey(r.enrollment_id, r.cycle_start), r.used);
     return used;
+  }
+
+  /** A locked attempt's writes (its ids claimed, every counter it moves held): it cannot lose. */
+  async function writeLocked(
+    input: Input,
+    tx: Db = db,
+  ): Promise<{ lost: boolean; after: Map<string, number> }> {
+    return { lost: false, after: totalsAfter(await writeLockedStatement(tx, writeParams(input))) };
   }
 
   /**
@@ -309,7 +382,7 @@ export function createIngestRepository(db: Db) {
     return { lost: after.size !== input.counters.length || inserted !== input.events.length, after };
   }
 
-  return { readBatch, lockCounters, writeBatch };
+  return { readBatch, readEvents, claimEvents, lockCounters, writeLocked, writeBatch };
 }
 
 /** A counter's key in maps: the enrollment and its cycle's start in epoch milliseconds. */

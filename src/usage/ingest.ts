@@ -128,8 +128,8 @@ export function createIngestService(deps: {
   async function record(events: readonly unknown[], audit?: AuditContext): Promise<UsageEventResult[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // The first attempt reads without locks (unless near a limit); a retry locks its
-        // counters before it allocates, so another request cannot draw from them first.
+        // The first attempt reads without locks; a retry claims its ids and locks its counters
+        // before it allocates, so it cannot lose again (the same order: ids, then counters).
         return await recordOnce(events, audit, attempt > 1);
       } catch (err) {
         const retry = err instanceof LostRace || sqlState(err) === '40P01';
@@ -259,7 +259,7 @@ export function createIngestService(deps: {
 
       // 4. Each event's sponsors at its instant, in order, each in the cycle containing it.
       const { sponsorsOfAccount, read } = indexEnrollments(batch.enrollments);
-      const plans = fresh.map((candidate) => ({
+      let plans = fresh.map((candidate) => ({
         candidate,
         sponsors: sponsorsInOrder(sponsorsOfAccount.get(candidate.accountId) ?? [], candidate.at).map((s) => {
           const cycleStart = cycleAt(s.enrolledAt, candidate.at).start;
@@ -268,13 +268,27 @@ export function createIngestService(deps: {
       }));
 
       // A retry, or a batch that would likely lose (it draws close to a limit that other
-      // requests may be drawing from too), takes the locked path: it locks every counter it may
-      // draw from, in key order (the order every write takes them in), before it allocates.
-      // Holding them, its allocation cannot be overtaken, and its write waits for no one's
-      // counters; only an id another request is recording right now (a duplicate in flight) or
-      // a limit lowered meanwhile can still make it lose.
+      // requests may be drawing from too), takes the locked path: it claims its fresh ids first
+      // (sorted, as every write inserts them: one another request recorded meanwhile is
+      // committed once the claim returns, and judged against it), then locks every counter it
+      // may draw from, in key order, before it allocates. It cannot lose, and waits for no one
+      // once it holds them.
       const locked = lockFirst || nearLimit(plans, read);
-      if (locked && plans.length > 0) {
+      if (locked && fresh.length > 0) {
+        const claimed = await ingest.claimEvents(fresh, wallNow, tx);
+        const lostIds = fresh.filter((c) => !claimed.has(c.id)).map((c) => c.id);
+        if (lostIds.length > 0) {
+          const lost = new Map((await ingest.readEvents(lostIds, tx)).map((e) => [e.id, e]));
+          for (const c of fresh.filter((f) => lost.has(f.id))) {
+            const original = lost.get(c.id)!;
+            if (sameContent(c, original)) duplicates.push({ index: c.index, of: original });
+            else results[c.index] = reused(c);
+          }
+          for (const d of duplicates) {
+            if ('index' in d.of && lost.has(d.of.id)) d.of = lost.get(d.of.id)!;
+          }
+          plans = plans.filter((p) => !lost.has(p.candidate.id));
+        }
         const keys = new Map<string, CounterKey>();
         for (const { sponsors } of plans) {
           for (const s of sponsors) keys.set(s.key, { enrollmentId: s.id, cycleStart: s.cycleStart });
@@ -283,7 +297,7 @@ export function createIngestService(deps: {
       }
 
       // 5. Allocation, in request order.
-      if (plans.length > 0) await allocateAndWrite(tx, plans, read, results, wallNow, audit);
+      if (plans.length > 0) await allocateAndWrite(tx, plans, read, results, wallNow, audit, locked);
 
       for (const { index, of } of duplicates) {
         const first = 'index' in of ? results[of.index]! : fromStored(of);
@@ -300,6 +314,7 @@ export function createIngestService(deps: {
     results: Array<UsageEventResult | undefined>,
     wallNow: Date,
     audit: AuditContext | undefined,
+    locked: boolean,
   ) {
     const used = new Map(read);
     const moves = new Map<string, CounterKey & { add: number; sponsor: PlannedSponsor; spilled: boolean }>();
@@ -357,7 +372,8 @@ export function createIngestService(deps: {
     }
 
     const moving = [...moves.entries()].filter(([, m]) => m.add > 0);
-    const { lost, after } = await ingest.writeBatch(
+    const write = locked ? ingest.writeLocked : ingest.writeBatch;
+    const { lost, after } = await write(
       {
         counters: moving.map(([, m]) => ({
           enrollmentId: m.enrollmentId,

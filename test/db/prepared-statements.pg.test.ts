@@ -143,9 +143,10 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
           args: 'text[], uuid[], text[], timestamp with time zone[]',
           volatile: 's',
         },
-        // CONTRACT §12's reads: a batch's read, entitlements by either id,
+        // CONTRACT §12's reads: a batch's read, a locked attempt's ids, entitlements by either id,
         // alone and coalesced (src/usage/entitlements-repository.ts).
         { proname: fn('usage_batch_find_context'), args: 'uuid[], text[], text[], bigint', volatile: 's' },
+        { proname: fn('usage_event_find_by_ids'), args: 'text[]', volatile: 's' },
         { proname: fn('usage_entitlement_find_by_external_id'), args: 'bigint, bigint, text', volatile: 's' },
         { proname: fn('usage_entitlement_find_by_id'), args: 'bigint, bigint, text', volatile: 's' },
         {
@@ -168,7 +169,7 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
       database.db,
       sql`select count(*)::int as n from pg_proc where proname like 'promotions_stmt_%'`,
     );
-    expect(again).toEqual([{ n: 7 }]);
+    expect(again).toEqual([{ n: 8 }]);
 
     const ctx = await createTestApp({ database: { ...test, database } });
     try {
