@@ -9,6 +9,7 @@ import { createEnrollmentsRepository, type EnrollmentsRepository } from './repos
 import { createEnrollmentService, type EnrollmentService } from './service.js';
 import { withCoalescedTokenViews } from './token-view-batch.js';
 import { createEnrollmentViews, type EnrollmentViews } from './views.js';
+import { withCoalescedWrites } from './write-batch.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,7 +34,9 @@ export const enrollmentsPlugin = fp(
   async (app) => {
     const { db, clock, config } = app;
     const repository = createEnrollmentsRepository(db);
-    const enrollments = config.dbCoalesce ? withCoalescedTokenViews(repository, db) : repository;
+    const enrollments = config.dbCoalesce
+      ? withCoalescedWrites(withCoalescedTokenViews(repository, db), db)
+      : repository;
     const expiry = createEnrollmentExpiry(db);
     const keys = createIdempotencyRepository(db);
     const idempotency = createIdempotency({ clock, keys });

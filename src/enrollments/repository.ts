@@ -239,11 +239,35 @@ const unenrollStatement = prepared<
     select enrollment_id as id from unenrolled_event`,
 );
 
+/** A request's enrollment, with the trace context it was made in (a batch runs in another's). */
+export type EnrollRequest = EnrollInput & { traceContext: string | null };
+
+/** Enrolls in one statement; a current enrollment already there throws the unique violation (23505). */
+export async function enrollOne(tx: Db, request: EnrollRequest): Promise<EnrollOutcome> {
+  const [row] = await enrollStatement(tx, request);
+  return row!;
+}
+
+/** One DELETE: the enrollment, who may see it (an app token: its partner; a user token: its account too). */
+export interface UnenrollRequest {
+  key: EnrollmentKey;
+  scope: { partnerId: string; accountId: string | null };
+  now: Date;
+  eventId: string;
+  traceContext: string | null;
+}
+
+/** Unenrolls in one statement; false when there is nothing live (of this account, for a user token) to unenroll. */
+export async function unenrollOne(tx: Db, request: UnenrollRequest): Promise<boolean> {
+  const { key, scope, now, eventId, traceContext } = request;
+  const rows = await unenrollStatement(tx, { ...key, ...scope, now, eventId, traceContext });
+  return rows.length > 0;
+}
+
 export function createEnrollmentsRepository(db: Db) {
   /** Enrolls in one statement; a current enrollment already there throws the unique violation (23505). */
   async function enroll(input: EnrollInput, tx: Db = db): Promise<EnrollOutcome> {
-    const [row] = await enrollStatement(tx, { ...input, traceContext: traceContext.current() });
-    return row!;
+    return enrollOne(tx, { ...input, traceContext: traceContext.current() });
   }
 
   /** Unenrolls in one statement; false when there is nothing live (of this account, for a user token) to unenroll. */
@@ -254,14 +278,7 @@ export function createEnrollmentsRepository(db: Db) {
     eventId: string,
     tx: Db = db,
   ): Promise<boolean> {
-    const rows = await unenrollStatement(tx, {
-      ...key,
-      ...scope,
-      now,
-      eventId,
-      traceContext: traceContext.current(),
-    });
-    return rows.length > 0;
+    return unenrollOne(tx, { key, scope, now, eventId, traceContext: traceContext.current() });
   }
 
   /** The token row and the enrollment it may see, in one round trip (see tokenWithView). */
