@@ -258,10 +258,15 @@ const unwrap = <T>(settled: Settled<T>): T => {
 export function withCoalescedWrites(repository: EnrollmentsRepository, db: Db): EnrollmentsRepository {
   const enrollAlone = (request: EnrollRequest) => enrollOne(db, request);
 
-  const enrollments = createBatcher<EnrollRequest, Settled<EnrollOutcome>>({
-    one: (request) => settle(enrollAlone(request)),
+  // A box, so that a request the batch left out waits for its own statement only, not its neighbours for it.
+  const enrollments = createBatcher<EnrollRequest, { outcome: Promise<Settled<EnrollOutcome>> }>({
+    // A lone request holds its slot until its statement returns: the slots count statements in flight.
+    one: async (request) => {
+      const settled = await settle(enrollAlone(request));
+      return { outcome: Promise.resolve(settled) };
+    },
     async many(requests) {
-      // One account's second enrollment in a promotion waits for the batch, then runs alone.
+      // One account's second enrollment in a promotion is left out of the batch, to run alone after it.
       const seen = new Set<string>();
       const later = new Set<number>();
       requests.forEach((r, i) => {
@@ -269,21 +274,21 @@ export function withCoalescedWrites(repository: EnrollmentsRepository, db: Db): 
         if (seen.has(key)) later.add(i);
         seen.add(key);
       });
-      const batched = requests.filter((_, i) => !later.has(i));
-      const outcomes = await enrollBatch(db, batched);
-      const results: Settled<EnrollOutcome>[] = [];
+      const outcomes = await enrollBatch(
+        db,
+        requests.filter((_, i) => !later.has(i)),
+      );
       let b = 0;
-      for (const [i, request] of requests.entries()) {
+      return requests.map((request, i) => {
         const outcome = later.has(i) ? undefined : outcomes[b++]!;
         if (outcome && !outcome.alone) {
           const { ord: _ord, alone: _alone, ...answer } = outcome;
-          results.push({ ok: true, value: answer });
-        } else {
-          // In arrival order, after the batch committed: as it would have run in sequence.
-          results.push(await settle(enrollAlone(request)));
+          return { outcome: Promise.resolve({ ok: true as const, value: answer }) };
         }
-      }
-      return results;
+        // After the batch committed, through the single statement: as it would have run just after.
+        writeBatchCounts.enroll.statements++;
+        return { outcome: settle(enrollAlone(request)) };
+      });
     },
     stats: writeBatchCounts.enroll,
   });
@@ -298,7 +303,8 @@ export function withCoalescedWrites(repository: EnrollmentsRepository, db: Db): 
     ...repository,
     async enroll(input, tx = db) {
       if (tx !== db) return repository.enroll(input, tx);
-      return unwrap(await enrollments.load({ ...input, traceContext: traceContext.current() }));
+      const { outcome } = await enrollments.load({ ...input, traceContext: traceContext.current() });
+      return unwrap(await outcome);
     },
     unenroll(key, scope, now, eventId, tx = db) {
       if (tx !== db) return repository.unenroll(key, scope, now, eventId, tx);

@@ -4,8 +4,9 @@
 // partners in one batch, one account twice, a current enrollment met, re-enrollment, a statement
 // error mid-batch, one enrollment unenrolled twice.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { type SQL, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { BatcherStats } from '../../src/db/batcher.js';
 import { queryRows } from '../../src/db/client.js';
 import { sqlState } from '../../src/db/errors.js';
 import { newEventId } from '../../src/db/ids.js';
@@ -307,6 +308,44 @@ describe('POST and DELETE /v2/promotions sent together', () => {
   const code = (answer: { body: Record<string, unknown> }) =>
     (answer.body.errors as Array<{ code: string }> | undefined)?.[0]?.code ?? null;
 
+  /**
+   * On PostgreSQL, so that the burst is coalesced whatever the machine's speed: two requests
+   * held on a row lock fill the batcher's two slots, everything sent meanwhile queues, and the
+   * queue leaves in batches once the lock is released. (PGlite runs each statement inside the
+   * event loop: requests reach it one by one, and nothing is held.)
+   */
+  async function whileTwoHeld<T>(
+    lock: SQL,
+    stats: BatcherStats,
+    sendHeld: () => Promise<unknown>[],
+    sendBurst: () => Promise<T>,
+    burstSize: number,
+  ): Promise<{ burst: T; held: unknown[] }> {
+    if (ctx.app.database.kind !== 'pg') return { burst: await sendBurst(), held: [] };
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = ctx.app.db.transaction(async (tx) => {
+      await tx.execute(lock);
+      locked();
+      await released;
+    });
+    await isLocked;
+    const start = stats.requests;
+    const held = Promise.all(sendHeld());
+    await vi.waitFor(() => expect(stats.requests - start).toBe(2));
+    const burst = sendBurst();
+    await vi.waitFor(() => expect(stats.requests - start).toBe(2 + burstSize), { timeout: 3000 });
+    release();
+    await holder;
+    return { burst: await burst, held: await held };
+  }
+
   it('answers each as the rules say, in fewer statements than requests', async () => {
     const [a, b] = [await ctx.fixtures.partner(), await ctx.fixtures.partner()];
     const openA = await ctx.fixtures.promotion(a.id);
@@ -328,18 +367,31 @@ describe('POST and DELETE /v2/promotions sent together', () => {
     // One account also asks twice for the same promotion in the same burst.
     const twice = tokens[0]!;
     const order = plan.map((_, i) => i).sort((x, y) => ((x * 7) % plan.length) - ((y * 7) % plan.length));
+    const held = await ctx.fixtures.promotion(a.id, { maxEnrollments: 10 });
+    const heldTokens = await Promise.all(
+      [0, 1].map(async () => ctx.fixtures.userToken(a.id, (await ctx.fixtures.account()).id)),
+    );
     const before = { ...writeBatchCounts.enroll };
-    const answers = await Promise.all([
-      ...order.map((i) => post(tokens[i]!, plan[i]!.promotion).then((answer) => ({ i, answer }))),
-      post(twice, openA).then((answer) => ({ i: -1, answer })),
-    ]);
+    const { burst: answers, held: heldAnswers } = await whileTwoHeld(
+      sql`select 1 from promotions where id = ${held} for update`,
+      writeBatchCounts.enroll,
+      () => heldTokens.map((t) => post(t, held)),
+      () =>
+        Promise.all([
+          ...order.map((i) => post(tokens[i]!, plan[i]!.promotion).then((answer) => ({ i, answer }))),
+          post(twice, openA).then((answer) => ({ i: -1, answer })),
+        ]),
+      plan.length + 1,
+    );
+    expect((heldAnswers as Array<{ status: number }>).map((r) => r.status)).toEqual(
+      ctx.app.database.kind === 'pg' ? [201, 201] : [],
+    );
     const counted = writeBatchCounts.enroll;
-    expect(counted.requests - before.requests).toBe(plan.length + 1);
-    // PGlite runs each statement inside the event loop, so requests reach it one by one there;
-    // over PostgreSQL's sockets they meet in flight and share statements.
+    const requests = counted.requests - before.requests;
+    expect(requests).toBe(plan.length + 1 + heldAnswers.length);
     if (ctx.app.database.kind === 'pg') {
       expect(counted.batches - before.batches).toBeGreaterThan(0);
-      expect(counted.statements - before.statements).toBeLessThan(counted.requests - before.requests);
+      expect(counted.statements - before.statements).toBeLessThan(requests / 2);
     }
 
     const byIndex = new Map(answers.map(({ i, answer }) => [i, answer]));
@@ -365,17 +417,33 @@ describe('POST and DELETE /v2/promotions sent together', () => {
       [b.id, await ctx.fixtures.appToken(b.id)],
     ]);
     const ownerOf = (i: number) => (i === -1 ? plan[0]! : plan[i]!);
-    const deletes = made.flatMap(({ i, answer }) => {
-      const url = `/v2/promotions/${answer.body.enrollment_id as string}`;
-      return [
-        send('DELETE', url, i === -1 ? twice : tokens[i]!),
-        send('DELETE', url, appTokens.get(ownerOf(i).partner)!),
-      ];
-    });
+    const deletes = () =>
+      made.flatMap(({ i, answer }) => {
+        const url = `/v2/promotions/${answer.body.enrollment_id as string}`;
+        return [
+          send('DELETE', url, i === -1 ? twice : tokens[i]!),
+          send('DELETE', url, appTokens.get(ownerOf(i).partner)!),
+        ];
+      });
+    const heldIds = (await enrollmentRows(held)).map((r) => r.id);
+    const heldApp = appTokens.get(a.id)!;
     const beforeDeletes = { ...writeBatchCounts.unenroll };
-    const deleted = await Promise.all(deletes);
+    const { burst: deleted, held: heldDeletes } = await whileTwoHeld(
+      sql`select 1 from enrollments where promotion_id = ${held} for update`,
+      writeBatchCounts.unenroll,
+      () => heldIds.map((id) => send('DELETE', `/v2/promotions/${held}:${id}`, heldApp)),
+      () => Promise.all(deletes()),
+      made.length * 2,
+    );
+    expect((heldDeletes as Array<{ status: number }>).map((r) => r.status)).toEqual(
+      ctx.app.database.kind === 'pg' ? [204, 204] : [],
+    );
     if (ctx.app.database.kind === 'pg') {
-      expect(writeBatchCounts.unenroll.batches - beforeDeletes.batches).toBeGreaterThan(0);
+      const unenrolls = writeBatchCounts.unenroll;
+      expect(unenrolls.batches - beforeDeletes.batches).toBeGreaterThan(0);
+      expect(unenrolls.statements - beforeDeletes.statements).toBeLessThan(
+        (unenrolls.requests - beforeDeletes.requests) / 2,
+      );
     }
     for (let k = 0; k < made.length; k++) {
       expect([deleted[2 * k]!.status, deleted[2 * k + 1]!.status].sort()).toEqual([204, 404]);
