@@ -16,7 +16,14 @@ export interface Machine {
   date: string;
 }
 
-type Measured = LoadResult & { peakRssBytes: number };
+type Measured = LoadResult & {
+  peakRssBytes: number;
+  /**
+   * The counted run (after the warm-up) on the machine's monotonic clock, in µs: the clock of a
+   * V8 .cpuprofile's timestamps, so `bench/profile-summary.ts --results` cuts a profile per scenario.
+   */
+  countedUs?: [number, number];
+};
 
 export interface ScenarioResult {
   kind: 'get' | 'post' | 'delete' | 'token' | 'mix' | 'post_webhook' | 'ingest' | 'entitlements';

@@ -361,8 +361,10 @@ async function drive(
   kind: Kind | 'soak',
   counterPort: number,
   timing: { duration: number; warmup: number } = { duration: DURATION, warmup: WARMUP },
-): Promise<LoadResult & { peakRssBytes: number }> {
+): Promise<LoadResult & { peakRssBytes: number; countedUs: [number, number] }> {
   const sampler = sampleRss(served.child.pid!);
+  const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+  const from = monotonicUs() + timing.warmup * 1_000_000;
   try {
     const result = await runLoad({
       url: served.url,
@@ -376,7 +378,7 @@ async function drive(
         sampleRss: kind === 'soak',
       },
     });
-    return { ...result, peakRssBytes: sampler.stop() };
+    return { ...result, peakRssBytes: sampler.stop(), countedUs: [from, monotonicUs()] };
   } finally {
     sampler.stop();
   }
