@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
+import { onPageForm, showPage } from '../forms.js';
 import { href, html } from '../html.js';
 import { badge, checkbox, details, empty, field, form, notice, page, select, when } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
@@ -24,6 +25,9 @@ const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: strin
   const issue = error.issues[0]!;
   return ERRORS.invalidForm(`${String(issue.path[0] ?? 'form')}: ${issue.message}`);
 };
+
+/** The route parameters of an operator's page. */
+type OperatorParams = { operator_id: string };
 
 export const operatorPages: FastifyPluginAsync = async function consoleOperators(app) {
   const { operatorService } = app;
@@ -100,13 +104,13 @@ ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role
 
   async function operatorPage(
     request: FastifyRequest,
-    id: string,
+    params: OperatorParams,
     problem?: ApiError | null,
     created?: { key: string; name: string },
     temporaryPassword?: string,
   ) {
     const ctx = pageContext(request);
-    const operator = await operatorService.getOperator(id);
+    const operator = await operatorService.getOperator(params.operator_id);
     const query = queryOf(request);
     const keys = await operatorService.listApiKeys(operator.id, { limit: PAGE_SIZE, cursor: query.cursor });
     const base = `/console/operators/${operator.id}`;
@@ -190,54 +194,41 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
     });
   }
 
-  app.get(
-    '/operators/:operator_id',
-    { config: { role: 'owner' } },
-    async function operatorDetailPage(request, reply) {
-      const { operator_id } = request.params as { operator_id: string };
-      return sendPage(reply, 200, await operatorPage(request, operator_id));
-    },
-  );
+  app.get('/operators/:operator_id', { config: { role: 'owner' } }, showPage(operatorPage));
 
   app.post(
     '/operators/:operator_id',
     { config: { role: 'owner' } },
-    async function updateOperatorFromForm(request, reply) {
-      const { operator_id } = request.params as { operator_id: string };
-      const f = readConsoleForm(request);
-      try {
-        const role = f.role === undefined ? undefined : RoleSchema.safeParse(f.role);
-        if (role && !role.success) throw ERRORS.invalidForm('role: must be viewer, editor or owner');
-        const disabled = f.disabled === undefined ? undefined : f.disabled === 'true';
-        await operatorService.updateOperator(
-          operator_id,
-          { role: role?.data, disabled },
-          consoleAudit(request),
-        );
-        return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) => operatorPage(request, operator_id, problem));
-      }
-    },
+    onPageForm(operatorPage, async function updateOperatorFromForm(request, reply, { operator_id }, f) {
+      const role = f.role === undefined ? undefined : RoleSchema.safeParse(f.role);
+      if (role && !role.success) throw ERRORS.invalidForm('role: must be viewer, editor or owner');
+      const disabled = f.disabled === undefined ? undefined : f.disabled === 'true';
+      await operatorService.updateOperator(
+        operator_id,
+        { role: role?.data, disabled },
+        consoleAudit(request),
+      );
+      return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
+    }),
   );
 
   app.post(
     '/operators/:operator_id/reset-password',
     { config: { role: 'owner' } },
     async function resetPasswordFromForm(request, reply) {
-      const { operator_id } = request.params as { operator_id: string };
+      const params = request.params as OperatorParams;
       const f = readConsoleForm(request);
       if (f.confirm !== 'true') {
         const problem = ERRORS.invalidForm(
           'Tick the box to confirm: their current password stops working now.',
         );
-        return sendPage(reply, 400, await operatorPage(request, operator_id, problem));
+        return sendPage(reply, 400, await operatorPage(request, params, problem));
       }
-      const reset = await operatorService.resetPassword(operator_id, consoleAudit(request));
+      const reset = await operatorService.resetPassword(params.operator_id, consoleAudit(request));
       return sendPage(
         reply.headers(NO_STORE_HEADERS),
         200,
-        await operatorPage(request, operator_id, null, undefined, reset.temporary_password),
+        await operatorPage(request, params, null, undefined, reset.temporary_password),
       );
     },
   );
@@ -245,22 +236,16 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
   app.post(
     '/operators/:operator_id/api-keys',
     { config: { role: 'owner' } },
-    async function createKeyFromForm(request, reply) {
-      const { operator_id } = request.params as { operator_id: string };
-      const f = readConsoleForm(request);
-      try {
-        const parsed = CreateApiKeySchema.safeParse({ name: f.name ?? '', role: f.role });
-        if (!parsed.success) throw firstIssue(parsed.error);
-        const key = await operatorService.createApiKey(operator_id, parsed.data, consoleAudit(request));
-        return sendPage(
-          reply.headers(NO_STORE_HEADERS),
-          201,
-          await operatorPage(request, operator_id, null, { key: key.key, name: key.name }),
-        );
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) => operatorPage(request, operator_id, problem));
-      }
-    },
+    onPageForm(operatorPage, async function createKeyFromForm(request, reply, params, f) {
+      const parsed = CreateApiKeySchema.safeParse({ name: f.name ?? '', role: f.role });
+      if (!parsed.success) throw firstIssue(parsed.error);
+      const key = await operatorService.createApiKey(params.operator_id, parsed.data, consoleAudit(request));
+      return sendPage(
+        reply.headers(NO_STORE_HEADERS),
+        201,
+        await operatorPage(request, params, null, { key: key.key, name: key.name }),
+      );
+    }),
   );
 
   app.post(

@@ -7,6 +7,7 @@ import { CreatePartnerSchema, UpdatePartnerSchema } from '../../auth/schemas.js'
 import { SCOPES } from '../../auth/scopes.js';
 import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';
+import { onPageForm, showPage } from '../forms.js';
 import { href, html } from '../html.js';
 import {
   badge,
@@ -18,6 +19,7 @@ import {
   notice,
   type PageContext,
   page,
+  partnerCrumbs,
   when,
 } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
@@ -52,11 +54,7 @@ function secretPage(ctx: PageContext, partner: PartnerResource & { client_secret
   return page(ctx, {
     title,
     nav: 'partners',
-    crumbs: [
-      { label: 'Partners', path: '/console/partners' },
-      { label: partner.name, path: `/console/partners/${partner.id}` },
-      { label: 'Secret' },
-    ],
+    crumbs: partnerCrumbs(partner, { label: 'Secret' }),
     notice: notice(
       'info',
       'Copy the client secret now: it is shown only on this page and stored only as a hash.',
@@ -69,6 +67,9 @@ function secretPage(ctx: PageContext, partner: PartnerResource & { client_secret
 <p><a class="button" href="/console/partners/${partner.id}">Done</a></p>`,
   });
 }
+
+/** The route parameters of a partner's page. */
+type PartnerParams = { partner_id: string };
 
 export const partnerPages: FastifyPluginAsync = async function consolePartners(app) {
   const { partnerService, promotionsRepository: promotions, webhookService } = app;
@@ -140,9 +141,9 @@ ${partnerForm(ctx, values)}
     }
   });
 
-  async function partnerPage(request: FastifyRequest, id: string, problem?: ApiError) {
+  async function partnerPage(request: FastifyRequest, params: PartnerParams, problem?: ApiError) {
     const ctx = pageContext(request);
-    const partner = await partnerService.getPartner(id);
+    const partner = await partnerService.getPartner(params.partner_id);
     const query = queryOf(request);
     const endpoints = await webhookService.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
     const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
@@ -229,43 +230,30 @@ ${SCOPES.map((scope) => checkbox({ name: `scope_${scope}`, label: `Scope ${scope
     });
   }
 
-  app.get(
-    '/partners/:partner_id',
-    { config: { role: 'viewer' } },
-    async function partnerDetailPage(request, reply) {
-      const { partner_id: id } = request.params as { partner_id: string };
-      return sendPage(reply, 200, await partnerPage(request, id));
-    },
-  );
+  app.get('/partners/:partner_id', { config: { role: 'viewer' } }, showPage(partnerPage));
 
   app.post(
     '/partners/:partner_id',
     { config: { role: 'owner' } },
-    async function updatePartnerFromForm(request, reply) {
-      const { partner_id: id } = request.params as { partner_id: string };
-      const f = readConsoleForm(request);
-      try {
-        const parsed = UpdatePartnerSchema.safeParse({
-          name: f.name ?? '',
-          redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
-          scopes: SCOPES.filter((scope) => f[`scope_${scope}`] === 'true'),
-        });
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          const where =
-            issue.path[0] === 'redirect_uris'
-              ? 'Redirect URIs'
-              : issue.path[0] === 'scopes'
-                ? 'Scopes'
-                : 'Name';
-          throw ERRORS.invalidForm(`${where}: ${issue.message}`);
-        }
-        await partnerService.updatePartner(id, parsed.data, consoleAudit(request));
-        return reply.redirect(`/console/partners/${id}?notice=saved`, 303);
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) => partnerPage(request, id, problem));
+    onPageForm(partnerPage, async function updatePartnerFromForm(request, reply, { partner_id: id }, f) {
+      const parsed = UpdatePartnerSchema.safeParse({
+        name: f.name ?? '',
+        redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
+        scopes: SCOPES.filter((scope) => f[`scope_${scope}`] === 'true'),
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const where =
+          issue.path[0] === 'redirect_uris'
+            ? 'Redirect URIs'
+            : issue.path[0] === 'scopes'
+              ? 'Scopes'
+              : 'Name';
+        throw ERRORS.invalidForm(`${where}: ${issue.message}`);
       }
-    },
+      await partnerService.updatePartner(id, parsed.data, consoleAudit(request));
+      return reply.redirect(`/console/partners/${id}?notice=saved`, 303);
+    }),
   );
 
   app.post(
