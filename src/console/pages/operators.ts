@@ -5,19 +5,11 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
-import { onPageForm, showPage } from '../forms.js';
+import { type NoParams, onPageForm, showPage } from '../forms.js';
 import { href, html } from '../html.js';
 import { badge, checkbox, details, empty, field, form, notice, page, select, when } from '../layout.js';
-import { listPage, PAGE_SIZE } from '../list-page.js';
-import {
-  consoleAudit,
-  pageContext,
-  pageNotice,
-  queryOf,
-  readConsoleForm,
-  sendPage,
-  sendRefusal,
-} from '../request.js';
+import { collectionPage, listPage, PAGE_SIZE } from '../list-page.js';
+import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: `${r} — ${ROLE_DESCRIPTIONS[r]}` }));
 
@@ -29,27 +21,31 @@ const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: strin
 /** The route parameters of an operator's page. */
 type OperatorParams = { operator_id: string };
 
+/** What an operator's page shows once, after the change that made it: a new key or a temporary password. */
+interface ShownOnce {
+  created?: { key: string; name: string };
+  temporaryPassword?: string;
+}
+
 export const operatorPages: FastifyPluginAsync = async function consoleOperators(app) {
   const { operatorService } = app;
 
+  /** The operators, then the form that adds one (with what a refused one carried). */
   async function operatorList(
     request: FastifyRequest,
-    values: { email?: string; role?: string } = {},
+    _params: NoParams,
     problem?: ApiError,
+    values: { email?: string; role?: string } = {},
   ) {
-    const ctx = pageContext(request);
-    const query = queryOf(request);
-    const list = await operatorService.listOperators({ limit: PAGE_SIZE, cursor: query.cursor });
-    return page(ctx, {
+    return collectionPage(request, {
       title: 'Operators',
       nav: 'operators',
-      notice: pageNotice(request, problem),
-      body: html`${listPage({
+      path: '/console/operators',
+      problem,
+      fetch: (cursor) => operatorService.listOperators({ limit: PAGE_SIZE, cursor }),
+      list: {
         id: 'operators',
         caption: 'Operators by email',
-        page: list,
-        cursor: query.cursor,
-        at: (cursor) => href('/console/operators', { cursor }),
         empty: empty(
           'No operators yet',
           'You are signed in with a bootstrap credential. Create the first operator below.',
@@ -60,54 +56,45 @@ export const operatorPages: FastifyPluginAsync = async function consoleOperators
           { label: 'State', cell: (o) => (o.disabled ? badge('disabled') : badge('enabled')) },
           { label: 'Since', cell: (o) => when(o.created_at) },
         ],
-      })}
-<section>
-<h2>Add an operator</h2>
-${form(ctx, {
-  action: '/console/operators',
-  need: 'owner',
-  submit: 'Add operator',
-  id: 'operator-form',
-  body: html`${field({ name: 'email', label: 'Email', type: 'email', value: values.email ?? '', required: true, attrs: html` autocomplete="off"` })}
+      },
+      add: {
+        heading: 'Add an operator',
+        form: form(pageContext(request), {
+          action: '/console/operators',
+          need: 'owner',
+          submit: 'Add operator',
+          id: 'operator-form',
+          body: html`${field({ name: 'email', label: 'Email', type: 'email', value: values.email ?? '', required: true, attrs: html` autocomplete="off"` })}
 ${field({ name: 'password', label: 'Password', type: 'password', required: true, hint: 'At least 12 characters; share it with them out of band.', attrs: html` minlength="12" autocomplete="new-password"` })}
 ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role ?? 'viewer' })}`,
-})}
-</section>`,
+        }),
+      },
     });
   }
 
-  app.get('/operators', { config: { role: 'owner' } }, async function operatorsPage(request, reply) {
-    return sendPage(reply, 200, await operatorList(request));
-  });
+  app.get('/operators', { config: { role: 'owner' } }, showPage(operatorList));
 
   app.post(
     '/operators',
     { config: { role: 'owner' } },
-    async function createOperatorFromForm(request, reply) {
-      const f = readConsoleForm(request);
-      try {
-        const parsed = CreateOperatorSchema.safeParse({
-          email: f.email ?? '',
-          password: f.password ?? '',
-          role: f.role,
-        });
-        if (!parsed.success) throw firstIssue(parsed.error);
-        const operator = await operatorService.createOperator(parsed.data, consoleAudit(request));
-        return reply.redirect(`/console/operators/${operator.id}?notice=created`, 303);
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) =>
-          operatorList(request, { email: f.email, role: f.role }, problem),
-        );
-      }
-    },
+    onPageForm(operatorList, async function createOperatorFromForm(request, reply, _params, f) {
+      const parsed = CreateOperatorSchema.safeParse({
+        email: f.email ?? '',
+        password: f.password ?? '',
+        role: f.role,
+      });
+      if (!parsed.success) throw firstIssue(parsed.error);
+      const operator = await operatorService.createOperator(parsed.data, consoleAudit(request));
+      return reply.redirect(`/console/operators/${operator.id}?notice=created`, 303);
+    }),
   );
 
   async function operatorPage(
     request: FastifyRequest,
     params: OperatorParams,
     problem?: ApiError | null,
-    created?: { key: string; name: string },
-    temporaryPassword?: string,
+    _posted?: Record<string, string>,
+    { created, temporaryPassword }: ShownOnce = {},
   ) {
     const ctx = pageContext(request);
     const operator = await operatorService.getOperator(params.operator_id);
@@ -228,7 +215,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
       return sendPage(
         reply.headers(NO_STORE_HEADERS),
         200,
-        await operatorPage(request, params, null, undefined, reset.temporary_password),
+        await operatorPage(request, params, null, undefined, { temporaryPassword: reset.temporary_password }),
       );
     },
   );
@@ -243,7 +230,7 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
       return sendPage(
         reply.headers(NO_STORE_HEADERS),
         201,
-        await operatorPage(request, params, null, { key: key.key, name: key.name }),
+        await operatorPage(request, params, null, undefined, { created: { key: key.key, name: key.name } }),
       );
     }),
   );

@@ -7,7 +7,7 @@ import { CreatePartnerSchema, UpdatePartnerSchema } from '../../auth/schemas.js'
 import { SCOPES } from '../../auth/scopes.js';
 import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';
-import { onPageForm, showPage } from '../forms.js';
+import { type NoParams, onPageForm, showPage } from '../forms.js';
 import { href, html } from '../html.js';
 import {
   badge,
@@ -22,16 +22,8 @@ import {
   partnerCrumbs,
   when,
 } from '../layout.js';
-import { listPage, PAGE_SIZE } from '../list-page.js';
-import {
-  consoleAudit,
-  pageContext,
-  pageNotice,
-  queryOf,
-  readConsoleForm,
-  sendPage,
-  sendRefusal,
-} from '../request.js';
+import { collectionPage, listPage, PAGE_SIZE } from '../list-page.js';
+import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
 function partnerForm(ctx: PageContext, values: { name?: string; redirect_uris?: string; sandbox?: boolean }) {
   return form(ctx, {
@@ -74,24 +66,27 @@ type PartnerParams = { partner_id: string };
 export const partnerPages: FastifyPluginAsync = async function consolePartners(app) {
   const { partnerService, promotionsRepository: promotions, webhookService } = app;
 
+  /** The partners, then the form that registers one (with what a refused one carried). */
   async function partnerList(
     request: FastifyRequest,
-    values: Parameters<typeof partnerForm>[1] = {},
+    _params: NoParams,
     problem?: ApiError,
+    posted: Record<string, string> = {},
   ) {
-    const ctx = pageContext(request);
-    const query = queryOf(request);
-    const list = await partnerService.listPartners({ limit: PAGE_SIZE, cursor: query.cursor });
-    return page(ctx, {
+    const values = {
+      name: posted.name,
+      redirect_uris: posted.redirect_uris,
+      sandbox: posted.sandbox === 'true',
+    };
+    return collectionPage(request, {
       title: 'Partners',
       nav: 'partners',
-      notice: pageNotice(request, problem),
-      body: html`${listPage({
+      path: '/console/partners',
+      problem,
+      fetch: (cursor) => partnerService.listPartners({ limit: PAGE_SIZE, cursor }),
+      list: {
         id: 'partners',
         caption: 'Partners by name',
-        page: list,
-        cursor: query.cursor,
-        at: (cursor) => href('/console/partners', { cursor }),
         empty: empty(
           'No partners yet',
           'A partner is an OAuth client that enrolls its users’ accounts into promotions.',
@@ -103,22 +98,17 @@ export const partnerPages: FastifyPluginAsync = async function consolePartners(a
           { label: 'Status', cell: (p) => badge(p.status) },
           { label: 'Created', cell: (p) => when(p.created_at) },
         ],
-      })}
-<section>
-<h2>Register a partner</h2>
-${partnerForm(ctx, values)}
-</section>`,
+      },
+      add: { heading: 'Register a partner', form: partnerForm(pageContext(request), values) },
     });
   }
 
-  app.get('/partners', { config: { role: 'viewer' } }, async function listPartnersPage(request, reply) {
-    return sendPage(reply, 200, await partnerList(request));
-  });
+  app.get('/partners', { config: { role: 'viewer' } }, showPage(partnerList));
 
-  app.post('/partners', { config: { role: 'owner' } }, async function createPartnerFromForm(request, reply) {
-    const f = readConsoleForm(request);
-    const values = { name: f.name, redirect_uris: f.redirect_uris, sandbox: f.sandbox === 'true' };
-    try {
+  app.post(
+    '/partners',
+    { config: { role: 'owner' } },
+    onPageForm(partnerList, async function createPartnerFromForm(request, reply, _params, f) {
       const parsed = CreatePartnerSchema.safeParse({
         name: f.name ?? '',
         redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
@@ -136,10 +126,8 @@ ${partnerForm(ctx, values)}
         201,
         secretPage(ctx, partner, 'Partner registered'),
       );
-    } catch (error) {
-      return sendRefusal(reply, error, (problem) => partnerList(request, values, problem));
-    }
-  });
+    }),
+  );
 
   async function partnerPage(request: FastifyRequest, params: PartnerParams, problem?: ApiError) {
     const ctx = pageContext(request);
