@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { findOne, insertUnlessTaken, sameEmail, updateOne } from '../db/rows.js';
 import { accounts } from '../db/schema.js';
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -10,13 +11,11 @@ export function createAccountsRepository(db: Db) {
    * indexes decide (takenBy says which).
    */
   async function insert(row: typeof accounts.$inferInsert, tx: Db = db): Promise<AccountRow | undefined> {
-    const [created] = await tx.insert(accounts).values(row).onConflictDoNothing().returning();
-    return created;
+    return insertUnlessTaken(tx, accounts, row);
   }
 
   async function findById(id: string, tx: Db = db): Promise<AccountRow | undefined> {
-    const [row] = await tx.select().from(accounts).where(eq(accounts.id, id)).limit(1);
-    return row;
+    return findOne(tx, accounts, eq(accounts.id, id));
   }
 
   /** A new password hash (the bootstrap file of CONTRACT §10, the admin API); false: no such account. */
@@ -31,8 +30,7 @@ export function createAccountsRepository(db: Db) {
 
   /** CONTRACT §12: the account the platform knows by this id (case-sensitive). */
   async function findByExternalId(externalId: string, tx: Db = db): Promise<AccountRow | undefined> {
-    const [row] = await tx.select().from(accounts).where(eq(accounts.externalId, externalId)).limit(1);
-    return row;
+    return findOne(tx, accounts, eq(accounts.externalId, externalId));
   }
 
   /**
@@ -44,8 +42,7 @@ export function createAccountsRepository(db: Db) {
     externalId: string | null,
     tx: Db = db,
   ): Promise<AccountRow | undefined> {
-    const [row] = await tx.update(accounts).set({ externalId }).where(eq(accounts.id, id)).returning();
-    return row;
+    return updateOne(tx, accounts, { externalId }, eq(accounts.id, id));
   }
 
   /** Which unique field a refused insert collided with. */
@@ -57,12 +54,7 @@ export function createAccountsRepository(db: Db) {
   }
 
   async function findByEmail(email: string, tx: Db = db): Promise<AccountRow | undefined> {
-    const [row] = await tx
-      .select()
-      .from(accounts)
-      .where(sql`lower(${accounts.email}) = lower(${email})`)
-      .limit(1);
-    return row;
+    return findOne(tx, accounts, sameEmail(accounts.email, email));
   }
 
   return { insert, findById, setPasswordHash, findByExternalId, setExternalId, takenBy, findByEmail };

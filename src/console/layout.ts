@@ -46,6 +46,13 @@ export interface Crumb {
   path?: string;
 }
 
+/** The crumbs of a page under a partner's: Partners › the partner › `rest`. */
+export const partnerCrumbs = (partner: { id: string; name: string }, ...rest: Crumb[]): Crumb[] => [
+  { label: 'Partners', path: '/console/partners' },
+  { label: partner.name, path: `/console/partners/${partner.id}` },
+  ...rest,
+];
+
 export interface PageInput {
   title: string;
   nav?: NavKey;

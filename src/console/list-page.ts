@@ -1,11 +1,13 @@
 // The console's one way to show a list a page at a time (CONTRACT §11): a keyset page made by
 // src/pagination.ts (toPage, or a service's own page), in a table with a link to the next page
-// and, past the first, one back to it; and the search pages' form and answer.
+// and, past the first, one back to it; a collection's page (its list and the form that adds
+// one); and the search pages' form and answer.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiError } from '../errors.js';
 import { type CursorPayload, type Page, toPage } from '../pagination.js';
-import { type Html, html } from './html.js';
+import { type Html, href, html } from './html.js';
 import { type Column, type NavKey, type PageContext, page, table } from './layout.js';
-import { sendPage } from './request.js';
+import { pageContext, pageNotice, queryOf, sendPage } from './request.js';
 
 /** Rows a console list shows at a time. */
 export const PAGE_SIZE = 25;
@@ -33,6 +35,37 @@ export function listPage<Row>(input: {
     rows: page.data,
     next: page.next_cursor ? at(page.next_cursor) : null,
     first: cursor ? at(undefined) : null,
+  });
+}
+
+/**
+ * A collection's own page at `path`: its list a page at a time (`fetch` reads the page at a
+ * cursor), then a section that adds one (`add`: its heading and form). `problem` is what sent
+ * a refused add back here.
+ */
+export async function collectionPage<Row>(
+  request: FastifyRequest,
+  input: {
+    title: string;
+    nav: NavKey;
+    path: string;
+    problem?: ApiError;
+    fetch: (cursor: string | undefined) => Promise<Page<Row>>;
+    list: { id: string; caption: string; empty: Html; columns: Column<Row>[] };
+    add: { heading: string; form: Html };
+  },
+): Promise<Html> {
+  const { cursor } = queryOf(request);
+  const rows = await input.fetch(cursor);
+  return page(pageContext(request), {
+    title: input.title,
+    nav: input.nav,
+    notice: pageNotice(request, input.problem),
+    body: html`${listPage({ ...input.list, page: rows, cursor, at: (at) => href(input.path, { cursor: at }) })}
+<section>
+<h2>${input.add.heading}</h2>
+${input.add.form}
+</section>`,
   });
 }
 

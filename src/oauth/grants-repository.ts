@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { TokenRepository } from '../auth/token-repository.js';
 import type { Db } from '../db/client.js';
+import { findOne, updateOne } from '../db/rows.js';
 import { authorizationCodes, refreshTokens } from '../db/schema.js';
 
 export type AuthorizationCodeRow = typeof authorizationCodes.$inferSelect;
@@ -17,18 +18,17 @@ export function createGrantsRepository(db: Db, tokens: Pick<TokenRepository, 're
   }
 
   async function findCode(id: string, tx: Db = db): Promise<AuthorizationCodeRow | undefined> {
-    const [row] = await tx.select().from(authorizationCodes).where(eq(authorizationCodes.id, id)).limit(1);
-    return row;
+    return findOne(tx, authorizationCodes, eq(authorizationCodes.id, id));
   }
 
   /** Marks the code used; undefined when it already was (a replay, or a concurrent redemption). */
   async function consumeCode(id: string, at: Date, tx: Db = db): Promise<AuthorizationCodeRow | undefined> {
-    const [row] = await tx
-      .update(authorizationCodes)
-      .set({ usedAt: at })
-      .where(and(eq(authorizationCodes.id, id), isNull(authorizationCodes.usedAt)))
-      .returning();
-    return row;
+    return updateOne(
+      tx,
+      authorizationCodes,
+      { usedAt: at },
+      and(eq(authorizationCodes.id, id), isNull(authorizationCodes.usedAt)),
+    );
   }
 
   async function insertRefreshToken(row: typeof refreshTokens.$inferInsert, tx: Db = db): Promise<void> {
@@ -36,18 +36,17 @@ export function createGrantsRepository(db: Db, tokens: Pick<TokenRepository, 're
   }
 
   async function findRefreshToken(id: string, tx: Db = db): Promise<RefreshTokenRow | undefined> {
-    const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.id, id)).limit(1);
-    return row;
+    return findOne(tx, refreshTokens, eq(refreshTokens.id, id));
   }
 
   /** Retires a live refresh token; undefined when it was already rotated or revoked. */
   async function rotateRefreshToken(id: string, at: Date, tx: Db = db): Promise<RefreshTokenRow | undefined> {
-    const [row] = await tx
-      .update(refreshTokens)
-      .set({ rotatedAt: at })
-      .where(and(eq(refreshTokens.id, id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)))
-      .returning();
-    return row;
+    return updateOne(
+      tx,
+      refreshTokens,
+      { rotatedAt: at },
+      and(eq(refreshTokens.id, id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)),
+    );
   }
 
   /**

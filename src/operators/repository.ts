@@ -1,6 +1,7 @@
 // SQL of operators and their admin API keys (CONTRACT §11).
 import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { findOne, insertUnlessTaken, sameEmail, updateOne } from '../db/rows.js';
 import { adminApiKeys, operators } from '../db/schema.js';
 import type { Role } from '../rules/roles.js';
 
@@ -36,27 +37,28 @@ export function createOperatorsRepository(db: Db) {
       .from(adminApiKeys)
       .innerJoin(operators, eq(operators.id, adminApiKeys.operatorId));
 
+  /** Every change of an operator's row stamps its updated_at. */
+  const changeOperator = (
+    id: string,
+    changes: Omit<Partial<typeof operators.$inferInsert>, 'id' | 'updatedAt'>,
+    now: Date,
+    tx: Db,
+  ) => updateOne(tx, operators, { ...changes, updatedAt: now }, eq(operators.id, id));
+
   /** undefined when the email is taken (case-insensitively); the unique index decides. */
   async function insertOperator(
     row: typeof operators.$inferInsert,
     tx: Db = db,
   ): Promise<OperatorRow | undefined> {
-    const [created] = await tx.insert(operators).values(row).onConflictDoNothing().returning();
-    return created;
+    return insertUnlessTaken(tx, operators, row);
   }
 
   async function findOperator(id: string, tx: Db = db): Promise<OperatorRow | undefined> {
-    const [row] = await tx.select().from(operators).where(eq(operators.id, id)).limit(1);
-    return row;
+    return findOne(tx, operators, eq(operators.id, id));
   }
 
   async function findOperatorByEmail(email: string, tx: Db = db): Promise<OperatorRow | undefined> {
-    const [row] = await tx
-      .select()
-      .from(operators)
-      .where(sql`lower(${operators.email}) = lower(${email})`)
-      .limit(1);
-    return row;
+    return findOne(tx, operators, sameEmail(operators.email, email));
   }
 
   /** By email (case-insensitively), for keyset pagination. */
@@ -97,12 +99,7 @@ export function createOperatorsRepository(db: Db) {
     now: Date,
     tx: Db = db,
   ): Promise<OperatorRow | undefined> {
-    const [row] = await tx
-      .update(operators)
-      .set({ ...changes, updatedAt: now })
-      .where(eq(operators.id, id))
-      .returning();
-    return row;
+    return changeOperator(id, changes, now, tx);
   }
 
   /** A new password hash; `mustChange`: the console asks for a new one at the next sign-in. */
@@ -113,12 +110,7 @@ export function createOperatorsRepository(db: Db) {
     now: Date,
     tx: Db = db,
   ): Promise<OperatorRow | undefined> {
-    const [row] = await tx
-      .update(operators)
-      .set({ passwordHash, mustChangePassword: mustChange, updatedAt: now })
-      .where(eq(operators.id, id))
-      .returning();
-    return row;
+    return changeOperator(id, { passwordHash, mustChangePassword: mustChange }, now, tx);
   }
 
   async function insertApiKey(row: typeof adminApiKeys.$inferInsert, tx: Db = db): Promise<ApiKeyRow> {
@@ -162,14 +154,12 @@ export function createOperatorsRepository(db: Db) {
     now: Date,
     tx: Db = db,
   ): Promise<ApiKeyRow | undefined> {
-    const [row] = await tx
-      .update(adminApiKeys)
-      .set({ revokedAt: now })
-      .where(
-        and(eq(adminApiKeys.id, id), eq(adminApiKeys.operatorId, operatorId), isNull(adminApiKeys.revokedAt)),
-      )
-      .returning();
-    return row;
+    return updateOne(
+      tx,
+      adminApiKeys,
+      { revokedAt: now },
+      and(eq(adminApiKeys.id, id), eq(adminApiKeys.operatorId, operatorId), isNull(adminApiKeys.revokedAt)),
+    );
   }
 
   /** Remembers the key's last use, at most once a minute. */

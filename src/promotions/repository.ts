@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { findOne, insertUnlessTaken } from '../db/rows.js';
 import { promotions } from '../db/schema.js';
 
 export type PromotionRow = typeof promotions.$inferSelect;
@@ -58,13 +59,11 @@ export function createPromotionsRepository(db: Db) {
 
   /** undefined when the id is taken. */
   async function insert(row: NewPromotion, tx: Db = db): Promise<PromotionRow | undefined> {
-    const [created] = await tx.insert(promotions).values(row).onConflictDoNothing().returning();
-    return created;
+    return insertUnlessTaken(tx, promotions, row);
   }
 
   async function findById(id: string, tx: Db = db): Promise<PromotionRow | undefined> {
-    const [row] = await tx.select().from(promotions).where(eq(promotions.id, id)).limit(1);
-    return row;
+    return findOne(tx, promotions, eq(promotions.id, id));
   }
 
   async function findWithCount(id: string, tx: Db = db): Promise<PromotionWithCount | undefined> {

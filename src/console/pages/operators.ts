@@ -5,18 +5,11 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { CreateApiKeySchema, CreateOperatorSchema, RoleSchema } from '../../operators/schemas.js';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../rules/roles.js';
+import { type NoParams, onPageForm, showPage } from '../forms.js';
 import { href, html } from '../html.js';
 import { badge, checkbox, details, empty, field, form, notice, page, select, when } from '../layout.js';
-import { listPage, PAGE_SIZE } from '../list-page.js';
-import {
-  consoleAudit,
-  pageContext,
-  pageNotice,
-  queryOf,
-  readConsoleForm,
-  sendPage,
-  sendRefusal,
-} from '../request.js';
+import { collectionPage, listPage, PAGE_SIZE } from '../list-page.js';
+import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: `${r} — ${ROLE_DESCRIPTIONS[r]}` }));
 
@@ -25,27 +18,34 @@ const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: strin
   return ERRORS.invalidForm(`${String(issue.path[0] ?? 'form')}: ${issue.message}`);
 };
 
+/** The route parameters of an operator's page. */
+type OperatorParams = { operator_id: string };
+
+/** What an operator's page shows once, after the change that made it: a new key or a temporary password. */
+interface ShownOnce {
+  created?: { key: string; name: string };
+  temporaryPassword?: string;
+}
+
 export const operatorPages: FastifyPluginAsync = async function consoleOperators(app) {
   const { operatorService } = app;
 
+  /** The operators, then the form that adds one (with what a refused one carried). */
   async function operatorList(
     request: FastifyRequest,
-    values: { email?: string; role?: string } = {},
+    _params: NoParams,
     problem?: ApiError,
+    values: { email?: string; role?: string } = {},
   ) {
-    const ctx = pageContext(request);
-    const query = queryOf(request);
-    const list = await operatorService.listOperators({ limit: PAGE_SIZE, cursor: query.cursor });
-    return page(ctx, {
+    return collectionPage(request, {
       title: 'Operators',
       nav: 'operators',
-      notice: pageNotice(request, problem),
-      body: html`${listPage({
+      path: '/console/operators',
+      problem,
+      fetch: (cursor) => operatorService.listOperators({ limit: PAGE_SIZE, cursor }),
+      list: {
         id: 'operators',
         caption: 'Operators by email',
-        page: list,
-        cursor: query.cursor,
-        at: (cursor) => href('/console/operators', { cursor }),
         empty: empty(
           'No operators yet',
           'You are signed in with a bootstrap credential. Create the first operator below.',
@@ -56,57 +56,48 @@ export const operatorPages: FastifyPluginAsync = async function consoleOperators
           { label: 'State', cell: (o) => (o.disabled ? badge('disabled') : badge('enabled')) },
           { label: 'Since', cell: (o) => when(o.created_at) },
         ],
-      })}
-<section>
-<h2>Add an operator</h2>
-${form(ctx, {
-  action: '/console/operators',
-  need: 'owner',
-  submit: 'Add operator',
-  id: 'operator-form',
-  body: html`${field({ name: 'email', label: 'Email', type: 'email', value: values.email ?? '', required: true, attrs: html` autocomplete="off"` })}
+      },
+      add: {
+        heading: 'Add an operator',
+        form: form(pageContext(request), {
+          action: '/console/operators',
+          need: 'owner',
+          submit: 'Add operator',
+          id: 'operator-form',
+          body: html`${field({ name: 'email', label: 'Email', type: 'email', value: values.email ?? '', required: true, attrs: html` autocomplete="off"` })}
 ${field({ name: 'password', label: 'Password', type: 'password', required: true, hint: 'At least 12 characters; share it with them out of band.', attrs: html` minlength="12" autocomplete="new-password"` })}
 ${select({ name: 'role', label: 'Role', options: roleOptions, value: values.role ?? 'viewer' })}`,
-})}
-</section>`,
+        }),
+      },
     });
   }
 
-  app.get('/operators', { config: { role: 'owner' } }, async function operatorsPage(request, reply) {
-    return sendPage(reply, 200, await operatorList(request));
-  });
+  app.get('/operators', { config: { role: 'owner' } }, showPage(operatorList));
 
   app.post(
     '/operators',
     { config: { role: 'owner' } },
-    async function createOperatorFromForm(request, reply) {
-      const f = readConsoleForm(request);
-      try {
-        const parsed = CreateOperatorSchema.safeParse({
-          email: f.email ?? '',
-          password: f.password ?? '',
-          role: f.role,
-        });
-        if (!parsed.success) throw firstIssue(parsed.error);
-        const operator = await operatorService.createOperator(parsed.data, consoleAudit(request));
-        return reply.redirect(`/console/operators/${operator.id}?notice=created`, 303);
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) =>
-          operatorList(request, { email: f.email, role: f.role }, problem),
-        );
-      }
-    },
+    onPageForm(operatorList, async function createOperatorFromForm(request, reply, _params, f) {
+      const parsed = CreateOperatorSchema.safeParse({
+        email: f.email ?? '',
+        password: f.password ?? '',
+        role: f.role,
+      });
+      if (!parsed.success) throw firstIssue(parsed.error);
+      const operator = await operatorService.createOperator(parsed.data, consoleAudit(request));
+      return reply.redirect(`/console/operators/${operator.id}?notice=created`, 303);
+    }),
   );
 
   async function operatorPage(
     request: FastifyRequest,
-    id: string,
+    params: OperatorParams,
     problem?: ApiError | null,
-    created?: { key: string; name: string },
-    temporaryPassword?: string,
+    _posted?: Record<string, string>,
+    { created, temporaryPassword }: ShownOnce = {},
   ) {
     const ctx = pageContext(request);
-    const operator = await operatorService.getOperator(id);
+    const operator = await operatorService.getOperator(params.operator_id);
     const query = queryOf(request);
     const keys = await operatorService.listApiKeys(operator.id, { limit: PAGE_SIZE, cursor: query.cursor });
     const base = `/console/operators/${operator.id}`;
@@ -190,54 +181,41 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
     });
   }
 
-  app.get(
-    '/operators/:operator_id',
-    { config: { role: 'owner' } },
-    async function operatorDetailPage(request, reply) {
-      const { operator_id } = request.params as { operator_id: string };
-      return sendPage(reply, 200, await operatorPage(request, operator_id));
-    },
-  );
+  app.get('/operators/:operator_id', { config: { role: 'owner' } }, showPage(operatorPage));
 
   app.post(
     '/operators/:operator_id',
     { config: { role: 'owner' } },
-    async function updateOperatorFromForm(request, reply) {
-      const { operator_id } = request.params as { operator_id: string };
-      const f = readConsoleForm(request);
-      try {
-        const role = f.role === undefined ? undefined : RoleSchema.safeParse(f.role);
-        if (role && !role.success) throw ERRORS.invalidForm('role: must be viewer, editor or owner');
-        const disabled = f.disabled === undefined ? undefined : f.disabled === 'true';
-        await operatorService.updateOperator(
-          operator_id,
-          { role: role?.data, disabled },
-          consoleAudit(request),
-        );
-        return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) => operatorPage(request, operator_id, problem));
-      }
-    },
+    onPageForm(operatorPage, async function updateOperatorFromForm(request, reply, { operator_id }, f) {
+      const role = f.role === undefined ? undefined : RoleSchema.safeParse(f.role);
+      if (role && !role.success) throw ERRORS.invalidForm('role: must be viewer, editor or owner');
+      const disabled = f.disabled === undefined ? undefined : f.disabled === 'true';
+      await operatorService.updateOperator(
+        operator_id,
+        { role: role?.data, disabled },
+        consoleAudit(request),
+      );
+      return reply.redirect(`/console/operators/${operator_id}?notice=saved`, 303);
+    }),
   );
 
   app.post(
     '/operators/:operator_id/reset-password',
     { config: { role: 'owner' } },
     async function resetPasswordFromForm(request, reply) {
-      const { operator_id } = request.params as { operator_id: string };
+      const params = request.params as OperatorParams;
       const f = readConsoleForm(request);
       if (f.confirm !== 'true') {
         const problem = ERRORS.invalidForm(
           'Tick the box to confirm: their current password stops working now.',
         );
-        return sendPage(reply, 400, await operatorPage(request, operator_id, problem));
+        return sendPage(reply, 400, await operatorPage(request, params, problem));
       }
-      const reset = await operatorService.resetPassword(operator_id, consoleAudit(request));
+      const reset = await operatorService.resetPassword(params.operator_id, consoleAudit(request));
       return sendPage(
         reply.headers(NO_STORE_HEADERS),
         200,
-        await operatorPage(request, operator_id, null, undefined, reset.temporary_password),
+        await operatorPage(request, params, null, undefined, { temporaryPassword: reset.temporary_password }),
       );
     },
   );
@@ -245,22 +223,16 @@ ${select({ name: 'role', label: 'Role', options: roleOptions.filter((o) => ROLES
   app.post(
     '/operators/:operator_id/api-keys',
     { config: { role: 'owner' } },
-    async function createKeyFromForm(request, reply) {
-      const { operator_id } = request.params as { operator_id: string };
-      const f = readConsoleForm(request);
-      try {
-        const parsed = CreateApiKeySchema.safeParse({ name: f.name ?? '', role: f.role });
-        if (!parsed.success) throw firstIssue(parsed.error);
-        const key = await operatorService.createApiKey(operator_id, parsed.data, consoleAudit(request));
-        return sendPage(
-          reply.headers(NO_STORE_HEADERS),
-          201,
-          await operatorPage(request, operator_id, null, { key: key.key, name: key.name }),
-        );
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) => operatorPage(request, operator_id, problem));
-      }
-    },
+    onPageForm(operatorPage, async function createKeyFromForm(request, reply, params, f) {
+      const parsed = CreateApiKeySchema.safeParse({ name: f.name ?? '', role: f.role });
+      if (!parsed.success) throw firstIssue(parsed.error);
+      const key = await operatorService.createApiKey(params.operator_id, parsed.data, consoleAudit(request));
+      return sendPage(
+        reply.headers(NO_STORE_HEADERS),
+        201,
+        await operatorPage(request, params, null, undefined, { created: { key: key.key, name: key.name } }),
+      );
+    }),
   );
 
   app.post(

@@ -7,6 +7,7 @@ import { CreatePartnerSchema, UpdatePartnerSchema } from '../../auth/schemas.js'
 import { SCOPES } from '../../auth/scopes.js';
 import { type ApiError, ERRORS, NO_STORE_HEADERS } from '../../errors.js';
 import { roleAllows } from '../../rules/roles.js';
+import { type NoParams, onPageForm, showPage } from '../forms.js';
 import { href, html } from '../html.js';
 import {
   badge,
@@ -18,18 +19,11 @@ import {
   notice,
   type PageContext,
   page,
+  partnerCrumbs,
   when,
 } from '../layout.js';
-import { listPage, PAGE_SIZE } from '../list-page.js';
-import {
-  consoleAudit,
-  pageContext,
-  pageNotice,
-  queryOf,
-  readConsoleForm,
-  sendPage,
-  sendRefusal,
-} from '../request.js';
+import { collectionPage, listPage, PAGE_SIZE } from '../list-page.js';
+import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
 function partnerForm(ctx: PageContext, values: { name?: string; redirect_uris?: string; sandbox?: boolean }) {
   return form(ctx, {
@@ -52,11 +46,7 @@ function secretPage(ctx: PageContext, partner: PartnerResource & { client_secret
   return page(ctx, {
     title,
     nav: 'partners',
-    crumbs: [
-      { label: 'Partners', path: '/console/partners' },
-      { label: partner.name, path: `/console/partners/${partner.id}` },
-      { label: 'Secret' },
-    ],
+    crumbs: partnerCrumbs(partner, { label: 'Secret' }),
     notice: notice(
       'info',
       'Copy the client secret now: it is shown only on this page and stored only as a hash.',
@@ -70,27 +60,33 @@ function secretPage(ctx: PageContext, partner: PartnerResource & { client_secret
   });
 }
 
+/** The route parameters of a partner's page. */
+type PartnerParams = { partner_id: string };
+
 export const partnerPages: FastifyPluginAsync = async function consolePartners(app) {
   const { partnerService, promotionsRepository: promotions, webhookService } = app;
 
+  /** The partners, then the form that registers one (with what a refused one carried). */
   async function partnerList(
     request: FastifyRequest,
-    values: Parameters<typeof partnerForm>[1] = {},
+    _params: NoParams,
     problem?: ApiError,
+    posted: Record<string, string> = {},
   ) {
-    const ctx = pageContext(request);
-    const query = queryOf(request);
-    const list = await partnerService.listPartners({ limit: PAGE_SIZE, cursor: query.cursor });
-    return page(ctx, {
+    const values = {
+      name: posted.name,
+      redirect_uris: posted.redirect_uris,
+      sandbox: posted.sandbox === 'true',
+    };
+    return collectionPage(request, {
       title: 'Partners',
       nav: 'partners',
-      notice: pageNotice(request, problem),
-      body: html`${listPage({
+      path: '/console/partners',
+      problem,
+      fetch: (cursor) => partnerService.listPartners({ limit: PAGE_SIZE, cursor }),
+      list: {
         id: 'partners',
         caption: 'Partners by name',
-        page: list,
-        cursor: query.cursor,
-        at: (cursor) => href('/console/partners', { cursor }),
         empty: empty(
           'No partners yet',
           'A partner is an OAuth client that enrolls its users’ accounts into promotions.',
@@ -102,22 +98,17 @@ export const partnerPages: FastifyPluginAsync = async function consolePartners(a
           { label: 'Status', cell: (p) => badge(p.status) },
           { label: 'Created', cell: (p) => when(p.created_at) },
         ],
-      })}
-<section>
-<h2>Register a partner</h2>
-${partnerForm(ctx, values)}
-</section>`,
+      },
+      add: { heading: 'Register a partner', form: partnerForm(pageContext(request), values) },
     });
   }
 
-  app.get('/partners', { config: { role: 'viewer' } }, async function listPartnersPage(request, reply) {
-    return sendPage(reply, 200, await partnerList(request));
-  });
+  app.get('/partners', { config: { role: 'viewer' } }, showPage(partnerList));
 
-  app.post('/partners', { config: { role: 'owner' } }, async function createPartnerFromForm(request, reply) {
-    const f = readConsoleForm(request);
-    const values = { name: f.name, redirect_uris: f.redirect_uris, sandbox: f.sandbox === 'true' };
-    try {
+  app.post(
+    '/partners',
+    { config: { role: 'owner' } },
+    onPageForm(partnerList, async function createPartnerFromForm(request, reply, _params, f) {
       const parsed = CreatePartnerSchema.safeParse({
         name: f.name ?? '',
         redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
@@ -135,14 +126,12 @@ ${partnerForm(ctx, values)}
         201,
         secretPage(ctx, partner, 'Partner registered'),
       );
-    } catch (error) {
-      return sendRefusal(reply, error, (problem) => partnerList(request, values, problem));
-    }
-  });
+    }),
+  );
 
-  async function partnerPage(request: FastifyRequest, id: string, problem?: ApiError) {
+  async function partnerPage(request: FastifyRequest, params: PartnerParams, problem?: ApiError) {
     const ctx = pageContext(request);
-    const partner = await partnerService.getPartner(id);
+    const partner = await partnerService.getPartner(params.partner_id);
     const query = queryOf(request);
     const endpoints = await webhookService.list(partner.id, { limit: PAGE_SIZE, cursor: query.cursor });
     const promotionRows = await promotions.list({ limit: 11, partnerId: partner.id });
@@ -229,43 +218,30 @@ ${SCOPES.map((scope) => checkbox({ name: `scope_${scope}`, label: `Scope ${scope
     });
   }
 
-  app.get(
-    '/partners/:partner_id',
-    { config: { role: 'viewer' } },
-    async function partnerDetailPage(request, reply) {
-      const { partner_id: id } = request.params as { partner_id: string };
-      return sendPage(reply, 200, await partnerPage(request, id));
-    },
-  );
+  app.get('/partners/:partner_id', { config: { role: 'viewer' } }, showPage(partnerPage));
 
   app.post(
     '/partners/:partner_id',
     { config: { role: 'owner' } },
-    async function updatePartnerFromForm(request, reply) {
-      const { partner_id: id } = request.params as { partner_id: string };
-      const f = readConsoleForm(request);
-      try {
-        const parsed = UpdatePartnerSchema.safeParse({
-          name: f.name ?? '',
-          redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
-          scopes: SCOPES.filter((scope) => f[`scope_${scope}`] === 'true'),
-        });
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          const where =
-            issue.path[0] === 'redirect_uris'
-              ? 'Redirect URIs'
-              : issue.path[0] === 'scopes'
-                ? 'Scopes'
-                : 'Name';
-          throw ERRORS.invalidForm(`${where}: ${issue.message}`);
-        }
-        await partnerService.updatePartner(id, parsed.data, consoleAudit(request));
-        return reply.redirect(`/console/partners/${id}?notice=saved`, 303);
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) => partnerPage(request, id, problem));
+    onPageForm(partnerPage, async function updatePartnerFromForm(request, reply, { partner_id: id }, f) {
+      const parsed = UpdatePartnerSchema.safeParse({
+        name: f.name ?? '',
+        redirect_uris: (f.redirect_uris ?? '').split(/\s+/).filter(Boolean),
+        scopes: SCOPES.filter((scope) => f[`scope_${scope}`] === 'true'),
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const where =
+          issue.path[0] === 'redirect_uris'
+            ? 'Redirect URIs'
+            : issue.path[0] === 'scopes'
+              ? 'Scopes'
+              : 'Name';
+        throw ERRORS.invalidForm(`${where}: ${issue.message}`);
       }
-    },
+      await partnerService.updatePartner(id, parsed.data, consoleAudit(request));
+      return reply.redirect(`/console/partners/${id}?notice=saved`, 303);
+    }),
   );
 
   app.post(

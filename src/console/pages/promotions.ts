@@ -20,6 +20,7 @@ import { PROMOTION_ID_PATTERN, UUID_PATTERN } from '../../rules/enrollment-id.js
 import { roleAllows } from '../../rules/roles.js';
 import { type Bar, barChart, budgetBar } from '../charts.js';
 import { enrollmentColumns } from '../enrollment-lists.js';
+import { onPageForm, showPage } from '../forms.js';
 import { type Html, href, html } from '../html.js';
 import {
   badge,
@@ -36,18 +37,12 @@ import {
 } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
 import type { ConsoleRepository } from '../repository.js';
-import {
-  consoleAudit,
-  pageContext,
-  pageNotice,
-  queryOf,
-  readConsoleForm,
-  sendPage,
-  sendRefusal,
-} from '../request.js';
+import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 type Promotion = ReturnType<typeof toPromotionResource>;
+/** The route parameters of a promotion's page. */
+type PromotionParams = { promotion_id: string };
 
 /** `2026-05-01T00:00:00Z` → the value of a UTC datetime-local input. */
 const toLocalInput = (iso: string | null) => (iso ? iso.replace(/Z$/, '') : '');
@@ -265,7 +260,11 @@ export const promotionPages = (repository: ConsoleRepository): FastifyPluginAsyn
       },
     );
 
-    async function promotionPage(request: FastifyRequest, id: string, problem?: ApiError) {
+    async function promotionPage(
+      request: FastifyRequest,
+      { promotion_id: id }: PromotionParams,
+      problem?: ApiError,
+    ) {
       const ctx = pageContext(request);
       const row = PROMOTION_ID_PATTERN.test(id) ? await promotions.findWithCount(id) : undefined;
       if (!row) throw ERRORS.promotionNotFound();
@@ -389,22 +388,14 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
       );
     }
 
-    app.get(
-      '/promotions/:promotion_id',
-      { config: { role: 'viewer' } },
-      async function promotionDetailPage(request, reply) {
-        const { promotion_id } = request.params as { promotion_id: string };
-        return sendPage(reply, 200, await promotionPage(request, promotion_id));
-      },
-    );
+    app.get('/promotions/:promotion_id', { config: { role: 'viewer' } }, showPage(promotionPage));
 
     app.post(
       '/promotions/:promotion_id',
       { config: { role: 'editor' } },
-      async function updatePromotionFromForm(request, reply) {
-        const { promotion_id: id } = request.params as { promotion_id: string };
-        const f = readConsoleForm(request);
-        try {
+      onPageForm(
+        promotionPage,
+        async function updatePromotionFromForm(request, reply, { promotion_id: id }, f) {
           const current = PROMOTION_ID_PATTERN.test(id) ? await promotions.findWithCount(id) : undefined;
           if (!current) throw ERRORS.promotionNotFound();
           const parsed = UpdatePromotionSchema.safeParse(promotionBody({ ...f, status: current.status }));
@@ -423,17 +414,16 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
           if (Object.keys(changes).length > 0)
             await promotionService.update(id, changes, consoleAudit(request));
           return reply.redirect(`/console/promotions/${encodeURIComponent(id)}?notice=saved`, 303);
-        } catch (error) {
-          return sendRefusal(reply, error, (problem) => promotionPage(request, id, problem));
-        }
-      },
+        },
+      ),
     );
 
     app.post(
       '/promotions/:promotion_id/status',
       { config: { role: 'editor' } },
       async function changePromotionStatus(request, reply) {
-        const { promotion_id: id } = request.params as { promotion_id: string };
+        const params = request.params as PromotionParams;
+        const id = params.promotion_id;
         const f = readConsoleForm(request);
         const status = z.enum(['active', 'paused', 'ended']).safeParse(f.status);
         if (!status.success) throw ERRORS.invalidForm('The status must be active, paused or ended.');
@@ -443,7 +433,7 @@ ${form(ctx, { action: base, need: 'editor', submit: 'Save changes', id: 'promoti
             400,
             await promotionPage(
               request,
-              id,
+              params,
               ERRORS.invalidForm('Tick the box to confirm: ending expires every live enrollment now.'),
             ),
           );

@@ -5,18 +5,14 @@ import { type ApiError, ERRORS } from '../../errors.js';
 import { afterIdCursor, readAfterId, toPage } from '../../pagination.js';
 import { DateTimeSchema } from '../../schemas.js';
 import { toTestClockResource } from '../../test-clocks/service.js';
+import { onPageForm, showPage } from '../forms.js';
 import { href, html } from '../html.js';
-import { badge, details, empty, field, form, notice, page, when } from '../layout.js';
+import { badge, details, empty, field, form, notice, page, partnerCrumbs, when } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
-import {
-  consoleAudit,
-  pageContext,
-  pageNotice,
-  queryOf,
-  readConsoleForm,
-  sendPage,
-  sendRefusal,
-} from '../request.js';
+import { consoleAudit, pageContext, pageNotice, queryOf, sendPage } from '../request.js';
+
+/** The route parameters of a clock's page. */
+type ClockParams = { partner_id: string; test_clock_id: string };
 
 const CLOCK_ID = /^clock_[A-Za-z0-9_-]{1,64}$/;
 
@@ -41,11 +37,7 @@ export const testClockPages: FastifyPluginAsync = async function consoleTestCloc
         page(ctx, {
           title: 'Test clocks',
           nav: 'partners',
-          crumbs: [
-            { label: 'Partners', path: '/console/partners' },
-            { label: partner.name, path: `/console/partners/${partner.id}` },
-            { label: 'Test clocks' },
-          ],
+          crumbs: partnerCrumbs(partner, { label: 'Test clocks' }),
           notice: partner.sandbox
             ? null
             : notice('info', `${partner.name} is a live partner: only sandbox partners have test clocks.`),
@@ -71,20 +63,19 @@ export const testClockPages: FastifyPluginAsync = async function consoleTestCloc
     },
   );
 
-  async function clockPage(request: FastifyRequest, partnerId: string, clockId: string, problem?: ApiError) {
+  async function clockPage(request: FastifyRequest, params: ClockParams, problem?: ApiError) {
     const ctx = pageContext(request);
-    const partner = await partnerService.getPartner(partnerId);
-    const clock = toTestClockResource(await testClockService.get(partner.id, clockId));
+    const partner = await partnerService.getPartner(params.partner_id);
+    const clock = toTestClockResource(await testClockService.get(partner.id, params.test_clock_id));
     const base = `/console/partners/${partner.id}/test-clocks/${clock.id}`;
     return page(ctx, {
       title: clock.name ?? clock.id,
       nav: 'partners',
-      crumbs: [
-        { label: 'Partners', path: '/console/partners' },
-        { label: partner.name, path: `/console/partners/${partner.id}` },
+      crumbs: partnerCrumbs(
+        partner,
         { label: 'Test clocks', path: `/console/partners/${partner.id}/test-clocks` },
         { label: clock.id },
-      ],
+      ),
       notice: pageNotice(request, problem),
       body: html`${details([
         ['Id', html`<code>${clock.id}</code>`],
@@ -116,30 +107,22 @@ ${form(ctx, {
   app.get(
     '/partners/:partner_id/test-clocks/:test_clock_id',
     { config: { role: 'viewer' } },
-    async function testClockPage(request, reply) {
-      const { partner_id, test_clock_id } = request.params as { partner_id: string; test_clock_id: string };
-      return sendPage(reply, 200, await clockPage(request, partner_id, test_clock_id));
-    },
+    showPage(clockPage),
   );
 
   app.post(
     '/partners/:partner_id/test-clocks/:test_clock_id/advance',
     { config: { role: 'editor' } },
-    async function advanceFromForm(request, reply) {
-      const { partner_id, test_clock_id } = request.params as { partner_id: string; test_clock_id: string };
-      const value = readConsoleForm(request).frozen_time ?? '';
-      try {
-        const parsed = DateTimeSchema.safeParse(/T\d{2}:\d{2}$/.test(value) ? `${value}:00Z` : `${value}Z`);
-        if (!parsed.success) throw ERRORS.invalidForm('New time: must be a date and time.');
-        const partner = await partnerService.getPartner(partner_id);
-        await testClockService.advance(partner.id, test_clock_id, parsed.data, consoleAudit(request));
-        return reply.redirect(
-          `/console/partners/${partner.id}/test-clocks/${test_clock_id}?notice=advanced`,
-          303,
-        );
-      } catch (error) {
-        return sendRefusal(reply, error, (problem) => clockPage(request, partner_id, test_clock_id, problem));
-      }
-    },
+    onPageForm(clockPage, async function advanceFromForm(request, reply, { partner_id, test_clock_id }, f) {
+      const value = f.frozen_time ?? '';
+      const parsed = DateTimeSchema.safeParse(/T\d{2}:\d{2}$/.test(value) ? `${value}:00Z` : `${value}Z`);
+      if (!parsed.success) throw ERRORS.invalidForm('New time: must be a date and time.');
+      const partner = await partnerService.getPartner(partner_id);
+      await testClockService.advance(partner.id, test_clock_id, parsed.data, consoleAudit(request));
+      return reply.redirect(
+        `/console/partners/${partner.id}/test-clocks/${test_clock_id}?notice=advanced`,
+        303,
+      );
+    }),
   );
 };

@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DeliveryStatusSchema } from '../../webhooks/schemas.js';
 import { href, html } from '../html.js';
-import { badge, details, empty, form, page, when } from '../layout.js';
+import { badge, details, empty, form, page, partnerCrumbs, when } from '../layout.js';
 import { listPage, PAGE_SIZE } from '../list-page.js';
 import { consoleAudit, pageContext, pageNotice, queryOf, readConsoleForm, sendPage } from '../request.js';
 
@@ -44,11 +44,7 @@ export const webhookPages: FastifyPluginAsync = async function consoleWebhooks(a
         page(ctx, {
           title: 'Webhook endpoint',
           nav: 'partners',
-          crumbs: [
-            { label: 'Partners', path: '/console/partners' },
-            { label: partner.name, path: `/console/partners/${partner.id}` },
-            { label: endpoint.id },
-          ],
+          crumbs: partnerCrumbs(partner, { label: endpoint.id }),
           notice: pageNotice(request),
           body: html`${details([
             ['URL', html`<code>${endpoint.url}</code>`],
