@@ -4,6 +4,7 @@ import { type AccountPasswords, createAccountPasswords } from './account-passwor
 import { type AccountsRepository, createAccountsRepository } from './accounts-repository.js';
 import { createPartnerService, type PartnerService } from './partner-service.js';
 import { createPartnersRepository, type PartnersRepository } from './partners-repository.js';
+import { withCoalescedTokens } from './token-batch.js';
 import { createTokenRepository, type TokenRepository } from './token-repository.js';
 import { createTokenService, type TokenService } from './token-service.js';
 import { createVerifiedSecrets, type VerifiedSecrets } from './verified-secrets.js';
@@ -27,7 +28,9 @@ declare module 'fastify' {
 /** Who can call: partners (OAuth clients), accounts (users) and their access tokens. */
 export const authPlugin = fp(
   async (app) => {
-    const tokenRepository = createTokenRepository(app.db);
+    const repository = createTokenRepository(app.db);
+    // Issue 27: token reads and inserts in flight share statements (DB_COALESCE, on by default).
+    const tokenRepository = app.config.dbCoalesce ? withCoalescedTokens(repository, app.db) : repository;
     const partners = createPartnersRepository(app.db);
     app.decorate('partnersRepository', partners);
     app.decorate(

@@ -1,5 +1,4 @@
 import { and, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
-import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { preparedQuery } from '../db/prepared.js';
 import { accessTokens, partners, testClocks } from '../db/schema.js';
@@ -13,8 +12,18 @@ export type AccessTokenRow = typeof accessTokens.$inferSelect & {
   clockTime: Date | null;
   partnerDisabled: boolean;
 };
-/** Values may be SQL, e.g. the account's clock read in the insert itself. */
-export type NewAccessToken = PgInsertValue<typeof accessTokens>;
+/** A token to store; its test clock is not given: the insert copies its account's (accountClockSql). */
+export interface NewAccessToken {
+  id: string;
+  secretHash: string;
+  kind: 'app' | 'user';
+  partnerId: string;
+  accountId: string | null;
+  scopes: string[];
+  familyId: string | null;
+  expiresAt: Date;
+  createdAt: Date;
+}
 
 /** The token columns verification reads. */
 export type TokenRow = Pick<
@@ -100,7 +109,7 @@ export function toTokenRow<P extends string>(row: PrefixedTokenColumns<P>, prefi
  * it (OAuth, the admin API, a clock's accounts endpoint): no extra round trip, and a clock
  * account's token can never run on the wall clock.
  */
-export const accountClockSql = (accountId: string | null) =>
+const accountClockSql = (accountId: string | null) =>
   accountId === null
     ? null
     : sql<string | null>`(select test_clock_id from accounts where id = ${accountId})`;
@@ -126,8 +135,8 @@ export function createTokenRepository(db: Db) {
       .where(eq(accessTokens.id, sql.placeholder('id')))
       .limit(1),
   );
-  async function insertAccessToken(row: NewAccessToken, tx: Db = db): Promise<void> {
-    await tx.insert(accessTokens).values(row);
+  async function insertAccessToken(token: NewAccessToken, tx: Db = db): Promise<void> {
+    await tx.insert(accessTokens).values({ ...token, testClockId: accountClockSql(token.accountId) });
   }
 
   async function findAccessToken(id: string, tx: Db = db): Promise<AccessTokenRow | undefined> {

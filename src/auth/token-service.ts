@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { formatScopes, type Scope } from './scopes.js';
 import { randomId, sha256 } from './secrets.js';
-import { accountClockSql, type TokenRepository, type TokenRow } from './token-repository.js';
+import type { TokenRepository, TokenRow } from './token-repository.js';
 
 export type TokenKind = 'app' | 'user';
 
@@ -110,7 +110,6 @@ export function createTokenService(deps: {
         accountId: input.accountId,
         scopes: input.scopes,
         familyId: input.familyId ?? null,
-        testClockId: accountClockSql(input.accountId),
         expiresAt: new Date(now.getTime() + accessTokenTtlSeconds * 1000),
         createdAt: now,
       },

@@ -143,6 +143,8 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
           args: 'text[], uuid[], text[], timestamp with time zone[]',
           volatile: 's',
         },
+        // Bearer verification coalesced (src/auth/token-batch.ts); alone it is a builder query.
+        { proname: fn('access_token_find_many'), args: 'text[]', volatile: 's' },
         // CONTRACT §12's reads: a batch's read, a locked attempt's ids, entitlements by either id,
         // alone and coalesced (src/usage/entitlements-repository.ts).
         { proname: fn('usage_batch_find_context'), args: 'uuid[], text[], text[], bigint', volatile: 's' },
@@ -169,7 +171,7 @@ describe('behind a transaction pooler, GET runs as a PL/pgSQL function of its st
       database.db,
       sql`select count(*)::int as n from pg_proc where proname like 'promotions_stmt_%'`,
     );
-    expect(again).toEqual([{ n: 8 }]);
+    expect(again).toEqual([{ n: 9 }]);
 
     const ctx = await createTestApp({ database: { ...test, database } });
     try {
