@@ -119,6 +119,7 @@ async function main(): Promise<void> {
           statementTimeoutMillis: config.dbStatementTimeoutMs,
           queryTimeoutMillis: config.dbQueryTimeoutMs,
           preparedStatements: config.databasePreparedStatements,
+          pipeline: config.dbPipeline,
           onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
         })
       : await openPglite(config.dataDir);
