@@ -167,7 +167,8 @@ export interface Config {
   /**
    * Statements outside a transaction share two connections in node-postgres' pipeline mode
    * (src/db/pipeline.ts); transactions keep the pool. PostgreSQL only, not behind a
-   * transaction pooler. Off by default: it did not win in the bench (docs/PERFORMANCE.md).
+   * transaction pooler. Off by default: measured on a loaded machine only, where POST gained and
+   * peak RSS grew ~20 MB (docs/PERFORMANCE.md, "Pipelining").
    */
   dbPipeline: boolean;
   /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */

@@ -5,8 +5,9 @@ import { registerHooks } from 'node:module';
  * ES module resolver looks the package scope up for every file it resolves inside the package
  * (to learn that a .js file is an ES module), and each look-up hands that file's `exports` text
  * from C++ to JavaScript again; each bare `drizzle-orm/…` specifier also parses it. Loading the
- * ~300 drizzle modules the server uses made ~170 MB of garbage at start-up and left RSS about
- * 120 MB higher for good (docs/PERFORMANCE.md, "Memory, issue 27").
+ * 107 drizzle modules the server uses made ~165 MB of garbage (a bare process importing drizzle's
+ * pg driver peaked at 254 MB RSS, 66 MB with these hooks; the server's start-up peak went from
+ * 165 to 139 MB and its idle RSS from 150 to 137 MB: docs/PERFORMANCE.md, "Memory, issue 27").
  *
  * These hooks answer drizzle's own relative imports without that look-up (its files are ES
  * modules, `"type": "module"`, and every relative import spells its `.js` file), and remember
