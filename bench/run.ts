@@ -30,6 +30,7 @@ import pg from 'pg';
 import { calibrate } from './calibrate.js';
 import type { LoadResult, LoadSpec, RequestItem } from './load.js';
 import { type PgbenchResult, pgbenchScripts, runPgbench } from './pgbench.js';
+import { rssBytes } from './probe.js';
 import {
   buildServer,
   ROOT,
@@ -361,7 +362,9 @@ async function drive(
   kind: Kind | 'soak',
   counterPort: number,
   timing: { duration: number; warmup: number } = { duration: DURATION, warmup: WARMUP },
-): Promise<LoadResult & { peakRssBytes: number; countedUs: [number, number] }> {
+): Promise<LoadResult & { peakRssBytes: number; startRssBytes: number; countedUs: [number, number] }> {
+  // RSS right before the load (idle for the first scenario of a pass), for the log line.
+  const startRssBytes = rssBytes(served.child.pid!) ?? 0;
   const sampler = sampleRss(served.child.pid!);
   const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
   const from = monotonicUs() + timing.warmup * 1_000_000;
@@ -378,7 +381,7 @@ async function drive(
         sampleRss: kind === 'soak',
       },
     });
-    return { ...result, peakRssBytes: sampler.stop(), countedUs: [from, monotonicUs()] };
+    return { ...result, peakRssBytes: sampler.stop(), startRssBytes, countedUs: [from, monotonicUs()] };
   } finally {
     sampler.stop();
   }
@@ -565,8 +568,9 @@ async function main(): Promise<void> {
         const real = await drive(server, serverRequests(kind, pools, which), kind, SERVER_COUNTER_PORT);
         into.push({ kind, server: real, baseline: base });
         if (kind === 'post_webhook') await subscribe(pools.partners[0]!.id, false);
-        const costs = (r: LoadResult) =>
-          `CPU ${r.costs.processCpuMsPerRequest.toFixed(2)} ms/req, PostgreSQL ${r.costs.postgresCpuMsPerRequest.toFixed(2)} ms/req, ` +
+        const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+        const costs = (r: LoadResult & { peakRssBytes: number; startRssBytes: number }) =>
+          `RSS ${mb(r.startRssBytes)} → peak ${mb(r.peakRssBytes)} MB, CPU ${r.costs.processCpuMsPerRequest.toFixed(2)} ms/req, PostgreSQL ${r.costs.postgresCpuMsPerRequest.toFixed(2)} ms/req, ` +
           `${r.costs.roundTripsPerRequest?.toFixed(2) ?? '?'} round trips/req`;
         log(
           `  server ${real.requestsPerSec.toFixed(0)} req/s p99 ${real.latency.p99} ms, ${costs(real)}; ` +

@@ -75,6 +75,7 @@ const EnvSchema = z.object({
   DB_POOL_MAX: positiveInt(1000).default(10),
   DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
   DB_COALESCE: booleanString.default(true),
+  DB_PIPELINE: booleanString.default(false),
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt(86_400).default(60),
   // CONTRACT §12: whole months of the usage ledger kept; platform events kept for dedup.
   USAGE_LEDGER_RETENTION_MONTHS: positiveInt(1200).default(13),
@@ -163,6 +164,13 @@ export interface Config {
    * statement over arrays; a lone one goes at once. false: every read its own statement.
    */
   dbCoalesce: boolean;
+  /**
+   * Statements outside a transaction share two connections in node-postgres' pipeline mode
+   * (src/db/pipeline.ts); transactions keep the pool. PostgreSQL only, not behind a
+   * transaction pooler. Off by default: measured on a loaded machine only, where POST gained and
+   * peak RSS grew ~20 MB (docs/PERFORMANCE.md, "Pipelining").
+   */
+  dbPipeline: boolean;
   /** How often the expiry sweeper marks expired enrollments and drops old Idempotency-Keys. */
   expirySweepIntervalSeconds: number;
   /** CONTRACT §12: whole months of the usage ledger kept (USAGE_LEDGER_RETENTION_MONTHS, 13). */
@@ -279,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: e.DB_POOL_MAX,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     dbCoalesce: e.DB_COALESCE,
+    dbPipeline: e.DB_PIPELINE,
     expirySweepIntervalSeconds: e.EXPIRY_SWEEP_INTERVAL_SECONDS,
     usageLedgerRetentionMonths: e.USAGE_LEDGER_RETENTION_MONTHS,
     usageEventRetentionDays: e.USAGE_EVENT_RETENTION_DAYS,

@@ -1,14 +1,21 @@
 import { createServer } from 'node:net';
-import closeWithGrace from 'close-with-grace';
-import { adminTokenFile, readAdminTokenFile, writeNewAdminTokenFile } from './admin/admin-token.js';
-import { buildApp } from './app.js';
-import { SeedFileError } from './bootstrap/apply.js';
-import { isBootstrapError, problemLines } from './bootstrap/problems.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
-import { type Database, migrateDatabase, openPglite, openPostgres } from './db/client.js';
-import { configureInDoubt } from './db/in-doubt.js';
-import { createLogger } from './ops/logging.js';
-import { seedDemo } from './seed.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { registerModuleHooks } from './db/module-hooks.js';
+
+// Before anything that imports drizzle-orm is loaded (src/db/module-hooks.ts): the modules
+// below are imported once the hooks are in place.
+registerModuleHooks();
+const { default: closeWithGrace } = await import('close-with-grace');
+const { adminTokenFile, readAdminTokenFile, writeNewAdminTokenFile } = await import('./admin/admin-token.js');
+const { buildApp } = await import('./app.js');
+const { SeedFileError } = await import('./bootstrap/apply.js');
+const { isBootstrapError, problemLines } = await import('./bootstrap/problems.js');
+const { ConfigError, loadConfig } = await import('./config.js');
+const { migrateDatabase, openPglite, openPostgres } = await import('./db/client.js');
+const { configureInDoubt } = await import('./db/in-doubt.js');
+const { createLogger } = await import('./ops/logging.js');
+const { seedDemo } = await import('./seed.js');
 
 /** ADMIN_TOKEN, or for the embedded store one generated on first start and kept in DATA_DIR. */
 function resolveAdminToken(config: Config): { token: string | null; generated: boolean } {
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
           statementTimeoutMillis: config.dbStatementTimeoutMs,
           queryTimeoutMillis: config.dbQueryTimeoutMs,
           preparedStatements: config.databasePreparedStatements,
+          pipeline: config.dbPipeline,
           onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
         })
       : await openPglite(config.dataDir);

@@ -7,6 +7,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../paths.js';
+import { PipelinedPool } from './pipeline.js';
 import * as schema from './schema.js';
 import {
   installStatementFunctions,
@@ -62,12 +63,20 @@ export interface PgOptions {
    * such poolers refuse (set it on the role instead). Default true.
    */
   preparedStatements?: boolean;
+  /**
+   * DB_PIPELINE: statements outside a transaction share PIPELINE_CONNECTIONS connections in
+   * node-postgres' pipeline mode (src/db/pipeline.ts); transactions keep the pool. Not behind a
+   * transaction pooler (preparedStatements false). Default false.
+   */
+  pipeline?: boolean;
   onPoolError?: (err: Error) => void;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 export const DEFAULT_QUERY_TIMEOUT_MS = 6_000;
+/** How many pipelined connections DB_PIPELINE opens, besides the pool. */
+export const PIPELINE_CONNECTIONS = 2;
 
 type AnyQuery = (config: unknown, ...rest: unknown[]) => unknown;
 
@@ -78,7 +87,7 @@ type AnyQuery = (config: unknown, ...rest: unknown[]) => unknown;
  * statement running on the connection, so the ROLLBACK queued behind it (and every later
  * user of that pooled connection) would hang until the network returned.
  */
-function boundQueries(client: pg.PoolClient, timeoutMs: number): void {
+function boundQueries(client: pg.Client, timeoutMs: number): void {
   const query = client.query.bind(client) as AnyQuery;
   const connection = (client as unknown as { connection: { stream: { destroy(): void } } }).connection;
   (client as { query: unknown }).query = function boundedQuery(config: unknown, ...rest: unknown[]) {
@@ -104,13 +113,11 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   const functions: StatementFunctionMap = new Map();
   const statementTimeout = options.statementTimeoutMillis ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const queryTimeout = options.queryTimeoutMillis ?? DEFAULT_QUERY_TIMEOUT_MS;
-  const pool = new pg.Pool({
+  const connection: pg.ClientConfig = {
     connectionString: options.url,
-    max: options.poolMax ?? 10,
     // CONTRACT §7: bounded waits so an outage or an exhausted pool becomes a 503, not a hang.
     // pg applies this one bound to opening a connection and to waiting for a free one.
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    idleTimeoutMillis: 30_000,
     // A dead peer on an idle connection is noticed by the kernel instead of by the next request.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
@@ -122,6 +129,11 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
           statement_timeout: statementTimeout,
           idle_in_transaction_session_timeout: 2 * statementTimeout,
         }),
+  };
+  const pool = new pg.Pool({
+    ...connection,
+    max: options.poolMax ?? 10,
+    idleTimeoutMillis: 30_000,
   });
   // A backend dying while idle emits on the pool; one dying while a client is checked out
   // (between two statements of a transaction) emits on that client. Without listeners
@@ -132,7 +144,14 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     if (pooled) unnamedStatements(client, functions);
     boundQueries(client, queryTimeout);
   });
-  const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+  const pipelined =
+    options.pipeline && !pooled
+      ? new PipelinedPool(pool, connection, PIPELINE_CONNECTIONS, (client) => {
+          client.on('error', (err) => options.onPoolError?.(err));
+          boundQueries(client, queryTimeout);
+        })
+      : null;
+  const db = drizzleNodePg((pipelined ?? pool) as pg.Pool, { schema }) as unknown as Db;
   return {
     kind: 'pg',
     db,
@@ -141,7 +160,10 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
       await pool.query('select 1');
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: () => pool.end(),
+    async close() {
+      await pipelined?.end();
+      await pool.end();
+    },
   };
 }
 

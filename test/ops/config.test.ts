@@ -166,6 +166,7 @@ const WRONG: [Record<string, string>, string][] = [
   [{ DB_POOL_MAX: '1001' }, 'invalid DB_POOL_MAX: must be at most 1000'],
   [{ DATABASE_PREPARED_STATEMENTS: 'on' }, 'invalid DATABASE_PREPARED_STATEMENTS: must be true or false'],
   [{ DB_COALESCE: 'off' }, 'invalid DB_COALESCE: must be true or false'],
+  [{ DB_PIPELINE: 'on' }, 'invalid DB_PIPELINE: must be true or false'],
   [{ EXPIRY_SWEEP_INTERVAL_SECONDS: '0' }, 'invalid EXPIRY_SWEEP_INTERVAL_SECONDS: must be at least 1'],
   [{ DB_CONNECT_TIMEOUT_MS: '0' }, 'invalid DB_CONNECT_TIMEOUT_MS: must be at least 1'],
   [{ DB_STATEMENT_TIMEOUT_MS: '600001' }, 'invalid DB_STATEMENT_TIMEOUT_MS: must be at most 600000'],
