@@ -30,3 +30,20 @@ export const textArray = (values: readonly string[]): string => `{${values.map(q
 
 /** An instant sent as epoch milliseconds (bigint), back to timestamptz, exactly. */
 export const fromEpochMs = (ms: SQL) => sql`(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
+
+/**
+ * A batch statement's requests as rows: `unnest($a::type[], …) with ordinality as alias(a, …, ord)`,
+ * one array placeholder per column (named as the column, camelCased by the caller), so the i-th
+ * element of every array is the i-th request and `ord` (1-based) takes each row back to it.
+ */
+export function unnestRequests(
+  alias: string,
+  columns: ReadonlyArray<readonly [column: string, placeholder: string, type: string]>,
+): SQL {
+  const arrays = sql.join(
+    columns.map(([, placeholder, type]) => sql`${sql.placeholder(placeholder)}::${sql.raw(type)}[]`),
+    sql`, `,
+  );
+  const names = [...columns.map(([column]) => column), 'ord'].join(', ');
+  return sql`unnest(${arrays}) with ordinality as ${sql.raw(alias)}(${sql.raw(names)})`;
+}

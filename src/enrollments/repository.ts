@@ -1,7 +1,7 @@
 // The public API's statements (CONTRACT §4): POST and DELETE /v2/promotions each in one
 // statement after the token, and GET's token and enrollment in one query
 // (`app.enrollmentsRepository`; the views, expiry and audit trail are decorated on their own).
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   type PrefixedTokenColumns,
   type TokenRow,
@@ -117,6 +117,47 @@ export interface EnrollInput {
 }
 
 /**
+ * The `enrollment.created` event (and its webhook deliveries) of each row `i` of `inserted`
+ * in `source`: the new enrollment as GET shows it, cycle 0 starting at the enrollment date,
+ * nothing used. The single statement and the batch (write-batch.ts) write it alike.
+ */
+export function createdEventCtes(o: {
+  source: SQL;
+  id: SQL;
+  partnerId: SQL;
+  promotionEndsAt: SQL;
+  taskLimitPerMonth: SQL;
+  cycleEnd: SQL;
+  at: SQL;
+  recordedAt: SQL;
+  traceContext: SQL;
+}): SQL {
+  return eventCtes({
+    name: 'created_event',
+    id: o.id,
+    source: o.source,
+    partnerId: o.partnerId,
+    type: 'enrollment.created',
+    enrollmentId: sql`i.id`,
+    actor: { type: 'partner', id: sql`${o.partnerId}::text` },
+    data: promotionDetailSql({
+      promotionId: sql`i.promotion_id`,
+      id: sql`i.id`,
+      enrolledAt: sql`i.enrolled_at`,
+      expiresAt: effectiveExpirationSql(sql`i.expires_at`, o.promotionEndsAt),
+      taskLimitPerMonth: o.taskLimitPerMonth,
+      used: sql`0`,
+      cycleStart: sql`i.enrolled_at`,
+      cycleEnd: o.cycleEnd,
+      at: o.at,
+    }),
+    at: o.at,
+    recordedAt: o.recordedAt,
+    traceContext: o.traceContext,
+  });
+}
+
+/**
  * POST in one statement (CONTRACT §3 rules 1 and 4–6): the promotion must be this partner's,
  * active and in its window; a budgeted one gives a seat by the conditional UPDATE (rule 5,
  * row-locked, never past the maximum); with re-enrollment allowed a dead current enrollment
@@ -158,26 +199,13 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'trac
       where (u.max_enrollments is null or exists (select 1 from seat))
         and (select count(*) from retired) >= 0
       returning id, promotion_id, enrolled_at, expires_at
-    ), ${eventCtes({
-      name: 'created_event',
-      id: sql`${sql.placeholder('eventId')}::text`,
+    ), ${createdEventCtes({
       source: sql`inserted i cross join usable u`,
+      id: sql`${sql.placeholder('eventId')}::text`,
       partnerId: PARTNER,
-      type: 'enrollment.created',
-      enrollmentId: sql`i.id`,
-      actor: { type: 'partner', id: sql`${PARTNER}::text` },
-      // The new enrollment as GET shows it: cycle 0 starts at the enrollment date, nothing used.
-      data: promotionDetailSql({
-        promotionId: sql`i.promotion_id`,
-        id: sql`i.id`,
-        enrolledAt: sql`i.enrolled_at`,
-        expiresAt: effectiveExpirationSql(sql`i.expires_at`, sql`u.ends_at`),
-        taskLimitPerMonth: sql`u.task_limit_per_month`,
-        used: sql`0`,
-        cycleStart: sql`i.enrolled_at`,
-        cycleEnd: sql`${sql.placeholder('cycleEnd')}::timestamptz`,
-        at: NOW,
-      }),
+      promotionEndsAt: sql`u.ends_at`,
+      taskLimitPerMonth: sql`u.task_limit_per_month`,
+      cycleEnd: sql`${sql.placeholder('cycleEnd')}::timestamptz`,
       at: NOW,
       recordedAt: sql`${sql.placeholder('wallNow')}::timestamptz`,
       traceContext: sql`${sql.placeholder('traceContext')}::text`,

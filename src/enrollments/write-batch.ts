@@ -18,13 +18,14 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type BatcherStats, createBatcher } from '../db/batcher.js';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { epochMs, textArray } from '../db/sql.js';
+import { epochMs, textArray, unnestRequests } from '../db/sql.js';
 import { eventCtes } from '../events/event-log.js';
 import { markedDetailSql, promotionDetailOfRowSql, promotionDetailSql } from '../rules/enrollment-detail.js';
 import { effectiveExpirationSql, isExpiredSql, ownExpirationSql } from '../rules/expiration.js';
 import { enrollableSql } from '../rules/promotion-window.js';
 import { traceContext } from '../trace-context.js';
 import {
+  createdEventCtes,
   type EnrollmentsRepository,
   type EnrollOutcome,
   type EnrollRequest,
@@ -75,14 +76,19 @@ const enrollMany = prepared<
   'enrollment_insert_many_guarded',
   sql`
     with r as (
-      select * from unnest(${sql.placeholder('ids')}::uuid[], ${sql.placeholder('promotionIds')}::text[],
-                           ${sql.placeholder('partnerIds')}::uuid[], ${sql.placeholder('accountIds')}::uuid[],
-                           ${sql.placeholder('nows')}::timestamptz[], ${sql.placeholder('wallNows')}::timestamptz[],
-                           ${sql.placeholder('enrolledAts')}::timestamptz[], ${sql.placeholder('cycleEnds')}::timestamptz[],
-                           ${sql.placeholder('eventIds')}::text[], ${sql.placeholder('testClockIds')}::text[],
-                           ${sql.placeholder('traceContexts')}::text[])
-        with ordinality as r(id, promotion_id, partner_id, account_id, now, wall_now, enrolled_at, cycle_end, event_id,
-                             test_clock_id, trace_context, ord)
+      select * from ${unnestRequests('r', [
+        ['id', 'ids', 'uuid'],
+        ['promotion_id', 'promotionIds', 'text'],
+        ['partner_id', 'partnerIds', 'uuid'],
+        ['account_id', 'accountIds', 'uuid'],
+        ['now', 'nows', 'timestamptz'],
+        ['wall_now', 'wallNows', 'timestamptz'],
+        ['enrolled_at', 'enrolledAts', 'timestamptz'],
+        ['cycle_end', 'cycleEnds', 'timestamptz'],
+        ['event_id', 'eventIds', 'text'],
+        ['test_clock_id', 'testClockIds', 'text'],
+        ['trace_context', 'traceContexts', 'text'],
+      ])}
     ), p as (
       select r.ord, pr.status, pr.starts_at, pr.ends_at, pr.duration_days, pr.max_enrollments, pr.allow_reenrollment,
              pr.task_limit_per_month,
@@ -125,25 +131,13 @@ const enrollMany = prepared<
       from granted g
       where (select count(*) from retired) >= 0 and (select count(*) from seat) >= 0
       returning id, promotion_id, enrolled_at, expires_at
-    ), ${eventCtes({
-      name: 'created_event',
-      id: sql`g.event_id`,
+    ), ${createdEventCtes({
       source: sql`inserted i join granted g on g.id = i.id`,
+      id: sql`g.event_id`,
       partnerId: sql`g.partner_id`,
-      type: 'enrollment.created',
-      enrollmentId: sql`i.id`,
-      actor: { type: 'partner', id: sql`g.partner_id::text` },
-      data: promotionDetailSql({
-        promotionId: sql`i.promotion_id`,
-        id: sql`i.id`,
-        enrolledAt: sql`i.enrolled_at`,
-        expiresAt: effectiveExpirationSql(sql`i.expires_at`, sql`g.ends_at`),
-        taskLimitPerMonth: sql`g.task_limit_per_month`,
-        used: sql`0`,
-        cycleStart: sql`i.enrolled_at`,
-        cycleEnd: sql`g.cycle_end`,
-        at: sql`g.now`,
-      }),
+      promotionEndsAt: sql`g.ends_at`,
+      taskLimitPerMonth: sql`g.task_limit_per_month`,
+      cycleEnd: sql`g.cycle_end`,
       at: sql`g.now`,
       recordedAt: sql`g.wall_now`,
       traceContext: sql`g.trace_context`,
@@ -166,11 +160,15 @@ const unenrollMany = prepared<
   'enrollment_soft_delete_many',
   sql`
     with r as (
-      select * from unnest(${sql.placeholder('ids')}::uuid[], ${sql.placeholder('promotionIds')}::text[],
-                           ${sql.placeholder('partnerIds')}::uuid[], ${sql.placeholder('accountIds')}::uuid[],
-                           ${sql.placeholder('nows')}::timestamptz[], ${sql.placeholder('eventIds')}::text[],
-                           ${sql.placeholder('traceContexts')}::text[])
-        with ordinality as r(id, promotion_id, partner_id, account_id, now, event_id, trace_context, ord)
+      select * from ${unnestRequests('r', [
+        ['id', 'ids', 'uuid'],
+        ['promotion_id', 'promotionIds', 'text'],
+        ['partner_id', 'partnerIds', 'uuid'],
+        ['account_id', 'accountIds', 'uuid'],
+        ['now', 'nows', 'timestamptz'],
+        ['event_id', 'eventIds', 'text'],
+        ['trace_context', 'traceContexts', 'text'],
+      ])}
     ), target as (
       select distinct on (e.id) r.ord, r.event_id, r.partner_id, r.trace_context, r.now as recorded_at,
              e.id, e.promotion_id, e.enrolled_at, ${EFFECTIVE_EXPIRES_AT} as expires_at, p.task_limit_per_month,
