@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ERRORS } from '../errors.js';
+import { ERRORS, NO_STORE_HEADERS } from '../errors.js';
 import {
   ApiKeyListQuerySchema,
   ApiKeySchema,
@@ -20,7 +20,6 @@ import { registerResourceRoutes } from './resource-routes.js';
 
 const OperatorParams = z.object({ operator_id: z.string().max(36) });
 const KeyParams = OperatorParams.extend({ key_id: z.string().max(200) });
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /**
  * /admin/v1/operators (CONTRACT §11): the people who run the server and their API keys; owners
@@ -46,7 +45,7 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
     reveal: {
       name: 'reset_password',
       response: OperatorWithPasswordSchema,
-      headers: NO_STORE,
+      headers: NO_STORE_HEADERS,
       errors: [400, 401, 403, 404, 503],
       run: resetPassword,
     },
@@ -86,7 +85,7 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
         request.body,
         apiAudit(request),
       );
-      return reply.code(201).headers(NO_STORE).send(key);
+      return reply.code(201).headers(NO_STORE_HEADERS).send(key);
     },
   );
 
