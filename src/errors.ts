@@ -55,6 +55,12 @@ export interface ErrorEnvelope {
   errors: Array<{ status: string; code: string; title: string; detail: string; source?: ErrorSource }>;
 }
 
+/** Where an error points, and the headers its answer carries (a challenge, a Retry-After). */
+export interface ApiErrorOptions {
+  source?: ErrorSource;
+  headers?: Record<string, string>;
+}
+
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly statusCode: number;
@@ -62,11 +68,7 @@ export class ApiError extends Error {
   readonly source: ErrorSource | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(
-    code: ErrorCode,
-    detail: string,
-    options: { source?: ErrorSource; headers?: Record<string, string> } = {},
-  ) {
+  constructor(code: ErrorCode, detail: string, options: ApiErrorOptions = {}) {
     super(detail);
     this.name = 'ApiError';
     this.code = code;
@@ -180,6 +182,18 @@ export const FRAMEWORK_STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
 
 // The errors, one factory per error raised; the parameters are the variable parts of its detail.
 
+/** Where an error points: a field of the body, a query parameter or a header. */
+const atPointer = (pointer: string): ApiErrorOptions => ({ source: { pointer } });
+const atParameter = (parameter: string): ApiErrorOptions => ({ source: { parameter } });
+const atHeader = (header: string): ApiErrorOptions => ({ source: { header } });
+const challenged = (wwwAuthenticate: string): ApiErrorOptions => ({
+  headers: { 'www-authenticate': wwwAuthenticate },
+});
+
+/** The factory of an error whose detail never varies: a fresh ApiError each time it is raised. */
+const fixed = (code: ErrorCode, detail: string, options?: ApiErrorOptions) => (): ApiError =>
+  new ApiError(code, detail, options);
+
 // Requests the framework or the HTTP parser refuses (src/error-handler.ts, src/app.ts).
 
 function routeNotFound(method: string, url: string): ApiError {
@@ -196,33 +210,23 @@ function schemaViolation(detail: string, source?: ErrorSource): ApiError {
   return new ApiError('invalid_request', detail, { source });
 }
 
-function unstorableValue(): ApiError {
-  return new ApiError(
-    'invalid_request',
-    'The request contains a value that cannot be stored (for example a NUL character).',
-  );
-}
-
-function pathSegmentTooLong(): ApiError {
-  return new ApiError('uri_too_long', 'A path segment of the URL is longer than 500 characters.');
-}
+const unstorableValue = fixed(
+  'invalid_request',
+  'The request contains a value that cannot be stored (for example a NUL character).',
+);
+const pathSegmentTooLong = fixed('uri_too_long', 'A path segment of the URL is longer than 500 characters.');
 
 /** A URL the router cannot read, with the status Fastify gave it. */
 function malformedUrl(status: number): ApiError {
   return frameworkError(status, 'The request URL is malformed.');
 }
 
-function headersTooLarge(): ApiError {
-  return new ApiError('request_header_fields_too_large', 'The request line and headers exceed 16 KiB.');
-}
-
-function malformedHttp(): ApiError {
-  return new ApiError('invalid_request', 'The request is not valid HTTP/1.1.');
-}
-
-function invalidCursor(): ApiError {
-  return new ApiError('invalid_request', 'The cursor is invalid.', { source: { parameter: 'cursor' } });
-}
+const headersTooLarge = fixed(
+  'request_header_fields_too_large',
+  'The request line and headers exceed 16 KiB.',
+);
+const malformedHttp = fixed('invalid_request', 'The request is not valid HTTP/1.1.');
+const invalidCursor = fixed('invalid_request', 'The cursor is invalid.', atParameter('cursor'));
 
 // Bearer tokens (src/auth/): the WWW-Authenticate challenge is the caller's (RFC 6750 §3).
 
@@ -230,138 +234,108 @@ function notAuthenticated(wwwAuthenticate: string): ApiError {
   return new ApiError(
     'not_authenticated',
     'User must be authenticated to access this resource. No valid user access token was provided.',
-    { headers: { 'www-authenticate': wwwAuthenticate } },
+    challenged(wwwAuthenticate),
   );
 }
 
-function tokenInQuery(): ApiError {
-  return new ApiError('invalid_request', 'Access tokens are not accepted in the query string.', {
-    source: { parameter: 'access_token' },
-  });
-}
-
-function invalidBodyToken(): ApiError {
-  return new ApiError(
-    'invalid_request',
-    'user_access_token must be a non-empty string of at most 500 characters.',
-    {
-      source: { pointer: '/user_access_token' },
-    },
-  );
-}
-
-function tokensOfDifferentPartners(): ApiError {
-  return new ApiError(
-    'permission_denied',
-    'The tokens in the header and the body belong to different partners.',
-  );
-}
-
-function userTokenRequired(): ApiError {
-  return new ApiError(
-    'permission_denied',
-    'This action needs a user access token; an app token was provided.',
-  );
-}
-
-function appTokenRequired(): ApiError {
-  return new ApiError(
-    'permission_denied',
-    'This action needs an app access token (client credentials); a user token was provided.',
-  );
-}
+const tokenInQuery = fixed(
+  'invalid_request',
+  'Access tokens are not accepted in the query string.',
+  atParameter('access_token'),
+);
+const invalidBodyToken = fixed(
+  'invalid_request',
+  'user_access_token must be a non-empty string of at most 500 characters.',
+  atPointer('/user_access_token'),
+);
+const tokensOfDifferentPartners = fixed(
+  'permission_denied',
+  'The tokens in the header and the body belong to different partners.',
+);
+const userTokenRequired = fixed(
+  'permission_denied',
+  'This action needs a user access token; an app token was provided.',
+);
+const appTokenRequired = fixed(
+  'permission_denied',
+  'This action needs an app access token (client credentials); a user token was provided.',
+);
 
 function insufficientScope(scope: string, wwwAuthenticate: string): ApiError {
   return new ApiError(
     'permission_denied',
     `You do not have permission to perform this action. It requires the ${scope} scope.`,
-    { headers: { 'www-authenticate': wwwAuthenticate } },
+    challenged(wwwAuthenticate),
   );
 }
 
 // The admin API's own token (src/admin/admin-auth.ts).
 
-function adminDisabled(): ApiError {
-  return new ApiError('admin_disabled', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
-}
+const adminDisabled = fixed('admin_disabled', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
 
-function adminTokenMissing(wwwAuthenticate: string): ApiError {
-  return new ApiError(
-    'not_authenticated',
-    'The admin API needs Authorization: Bearer <ADMIN_TOKEN or an operator API key>.',
-    { headers: { 'www-authenticate': wwwAuthenticate } },
-  );
-}
+/** A 401 of the admin API, with the challenge the caller builds. */
+const adminUnauthenticated = (detail: string) => (wwwAuthenticate: string) =>
+  new ApiError('not_authenticated', detail, challenged(wwwAuthenticate));
 
-function adminTokenInvalid(wwwAuthenticate: string): ApiError {
-  return new ApiError('not_authenticated', 'The admin token is invalid.', {
-    headers: { 'www-authenticate': wwwAuthenticate },
-  });
-}
-
+const adminTokenMissing = adminUnauthenticated(
+  'The admin API needs Authorization: Bearer <ADMIN_TOKEN or an operator API key>.',
+);
+const adminTokenInvalid = adminUnauthenticated('The admin token is invalid.');
 /** CONTRACT §11: an `adk_…` operator key that is unknown, revoked, or whose operator is disabled. */
-function apiKeyInvalid(wwwAuthenticate: string): ApiError {
-  return new ApiError('not_authenticated', 'The API key is invalid, revoked, or its operator is disabled.', {
-    headers: { 'www-authenticate': wwwAuthenticate },
-  });
-}
+const apiKeyInvalid = adminUnauthenticated('The API key is invalid, revoked, or its operator is disabled.');
 
 /** CONTRACT §11: `GET /admin/v1/audit_log?actor=` names no actor. */
-function invalidActorFilter(): ApiError {
-  return new ApiError('invalid_request', 'actor: must be an operator id, an email or admin_token.', {
-    source: { parameter: 'actor' },
-  });
-}
+const invalidActorFilter = fixed(
+  'invalid_request',
+  'actor: must be an operator id, an email or admin_token.',
+  atParameter('actor'),
+);
 
 /** CONTRACT §11: demoting or disabling the last enabled owner. */
 function lastOwner(field: 'role' | 'disabled'): ApiError {
-  return new ApiError('last_owner', 'This is the last enabled owner: make another operator an owner first.', {
-    source: { pointer: `/${field}` },
-  });
-}
-
-/** An operator's password change: the current password given is not theirs. */
-function wrongCurrentPassword(): ApiError {
-  return new ApiError('invalid_request', 'The current password is wrong.', {
-    source: { pointer: '/current_password' },
-  });
-}
-
-function samePassword(): ApiError {
-  return new ApiError('invalid_request', 'The new password must differ from the current one.', {
-    source: { pointer: '/new_password' },
-  });
-}
-
-/** POST /admin/v1/operators/me/password by ADMIN_TOKEN, which is no operator and has no password. */
-function operatorCallerRequired(): ApiError {
   return new ApiError(
-    'permission_denied',
-    "Only an operator's API key has a password to change; ADMIN_TOKEN is set in the environment.",
+    'last_owner',
+    'This is the last enabled owner: make another operator an owner first.',
+    atPointer(`/${field}`),
   );
 }
 
-function operatorEmailTaken(): ApiError {
-  return new ApiError('email_taken', 'An operator with this email already exists.', {
-    source: { pointer: '/email' },
-  });
-}
+/** An operator's password change: the current password given is not theirs. */
+const wrongCurrentPassword = fixed(
+  'invalid_request',
+  'The current password is wrong.',
+  atPointer('/current_password'),
+);
+const samePassword = fixed(
+  'invalid_request',
+  'The new password must differ from the current one.',
+  atPointer('/new_password'),
+);
+
+/** POST /admin/v1/operators/me/password by ADMIN_TOKEN, which is no operator and has no password. */
+const operatorCallerRequired = fixed(
+  'permission_denied',
+  "Only an operator's API key has a password to change; ADMIN_TOKEN is set in the environment.",
+);
 
 /** CONTRACT §11: a key's role is at most its operator's. */
 function keyRoleAboveOperator(operatorRole: string): ApiError {
-  return new ApiError('invalid_request', `A key's role cannot exceed its operator's (${operatorRole}).`, {
-    source: { pointer: '/role' },
-  });
+  return new ApiError(
+    'invalid_request',
+    `A key's role cannot exceed its operator's (${operatorRole}).`,
+    atPointer('/role'),
+  );
 }
 
 /** CONTRACT §11: the console's forms are posted url-encoded. */
-function formNotUrlencoded(): ApiError {
-  return new ApiError('unsupported_media_type', 'Forms are posted as application/x-www-form-urlencoded.');
-}
+const formNotUrlencoded = fixed(
+  'unsupported_media_type',
+  'Forms are posted as application/x-www-form-urlencoded.',
+);
 
 /** CONTRACT §11: a console form's field, told in the form's own words. */
 function invalidForm(detail: string, pointer?: string): ApiError {
-  return new ApiError('invalid_request', detail, pointer === undefined ? {} : { source: { pointer } });
+  return new ApiError('invalid_request', detail, pointer === undefined ? {} : atPointer(pointer));
 }
 
 /** CONTRACT §11: the caller's role is below the one the action needs. */
@@ -373,78 +347,74 @@ function roleRequired(need: string, have: string): ApiError {
 }
 
 /** CONTRACT §12: a meter key may call the metering endpoints and nothing else. */
-function meterKeyOnly(): ApiError {
-  return new ApiError(
-    'permission_denied',
-    'A meter key may call only POST /admin/v1/usage_events and GET /admin/v1/entitlements.',
-  );
-}
+const meterKeyOnly = fixed(
+  'permission_denied',
+  'A meter key may call only POST /admin/v1/usage_events and GET /admin/v1/entitlements.',
+);
 
 /** CONTRACT §12: entitlements are read by exactly one of the two account ids. */
-function oneAccountRequired(): ApiError {
-  return new ApiError('invalid_request', 'Give exactly one of account_id and external_account_id.', {
-    source: { parameter: 'account_id' },
-  });
-}
+const oneAccountRequired = fixed(
+  'invalid_request',
+  'Give exactly one of account_id and external_account_id.',
+  atParameter('account_id'),
+);
 
-/** CONTRACT §12: another account has this external id. */
-function externalIdTaken(): ApiError {
-  return new ApiError('external_id_taken', 'Another account has this external_id.', {
-    source: { pointer: '/external_id' },
-  });
-}
-
-// Resources that are not there (or not the caller's, which answers the same).
+// Resources that are not there (or not the caller's, which answers the same), and body fields
+// that name one that is not.
 
 /** A resource's 404: `The requested <what> was not found.` */
-const notFound = (code: ErrorCode, what: string) => (): ApiError =>
-  new ApiError(code, `The requested ${what} was not found.`);
+const notFound = (code: ErrorCode, what: string) => fixed(code, `The requested ${what} was not found.`);
 
 const enrollmentNotFound = notFound('enrollment_not_found', 'enrollment');
 const promotionNotFound = notFound('promotion_not_found', 'promotion');
-
-/** POST /v2/promotions: the body's promotion_id names no promotion of this partner. */
-function unknownPromotionId(): ApiError {
-  return new ApiError(
-    'promotion_not_found',
-    'The requested promotion was not found. The specified promotion_id may be invalid.',
-    { source: { pointer: '/promotion_id' } },
-  );
-}
-
 const partnerNotFound = notFound('partner_not_found', 'partner');
-
-function unknownPartnerId(): ApiError {
-  return new ApiError('partner_not_found', 'The partner_id names no partner.', {
-    source: { pointer: '/partner_id' },
-  });
-}
-
-function unknownClientId(): ApiError {
-  return new ApiError('partner_not_found', 'No partner has this client_id.', {
-    source: { pointer: '/client_id' },
-  });
-}
-
 const operatorNotFound = notFound('operator_not_found', 'operator');
 const apiKeyNotFound = notFound('api_key_not_found', 'API key');
 const accountNotFound = notFound('account_not_found', 'account');
-
-function unknownAccountId(): ApiError {
-  return new ApiError('account_not_found', 'The account_id names no account.', {
-    source: { pointer: '/account_id' },
-  });
-}
-
 const webhookEndpointNotFound = notFound('webhook_endpoint_not_found', 'webhook endpoint');
 const eventNotFound = notFound('event_not_found', 'event');
 const testClockNotFound = notFound('test_clock_not_found', 'test clock');
 
+/** POST /v2/promotions: the body's promotion_id names no promotion of this partner. */
+const unknownPromotionId = fixed(
+  'promotion_not_found',
+  'The requested promotion was not found. The specified promotion_id may be invalid.',
+  atPointer('/promotion_id'),
+);
+const unknownPartnerId = fixed(
+  'partner_not_found',
+  'The partner_id names no partner.',
+  atPointer('/partner_id'),
+);
+const unknownClientId = fixed('partner_not_found', 'No partner has this client_id.', atPointer('/client_id'));
+const unknownAccountId = fixed(
+  'account_not_found',
+  'The account_id names no account.',
+  atPointer('/account_id'),
+);
+
+// Values another object already holds (409).
+
+const emailTaken = fixed('email_taken', 'An account with this email already exists.', atPointer('/email'));
+const operatorEmailTaken = fixed(
+  'email_taken',
+  'An operator with this email already exists.',
+  atPointer('/email'),
+);
+/** CONTRACT §12: another account has this external id. */
+const externalIdTaken = fixed(
+  'external_id_taken',
+  'Another account has this external_id.',
+  atPointer('/external_id'),
+);
+
+function promotionExists(id: string): ApiError {
+  return new ApiError('promotion_exists', `A promotion with id ${id} already exists.`, atPointer('/id'));
+}
+
 // Enrolling (CONTRACT §3) and its Idempotency-Key (CONTRACT §4).
 
-function enrollNeedsUserToken(): ApiError {
-  return new ApiError('permission_denied', 'Enrolling needs a user access token.');
-}
+const enrollNeedsUserToken = fixed('permission_denied', 'Enrolling needs a user access token.');
 
 /**
  * `reenrollmentForbidden`: the current enrollment is over (unenrolled or expired) and the
@@ -465,77 +435,53 @@ function promotionNotActive(reason: string): ApiError {
   return new ApiError('promotion_not_active', reason);
 }
 
-function promotionFull(): ApiError {
-  return new ApiError('promotion_full', 'The promotion has reached its maximum number of enrollments.');
-}
-
-function invalidIdempotencyKey(): ApiError {
-  return new ApiError('invalid_request', 'Idempotency-Key must be 1 to 255 printable ASCII characters.', {
-    source: { header: IDEMPOTENCY_KEY_HEADER },
-  });
-}
-
-function idempotencyKeyInUse(): ApiError {
-  return new ApiError(
-    'idempotency_key_in_use',
-    'A request with this Idempotency-Key is still being processed. Retry later.',
-    { source: { header: IDEMPOTENCY_KEY_HEADER } },
-  );
-}
-
-function idempotencyKeyReused(): ApiError {
-  return new ApiError(
-    'idempotency_key_reused',
-    'This Idempotency-Key was already used with a different request body.',
-    { source: { header: IDEMPOTENCY_KEY_HEADER } },
-  );
-}
+const promotionFull = fixed('promotion_full', 'The promotion has reached its maximum number of enrollments.');
+const invalidIdempotencyKey = fixed(
+  'invalid_request',
+  'Idempotency-Key must be 1 to 255 printable ASCII characters.',
+  atHeader(IDEMPOTENCY_KEY_HEADER),
+);
+const idempotencyKeyInUse = fixed(
+  'idempotency_key_in_use',
+  'A request with this Idempotency-Key is still being processed. Retry later.',
+  atHeader(IDEMPOTENCY_KEY_HEADER),
+);
+const idempotencyKeyReused = fixed(
+  'idempotency_key_reused',
+  'This Idempotency-Key was already used with a different request body.',
+  atHeader(IDEMPOTENCY_KEY_HEADER),
+);
 
 // Usage (CONTRACT §3 rules 2 and 3).
 
-function occurredInFuture(): ApiError {
-  return new ApiError('invalid_request', 'occurred_at must not be in the future.', {
-    source: { pointer: '/occurred_at' },
-  });
-}
-
-function occurredBeforeEnrollment(): ApiError {
-  return new ApiError('invalid_request', 'occurred_at must not be before the enrollment date.', {
-    source: { pointer: '/occurred_at' },
-  });
-}
+const occurredInFuture = fixed(
+  'invalid_request',
+  'occurred_at must not be in the future.',
+  atPointer('/occurred_at'),
+);
+const occurredBeforeEnrollment = fixed(
+  'invalid_request',
+  'occurred_at must not be before the enrollment date.',
+  atPointer('/occurred_at'),
+);
 
 /** `reason`: when the enrollment was unenrolled or expired. */
 function enrollmentNotActive(reason: string): ApiError {
   return new ApiError('enrollment_not_active', reason);
 }
 
-// Admin: partners, accounts, promotions, tokens.
-
-function emailTaken(): ApiError {
-  return new ApiError('email_taken', 'An account with this email already exists.', {
-    source: { pointer: '/email' },
-  });
-}
-
-function promotionExists(id: string): ApiError {
-  return new ApiError('promotion_exists', `A promotion with id ${id} already exists.`, {
-    source: { pointer: '/id' },
-  });
-}
+// Admin: promotions, tokens.
 
 /** `field`: `ends_at` when the request set it, else `starts_at` (the one that moved). */
 function endsBeforeStart(field: 'starts_at' | 'ends_at'): ApiError {
-  return new ApiError('invalid_request', 'ends_at must be after starts_at.', {
-    source: { pointer: `/${field}` },
-  });
+  return new ApiError('invalid_request', 'ends_at must be after starts_at.', atPointer(`/${field}`));
 }
 
 function maxEnrollmentsBelowCount(maxEnrollments: number | null | undefined, count: number): ApiError {
   return new ApiError(
     'max_enrollments_below_count',
     `max_enrollments (${maxEnrollments}) is below enrollments_count (${count}).`,
-    { source: { pointer: '/max_enrollments' } },
+    atPointer('/max_enrollments'),
   );
 }
 
@@ -543,7 +489,7 @@ function scopeNotAllowed(allowedScopes: readonly string[]): ApiError {
   return new ApiError(
     'invalid_scope',
     `The scope must be within the partner's allowed scopes (${allowedScopes.join(' ')}).`,
-    { source: { pointer: '/scope' } },
+    atPointer('/scope'),
   );
 }
 
@@ -551,7 +497,7 @@ function scopeNotAllowed(allowedScopes: readonly string[]): ApiError {
 
 /** `reason`: the SSRF check's words (UnsafeUrlError). */
 function unsafeWebhookUrl(reason: string): ApiError {
-  return new ApiError('invalid_request', reason, { source: { pointer: '/url' } });
+  return new ApiError('invalid_request', reason, atPointer('/url'));
 }
 
 // The bootstrap file (CONTRACT §10): every problem at once, nothing changed.
@@ -566,26 +512,21 @@ function bootstrapConflict(problems: DocumentProblem[]): ApiErrorList {
 
 // Test clocks (CONTRACT §9).
 
-function livePartner(): ApiError {
-  return new ApiError(
-    'permission_denied',
-    'Test helpers are only for sandbox partners; this partner is live (ask for a sandbox partner).',
-  );
-}
-
-function testClockAdvancing(): ApiError {
-  return new ApiError(
-    'test_clock_advancing',
-    'The test clock is advancing; retry when it is ready again (GET shows its status).',
-  );
-}
+const livePartner = fixed(
+  'permission_denied',
+  'Test helpers are only for sandbox partners; this partner is live (ask for a sandbox partner).',
+);
+const testClockAdvancing = fixed(
+  'test_clock_advancing',
+  'The test clock is advancing; retry when it is ready again (GET shows its status).',
+);
 
 /** `current`: the clock's time, RFC 3339. */
 function clockMovedBack(current: string): ApiError {
   return new ApiError(
     'invalid_request',
     `frozen_time must not be earlier than the clock's current time (${current}): clocks only move forward.`,
-    { source: { pointer: '/frozen_time' } },
+    atPointer('/frozen_time'),
   );
 }
 
@@ -594,7 +535,7 @@ function advanceTooFar(maxYears: number, limit: string): ApiError {
   return new ApiError(
     'invalid_request',
     `An advance moves a clock at most ${maxYears} years, here up to ${limit}.`,
-    { source: { pointer: '/frozen_time' } },
+    atPointer('/frozen_time'),
   );
 }
 
@@ -608,32 +549,15 @@ function rateLimited(counter: 'partner' | 'ip', limit: number, retryAfterSeconds
   );
 }
 
-function internal(): ApiError {
-  return new ApiError('internal_error', 'An unexpected error occurred.');
-}
+const internal = fixed('internal_error', 'An unexpected error occurred.');
 
 /** 503 with Retry-After, as each cause tells it: the database, overload, shutdown. */
-function serviceUnavailable(): ApiError {
-  return new ApiError('service_unavailable', 'The service is temporarily unavailable. Retry later.', {
-    headers: retryAfter,
-  });
-}
+const unavailable = (detail: string) => fixed('service_unavailable', detail, { headers: retryAfter });
 
-function databaseUnreachable(): ApiError {
-  return new ApiError('service_unavailable', 'The database is unreachable.', { headers: retryAfter });
-}
-
-function overloaded(): ApiError {
-  return new ApiError('service_unavailable', 'The server is overloaded. Retry later.', {
-    headers: retryAfter,
-  });
-}
-
-function shuttingDown(): ApiError {
-  return new ApiError('service_unavailable', 'The server is shutting down. Retry on another connection.', {
-    headers: retryAfter,
-  });
-}
+const serviceUnavailable = unavailable('The service is temporarily unavailable. Retry later.');
+const databaseUnreachable = unavailable('The database is unreachable.');
+const overloaded = unavailable('The server is overloaded. Retry later.');
+const shuttingDown = unavailable('The server is shutting down. Retry on another connection.');
 
 /**
  * Every API error, each detail written once (after supabase/storage's `ERRORS`): raise them as

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ERRORS } from '../errors.js';
+import { ERRORS, NO_STORE_HEADERS } from '../errors.js';
 import {
   ApiKeyListQuerySchema,
   ApiKeySchema,
@@ -16,10 +16,10 @@ import {
 import { pageOf } from '../pagination.js';
 import { errorResponses as errors } from '../schemas.js';
 import { apiAudit } from './admin-auth.js';
+import { registerResourceRoutes } from './resource-routes.js';
 
 const OperatorParams = z.object({ operator_id: z.string().max(36) });
 const KeyParams = OperatorParams.extend({ key_id: z.string().max(200) });
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /**
  * /admin/v1/operators (CONTRACT §11): the people who run the server and their API keys; owners
@@ -27,79 +27,29 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
  */
 export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
   const { operatorService } = app;
+  const { createOperator, listOperators, getOperator, updateOperator, resetPassword } = operatorService;
 
-  app.post(
-    '/operators',
-    {
-      schema: {
-        body: CreateOperatorSchema,
-        response: { 201: OperatorSchema, ...errors(400, 401, 403, 409, 413, 415, 503) },
-      },
-      config: { role: 'owner' },
+  registerResourceRoutes(app, {
+    collection: '/operators',
+    params: OperatorParams,
+    resource: OperatorSchema,
+    roles: { read: 'owner', write: 'owner' },
+    create: { body: CreateOperatorSchema, errors: [400, 401, 403, 409, 413, 415, 503], run: createOperator },
+    list: { querystring: OperatorListQuerySchema, errors: [400, 401, 403, 503], run: listOperators },
+    get: { errors: [400, 401, 403, 404, 503], run: getOperator },
+    update: {
+      body: UpdateOperatorSchema,
+      errors: [400, 401, 403, 404, 409, 413, 415, 503],
+      run: updateOperator,
     },
-    async function createOperator(request, reply) {
-      const operator = await operatorService.createOperator(request.body, apiAudit(request));
-      return reply.code(201).header('location', `/admin/v1/operators/${operator.id}`).send(operator);
+    reveal: {
+      name: 'reset_password',
+      response: OperatorWithPasswordSchema,
+      headers: NO_STORE_HEADERS,
+      errors: [400, 401, 403, 404, 503],
+      run: resetPassword,
     },
-  );
-
-  app.get(
-    '/operators',
-    {
-      schema: {
-        querystring: OperatorListQuerySchema,
-        response: { 200: pageOf(OperatorSchema), ...errors(400, 401, 403, 503) },
-      },
-      config: { role: 'owner' },
-    },
-    async function listOperators(request) {
-      return operatorService.listOperators(request.query);
-    },
-  );
-
-  app.get(
-    '/operators/:operator_id',
-    {
-      schema: {
-        params: OperatorParams,
-        response: { 200: OperatorSchema, ...errors(400, 401, 403, 404, 503) },
-      },
-      config: { role: 'owner' },
-    },
-    async function getOperator(request) {
-      return operatorService.getOperator(request.params.operator_id);
-    },
-  );
-
-  app.patch(
-    '/operators/:operator_id',
-    {
-      schema: {
-        params: OperatorParams,
-        body: UpdateOperatorSchema,
-        response: { 200: OperatorSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 503) },
-      },
-      config: { role: 'owner' },
-    },
-    async function updateOperator(request) {
-      return operatorService.updateOperator(request.params.operator_id, request.body, apiAudit(request));
-    },
-  );
-
-  app.post(
-    '/operators/:operator_id/reset_password',
-    {
-      schema: {
-        params: OperatorParams,
-        response: { 200: OperatorWithPasswordSchema, ...errors(400, 401, 403, 404, 503) },
-      },
-      config: { role: 'owner' },
-    },
-    async function resetOperatorPassword(request, reply) {
-      const operator = await operatorService.resetPassword(request.params.operator_id, apiAudit(request));
-      return reply.headers(NO_STORE).send(operator);
-    },
-  );
+  });
 
   // Any operator, for themselves: the caller's API key names the operator (a static segment, so
   // it never reads as an operator id).
@@ -135,7 +85,7 @@ export const operatorRoutes: FastifyPluginAsyncZod = async (app) => {
         request.body,
         apiAudit(request),
       );
-      return reply.code(201).headers(NO_STORE).send(key);
+      return reply.code(201).headers(NO_STORE_HEADERS).send(key);
     },
   );
 

@@ -3,7 +3,13 @@
 // transaction. The secret is shown once and stored
 // only as a slow hash; the audit log records that it changed, never its value.
 import { randomUUID } from 'node:crypto';
-import { type AuditContext, type AuditLog, changesBetween } from '../audit/audit-log.js';
+import {
+  type AuditChanges,
+  type AuditContext,
+  type AuditEntry,
+  type AuditLog,
+  changesBetween,
+} from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { ERRORS } from '../errors.js';
 import { type Page, readCursor, toPage } from '../pagination.js';
@@ -30,6 +36,14 @@ export const partnerStatus = (p: Pick<PartnerRow, 'disabledAt'>): PartnerStatus 
   p.disabledAt ? 'disabled' : 'enabled';
 
 export type PartnerResource = ReturnType<typeof toPartnerResource>;
+
+/** The audit entry of a partner's change (`{}`: one with nothing to show, a rotated secret). */
+const partnerEntry = (action: string, id: string, changes: AuditChanges): AuditEntry => ({
+  action,
+  objectType: 'partner',
+  objectId: id,
+  changes,
+});
 
 export interface NewPartnerInput {
   name: string;
@@ -78,12 +92,7 @@ export function createPartnerService(deps: {
       const resource = toPartnerResource(partner);
       return {
         result: { ...resource, client_secret: clientSecret },
-        entry: {
-          action: 'partner.created',
-          objectType: 'partner',
-          objectId: partner.id,
-          changes: changesBetween(null, resource),
-        },
+        entry: partnerEntry('partner.created', partner.id, changesBetween(null, resource)),
       };
     });
   }
@@ -128,12 +137,7 @@ export function createPartnerService(deps: {
       const resource = toPartnerResource(after ?? before);
       return {
         result: resource,
-        entry: {
-          action: 'partner.updated',
-          objectType: 'partner',
-          objectId: id,
-          changes: changesBetween(toPartnerResource(before), resource),
-        },
+        entry: partnerEntry('partner.updated', id, changesBetween(toPartnerResource(before), resource)),
       };
     });
   }
@@ -155,7 +159,7 @@ export function createPartnerService(deps: {
       return {
         result: { ...toPartnerResource(partner), client_secret: clientSecret },
         // The action says the secret changed; its value is never recorded.
-        entry: { action: 'partner.secret_rotated', objectType: 'partner', objectId: id, changes: {} },
+        entry: partnerEntry('partner.secret_rotated', id, {}),
       };
     });
   }

@@ -88,12 +88,22 @@ export type ApplyDeps = BootstrapDeps & { audit?: AuditContext };
 
 /** Records one entry of an applied change (nothing without an actor). */
 const audited = (deps: ApplyDeps, tx: Db, entry: AuditEntry) => deps.auditLog.record(tx, deps.audit, entry);
-const gone = (objectType: string, objectId: string): AuditEntry => ({
-  action: `${objectType}.deleted`,
+/** The entry `<objectType>.<verb>` of one object (`{}`: nothing to show, a deletion or a new secret). */
+const entry = (
+  objectType: string,
+  verb: string,
+  objectId: string,
+  changes: AuditEntry['changes'] = {},
+): AuditEntry => ({
+  action: `${objectType}.${verb}`,
   objectType,
   objectId,
-  changes: {},
+  changes,
 });
+const gone = (objectType: string, objectId: string) => entry(objectType, 'deleted', objectId);
+/** A creation's entry: every field of the new object. */
+const creation = (objectType: string, objectId: string, resource: Record<string, unknown>) =>
+  entry(objectType, 'created', objectId, changesBetween(null, resource));
 
 /** PostgreSQL's unique_violation: an external id taken by a concurrent change. */
 const UNIQUE_VIOLATION = '23505';
@@ -306,25 +316,30 @@ async function planPrune(p: Planning, unmatchedEndpoints: EndpointSummary[]): Pr
   }
   const emails = document.accounts.map((a) => a.email);
   for (const account of await deps.repository.unnamedAccounts(emails, tx)) {
-    p.planned.push(
-      account.enrollments === 0
-        ? unnamed('account', account.key, 'deleted', null, async (t) => {
-            if (!(await deps.repository.deleteAccount(account.id, t))) throw new Error('enrolled meanwhile');
-            await audited(deps, t, gone('account', account.id));
-          })
-        : unnamed('account', account.key, 'kept', enrollmentsDetail(account.enrollments)),
-    );
+    p.planned.push(pruneUnlessEnrolled('account', account, deps.repository.deleteAccount, deps));
   }
   for (const partner of await deps.repository.unnamedPartners(namedClientIds(document), tx)) {
-    p.planned.push(
-      partner.enrollments === 0
-        ? unnamed('partner', partner.key, 'deleted', null, async (t) => {
-            if (!(await deps.repository.deletePartner(partner.id, t))) throw new Error('enrolled meanwhile');
-            await audited(deps, t, gone('partner', partner.id));
-          })
-        : unnamed('partner', partner.key, 'kept', enrollmentsDetail(partner.enrollments)),
-    );
+    p.planned.push(pruneUnlessEnrolled('partner', partner, deps.repository.deletePartner, deps));
   }
+}
+
+/**
+ * An account or partner the file does not name: deleted if nobody enrolled, otherwise kept.
+ * `remove` deletes it unless enrolled meanwhile (false), which undoes the whole apply.
+ */
+function pruneUnlessEnrolled(
+  kind: 'account' | 'partner',
+  candidate: PruneCandidate,
+  remove: (id: string, tx: Db) => Promise<boolean>,
+  deps: ApplyDeps,
+): PlannedChange {
+  if (candidate.enrollments !== 0) {
+    return unnamed(kind, candidate.key, 'kept', enrollmentsDetail(candidate.enrollments));
+  }
+  return unnamed(kind, candidate.key, 'deleted', null, async (t) => {
+    if (!(await remove(candidate.id, t))) throw new Error('enrolled meanwhile');
+    await audited(deps, t, gone(kind, candidate.id));
+  });
 }
 
 /** A promotion the file does not name: deleted if nobody enrolled, otherwise ended, or kept ended. */
@@ -373,12 +388,7 @@ function partnerCreated(
       },
       tx,
     );
-    await audited(deps, tx, {
-      action: 'partner.created',
-      objectType: 'partner',
-      objectId: id,
-      changes: changesBetween(null, toPartnerResource(created)),
-    });
+    await audited(deps, tx, creation('partner', id, toPartnerResource(created)));
   });
 }
 
@@ -412,21 +422,11 @@ async function planPartner(
     const before = toPartnerResource(row);
     const after = toPartnerResource({ ...row, ...changes });
     if (Object.keys(changes).length > 0) {
-      await audited(deps, tx, {
-        action: 'partner.updated',
-        objectType: 'partner',
-        objectId: row.id,
-        changes: changesBetween(before, after),
-      });
+      await audited(deps, tx, entry('partner', 'updated', row.id, changesBetween(before, after)));
     }
     // As rotate_secret: the audit log says the secret changed, never what it is.
     if (secretChanged) {
-      await audited(deps, tx, {
-        action: 'partner.secret_rotated',
-        objectType: 'partner',
-        objectId: row.id,
-        changes: {},
-      });
+      await audited(deps, tx, entry('partner', 'secret_rotated', row.id));
     }
   });
 }
@@ -477,12 +477,7 @@ async function planAccount(
         const field = await deps.accounts.takenBy({ email: account.email }, tx);
         throw bootstrapConflict([{ path: [...at, field], message: 'was taken meanwhile' }]);
       }
-      await audited(deps, tx, {
-        action: 'account.created',
-        objectType: 'account',
-        objectId: created.id,
-        changes: changesBetween(null, toAccountResource(created)),
-      });
+      await audited(deps, tx, creation('account', created.id, toAccountResource(created)));
     });
   }
   const passwordChanged = !(await verifySecret(account.password, row.passwordHash));
@@ -493,12 +488,7 @@ async function planAccount(
   return declared('account', account.email, at, 'updated', fields, async (tx) => {
     if (passwordChanged) {
       await deps.accounts.setPasswordHash(row.id, await hashSecret(account.password), tx);
-      await audited(deps, tx, {
-        action: 'account.password_changed',
-        objectType: 'account',
-        objectId: row.id,
-        changes: {},
-      });
+      await audited(deps, tx, entry('account', 'password_changed', row.id));
     }
     if (externalIdChanged) {
       let after: AccountRow | undefined;
@@ -510,12 +500,8 @@ async function planAccount(
         }
         throw err;
       }
-      await audited(deps, tx, {
-        action: 'account.updated',
-        objectType: 'account',
-        objectId: row.id,
-        changes: changesBetween(toAccountResource(row), toAccountResource(after ?? row)),
-      });
+      const changes = changesBetween(toAccountResource(row), toAccountResource(after ?? row));
+      await audited(deps, tx, entry('account', 'updated', row.id, changes));
     }
   });
 }
@@ -534,12 +520,11 @@ function planPromotion(
     return declared('promotion', promotion.id, at, 'created', [], async (tx) => {
       const created = await deps.promotions.insert({ ...wanted, createdAt: now, updatedAt: now }, tx);
       if (!created) throw bootstrapConflict([{ path: [...at, 'id'], message: 'was taken meanwhile' }]);
-      await audited(deps, tx, {
-        action: 'promotion.created',
-        objectType: 'promotion',
-        objectId: created.id,
-        changes: changesBetween(null, toPromotionResource({ ...created, displayedCount: 0 })),
-      });
+      await audited(
+        deps,
+        tx,
+        creation('promotion', created.id, toPromotionResource({ ...created, displayedCount: 0 })),
+      );
     });
   }
   if (wanted.maxEnrollments !== null && wanted.maxEnrollments < row.displayedCount) {
@@ -609,12 +594,14 @@ function endpointCreated(
             (await repository.updateEndpoint(partnerId, created.id, { status: 'disabled' }, now, t))!,
           )
         : toEndpointResource(created);
-    await audited(deps, t, {
-      action: 'webhook_endpoint.created',
-      objectType: 'webhook_endpoint',
-      objectId: created.id,
-      changes: { partner_id: { before: null, after: partnerId }, ...changesBetween(null, resource) },
-    });
+    await audited(
+      deps,
+      t,
+      entry('webhook_endpoint', 'created', created.id, {
+        partner_id: { before: null, after: partnerId },
+        ...changesBetween(null, resource),
+      }),
+    );
   });
 }
 
@@ -650,12 +637,7 @@ async function planEndpoint(
         description: updated!.description,
         status: updated!.status,
       };
-      await audited(deps, t, {
-        action: 'webhook_endpoint.updated',
-        objectType: 'webhook_endpoint',
-        objectId: row.id,
-        changes: changesBetween(before, after),
-      });
+      await audited(deps, t, entry('webhook_endpoint', 'updated', row.id, changesBetween(before, after)));
     }
     // As rotate_secret: the old secret keeps signing beside the new one for 24 h.
     if (secretChanged) {
@@ -667,12 +649,7 @@ async function planEndpoint(
         new Date(now.getTime() + ROTATION_OVERLAP_MS),
         t,
       );
-      await audited(deps, t, {
-        action: 'webhook_endpoint.secret_rotated',
-        objectType: 'webhook_endpoint',
-        objectId: row.id,
-        changes: {},
-      });
+      await audited(deps, t, entry('webhook_endpoint', 'secret_rotated', row.id));
     }
   });
 }

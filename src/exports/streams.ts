@@ -61,11 +61,6 @@ async function requirePromotion(deps: ExportDeps, id: string): Promise<void> {
   }
 }
 
-/**
- * Keyset batches: the first one fetched before the answer starts (so an unknown promotion is a
- * 404 and a database down a 503, not a cut stream), each next one when the client has taken
- * the last (Readable.from pulls only as the socket drains).
- */
 async function* keysetBatches<Row, Out>(
   first: Row[],
   next: (last: Row) => Promise<Row[]>,
@@ -78,6 +73,23 @@ async function* keysetBatches<Row, Out>(
     if (batch.length < EXPORT_BATCH_SIZE || last === undefined) return;
     batch = await next(last);
   }
+}
+
+/**
+ * An export's body, written as `format`, a keyset batch at a time: `page(null)` is fetched
+ * before the answer starts (so an unknown promotion is a 404 and a database down a 503, not a
+ * cut stream), each next page, after `keyOf` the last row, when the client has taken the last
+ * (Readable.from pulls only as the socket drains).
+ */
+async function keysetBody<Row, Key, Out extends Record<string, string | number | boolean | null>>(
+  format: ExportFormat,
+  columns: readonly (keyof Out & string)[],
+  page: (after: Key | null) => Promise<Row[]>,
+  keyOf: (last: Row) => Key,
+  map: (row: Row) => Out,
+): Promise<Readable> {
+  const batches = keysetBatches(await page(null), (last) => page(keyOf(last)), map);
+  return Readable.from(exportChunks(format, columns, batches), { objectMode: false });
 }
 
 const day = (now: Date) => toRfc3339(now).slice(0, 10);
@@ -96,9 +108,11 @@ export async function enrollmentExport(
       { limit: EXPORT_BATCH_SIZE, afterId, status: options.status },
       now,
     );
-  const batches = keysetBatches(
-    await page(null),
-    (last) => page(last.id),
+  const body = await keysetBody(
+    options.format,
+    ENROLLMENT_EXPORT_COLUMNS,
+    page,
+    (last) => last.id,
     (view) => {
       const e = toAdminEnrollmentResource(view, now);
       return {
@@ -120,9 +134,7 @@ export async function enrollmentExport(
   );
   return {
     filename: `${promotionId}-enrollments-${day(now)}.${options.format}`,
-    body: Readable.from(exportChunks(options.format, ENROLLMENT_EXPORT_COLUMNS, batches), {
-      objectMode: false,
-    }),
+    body,
   };
 }
 
@@ -145,9 +157,11 @@ export async function usageExport(
       : {};
   const page = (after: { enrollmentId: string; cycleKey: string } | null) =>
     deps.exportsRepository.usagePage(promotionId, { limit: EXPORT_BATCH_SIZE, after, ...window });
-  const batches = keysetBatches(
-    await page(null),
-    (last) => page({ enrollmentId: last.enrollment_id, cycleKey: last.cycle_key }),
+  const body = await keysetBody(
+    options.format,
+    USAGE_EXPORT_COLUMNS,
+    page,
+    (last) => ({ enrollmentId: last.enrollment_id, cycleKey: last.cycle_key }),
     (row) => ({
       enrollment_id: formatEnrollmentId(row.promotion_id, row.enrollment_id),
       promotion_id: row.promotion_id,
@@ -162,7 +176,7 @@ export async function usageExport(
   const now = deps.clock.now();
   return {
     filename: `${promotionId}-usage-${options.cycle ?? day(now)}.${options.format}`,
-    body: Readable.from(exportChunks(options.format, USAGE_EXPORT_COLUMNS, batches), { objectMode: false }),
+    body,
   };
 }
 

@@ -57,11 +57,13 @@ export class OAuthError extends Error {
 
 export const isOAuthError = (err: unknown): err is OAuthError => err instanceof OAuthError;
 
+/** The factory of an error whose description never varies: a fresh OAuthError each time. */
+const fixed = (error: OAuthResponseCode, description: string) => (): OAuthError =>
+  new OAuthError(error, description);
+
 // The request (invalid_request).
 
-function formMediaType(): OAuthError {
-  return new OAuthError('invalid_request', 'The request body must be application/x-www-form-urlencoded.');
-}
+const formMediaType = fixed('invalid_request', 'The request body must be application/x-www-form-urlencoded.');
 
 /** A form parameter given twice, or one that cannot be read (src/oauth/form.ts). */
 function formParameter(name: string, kind: 'repeated' | 'invalid'): OAuthError {
@@ -72,9 +74,10 @@ function parameterRequired(name: string): OAuthError {
   return new OAuthError('invalid_request', `The ${name} parameter is required.`);
 }
 
-function codeVerifierMalformed(): OAuthError {
-  return new OAuthError('invalid_request', 'code_verifier must be 43 to 128 unreserved characters.');
-}
+const codeVerifierMalformed = fixed(
+  'invalid_request',
+  'code_verifier must be 43 to 128 unreserved characters.',
+);
 
 /** A body Fastify itself refused to read; `description` from FRAMEWORK_ERROR_DETAILS. */
 function malformedRequest(description: string): OAuthError {
@@ -82,12 +85,10 @@ function malformedRequest(description: string): OAuthError {
 }
 
 /** RFC 6749 §2.3: a client authenticates one way, never both. */
-function credentialsTwice(): OAuthError {
-  return new OAuthError(
-    'invalid_request',
-    'Client credentials were sent both in the Authorization header and in the body.',
-  );
-}
+const credentialsTwice = fixed(
+  'invalid_request',
+  'Client credentials were sent both in the Authorization header and in the body.',
+);
 
 // Client authentication (invalid_client), with the challenge RFC 6749 §5.2 asks for.
 
@@ -106,34 +107,20 @@ const clientDisabled = () => invalidClient('The client is disabled.');
 
 // Grants (invalid_grant): codes and refresh tokens.
 
-function codeInvalid(): OAuthError {
-  return new OAuthError('invalid_grant', 'The authorization code is invalid or expired.');
-}
-
+const codeInvalid = fixed('invalid_grant', 'The authorization code is invalid or expired.');
 /** A spent code presented again; its grant's tokens are revoked with it. */
-function codeUsed(): OAuthError {
-  return new OAuthError('invalid_grant', 'The authorization code was already used.');
-}
-
-function codeRedirectUriMismatch(): OAuthError {
-  return new OAuthError(
-    'invalid_grant',
-    'The redirect_uri does not match the one of the authorization request.',
-  );
-}
-
-function codeVerifierMismatch(): OAuthError {
-  return new OAuthError('invalid_grant', 'The code_verifier does not match the code_challenge.');
-}
-
-function refreshTokenInvalid(): OAuthError {
-  return new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
-}
-
+const codeUsed = fixed('invalid_grant', 'The authorization code was already used.');
+const codeRedirectUriMismatch = fixed(
+  'invalid_grant',
+  'The redirect_uri does not match the one of the authorization request.',
+);
+const codeVerifierMismatch = fixed('invalid_grant', 'The code_verifier does not match the code_challenge.');
+const refreshTokenInvalid = fixed('invalid_grant', 'The refresh token is invalid, expired or revoked.');
 /** RFC 9700 §4.14.2: a spent refresh token came back, so its whole family is revoked. */
-function refreshTokenReused(): OAuthError {
-  return new OAuthError('invalid_grant', 'The refresh token was already used; its grant is revoked.');
-}
+const refreshTokenReused = fixed(
+  'invalid_grant',
+  'The refresh token was already used; its grant is revoked.',
+);
 
 // Grant types and scopes.
 
@@ -145,17 +132,12 @@ function unsupportedGrantType(grantType: string): OAuthError {
 }
 
 /** A request beyond the partner's allowed scopes. */
-function scopeNotAllowed(): OAuthError {
-  return new OAuthError(
-    'invalid_scope',
-    'The requested scope is invalid, unknown, or exceeds what the client may request.',
-  );
-}
-
+const scopeNotAllowed = fixed(
+  'invalid_scope',
+  'The requested scope is invalid, unknown, or exceeds what the client may request.',
+);
 /** RFC 6749 §6: a refresh may keep or narrow the granted scopes, never widen them. */
-function scopeBeyondGrant(): OAuthError {
-  return new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted.');
-}
+const scopeBeyondGrant = fixed('invalid_scope', 'The requested scope exceeds the scope originally granted.');
 
 /**
  * A spent request limit on an endpoint that OAuth clients call (token, revoke, introspect):

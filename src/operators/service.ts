@@ -1,7 +1,7 @@
 // CONTRACT §11: operators (email + password, a role) and their admin API keys (shown once,
 // stored as hashes, revocable). Every change records its audit entry in its own transaction.
 import { randomUUID } from 'node:crypto';
-import type { AuditContext, AuditLog } from '../audit/audit-log.js';
+import type { AuditContext, AuditEntry, AuditLog } from '../audit/audit-log.js';
 import { changesBetween } from '../audit/audit-log.js';
 import { hashSecret, randomId, sha256, verifySecret } from '../auth/secrets.js';
 import { secretMatches } from '../auth/token-service.js';
@@ -61,6 +61,14 @@ export function toApiKeyResource(k: ApiKeyRow) {
 export type OperatorResource = ReturnType<typeof toOperatorResource>;
 export type ApiKeyResource = ReturnType<typeof toApiKeyResource>;
 
+/** The audit entry of an operator's change: the fields that differ (all of them for a creation). */
+const operatorEntry = (
+  action: string,
+  id: string,
+  before: OperatorResource | null,
+  after: OperatorResource,
+): AuditEntry => ({ action, objectType: 'operator', objectId: id, changes: changesBetween(before, after) });
+
 export function createOperatorService(deps: {
   db: Db;
   clock: Clock;
@@ -107,15 +115,7 @@ export function createOperatorService(deps: {
         throw ERRORS.operatorEmailTaken();
       }
       const result = toOperatorResource(created);
-      return {
-        result,
-        entry: {
-          action: 'operator.created',
-          objectType: 'operator',
-          objectId: created.id,
-          changes: changesBetween(null, result),
-        },
-      };
+      return { result, entry: operatorEntry('operator.created', created.id, null, result) };
     });
   }
 
@@ -146,15 +146,7 @@ export function createOperatorService(deps: {
       const updated = await operators.updateOperator(id, { role, disabledAt }, now, tx);
       if (!updated) throw ERRORS.operatorNotFound();
       const result = toOperatorResource(updated);
-      return {
-        result,
-        entry: {
-          action: 'operator.updated',
-          objectType: 'operator',
-          objectId: id,
-          changes: changesBetween(toOperatorResource(current), result),
-        },
-      };
+      return { result, entry: operatorEntry('operator.updated', id, toOperatorResource(current), result) };
     });
   }
 
@@ -178,12 +170,7 @@ export function createOperatorService(deps: {
       return {
         result: { ...result, temporary_password: temporary },
         // The action says the password changed; its value is never recorded.
-        entry: {
-          action: 'operator.password_reset',
-          objectType: 'operator',
-          objectId: id,
-          changes: changesBetween(toOperatorResource(current), result),
-        },
+        entry: operatorEntry('operator.password_reset', id, toOperatorResource(current), result),
       };
     });
   }
@@ -214,12 +201,7 @@ export function createOperatorService(deps: {
       const result = toOperatorResource(updated);
       return {
         result,
-        entry: {
-          action: 'operator.password_changed',
-          objectType: 'operator',
-          objectId: operatorId,
-          changes: changesBetween(toOperatorResource(locked), result),
-        },
+        entry: operatorEntry('operator.password_changed', operatorId, toOperatorResource(locked), result),
       };
     });
   }
