@@ -217,6 +217,32 @@ const enrollStatement = prepared<EnrollOutcome, Record<keyof EnrollInput | 'trac
 );
 
 /**
+ * After a `target` CTE (the enrollments to unenroll with their columns and `at`): the soft
+ * delete, the detail as GET showed each enrollment then (`markedDetailSql`) and its
+ * `enrollment.unenrolled` event with its deliveries. The single statement and the batch
+ * (write-batch.ts) end alike; the batch's `id`, `partnerId`… are columns of `d`, the detail row.
+ */
+export function unenrolledCtes(o: { id: SQL; partnerId: SQL; recordedAt: SQL; traceContext: SQL }): SQL {
+  return sql`marked as (
+      update enrollments en set unenrolled_at = t.at
+      from target t where en.id = t.id and en.unenrolled_at is null
+      returning en.id, en.unenrolled_at
+    ), detail as (${markedDetailSql(sql`target`)}), ${eventCtes({
+      name: 'unenrolled_event',
+      id: o.id,
+      source: sql`detail d`,
+      partnerId: o.partnerId,
+      type: 'enrollment.unenrolled',
+      enrollmentId: sql`d.id`,
+      actor: { type: 'partner', id: sql`${o.partnerId}::text` },
+      data: promotionDetailOfRowSql(sql`d`),
+      at: sql`d.at`,
+      recordedAt: o.recordedAt,
+      traceContext: o.traceContext,
+    })}`;
+}
+
+/**
  * DELETE in one statement (rule 8): the soft delete and its one event (CONTRACT §8: the
  * partner's feed, the webhooks and the audit trail read it; `data` as GET showed the enrollment at that moment: the cycle bounds by rule 2
  * in SQL, `markedDetailSql`). A user token (`accountId` set) reaches only its own account's
@@ -247,20 +273,9 @@ const unenrollStatement = prepared<
         and e.partner_id = ${sql.placeholder('partnerId')}::uuid
         and (${sql.placeholder('accountId')}::uuid is null or e.account_id = ${sql.placeholder('accountId')}::uuid)
         and e.unenrolled_at is null
-    ), marked as (
-      update enrollments en set unenrolled_at = t.at
-      from target t where en.id = t.id and en.unenrolled_at is null
-      returning en.id, en.unenrolled_at
-    ), detail as (${markedDetailSql(sql`target`)}), ${eventCtes({
-      name: 'unenrolled_event',
+    ), ${unenrolledCtes({
       id: sql`${sql.placeholder('eventId')}::text`,
-      source: sql`detail d`,
       partnerId: PARTNER,
-      type: 'enrollment.unenrolled',
-      enrollmentId: sql`d.id`,
-      actor: { type: 'partner', id: sql`${PARTNER}::text` },
-      data: promotionDetailOfRowSql(sql`d`),
-      at: sql`d.at`,
       recordedAt: NOW,
       traceContext: sql`${sql.placeholder('traceContext')}::text`,
     })}

@@ -19,8 +19,6 @@ import { type BatcherStats, createBatcher } from '../db/batcher.js';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { epochMs, textArray, unnestRequests } from '../db/sql.js';
-import { eventCtes } from '../events/event-log.js';
-import { markedDetailSql, promotionDetailOfRowSql, promotionDetailSql } from '../rules/enrollment-detail.js';
 import { effectiveExpirationSql, isExpiredSql, ownExpirationSql } from '../rules/expiration.js';
 import { enrollableSql } from '../rules/promotion-window.js';
 import { traceContext } from '../trace-context.js';
@@ -31,6 +29,7 @@ import {
   type EnrollRequest,
   enrollOne,
   type UnenrollRequest,
+  unenrolledCtes,
   unenrollOne,
 } from './repository.js';
 import { EFFECTIVE_EXPIRES_AT } from './views.js';
@@ -43,6 +42,15 @@ export const writeBatchCounts: Record<'enroll' | 'unenroll', BatcherStats> = {
 
 /** The enrollment statement's outcome per request; `alone`: left out of the batch, to run alone. */
 type BatchEnrollOutcome = EnrollOutcome & { ord: number; alone: boolean };
+
+/** What every enrollment or unenrollment request carries: the enrollment, who asks, and when. */
+const REQUEST_COLUMNS = [
+  ['id', 'ids', 'uuid'],
+  ['promotion_id', 'promotionIds', 'text'],
+  ['partner_id', 'partnerIds', 'uuid'],
+  ['account_id', 'accountIds', 'uuid'],
+  ['now', 'nows', 'timestamptz'],
+] as const;
 
 const col = (name: string) => sql.raw(`r.${name}`);
 // The request's window: a current enrollment is dead (rule 4, re-enrollment) when unenrolled or expired at the request's now.
@@ -77,11 +85,7 @@ const enrollMany = prepared<
   sql`
     with r as (
       select * from ${unnestRequests('r', [
-        ['id', 'ids', 'uuid'],
-        ['promotion_id', 'promotionIds', 'text'],
-        ['partner_id', 'partnerIds', 'uuid'],
-        ['account_id', 'accountIds', 'uuid'],
-        ['now', 'nows', 'timestamptz'],
+        ...REQUEST_COLUMNS,
         ['wall_now', 'wallNows', 'timestamptz'],
         ['enrolled_at', 'enrolledAts', 'timestamptz'],
         ['cycle_end', 'cycleEnds', 'timestamptz'],
@@ -161,11 +165,7 @@ const unenrollMany = prepared<
   sql`
     with r as (
       select * from ${unnestRequests('r', [
-        ['id', 'ids', 'uuid'],
-        ['promotion_id', 'promotionIds', 'text'],
-        ['partner_id', 'partnerIds', 'uuid'],
-        ['account_id', 'accountIds', 'uuid'],
-        ['now', 'nows', 'timestamptz'],
+        ...REQUEST_COLUMNS,
         ['event_id', 'eventIds', 'text'],
         ['trace_context', 'traceContexts', 'text'],
       ])}
@@ -178,20 +178,9 @@ const unenrollMany = prepared<
       left join test_clocks tc on tc.id = e.test_clock_id
       where (r.account_id is null or e.account_id = r.account_id) and e.unenrolled_at is null
       order by e.id, r.ord
-    ), marked as (
-      update enrollments en set unenrolled_at = t.at
-      from target t where en.id = t.id and en.unenrolled_at is null
-      returning en.id, en.unenrolled_at
-    ), detail as (${markedDetailSql(sql`target`)}), ${eventCtes({
-      name: 'unenrolled_event',
+    ), ${unenrolledCtes({
       id: sql`d.event_id`,
-      source: sql`detail d`,
       partnerId: sql`d.partner_id`,
-      type: 'enrollment.unenrolled',
-      enrollmentId: sql`d.id`,
-      actor: { type: 'partner', id: sql`d.partner_id::text` },
-      data: promotionDetailOfRowSql(sql`d`),
-      at: sql`d.at`,
       recordedAt: sql`d.recorded_at`,
       traceContext: sql`d.trace_context`,
     })}
