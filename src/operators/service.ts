@@ -69,6 +69,17 @@ const operatorEntry = (
   after: OperatorResource,
 ): AuditEntry => ({ action, objectType: 'operator', objectId: id, changes: changesBetween(before, after) });
 
+/**
+ * A one-time password an operator types or pastes once: 144 random bits in base64url, never
+ * starting with `-`, which a command line (`--current-password -x…`) would read as an option.
+ */
+function temporaryPassword(): string {
+  for (;;) {
+    const candidate = randomId(18);
+    if (!candidate.startsWith('-')) return candidate;
+  }
+}
+
 export function createOperatorService(deps: {
   db: Db;
   clock: Clock;
@@ -158,7 +169,7 @@ export function createOperatorService(deps: {
     id: string,
     audit?: AuditContext,
   ): Promise<OperatorResource & { temporary_password: string }> {
-    const temporary = randomId(18);
+    const temporary = temporaryPassword();
     const passwordHash = await hashSecret(temporary);
     const now = clock.now();
     return auditLog.write(audit, async (tx) => {
