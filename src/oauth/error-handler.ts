@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDataException } from '../db/errors.js';
 import { FRAMEWORK_ERROR_DETAILS, isApiError, NO_STORE_HEADERS } from '../errors.js';
 import { isOAuthError, OAUTH_ERRORS, type OAuthError } from './errors.js';
 
@@ -19,6 +20,17 @@ function unreadableBody(err: FastifyError): OAuthError | null {
 }
 
 /**
+ * A value PostgreSQL refuses to store or compare (a NUL byte in `client_id`, say) on an
+ * endpoint clients call, as RFC 6749 invalid_request; else null (the consent page keeps the API's 400).
+ */
+function unstorableValue(err: unknown, request: FastifyRequest): OAuthError | null {
+  if (!isDataException(err) || !CLIENT_ENDPOINTS.has(request.routeOptions.url ?? '')) return null;
+  return OAUTH_ERRORS.malformedRequest(
+    'The request contains a value that cannot be stored (for example a NUL character).',
+  );
+}
+
+/**
  * The OAuth scope's error handler: RFC 6749 §5.2 bodies with `no-store`, also for bodies
  * Fastify cannot parse and for the per-IP request limit on the endpoints clients call (a
  * strict client reads `{error}` there, never the envelope). Anything else (a 503, a 500, the
@@ -26,7 +38,9 @@ function unreadableBody(err: FastifyError): OAuthError | null {
  * and wears the envelope.
  */
 export function oauthErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const oauthError = isOAuthError(err) ? err : (clientRateLimit(err, request) ?? unreadableBody(err));
+  const oauthError = isOAuthError(err)
+    ? err
+    : (clientRateLimit(err, request) ?? unstorableValue(err, request) ?? unreadableBody(err));
   if (!oauthError) throw err;
   return reply
     .code(oauthError.statusCode)

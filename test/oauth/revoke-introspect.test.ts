@@ -222,3 +222,24 @@ describe('GET /.well-known/oauth-authorization-server', () => {
     expect(res.json().errors[0].code).toBe('not_found');
   });
 });
+
+describe('a value PostgreSQL cannot take, on the endpoints clients call', () => {
+  it.each(['/oauth/revoke', '/oauth/introspect'])(
+    '%s answers 400 invalid_request for a NUL byte in client_id, never the API envelope',
+    async (path) => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: path,
+        headers: FORM,
+        payload: 'client_id=a%00b&client_secret=cs_x&token=t',
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.json()).toEqual({
+        error: 'invalid_request',
+        error_description:
+          'The request contains a value that cannot be stored (for example a NUL character).',
+      });
+    },
+  );
+});
