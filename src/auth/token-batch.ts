@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { type BatcherStats, createBatcher } from '../db/batcher.js';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { epochMs, fromEpochMs, intArray, textArray } from '../db/sql.js';
+import { epochMs, fromEpochMs, intArray, nullableTextArray, textArray } from '../db/sql.js';
 import {
   type AccessTokenRow,
   type NewAccessToken,
@@ -53,10 +53,6 @@ export async function findAccessTokens(
     return row && toAccessTokenRow(row);
   });
 }
-
-/** An array literal of text or NULL elements (textArray quotes every element, so it has no NULL). */
-const nullableTextArray = (values: readonly (string | null)[]): string =>
-  `{${values.map((v) => (v === null ? 'NULL' : textArray([v]).slice(1, -1))).join(',')}}`;
 
 /**
  * Many tokens in one INSERT, the i-th element of each array the i-th token. Scopes travel

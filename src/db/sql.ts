@@ -28,6 +28,10 @@ const quoted = (value: string) =>
 /** Any text: every element double-quoted (so `NULL`, commas and braces stay text). */
 export const textArray = (values: readonly string[]): string => `{${values.map(quoted).join(',')}}`;
 
+/** Text or NULL elements: a null is the bare `NULL`, every string double-quoted as in textArray. */
+export const nullableTextArray = (values: readonly (string | null)[]): string =>
+  `{${values.map((v) => (v === null ? 'NULL' : quoted(v))).join(',')}}`;
+
 /** An instant sent as epoch milliseconds (bigint), back to timestamptz, exactly. */
 export const fromEpochMs = (ms: SQL) => sql`(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
 

@@ -18,7 +18,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type BatcherStats, createBatcher } from '../db/batcher.js';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { epochMs, textArray, unnestRequests } from '../db/sql.js';
+import { epochMs, nullableTextArray, textArray, unnestRequests } from '../db/sql.js';
 import { effectiveExpirationSql, isExpiredSql, ownExpirationSql } from '../rules/expiration.js';
 import { enrollableSql } from '../rules/promotion-window.js';
 import { traceContext } from '../trace-context.js';
@@ -187,8 +187,6 @@ const unenrollMany = prepared<
     select t.ord::int as ord from target t join unenrolled_event ue on ue.enrollment_id = t.id`,
 );
 
-const nullableTextArray = (values: readonly (string | null)[]) =>
-  `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 const instants = (values: readonly Date[]) => textArray(values.map((d) => d.toISOString()));
 
 /** Many enrollments; `alone` marks a request the batch left for the single statement. */
