@@ -2,6 +2,7 @@ import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { preparedQuery } from '../db/prepared.js';
 import { partners } from '../db/schema.js';
+import { textArray } from '../db/sql.js';
 
 export type PartnerRow = typeof partners.$inferSelect;
 
@@ -14,6 +15,14 @@ export function createPartnersRepository(db: Db) {
       .from(partners)
       .where(eq(partners.clientId, sql.placeholder('clientId')))
       .limit(1),
+  );
+  // The same read for many grants at once (coalesced, src/auth/token-batch.ts).
+  const byClientIds = preparedQuery(
+    'partner_find_many_by_client_id',
+    db
+      .select()
+      .from(partners)
+      .where(sql`${partners.clientId} = any(${sql.placeholder('clientIds')}::text[])`),
   );
   async function insert(row: typeof partners.$inferInsert, tx: Db = db): Promise<PartnerRow> {
     const [created] = await tx.insert(partners).values(row).returning();
@@ -79,13 +88,36 @@ export function createPartnersRepository(db: Db) {
     return row;
   }
 
+  /**
+   * Each request's partner (undefined: no such client), in the requests' order, from one
+   * statement. client_id is unique; each request gets its own copy of the row, as when alone.
+   */
+  async function findByClientIds(clientIds: readonly string[]): Promise<(PartnerRow | undefined)[]> {
+    const rows = await byClientIds.execute({ clientIds: textArray([...new Set(clientIds)]) });
+    const byId = new Map(rows.map((row) => [row.clientId, row]));
+    return clientIds.map((clientId) => {
+      const row = byId.get(clientId);
+      return row && { ...row };
+    });
+  }
+
   /** Whether any partner is registered (the demo seeds only an empty store). */
   async function existsAny(tx: Db = db): Promise<boolean> {
     const rows = await tx.select({ id: partners.id }).from(partners).limit(1);
     return rows.length > 0;
   }
 
-  return { insert, findById, lockById, list, setSecretHash, update, findByClientId, existsAny };
+  return {
+    insert,
+    findById,
+    lockById,
+    list,
+    setSecretHash,
+    update,
+    findByClientId,
+    findByClientIds,
+    existsAny,
+  };
 }
 
 export type PartnersRepository = ReturnType<typeof createPartnersRepository>;

@@ -4,7 +4,7 @@ import { type AccountPasswords, createAccountPasswords } from './account-passwor
 import { type AccountsRepository, createAccountsRepository } from './accounts-repository.js';
 import { createPartnerService, type PartnerService } from './partner-service.js';
 import { createPartnersRepository, type PartnersRepository } from './partners-repository.js';
-import { withCoalescedTokens } from './token-batch.js';
+import { withCoalescedPartnerReads, withCoalescedTokens } from './token-batch.js';
 import { createTokenRepository, type TokenRepository } from './token-repository.js';
 import { createTokenService, type TokenService } from './token-service.js';
 import { createVerifiedSecrets, type VerifiedSecrets } from './verified-secrets.js';
@@ -29,9 +29,10 @@ declare module 'fastify' {
 export const authPlugin = fp(
   async (app) => {
     const repository = createTokenRepository(app.db);
-    // Issue 27: token reads and inserts in flight share statements (DB_COALESCE, on by default).
+    // Issue 27: token reads and inserts, and client_id reads, in flight share statements (DB_COALESCE, on by default).
     const tokenRepository = app.config.dbCoalesce ? withCoalescedTokens(repository, app.db) : repository;
-    const partners = createPartnersRepository(app.db);
+    const partnerReads = createPartnersRepository(app.db);
+    const partners = app.config.dbCoalesce ? withCoalescedPartnerReads(partnerReads, app.db) : partnerReads;
     app.decorate('partnersRepository', partners);
     app.decorate(
       'partnerService',

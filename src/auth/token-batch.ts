@@ -1,12 +1,14 @@
 // Bearer verification and token issuance coalesced (issue 27): the token reads that arrive while
-// two are in flight leave together as one statement over an array of ids, and the token inserts
-// that arrive while two are in flight as one multi-row INSERT (src/db/batcher.ts). A lone
-// request goes at once through the repository's own single statement.
+// two are in flight leave together as one statement over an array of ids, the token inserts
+// that arrive while two are in flight as one multi-row INSERT, and client authentication's
+// partner reads (every client_credentials grant) as one read over an array of client ids
+// (src/db/batcher.ts). A lone request goes at once through the repository's own single statement.
 import { sql } from 'drizzle-orm';
 import { type BatcherStats, createBatcher } from '../db/batcher.js';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { epochMs, fromEpochMs, intArray, nullableTextArray, textArray } from '../db/sql.js';
+import type { PartnerRow, PartnersRepository } from './partners-repository.js';
 import {
   type AccessTokenRow,
   type NewAccessToken,
@@ -102,9 +104,10 @@ export async function insertAccessTokens(db: Db, tokens: readonly NewAccessToken
 }
 
 /** Token reads and inserts through the batchers of every instance, and the statements they took: what tests and measurements read. */
-export const tokenBatchCounts: { find: BatcherStats; insert: BatcherStats } = {
+export const tokenBatchCounts: { find: BatcherStats; insert: BatcherStats; partner: BatcherStats } = {
   find: { requests: 0, statements: 0, batches: 0 },
   insert: { requests: 0, statements: 0, batches: 0 },
+  partner: { requests: 0, statements: 0, batches: 0 },
 };
 
 /**
@@ -136,6 +139,27 @@ export function withCoalescedTokens(repository: TokenRepository, db: Db): TokenR
     },
     insertAccessToken(token, tx = db) {
       return tx === db ? inserts.load(token) : insertOne(token, tx);
+    },
+  };
+}
+
+/**
+ * The partners repository with client authentication's read by client_id coalesced: outside a
+ * transaction through its batcher; inside one, alone on that transaction's connection. A batch
+ * that fails (a client id PostgreSQL refuses, such as one with a NUL byte) runs each read again
+ * alone, so only that request fails.
+ */
+export function withCoalescedPartnerReads(repository: PartnersRepository, db: Db): PartnersRepository {
+  const { findByClientId: findOne, findByClientIds: findMany } = repository;
+  const finds = createBatcher<string, PartnerRow | undefined>({
+    one: (clientId) => findOne(clientId),
+    many: findMany,
+    stats: tokenBatchCounts.partner,
+  });
+  return {
+    ...repository,
+    findByClientId(clientId, tx = db) {
+      return tx === db ? finds.load(clientId) : findOne(clientId, tx);
     },
   };
 }

@@ -1,6 +1,7 @@
 // Coalescing token issuance (issue 27, src/auth/token-batch.ts): client_credentials grants that
-// arrive together share multi-row INSERTs, and each caller gets a working token of its own
-// partner and scopes; an insert that fails in a batch fails only its own request.
+// arrive together share their partner reads and multi-row INSERTs, and each caller gets a
+// working token of its own partner and scopes, or its own refusal; a read or an insert that
+// fails in a batch fails only its own request.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Scope } from '../../src/auth/scopes.js';
@@ -170,5 +171,95 @@ describe('client_credentials coalesced (issue 27)', () => {
       const row = await ctx.app.tokenRepository.findAccessToken(t.id);
       expect({ i, partnerId: row?.partnerId }).toEqual({ i, partnerId: i === 4 ? undefined : partner.id });
     }
+  });
+
+  it('reads many partners by client_id at once, each request its own partner, none, or its own error', async () => {
+    const writer = await ctx.fixtures.partner({ name: 'Writer' });
+    const reader = await ctx.fixtures.partner({ name: 'Reader', scopes: ['promotions:read'] });
+    const read = async (asked: string[]) => {
+      const before = { ...tokenBatchCounts.partner };
+      const outcomes = await Promise.allSettled(
+        asked.map((id) => ctx.app.partnersRepository.findByClientId(id)),
+      );
+      expect(tokenBatchCounts.partner.requests - before.requests).toBe(asked.length);
+      expect(tokenBatchCounts.partner.batches - before.batches).toBeGreaterThan(0);
+      return outcomes;
+    };
+    // The first two go alone (nothing in flight), the rest queue behind them as one batch.
+    const { clientId: w } = writer;
+    const { clientId: r } = reader;
+    const clean = await read([w, r, w, 'ci_unknown', r, r, 'NULL', w, 'ci_other']);
+    const ids = clean.map((o) => (o.status === 'fulfilled' ? o.value?.id : 'rejected'));
+    expect(ids).toEqual([
+      writer.id,
+      reader.id,
+      writer.id,
+      undefined,
+      reader.id,
+      reader.id,
+      undefined,
+      writer.id,
+      undefined,
+    ]);
+    // No two requests share a row object (a caller may not see another's).
+    const [, , third, , , , , eighth] = clean as PromiseFulfilledResult<{ id: string }>[];
+    expect(third!.value).not.toBe(eighth!.value);
+    expect(third!.value).toEqual(eighth!.value);
+    // A client id PostgreSQL refuses fails its batch's statement: each runs again alone, and only it fails.
+    const mixed = await read([w, r, r, 'a\u0000b', w, 'ci_unknown']);
+    expect(mixed.map((o) => (o.status === 'fulfilled' ? o.value?.id : 'rejected'))).toEqual([
+      writer.id,
+      reader.id,
+      reader.id,
+      'rejected',
+      writer.id,
+      undefined,
+    ]);
+  });
+
+  it('answers concurrent grants with good, wrong, unknown, disabled and unstorable credentials each as alone', async () => {
+    const good = await ctx.fixtures.partner({ name: 'Good' });
+    const disabled = await ctx.fixtures.partner({ name: 'Disabled' });
+    const grant = (authorization: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { ...form, authorization },
+        payload: 'grant_type=client_credentials',
+      });
+    for (const partner of [good, disabled]) expect((await grant(basic(partner))).statusCode).toBe(200);
+    await ctx.app.partnersRepository.update(disabled.id, { disabledAt: ctx.clock.now() });
+    const failed = { error: 'invalid_client', error_description: 'Client authentication failed.' };
+    const cases = [
+      { authorization: basic(good), status: 200 },
+      { authorization: basic({ ...good, clientSecret: 'cs_wrong' }), status: 401, body: failed },
+      { authorization: basic({ ...good, clientId: 'ci_nobody' }), status: 401, body: failed },
+      {
+        authorization: basic(disabled),
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'The client is disabled.' },
+      },
+      {
+        authorization: basic({ ...good, clientId: 'a%00b' }),
+        status: 400,
+        body: {
+          error: 'invalid_request',
+          error_description:
+            'The request contains a value that cannot be stored (for example a NUL character).',
+        },
+      },
+    ];
+    const order = Array.from({ length: 20 }, (_, i) => cases[(i * 2) % cases.length]!);
+    const answers = await Promise.all(order.map((c) => grant(c.authorization)));
+    order.forEach((c, i) => {
+      const res = answers[i]!;
+      expect({ i, status: res.statusCode, body: c.status === 200 ? undefined : res.json() }).toEqual({
+        i,
+        status: c.status,
+        body: c.body,
+      });
+      if (c.status === 200)
+        expect(res.json()).toMatchObject({ token_type: 'Bearer', scope: expect.any(String) });
+    });
   });
 });
