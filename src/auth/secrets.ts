@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { randomBase64url } from '../random.js';
 
 // scrypt cost for passwords and client secrets: ~50 ms on one core, off the event loop.
 const SCRYPT_N = 16_384;
@@ -65,4 +66,4 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
-export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');
+export const randomId = (bytes = 16): string => randomBase64url(bytes);

@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
+import { drawRandom } from '../random.js';
 
 /**
  * Keys for rows that only ever grow at the end (audit events, webhook events): they start with
@@ -23,9 +24,11 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
  * collation), then 12 random base62 characters (~71 bits). The `webhook-id` of its deliveries.
  */
 export function newEventId(ms: number = Date.now()): string {
-  const bytes = randomBytes(12);
-  let tail = '';
-  for (const byte of bytes) tail += BASE62[byte % 62];
+  const tail = drawRandom(12, (pool, start, end) => {
+    let chars = '';
+    for (let i = start; i < end; i++) chars += BASE62[pool[i]! % 62];
+    return chars;
+  });
   return `evt_${ms.toString(16).padStart(12, '0')}${tail}`;
 }
 

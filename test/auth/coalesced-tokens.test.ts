@@ -362,9 +362,24 @@ describe('the token repository coalesced', () => {
 describe('DB_COALESCE=false', () => {
   const off = useTestApp({ env: { DB_COALESCE: 'false' } });
 
-  it('sends every token read and insert its own statement', async () => {
+  it('sends every token read and insert, and every client_id read, its own statement', async () => {
     const partner = await off.fixtures.partner();
-    const before = { find: { ...tokenBatchCounts.find }, insert: { ...tokenBatchCounts.insert } };
+    const before = {
+      find: { ...tokenBatchCounts.find },
+      insert: { ...tokenBatchCounts.insert },
+      partner: { ...tokenBatchCounts.partner },
+    };
+    const grants = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        off.app.inject({
+          method: 'POST',
+          url: '/oauth/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `grant_type=client_credentials&client_id=${partner.clientId}&client_secret=${partner.clientSecret}`,
+        }),
+      ),
+    );
+    expect(grants.map((r) => r.statusCode)).toEqual(Array(6).fill(200));
     const tokens = await Promise.all(Array.from({ length: 10 }, () => off.fixtures.appToken(partner.id)));
     const answers = await Promise.all(
       tokens
