@@ -27,6 +27,7 @@ import { oauthRoutes } from './oauth/routes.js';
 import { operatorsPlugin } from './operators/plugin.js';
 import { docsRoutes } from './ops/docs.js';
 import { drainPlugin } from './ops/drain.js';
+import { requestLogger } from './ops/logging.js';
 import { metricsPlugin } from './ops/metrics.js';
 import { overloadPlugin } from './ops/overload.js';
 import { rateLimitPlugin } from './ops/rate-limit.js';
@@ -117,6 +118,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     forceCloseConnections: 'idle',
     // One line per request, written by src/ops/request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: requestLogger,
   });
 
   // Sockets past the cap are closed on arrival (CONTRACT §2), before they cost a request.

@@ -1,4 +1,5 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 
 /** What never reaches a log line: credentials in headers and bodies, wherever they appear. */
 export const LOG_REDACT_PATHS = [
@@ -64,4 +65,26 @@ export function sanitizeUrl(url: string): string {
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = { level, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } };
   return destination ? pino(options, destination) : pino(options);
+}
+
+const { chindingsSym } = pino.symbols;
+
+/**
+ * Fastify's per-request logger (its `childLoggerFactory`): the parent's child, with the request
+ * id appended to the child's bindings as pino writes a string binding. pino's own child() runs
+ * each binding through the wildcard redaction paths, and @pinojs/redact parses every path again
+ * on each call: that was 11% of the bytes a request allocated (issue 27's heap sampling). The
+ * bindings here are the request id only, which the server made or checked (genReqId in
+ * src/app.ts): nothing to redact. Whatever the request's logger logs later is redacted as ever.
+ */
+export function requestLogger(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  const child = logger.child({}, options) as FastifyBaseLogger & { [chindingsSym]: string };
+  for (const [key, value] of Object.entries(bindings)) {
+    child[chindingsSym] += `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  }
+  return child;
 }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, sanitizeUrl } from '../../src/ops/logging.js';
+import { createLogger, requestLogger, sanitizeUrl } from '../../src/ops/logging.js';
 import { ADMIN_TOKEN, bearer, PASSWORD, type PartnerFixture, useTestApp } from '../helpers/app.js';
 
 // The server's own logger (src/server.ts uses createLogger too), at its most verbose, writing
@@ -114,6 +115,89 @@ describe('request logs', () => {
       expect.objectContaining({ reqId: id, route: 'unmatched', status: 404, url: '/v2/nowhere' }),
     ]);
     expect(completed()[0]).not.toHaveProperty('partner_id');
+  });
+});
+
+describe("a request's own logger", () => {
+  it('carries the request id, once, on each line the request logs', async () => {
+    lines.length = 0;
+    // A name PostgreSQL refuses (a NUL byte): the error handler logs it through the request's logger.
+    const res = await ctx.admin({
+      method: 'POST',
+      url: '/admin/v1/partners',
+      headers: { 'x-request-id': 'nul-request-7' },
+      payload: { name: 'a\u0000b', redirect_uris: ['https://example.com/cb'], scopes: ['promotions:read'] },
+    });
+    expect(res.statusCode).toBe(400);
+    const mine = records().filter((r) => r.reqId === 'nul-request-7');
+    expect(mine.map((r) => r.msg)).toEqual(['database refused a value', 'request completed']);
+    expect(lines.join('\n').match(/"reqId":/g)).toHaveLength(2);
+  });
+
+  it('is a child whose bindings are the request id, written as pino writes a binding', () => {
+    const out: string[] = [];
+    const root = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _encoding, done) {
+          out.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const child = requestLogger(root, { reqId: 'quote"and\\slash' }, {}) as Logger;
+    expect(child.bindings()).toEqual({ reqId: 'quote"and\\slash' });
+    child.info({ body: { password: 'hunter2' }, n: 1 }, 'logged');
+    expect(JSON.parse(out.join(''))).toMatchObject({
+      reqId: 'quote"and\\slash',
+      body: { password: '[redacted]' },
+      n: 1,
+      msg: 'logged',
+    });
+  });
+});
+
+describe('redaction', () => {
+  it('censors credentials in any object logged through the app or a request logger', async () => {
+    lines.length = 0;
+    const secrets = [
+      'S-auth',
+      'S-cookie',
+      'S-proxy',
+      'S-pass',
+      'S-code',
+      'S-client',
+      'S-token',
+      'S-refresh',
+      'S-verifier',
+      'S-grant',
+      'S-header',
+    ];
+    // `req` goes through Fastify's request serializer, which keeps none of these; `headers` is logged as given.
+    const logged = {
+      headers: { authorization: 'S-header', 'x-kept': 'visible' },
+      req: { headers: { authorization: 'S-auth', cookie: 'S-cookie', 'proxy-authorization': 'S-proxy' } },
+      body: { password: 'S-pass', code: 'S-code' },
+      anything: { client_secret: 'S-client', token: 'S-token', refresh_token: 'S-refresh' },
+      err: { code: 'E_KEPT', code_verifier: 'S-verifier', form: { code: 'S-grant' } },
+    };
+    ctx.app.log.warn(logged, 'from the app');
+    // A request's own logger (a child carrying its reqId) redacts the same.
+    ctx.app.log.child({ reqId: 'child-1' }).error(logged, 'from a child');
+    const written = records().filter((r) => r.msg === 'from the app' || r.msg === 'from a child');
+    expect(written).toHaveLength(2);
+    const output = lines.join('\n');
+    for (const secret of secrets) expect(output).not.toContain(secret);
+    for (const record of written) {
+      expect(record).toMatchObject({
+        headers: { authorization: '[redacted]', 'x-kept': 'visible' },
+        body: { password: '[redacted]', code: '[redacted]' },
+        anything: { client_secret: '[redacted]', token: '[redacted]', refresh_token: '[redacted]' },
+        err: { code: 'E_KEPT', code_verifier: '[redacted]', form: { code: '[redacted]' } },
+      });
+    }
+    // The caller's objects are left as they were.
+    expect(logged.body.password).toBe('S-pass');
   });
 });
 
