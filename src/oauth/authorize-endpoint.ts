@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { isDataException } from '../db/errors.js';
+import { ERRORS } from '../errors.js';
 import { readCookie } from '../http/cookies.js';
 import { browserNonce } from '../http/csrf-key.js';
 import { readForm, readParams } from '../http/form.js';
@@ -95,6 +97,16 @@ export const authorizeEndpoint: FastifyPluginAsync = async (app) => {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AuthorizePageError) {
       return sendHtml(securePage(reply), err.statusCode, renderErrorPage(err.title, err.message));
+    }
+    if (isDataException(err)) {
+      // A value PostgreSQL refuses (a NUL byte in client_id, say): the statement changed nothing,
+      // and a browser is shown the page's own 400, never the API's JSON.
+      request.log.info({ err }, 'database refused a value');
+      return sendHtml(
+        securePage(reply),
+        400,
+        renderErrorPage('Invalid request', ERRORS.unstorableValue().message),
+      );
     }
     if (err instanceof AuthorizeRedirectError) {
       securePage(reply);

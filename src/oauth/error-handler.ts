@@ -21,7 +21,7 @@ function unreadableBody(err: FastifyError): OAuthError | null {
 
 /**
  * A value PostgreSQL refuses to store or compare (a NUL byte in `client_id`, say) on an
- * endpoint clients call, as RFC 6749 invalid_request; else null (the consent page keeps the API's 400).
+ * endpoint clients call, as RFC 6749 invalid_request; else null (the consent page answers its own, an HTML page).
  */
 function unstorableValue(err: unknown, request: FastifyRequest): OAuthError | null {
   if (!isDataException(err) || !CLIENT_ENDPOINTS.has(request.routeOptions.url ?? '')) return null;

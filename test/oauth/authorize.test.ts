@@ -92,6 +92,24 @@ describe('POST /oauth/authorize', () => {
     }
   });
 
+  it('shows the 400 error page, never the API envelope, for an email PostgreSQL refuses (a NUL byte)', async () => {
+    const partner = await ctx.fixtures.partner();
+    const page = await openConsent(ctx, authorizeQuery(partner, challenge));
+    const res = await submitConsent(ctx, page, {
+      email: 'a\u0000b@example.com',
+      password: PASSWORD,
+      decision: 'approve',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers.location).toBeUndefined();
+    expectSafePage(res.headers, '');
+    expect(res.body).toContain('<h1>Invalid request</h1>');
+    expect(res.body).toContain(
+      '<p>The request contains a value that cannot be stored (for example a NUL character).</p>',
+    );
+  });
+
   it('asks for credentials when approve comes without them', async () => {
     const partner = await ctx.fixtures.partner();
     const page = await openConsent(ctx, authorizeQuery(partner, challenge));
