@@ -9,6 +9,8 @@ import { randomBytes, randomFillSync } from 'node:crypto';
 const POOL_BYTES = 4096;
 const pool = Buffer.allocUnsafeSlow(POOL_BYTES);
 let offset = POOL_BYTES;
+/** Counts refills: a draw zeroes its bytes only if the pool still holds them. */
+let generation = 0;
 
 /** Reads `bytes` fresh random bytes (pool[start..end)) through `read`, which must not keep the buffer. */
 export function drawRandom<T>(bytes: number, read: (pool: Buffer, start: number, end: number) => T): T {
@@ -16,13 +18,18 @@ export function drawRandom<T>(bytes: number, read: (pool: Buffer, start: number,
   if (offset + bytes > POOL_BYTES) {
     randomFillSync(pool);
     offset = 0;
+    generation++;
   }
   const start = offset;
-  offset += bytes;
+  const end = start + bytes;
+  const drawnFrom = generation;
+  offset = end;
   try {
-    return read(pool, start, offset);
+    return read(pool, start, end);
   } finally {
-    pool.fill(0, start, offset);
+    // Exactly [start, end): a `read` that draws again moves `offset`, and if that refilled the
+    // pool, these bytes are already gone and the range holds fresh ones yet to be handed out.
+    if (generation === drawnFrom) pool.fill(0, start, end);
   }
 }
 

@@ -32,6 +32,27 @@ describe('src/random.ts', () => {
     expect(randomBase64url(5000)).toHaveLength(Math.ceil((5000 * 4) / 3));
   });
 
+  it('zeroes exactly what a nested draw handed out, and never fresh bytes after a nested refill', () => {
+    const zero = (n: number) => Buffer.alloc(n);
+    // Nested without a refill: each draw's own range is zeroed, and the next draw is fresh.
+    drawRandom(16, () => undefined);
+    const ranges: [number, number][] = [];
+    let pool: Buffer | undefined;
+    drawRandom(32, (from, start, end) => {
+      pool = from;
+      ranges.push([start, end]);
+      drawRandom(32, (_inner, innerStart, innerEnd) => ranges.push([innerStart, innerEnd]));
+    });
+    for (const [start, end] of ranges)
+      expect(pool!.subarray(start, end).equals(zero(end - start))).toBe(true);
+    // Nested across a refill: the outer draw takes the whole pool, the inner one refills it.
+    drawRandom(4096, () => drawRandom(16, () => undefined));
+    // What the pool hands out next is fresh, not the zeros a stale range would have left.
+    const next = drawRandom(64, (from, start, end) => Buffer.from(from.subarray(start, end)));
+    expect(next.equals(zero(64))).toBe(false);
+    expect(next.subarray(0, 16).equals(zero(16))).toBe(false);
+  });
+
   it('mints tokens whose id and secret parse back and never repeat', () => {
     const minted = Array.from({ length: 500 }, () => mintOpaque('at'));
     expect(new Set(minted.map((m) => m.value)).size).toBe(500);
