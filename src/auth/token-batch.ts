@@ -4,11 +4,11 @@
 // partner reads (every client_credentials grant) as one read over an array of client ids
 // (src/db/batcher.ts). A lone request goes at once through the repository's own single statement.
 import { sql } from 'drizzle-orm';
-import { type BatcherStats, createBatcher } from '../db/batcher.js';
+import { type BatcherStats, coalescedMethod } from '../db/batcher.js';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { epochMs, fromEpochMs, intArray, nullableTextArray, textArray } from '../db/sql.js';
-import type { PartnerRow, PartnersRepository } from './partners-repository.js';
+import type { PartnersRepository } from './partners-repository.js';
 import {
   type AccessTokenRow,
   type NewAccessToken,
@@ -118,28 +118,23 @@ export const tokenBatchCounts: { find: BatcherStats; insert: BatcherStats; partn
  * again alone, so only that token's request fails.
  */
 export function withCoalescedTokens(repository: TokenRepository, db: Db): TokenRepository {
-  const { findAccessToken: findOne, insertAccessToken: insertOne } = repository;
-  const finds = createBatcher<string, AccessTokenRow | undefined>({
-    one: (id) => findOne(id),
-    many: (ids) => findAccessTokens(db, ids),
-    stats: tokenBatchCounts.find,
-  });
-  const inserts = createBatcher<NewAccessToken, void>({
-    one: (token) => insertOne(token),
-    many: async (tokens) => {
-      await insertAccessTokens(db, tokens);
-      return tokens.map(() => undefined);
-    },
-    stats: tokenBatchCounts.insert,
-  });
   return {
     ...repository,
-    findAccessToken(id, tx = db) {
-      return tx === db ? finds.load(id) : findOne(id, tx);
-    },
-    insertAccessToken(token, tx = db) {
-      return tx === db ? inserts.load(token) : insertOne(token, tx);
-    },
+    findAccessToken: coalescedMethod(
+      db,
+      repository.findAccessToken,
+      (ids) => findAccessTokens(db, ids),
+      tokenBatchCounts.find,
+    ),
+    insertAccessToken: coalescedMethod(
+      db,
+      repository.insertAccessToken,
+      async (tokens) => {
+        await insertAccessTokens(db, tokens);
+        return tokens.map(() => undefined);
+      },
+      tokenBatchCounts.insert,
+    ),
   };
 }
 
@@ -150,16 +145,13 @@ export function withCoalescedTokens(repository: TokenRepository, db: Db): TokenR
  * alone, so only that request fails.
  */
 export function withCoalescedPartnerReads(repository: PartnersRepository, db: Db): PartnersRepository {
-  const { findByClientId: findOne, findByClientIds: findMany } = repository;
-  const finds = createBatcher<string, PartnerRow | undefined>({
-    one: (clientId) => findOne(clientId),
-    many: findMany,
-    stats: tokenBatchCounts.partner,
-  });
   return {
     ...repository,
-    findByClientId(clientId, tx = db) {
-      return tx === db ? finds.load(clientId) : findOne(clientId, tx);
-    },
+    findByClientId: coalescedMethod(
+      db,
+      repository.findByClientId,
+      repository.findByClientIds,
+      tokenBatchCounts.partner,
+    ),
   };
 }

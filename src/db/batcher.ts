@@ -3,6 +3,7 @@
 // request goes at once through its own single-row statement: nothing waits when the server is
 // idle, and the plan is the one it always was. Under load the requests that queue behind the
 // running statements leave together as one statement over arrays when one of those returns.
+import type { Db } from './client.js';
 import { isDatabaseUnavailable } from './errors.js';
 
 export interface BatcherOptions<Req, Res> {
@@ -123,4 +124,19 @@ export function createBatcher<Req, Res>(options: BatcherOptions<Req, Res>): Batc
       });
     },
   };
+}
+
+/**
+ * A repository method `(request, tx = db)` coalesced: called on the pool (no `tx`, or `db`
+ * itself) it goes through a batcher of `one` and `many`; inside a transaction it stays on that
+ * transaction's connection, alone, through `one`.
+ */
+export function coalescedMethod<Req, Res>(
+  db: Db,
+  one: (request: Req, tx?: Db) => Promise<Res>,
+  many: (requests: readonly Req[]) => Promise<Res[]>,
+  stats?: BatcherStats,
+): (request: Req, tx?: Db) => Promise<Res> {
+  const batcher = createBatcher<Req, Res>({ one: (request) => one(request), many, stats });
+  return (request, tx = db) => (tx === db ? batcher.load(request) : one(request, tx));
 }

@@ -19,6 +19,10 @@ export const jsonRecord = (v: unknown): Record<string, unknown> =>
  */
 export const intArray = (values: readonly number[]): string => `{${values.join(',')}}`;
 
+/** Integers or NULL elements: a null is the bare `NULL`. */
+export const nullableIntArray = (values: readonly (number | null)[]): string =>
+  `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
+
 /** UUIDs are hex digits and dashes: nothing to quote. Only for values already known to be UUIDs. */
 export const uuidArray = (values: readonly string[]): string => `{${values.join(',')}}`;
 

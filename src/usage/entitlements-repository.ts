@@ -5,10 +5,10 @@
 // each row of the arrays runs the single statement's own text, so each check gets exactly the
 // row it would have got alone.
 import { type SQL, sql } from 'drizzle-orm';
-import { type BatcherStats, createBatcher } from '../db/batcher.js';
+import { type BatcherStats, coalescedMethod } from '../db/batcher.js';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { fromEpochMs, intArray, epochMs as ms, textArray } from '../db/sql.js';
+import { fromEpochMs, intArray, epochMs as ms, nullableIntArray, textArray } from '../db/sql.js';
 import { effectiveExpirationSql } from '../rules/expiration.js';
 import type { AccountRef, EnrollmentRef } from './ingest-repository.js';
 
@@ -92,39 +92,34 @@ const decode = (row: RawEntitlement | undefined): EntitlementRead | undefined =>
   };
 
 export function createEntitlementsRepository(db: Db, options: { coalesce: boolean }) {
-  const batchers = Object.fromEntries(
-    (['id', 'external_id'] as const).map((by) => [
-      by,
-      createBatcher<Check, EntitlementRead | undefined>({
-        one: async (check) => decode((await STATEMENTS[by].one(db, check))[0]),
-        many: async (checks) => {
-          const rows = await STATEMENTS[by].many(db, {
-            keys: textArray(checks.map((c) => c.key)),
-            // null elements: an array literal's NULL (intArray joins numbers only).
-            ats: `{${checks.map((c) => (c.at === null ? 'NULL' : String(c.at))).join(',')}}`,
-            wallNows: intArray(checks.map((c) => c.wallNow)),
-          });
-          const byOrdinal = new Map(rows.map((row) => [Number(row.ord), row]));
-          return checks.map((_, i) => decode(byOrdinal.get(i + 1)));
-        },
-        stats: entitlementBatchCounts,
-      }),
-    ]),
-  ) as Record<By, ReturnType<typeof createBatcher<Check, EntitlementRead | undefined>>>;
+  /** Each kind of check: its own statement, and with coalescing, the batch statement outside a transaction. */
+  const reads = Object.fromEntries(
+    (['id', 'external_id'] as const).map((by) => {
+      const one = async (check: Check, tx: Db = db) => decode((await STATEMENTS[by].one(tx, check))[0]);
+      const many = async (checks: readonly Check[]) => {
+        const rows = await STATEMENTS[by].many(db, {
+          keys: textArray(checks.map((c) => c.key)),
+          ats: nullableIntArray(checks.map((c) => c.at)),
+          wallNows: intArray(checks.map((c) => c.wallNow)),
+        });
+        const byOrdinal = new Map(rows.map((row) => [Number(row.ord), row]));
+        return checks.map((_, i) => decode(byOrdinal.get(i + 1)));
+      };
+      return [by, options.coalesce ? coalescedMethod(db, one, many, entitlementBatchCounts) : one];
+    }),
+  ) as Record<By, (check: Check, tx?: Db) => Promise<EntitlementRead | undefined>>;
 
   /** One check: through the batcher outside a transaction (when coalescing), else its own statement. */
-  async function readEntitlement(
+  function readEntitlement(
     input: { accountId: string | null; externalId: string | null; at: Date | null; wallNow: Date },
     tx: Db = db,
   ): Promise<EntitlementRead | undefined> {
-    const by: By = input.accountId === null ? 'external_id' : 'id';
     const check = {
       key: input.accountId ?? input.externalId ?? '',
       at: input.at?.getTime() ?? null,
       wallNow: input.wallNow.getTime(),
     };
-    if (options.coalesce && tx === db) return batchers[by].load(check);
-    return decode((await STATEMENTS[by].one(tx, check))[0]);
+    return reads[input.accountId === null ? 'external_id' : 'id'](check, tx);
   }
 
   return { readEntitlement };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBatcher } from '../../src/db/batcher.js';
+import { coalescedMethod, createBatcher } from '../../src/db/batcher.js';
+import type { Db } from '../../src/db/client.js';
 
 /** A statement whose calls are held until the test releases them, recording what each was sent. */
 function fakeStatements(lookup: (key: string) => string | null) {
@@ -164,5 +165,41 @@ describe('the batcher (coalescing, issue 27)', () => {
     const answers = ['a', 'b', 'c'].map((key) => batcher.load(key));
     await expect(Promise.all(answers)).resolves.toEqual(['row a', 'row b', 'row c']);
     expect(batcher.stats.statements).toBe(4);
+  });
+
+  it('coalesces a repository method on the pool, and leaves a call inside a transaction alone on its connection', async () => {
+    const pool = { name: 'pool' } as unknown as Db;
+    const tx = { name: 'tx' } as unknown as Db;
+    const seen: Array<{ kind: 'one' | 'many'; keys: string[]; on?: Db }> = [];
+    const stats = { requests: 0, statements: 0, batches: 0 };
+    const method = coalescedMethod(
+      pool,
+      async (key: string, on?: Db) => {
+        seen.push({ kind: 'one', keys: [key], on });
+        return lookup(key);
+      },
+      async (keys) => {
+        seen.push({ kind: 'many', keys: [...keys] });
+        return keys.map(lookup);
+      },
+      stats,
+    );
+    // On the pool (no tx, or the pool itself): two go at once, the rest leave together.
+    const answers = await Promise.all([
+      method('a'),
+      method('b', pool),
+      method('c'),
+      method('x'),
+      method('d', tx),
+    ]);
+    expect(answers).toEqual(['row a', 'row b', 'row c', null, 'row d']);
+    expect(seen).toEqual([
+      { kind: 'one', keys: ['a'], on: undefined },
+      { kind: 'one', keys: ['b'], on: undefined },
+      // Inside a transaction: at once, alone, on that transaction's connection.
+      { kind: 'one', keys: ['d'], on: tx },
+      { kind: 'many', keys: ['c', 'x'] },
+    ]);
+    expect(stats).toEqual({ requests: 4, statements: 3, batches: 1 });
   });
 });

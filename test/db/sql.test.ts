@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { intArray, nullableTextArray, textArray, uuidArray } from '../../src/db/sql.js';
+import { intArray, nullableIntArray, nullableTextArray, textArray, uuidArray } from '../../src/db/sql.js';
 import { useTestApp } from '../helpers/app.js';
 
 const ctx = useTestApp();
@@ -47,9 +47,17 @@ describe('src/db/sql.ts array literals', () => {
     expect(row!.nulls).toBe(1);
   });
 
-  it('intArray and uuidArray', async () => {
+  it('intArray, nullableIntArray (a null is SQL NULL) and uuidArray', async () => {
     const ints = (await roundTrip(intArray([0, -1, 1_780_000_000_000]), 'bigint')).map(Number);
     expect(ints).toEqual([0, -1, 1_780_000_000_000]);
+    const nullable = await roundTrip(nullableIntArray([null, 0, -1, null, 1_780_000_000_000]), 'bigint');
+    expect(nullable.map((v) => (v === null ? null : Number(v)))).toEqual([
+      null,
+      0,
+      -1,
+      null,
+      1_780_000_000_000,
+    ]);
     const ids = ['00000000-0000-4000-8000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff'];
     await expect(roundTrip(uuidArray(ids), 'uuid')).resolves.toEqual(ids);
   });
