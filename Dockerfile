@@ -57,4 +57,4 @@ STOPSIGNAL SIGTERM
 # The Node flags of `npm start`: V8's young generation at Node 20's size, not one that grows
 # with the host's memory (~100 MB of RSS on a 24 GiB host), and no Maglev JIT (~35 MB of
 # code under load), as Node 20 ran; neither bought throughput here (docs/PERFORMANCE.md).
-CMD ["node", "--max-semi-space-size=16", "--no-maglev", "dist/src/server.js"]
+CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=50", "--no-maglev", "dist/src/server.js"]

@@ -281,8 +281,8 @@ fi
 uid="$(docker exec "$APP" id -u)"
 check "docker exec id -u is not root ($uid)" test "$uid" = 1000
 pid1="$(docker exec "$APP" sh -c 'grep ^Uid /proc/1/status | cut -f2; tr "\0" " " </proc/1/cmdline')"
-check "PID 1 is node --max-semi-space-size=16 --no-maglev dist/src/server.js as uid 1000, so SIGTERM reaches it" \
-  test "$pid1" = "$(printf '1000\nnode --max-semi-space-size=16 --no-maglev dist/src/server.js ')"
+check "PID 1 is node --max-semi-space-size=16 --heap-growing-percent=50 --no-maglev dist/src/server.js as uid 1000, so SIGTERM reaches it" \
+  test "$pid1" = "$(printf '1000\nnode --max-semi-space-size=16 --heap-growing-percent=50 --no-maglev dist/src/server.js ')"
 check "the image's HEALTHCHECK reports healthy" bash -c '
   for _ in $(seq 1 40); do
     [ "$(/usr/bin/docker inspect -f "{{.State.Health.Status}}" "$0")" = healthy ] && exit 0

@@ -41,9 +41,11 @@ export const START_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
  * generation capped at 16 MB semi-spaces (from V8 12, Node 22, the cap grows with the host's
  * memory: 64 MB semi-spaces on 24 GiB, ~100 MB more resident memory) and no Maglev, the
  * mid-tier JIT Node 22 turned on (~35 MB more code under load). Neither bought measurable
- * throughput here (docs/PERFORMANCE.md, "Memory on Node 24").
+ * throughput here (docs/PERFORMANCE.md, "Memory on Node 24"). And the old generation grown
+ * by at most 1.5× per mark-compact, so a burst of long requests (usage batches) does not pile
+ * up ~100 MB of garbage before V8 collects it (docs/PERFORMANCE.md, "Ingest's peak RSS").
  */
-export const START_NODE_FLAGS = ['--max-semi-space-size=16', '--no-maglev'];
+export const START_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50', '--no-maglev'];
 
 /**
  * `npm run build` (tsc -p tsconfig.build.json into dist/), safe while another test file or
