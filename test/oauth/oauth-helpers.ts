@@ -162,6 +162,18 @@ export function expectSafePage(headers: Record<string, unknown>, formTarget = ' 
   );
 }
 
+/** The consent page's 400 for a value PostgreSQL refuses (a NUL byte): its own HTML page, never the API's JSON. */
+export function expectUnstorableValuePage(res: LightMyRequestResponse) {
+  expect(res.statusCode).toBe(400);
+  expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+  expect(res.headers.location).toBeUndefined();
+  expectSafePage(res.headers, '');
+  expect(res.body).toContain('<h1>Invalid request</h1>');
+  expect(res.body).toContain(
+    '<p>The request contains a value that cannot be stored (for example a NUL character).</p>',
+  );
+}
+
 /** RFC 9207: the `iss` of every authorization response, PUBLIC_URL's default here. */
 export const ISSUER = 'http://127.0.0.1:3000';
 
